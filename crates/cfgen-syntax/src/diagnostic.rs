@@ -1,0 +1,185 @@
+//! Diagnostics: every problem cfgen reports, with a stable code, a severity, a location and help.
+//!
+//! All codes are declared once, in [`codes`], with a one-line summary; `cfgen explain --list`
+//! prints that table, so the documentation cannot drift from the definitions.
+
+use crate::span::Span;
+
+/// How bad a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A stable diagnostic code (`CFG` + family digit + number) with a kebab-case name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Code {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub summary: &'static str,
+}
+
+macro_rules! define_codes {
+    ($( $konst:ident = ($id:literal, $name:literal, $summary:literal); )*) => {
+        /// Every diagnostic code cfgen emits. Families: `CFG1xx` syntax, `CFG2xx` schema,
+        /// `CFG3xx` variables, `CFG4xx` compile.
+        pub mod codes {
+            use super::Code;
+            $( pub const $konst: Code = Code { id: $id, name: $name, summary: $summary }; )*
+            /// All codes, in declaration order.
+            pub const ALL: &[Code] = &[$($konst),*];
+        }
+    };
+}
+
+define_codes! {
+    YAML_SYNTAX = ("CFG101", "yaml-syntax", "the file is not valid YAML");
+    DUPLICATE_KEY = ("CFG102", "duplicate-key", "a mapping has the same key twice");
+    UNKNOWN_TAG = ("CFG103", "unknown-tag", "a YAML tag that neither YAML nor CloudFormation defines");
+    BUDGET = ("CFG104", "budget-exceeded", "the input is too deep, too large or expands too many aliases");
+    EMPTY_DOCUMENT = ("CFG105", "empty-document", "the configuration file holds no document");
+    MULTI_DOCUMENT = ("CFG106", "multiple-documents", "the configuration file holds more than one YAML document");
+    NOT_UTF8 = ("CFG107", "not-utf8", "the file is not UTF-8 text");
+    NOT_A_MAPPING = ("CFG108", "not-a-mapping", "the configuration must be a mapping at the top");
+    JSON_SYNTAX = ("CFG109", "json-syntax", "the file is not valid JSON");
+    INVALID_TYPE = ("CFG201", "invalid-type", "a value has the wrong type for its key");
+    UNKNOWN_KEY = ("CFG202", "unknown-key", "a key that Serverless v3 does not define at this place");
+    INVALID_VALUE = ("CFG203", "invalid-value", "a value outside the allowed set or range");
+    MISSING_KEY = ("CFG204", "missing-key", "a required key is missing");
+    DEPRECATED = ("CFG205", "deprecated", "a setting Serverless v3 deprecates");
+    UNRESOLVED_VARIABLE = ("CFG301", "unresolved-variable", "a variable whose every source gave no value");
+    UNKNOWN_VARIABLE_SOURCE = ("CFG302", "unknown-variable-source", "a variable names a source that does not exist");
+    VARIABLE_CYCLE = ("CFG303", "variable-cycle", "variables that depend on each other in a circle");
+    NEEDS_INJECTED_VALUE = ("CFG304", "needs-injected-value", "a variable that needs AWS; cfgen takes its value from --var or --vars");
+    VARIABLE_FILE = ("CFG305", "variable-file", "a ${file()} variable whose file cannot be read or parsed");
+    NON_STRING_VARIABLE = ("CFG306", "non-string-variable", "a variable inside a string resolved to an object or array");
+    VARIABLE_SYNTAX = ("CFG307", "variable-syntax", "a malformed ${...} variable");
+    VARIABLE_NOT_SUPPORTED = ("CFG308", "variable-not-supported", "a variable form cfgen cannot evaluate offline (JavaScript files, dashboard outputs)");
+    VARIABLE_DEPTH = ("CFG309", "variable-depth", "variables nested or re-resolved too deeply");
+    PROVIDER_NOT_AWS = ("CFG401", "provider-not-aws", "only the aws provider is supported");
+    FRAMEWORK_VERSION = ("CFG402", "framework-version", "frameworkVersion does not admit Serverless v3");
+    RUNTIME_DEPRECATED = ("CFG403", "runtime-deprecated", "a Lambda runtime AWS has deprecated, or one cfgen does not know");
+    HANDLER_MISSING = ("CFG404", "handler-file-missing", "the handler's file does not exist (the template is still built)");
+    SERVICE_MISSING = ("CFG405", "service-missing", "the service name is missing or invalid");
+    INVALID_FUNCTION = ("CFG406", "invalid-function", "a function definition Serverless v3 rejects");
+    RESOURCE_EXTENSION = ("CFG407", "resource-extension", "resources.extensions names a missing resource or an unsupported attribute");
+    NOT_IMPLEMENTED = ("CFG408", "not-implemented", "a feature cfgen does not compile yet; the template would differ from Serverless v3");
+    UNKNOWN_PLUGIN = ("CFG409", "unknown-plugin", "a plugin whose effect on the template cfgen does not know");
+    PACKAGING = ("CFG410", "packaging", "a problem with the files that go into an artifact");
+    INVALID_RESOURCES = ("CFG411", "invalid-resources", "the resources section cannot be merged");
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    /// Where it is; `None` for findings about the whole run (e.g. command-line options).
+    pub span: Option<Span>,
+    /// The label under the underlined span.
+    pub label: Option<String>,
+    /// A hint on how to fix it ("did you mean ...").
+    pub help: Option<String>,
+    /// Further places that explain the finding (e.g. every property in a variable cycle).
+    pub related: Vec<(Span, String)>,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, severity: Severity, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity,
+            message: message.into(),
+            span: None,
+            label: None,
+            help: None,
+            related: Vec::new(),
+        }
+    }
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Error, message)
+    }
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Warning, message)
+    }
+    pub fn info(code: Code, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Info, message)
+    }
+    /// Attach a location; synthetic spans (generated values) are ignored.
+    pub fn at(mut self, span: Span) -> Self {
+        if !span.is_synthetic() {
+            self.span = Some(span);
+        }
+        self
+    }
+    pub fn at_opt(self, span: Option<Span>) -> Self {
+        match span {
+            Some(s) => self.at(s),
+            None => self,
+        }
+    }
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+    pub fn related(mut self, span: Span, note: impl Into<String>) -> Self {
+        self.related.push((span, note.into()));
+        self
+    }
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Suggest the closest candidate to `word` ("did you mean"), if one is close enough.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lw = word.to_lowercase();
+    let mut best: Option<(f64, &str)> = None;
+    for c in candidates {
+        let score = strsim::jaro_winkler(&lw, &c.to_lowercase());
+        if score > 0.8 && best.is_none_or(|(b, _)| score > b) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        let keys = ["memorySize", "handler", "environment", "timeout"];
+        assert_eq!(did_you_mean("memorysize", keys), Some("memorySize"));
+        assert_eq!(did_you_mean("handlr", keys), Some("handler"));
+        assert_eq!(did_you_mean("envirnoment", keys), Some("environment"));
+        assert_eq!(did_you_mean("foo", keys), None);
+    }
+
+    #[test]
+    fn codes_are_unique() {
+        let mut ids: Vec<_> = codes::ALL.iter().map(|c| c.id).collect();
+        ids.sort();
+        let n = ids.len();
+        ids.dedup();
+        assert_eq!(ids.len(), n);
+    }
+}

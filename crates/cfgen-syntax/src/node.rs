@@ -1,0 +1,249 @@
+//! The span-carrying value tree that serverless.yml is loaded into.
+
+use crate::span::Span;
+use indexmap::IndexMap;
+
+/// A value with the place it came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub span: Span,
+    pub value: Value,
+}
+
+/// A YAML/JSON value as JavaScript would hold it: numbers are doubles.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(String),
+    Seq(Vec<Node>),
+    Map(Map),
+}
+
+/// An insertion-ordered mapping that remembers the span of each key.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Map {
+    entries: IndexMap<String, (Span, Node)>,
+}
+
+impl Map {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entries.get(key).map(|(_, n)| n)
+    }
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
+        self.entries.get_mut(key).map(|(_, n)| n)
+    }
+    pub fn key_span(&self, key: &str) -> Option<Span> {
+        self.entries.get(key).map(|(s, _)| *s)
+    }
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.entries.contains_key(key)
+    }
+    /// Insert or replace; a replaced entry keeps its position (like a JavaScript object).
+    pub fn insert(&mut self, key: String, key_span: Span, node: Node) {
+        self.entries.insert(key, (key_span, node));
+    }
+    /// Remove, keeping the order of the rest.
+    pub fn remove(&mut self, key: &str) -> Option<Node> {
+        self.entries.shift_remove(key).map(|(_, n)| n)
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Node)> {
+        self.entries.iter().map(|(k, (_, n))| (k, n))
+    }
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&String, &mut Node)> {
+        self.entries.iter_mut().map(|(k, (_, n))| (k, n))
+    }
+    pub fn iter_spanned(&self) -> impl Iterator<Item = (&String, Span, &Node)> {
+        self.entries.iter().map(|(k, (s, n))| (k, *s, n))
+    }
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.entries.keys()
+    }
+}
+
+impl Node {
+    pub fn new(span: Span, value: Value) -> Self {
+        Node { span, value }
+    }
+    pub fn null(span: Span) -> Self {
+        Node { span, value: Value::Null }
+    }
+    pub fn string(span: Span, s: impl Into<String>) -> Self {
+        Node { span, value: Value::String(s.into()) }
+    }
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn as_map(&self) -> Option<&Map> {
+        match &self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+    pub fn as_map_mut(&mut self) -> Option<&mut Map> {
+        match &mut self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn is_null(&self) -> bool {
+        matches!(self.value, Value::Null)
+    }
+    /// Look up a key of a mapping node.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.as_map().and_then(|m| m.get(key))
+    }
+    /// Follow a dotted path of mapping keys and sequence indexes.
+    pub fn pointer<'a>(&self, path: impl IntoIterator<Item = &'a str>) -> Option<&Node> {
+        let mut cur = self;
+        for seg in path {
+            cur = match &cur.value {
+                Value::Map(m) => m.get(seg)?,
+                Value::Seq(s) => s.get(seg.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(cur)
+    }
+    /// A JavaScript `typeof`-like name, for messages.
+    pub fn type_name(&self) -> &'static str {
+        self.value.type_name()
+    }
+    /// Count of nodes in this tree (used for budgets).
+    pub fn size(&self) -> usize {
+        match &self.value {
+            Value::Seq(s) => 1 + s.iter().map(Node::size).sum::<usize>(),
+            Value::Map(m) => 1 + m.iter().map(|(_, n)| n.size()).sum::<usize>(),
+            _ => 1,
+        }
+    }
+    /// The JSON value (objects in JavaScript key order, numbers as JavaScript prints them).
+    pub fn to_json(&self) -> serde_json::Value {
+        match &self.value {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Number(n) => number_to_json(*n),
+            Value::String(s) => serde_json::Value::String(s.clone()),
+            Value::Seq(s) => serde_json::Value::Array(s.iter().map(Node::to_json).collect()),
+            Value::Map(m) => {
+                let mut out = serde_json::Map::new();
+                for k in js_key_order(m.keys().map(String::as_str)) {
+                    if let Some(n) = m.get(k) {
+                        out.insert(k.to_string(), n.to_json());
+                    }
+                }
+                serde_json::Value::Object(out)
+            }
+        }
+    }
+    /// A node from JSON; every node gets `span`.
+    pub fn from_json(v: &serde_json::Value, span: Span) -> Node {
+        let value = match v {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(*b),
+            serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap_or(0.0)),
+            serde_json::Value::String(s) => Value::String(s.clone()),
+            serde_json::Value::Array(a) => Value::Seq(a.iter().map(|x| Node::from_json(x, span)).collect()),
+            serde_json::Value::Object(o) => {
+                let mut m = Map::new();
+                for (k, x) in o {
+                    m.insert(k.clone(), span, Node::from_json(x, span));
+                }
+                Value::Map(m)
+            }
+        };
+        Node { span, value }
+    }
+}
+
+impl Value {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Seq(_) => "array",
+            Value::Map(_) => "object",
+        }
+    }
+}
+
+/// A JavaScript number as JSON: integral values within the safe range become integers,
+/// NaN and infinities become `null` (as `JSON.stringify` writes them).
+pub fn number_to_json(n: f64) -> serde_json::Value {
+    if !n.is_finite() {
+        serde_json::Value::Null
+    } else if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 {
+        serde_json::Value::from(n as i64)
+    } else {
+        serde_json::Number::from_f64(n).map_or(serde_json::Value::Null, serde_json::Value::Number)
+    }
+}
+
+/// JavaScript's own-property order: array-index keys ("0", "1", ... below 2^32-1) first in
+/// ascending numeric order, then every other key in insertion order.
+pub fn js_key_order<'a>(keys: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut index_keys: Vec<(u32, &str)> = Vec::new();
+    let mut others = Vec::new();
+    for k in keys {
+        match array_index(k) {
+            Some(i) => index_keys.push((i, k)),
+            None => others.push(k),
+        }
+    }
+    if index_keys.is_empty() {
+        return others;
+    }
+    index_keys.sort_by_key(|(i, _)| *i);
+    index_keys.into_iter().map(|(_, k)| k).chain(others).collect()
+}
+
+/// `Some(n)` when `k` is a canonical array index (no sign, no leading zero, below 2^32-1).
+pub fn array_index(k: &str) -> Option<u32> {
+    if k.is_empty() || k.len() > 10 || !k.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if k.len() > 1 && k.starts_with('0') {
+        return None;
+    }
+    let n: u64 = k.parse().ok()?;
+    (n < 4_294_967_295).then_some(n as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn js_order_puts_indexes_first() {
+        let keys = ["b", "10", "a", "2", "01"];
+        assert_eq!(js_key_order(keys.into_iter()), vec!["2", "10", "b", "a", "01"]);
+    }
+
+    #[test]
+    fn numbers_print_like_javascript() {
+        assert_eq!(number_to_json(1.0).to_string(), "1");
+        assert_eq!(number_to_json(0.5).to_string(), "0.5");
+        assert_eq!(number_to_json(f64::INFINITY), serde_json::Value::Null);
+    }
+}

@@ -1,0 +1,734 @@
+//! The YAML loader: serverless.yml as Serverless Framework v3 reads it.
+//!
+//! Serverless v3 parses with js-yaml 4 (`DEFAULT_SCHEMA`) extended by 17 CloudFormation
+//! short-form tags. This loader reproduces that reading on top of `saphyr-parser`'s event
+//! stream, keeping a [`Span`] for every key and value:
+//!
+//! * plain scalars resolve as js-yaml does: `null`/`~`, `true`/`false` (three casings only, so
+//!   `on`/`yes` stay strings), decimal/`0x`/`0o`/`0b` integers (`0777` is decimal 777, `1_000`
+//!   stays a string), floats, `.inf`/`.nan`, and timestamps (which become ISO-8601 strings, as
+//!   `JSON.stringify` writes a JavaScript `Date`);
+//! * `!Ref x` becomes `{"Ref": x}`, `!Condition x` `{"Condition": x}`, every other tag
+//!   `{"Fn::<Name>": x}`; `!GetAtt A.B.C` splits at the first dot into `["A", "B.C"]`;
+//! * merge keys (`<<`) are applied, explicit keys win over merged ones;
+//! * a duplicate key is an error (as in js-yaml);
+//! * budgets bound the nesting depth, the number of nodes (alias expansion included) and the
+//!   input size, so no input can hang the loader or exhaust memory.
+
+use crate::diagnostic::{codes, Diagnostic};
+use crate::node::{Map, Node, Value};
+use crate::span::{FileId, Span};
+use saphyr_parser::{Event, Parser, ScalarStyle, Span as PSpan, Tag};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// The CloudFormation short-form tags Serverless v3 accepts.
+pub const CFN_TAGS: [&str; 17] = [
+    "And", "Base64", "Cidr", "Condition", "Equals", "FindInMap", "GetAtt", "GetAZs", "If", "ImportValue", "Join",
+    "Not", "Or", "Ref", "Select", "Split", "Sub",
+];
+
+/// Limits that keep hostile input bounded.
+#[derive(Clone, Copy, Debug)]
+pub struct Budget {
+    /// Deepest nesting of sequences and mappings.
+    pub max_depth: usize,
+    /// Most nodes in the result, counting every node an alias copies.
+    pub max_nodes: usize,
+    /// Largest input, in bytes.
+    pub max_bytes: usize,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget { max_depth: 100, max_nodes: 1_000_000, max_bytes: 16 * 1024 * 1024 }
+    }
+}
+
+/// Load a YAML document (the whole file must be one document).
+pub fn load(src: &str, file: FileId) -> Result<Node, Diagnostic> {
+    load_with(src, file, Budget::default(), false)
+}
+
+/// Load JSON text (through the same parser, so every node has a position). As with
+/// `JSON.parse`, a repeated key keeps its last value.
+pub fn load_json(src: &str, file: FileId) -> Result<Node, Diagnostic> {
+    load_with(src, file, Budget::default(), true)
+}
+
+/// Load with explicit budgets.
+pub fn load_with(src: &str, file: FileId, budget: Budget, json: bool) -> Result<Node, Diagnostic> {
+    if src.len() > budget.max_bytes {
+        return Err(Diagnostic::error(
+            codes::BUDGET,
+            format!("the file is {} bytes; cfgen reads at most {} bytes", src.len(), budget.max_bytes),
+        )
+        .at(Span::point(file, 1, 1)));
+    }
+    let mut loader = Loader { parser: Parser::new_from_str(src), file, budget, anchors: HashMap::new(), nodes: 0, json };
+    loader.document()
+}
+
+struct Loader<'a> {
+    parser: Parser<'a, saphyr_parser::StrInput<'a>>,
+    file: FileId,
+    budget: Budget,
+    anchors: HashMap<usize, Node>,
+    nodes: usize,
+    json: bool,
+}
+
+type Ev<'a> = (Event<'a>, PSpan);
+
+impl<'a> Loader<'a> {
+    fn span(&self, s: &PSpan) -> Span {
+        Span {
+            file: self.file,
+            line: s.start.line() as u32,
+            col: s.start.col() as u32 + 1,
+            end_line: s.end.line() as u32,
+            end_col: (s.end.col() as u32 + 1).max(s.start.col() as u32 + 2 * u32::from(s.end.line() == s.start.line())),
+        }
+    }
+
+    fn next(&mut self) -> Result<Ev<'a>, Diagnostic> {
+        match self.parser.next_event() {
+            Some(Ok(ev)) => Ok(ev),
+            Some(Err(e)) => {
+                let m = e.marker();
+                Err(Diagnostic::error(codes::YAML_SYNTAX, format!("invalid YAML: {}", e.info()))
+                    .at(Span::point(self.file, m.line() as u32, m.col() as u32 + 1)))
+            }
+            None => Err(Diagnostic::error(codes::YAML_SYNTAX, "unexpected end of input")),
+        }
+    }
+
+    fn document(&mut self) -> Result<Node, Diagnostic> {
+        let mut root: Option<Node> = None;
+        loop {
+            let (ev, sp) = self.next()?;
+            match ev {
+                Event::StreamStart | Event::DocumentEnd | Event::Nothing => {}
+                Event::StreamEnd => break,
+                Event::DocumentStart(_) => {
+                    let (ev, sp) = self.next()?;
+                    if matches!(ev, Event::DocumentEnd) {
+                        continue;
+                    }
+                    let node = self.node(ev, sp, 0)?;
+                    if root.is_some() {
+                        return Err(Diagnostic::error(
+                            codes::MULTI_DOCUMENT,
+                            "the file holds more than one YAML document; Serverless reads exactly one",
+                        )
+                        .at(node.span)
+                        .label("a second document starts here"));
+                    }
+                    root = Some(node);
+                }
+                _ => {
+                    let node = self.node(ev, sp, 0)?;
+                    root.get_or_insert(node);
+                }
+            }
+        }
+        root.ok_or_else(|| {
+            Diagnostic::error(codes::EMPTY_DOCUMENT, "the file is empty: expected a mapping with `service` and `provider`")
+                .at(Span::point(self.file, 1, 1))
+        })
+    }
+
+    fn count(&mut self, n: usize, span: Span) -> Result<(), Diagnostic> {
+        self.nodes += n;
+        if self.nodes > self.budget.max_nodes {
+            return Err(Diagnostic::error(
+                codes::BUDGET,
+                format!("the document expands to more than {} nodes (an alias bomb?)", self.budget.max_nodes),
+            )
+            .at(span)
+            .label("expansion passed the limit here"));
+        }
+        Ok(())
+    }
+
+    fn node(&mut self, ev: Event<'a>, sp: PSpan, depth: usize) -> Result<Node, Diagnostic> {
+        let span = self.span(&sp);
+        if depth > self.budget.max_depth {
+            return Err(Diagnostic::error(
+                codes::BUDGET,
+                format!("nesting deeper than {} levels", self.budget.max_depth),
+            )
+            .at(span)
+            .label("too deep"));
+        }
+        match ev {
+            Event::Alias(id) => {
+                let Some(n) = self.anchors.get(&id) else {
+                    return Err(Diagnostic::error(codes::YAML_SYNTAX, "alias to an unknown anchor").at(span));
+                };
+                let mut n = n.clone();
+                self.count(n.size(), span)?;
+                n.span = span;
+                Ok(n)
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                self.count(1, span)?;
+                let node = self.scalar(text, style, tag, span)?;
+                if anchor > 0 {
+                    self.anchors.insert(anchor, node.clone());
+                }
+                Ok(node)
+            }
+            Event::SequenceStart(anchor, tag) => {
+                self.count(1, span)?;
+                let mut items = Vec::new();
+                let end;
+                loop {
+                    let (ev, sp) = self.next()?;
+                    if let Event::SequenceEnd = ev {
+                        end = sp;
+                        break;
+                    }
+                    items.push(self.node(ev, sp, depth + 1)?);
+                }
+                let mut span = span;
+                let e = self.span(&end);
+                span.end_line = e.line;
+                span.end_col = e.col;
+                let node = self.tagged(tag, Node::new(span, Value::Seq(items)))?;
+                if anchor > 0 {
+                    self.anchors.insert(anchor, node.clone());
+                }
+                Ok(node)
+            }
+            Event::MappingStart(anchor, tag) => {
+                self.count(1, span)?;
+                let map = self.mapping(depth)?;
+                let node = self.tagged(tag, Node::new(span, Value::Map(map)))?;
+                if anchor > 0 {
+                    self.anchors.insert(anchor, node.clone());
+                }
+                Ok(node)
+            }
+            _ => Err(Diagnostic::error(codes::YAML_SYNTAX, "unexpected YAML event").at(span)),
+        }
+    }
+
+    fn mapping(&mut self, depth: usize) -> Result<Map, Diagnostic> {
+        let mut map = Map::new();
+        // Keys that came from a merge (`<<`) and may still be overridden by an explicit key.
+        let mut overridable: Vec<String> = Vec::new();
+        loop {
+            let (ev, sp) = self.next()?;
+            if let Event::MappingEnd = ev {
+                return Ok(map);
+            }
+            let is_merge = matches!(&ev, Event::Scalar(t, ScalarStyle::Plain, _, None) if t == "<<") && !self.json;
+            let key_node = self.node(ev, sp, depth + 1)?;
+            let (vev, vsp) = self.next()?;
+            let value = self.node(vev, vsp, depth + 1)?;
+            if is_merge {
+                self.merge(&mut map, &mut overridable, value)?;
+                continue;
+            }
+            let key = key_string(&key_node)?;
+            if map.contains_key(&key) && !self.json {
+                if let Some(pos) = overridable.iter().position(|k| *k == key) {
+                    overridable.remove(pos);
+                } else {
+                    let first = map.key_span(&key);
+                    let mut d = Diagnostic::error(codes::DUPLICATE_KEY, format!("duplicate key `{key}`"))
+                        .at(key_node.span)
+                        .label("second definition");
+                    if let Some(f) = first {
+                        d = d.related(f, "first defined here");
+                    }
+                    return Err(d);
+                }
+            }
+            map.insert(key, key_node.span, value);
+        }
+    }
+
+    fn merge(&mut self, map: &mut Map, overridable: &mut Vec<String>, value: Node) -> Result<(), Diagnostic> {
+        let sources: Vec<Node> = match value.value {
+            Value::Map(_) => vec![value],
+            Value::Seq(items) => items,
+            _ => {
+                return Err(Diagnostic::error(codes::YAML_SYNTAX, "a merge key `<<` needs a mapping or a list of mappings")
+                    .at(value.span))
+            }
+        };
+        for src in sources {
+            let span = src.span;
+            let Value::Map(m) = src.value else {
+                return Err(Diagnostic::error(codes::YAML_SYNTAX, "a merge key `<<` needs a mapping or a list of mappings")
+                    .at(span));
+            };
+            for (k, ks, v) in m.iter_spanned() {
+                if !map.contains_key(k) {
+                    map.insert(k.clone(), ks, v.clone());
+                    overridable.push(k.clone());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn tagged(&self, tag: Option<Cow<'a, Tag>>, node: Node) -> Result<Node, Diagnostic> {
+        let Some(tag) = tag else { return Ok(node) };
+        if tag.handle == "tag:yaml.org,2002:" {
+            let ok = matches!(
+                (tag.suffix.as_str(), &node.value),
+                ("map", Value::Map(_)) | ("seq", Value::Seq(_)) | ("omap" | "pairs", Value::Seq(_)) | ("set", Value::Map(_))
+            );
+            return if ok { Ok(node) } else { Err(unknown_tag(&tag, node.span)) };
+        }
+        if tag.handle == "!" {
+            if let Some(name) = CFN_TAGS.iter().find(|t| **t == tag.suffix) {
+                return Ok(cfn(name, node));
+            }
+        }
+        Err(unknown_tag(&tag, node.span))
+    }
+
+    fn scalar(&self, text: Cow<'a, str>, style: ScalarStyle, tag: Option<Cow<'a, Tag>>, span: Span) -> Result<Node, Diagnostic> {
+        if let Some(tag) = tag {
+            if tag.handle == "tag:yaml.org,2002:" {
+                let v = match tag.suffix.as_str() {
+                    "str" => Some(Value::String(text.to_string())),
+                    "null" => resolve_null(&text).then_some(Value::Null),
+                    "bool" => resolve_bool(&text).map(Value::Bool),
+                    "int" => resolve_int(&text).map(Value::Number),
+                    "float" => resolve_float(&text).or_else(|| resolve_int(&text)).map(Value::Number),
+                    "timestamp" => resolve_timestamp(&text).map(Value::String),
+                    _ => return Err(unknown_tag(&tag, span)),
+                };
+                return v.map(|v| Node::new(span, v)).ok_or_else(|| {
+                    Diagnostic::error(codes::INVALID_TYPE, format!("`{text}` cannot be read as !!{}", tag.suffix)).at(span)
+                });
+            }
+            if tag.handle == "!" && tag.suffix.is_empty() {
+                return Ok(Node::string(span, text.into_owned()));
+            }
+            if tag.handle == "!" {
+                if let Some(name) = CFN_TAGS.iter().find(|t| **t == tag.suffix) {
+                    return Ok(cfn(name, Node::string(span, text.into_owned())));
+                }
+            }
+            return Err(unknown_tag(&tag, span));
+        }
+        if style != ScalarStyle::Plain {
+            return Ok(Node::string(span, text.into_owned()));
+        }
+        let value = if resolve_null(&text) {
+            Value::Null
+        } else if let Some(b) = resolve_bool(&text) {
+            Value::Bool(b)
+        } else if let Some(n) = resolve_int(&text) {
+            Value::Number(n)
+        } else if let Some(n) = resolve_float(&text) {
+            Value::Number(n)
+        } else if let Some(ts) = (!self.json).then(|| resolve_timestamp(&text)).flatten() {
+            Value::String(ts)
+        } else {
+            Value::String(text.into_owned())
+        };
+        Ok(Node::new(span, value))
+    }
+}
+
+fn unknown_tag(tag: &Tag, span: Span) -> Diagnostic {
+    let shown = if tag.handle == "tag:yaml.org,2002:" { format!("!!{}", tag.suffix) } else { format!("{}{}", tag.handle, tag.suffix) };
+    let mut d = Diagnostic::error(codes::UNKNOWN_TAG, format!("unknown tag `{shown}`")).at(span).label("not a CloudFormation or YAML tag");
+    if let Some(s) = crate::diagnostic::did_you_mean(&tag.suffix, CFN_TAGS) {
+        d = d.help(format!("did you mean `!{s}`?"));
+    } else {
+        d = d.help(format!("CloudFormation short forms: {}", CFN_TAGS.map(|t| format!("!{t}")).join(", ")));
+    }
+    d
+}
+
+/// Wrap `node` the way Serverless' CloudFormation YAML schema does.
+fn cfn(name: &str, mut node: Node) -> Node {
+    let span = node.span;
+    if name == "GetAtt" {
+        if let Value::String(s) = &node.value {
+            let (first, rest) = s.split_once('.').unwrap_or((s.as_str(), ""));
+            node = Node::new(span, Value::Seq(vec![Node::string(span, first), Node::string(span, rest)]));
+        }
+    }
+    let key = match name {
+        "Ref" | "Condition" => name.to_string(),
+        _ => format!("Fn::{name}"),
+    };
+    let mut m = Map::new();
+    m.insert(key, span, node);
+    Node::new(span, Value::Map(m))
+}
+
+fn key_string(key: &Node) -> Result<String, Diagnostic> {
+    Ok(match &key.value {
+        Value::String(s) => s.clone(),
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => crate::node::number_to_json(*n).to_string().replace("null", &js_number_string(*n)),
+        Value::Seq(_) | Value::Map(_) => {
+            return Err(Diagnostic::error(codes::YAML_SYNTAX, "a mapping key must be a scalar").at(key.span))
+        }
+    })
+}
+
+fn js_number_string(n: f64) -> String {
+    if n.is_nan() {
+        "NaN".into()
+    } else if n > 0.0 {
+        "Infinity".into()
+    } else {
+        "-Infinity".into()
+    }
+}
+
+fn resolve_null(s: &str) -> bool {
+    matches!(s, "" | "~" | "null" | "Null" | "NULL")
+}
+
+fn resolve_bool(s: &str) -> Option<bool> {
+    match s {
+        "true" | "True" | "TRUE" => Some(true),
+        "false" | "False" | "FALSE" => Some(false),
+        _ => None,
+    }
+}
+
+/// js-yaml 4.3 integers: optional sign, then `0b`/`0x`/`0o` digits or decimal digits.
+fn resolve_int(s: &str) -> Option<f64> {
+    let (neg, body) = match s.as_bytes().first()? {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let sign = if neg { -1.0 } else { 1.0 };
+    let radix_digits = |prefix: &str, radix: u32| -> Option<f64> {
+        let d = body.strip_prefix(prefix)?;
+        if d.is_empty() || !d.chars().all(|c| c.is_digit(radix)) {
+            return None;
+        }
+        let mut v = 0f64;
+        for c in d.chars() {
+            v = v * radix as f64 + c.to_digit(radix)? as f64;
+        }
+        v.is_finite().then_some(sign * v)
+    };
+    if body.starts_with("0b") {
+        return radix_digits("0b", 2);
+    }
+    if body.starts_with("0x") {
+        return radix_digits("0x", 16);
+    }
+    if body.starts_with("0o") {
+        return radix_digits("0o", 8);
+    }
+    if body.is_empty() || !body.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let v: f64 = body.parse().ok()?;
+    v.is_finite().then_some(sign * v)
+}
+
+/// js-yaml 4.3 floats.
+fn resolve_float(s: &str) -> Option<f64> {
+    let lower = s.to_ascii_lowercase();
+    let (sign, body) = match lower.as_bytes().first()? {
+        b'-' => (-1.0, &lower[1..]),
+        b'+' => (1.0, &lower[1..]),
+        _ => (1.0, lower.as_str()),
+    };
+    if body == ".inf" {
+        return Some(sign * f64::INFINITY);
+    }
+    if s == ".nan" || s == ".NaN" || s == ".NAN" {
+        return Some(f64::NAN);
+    }
+    if !float_pattern(s) {
+        return None;
+    }
+    let v: f64 = body.parse().ok()?;
+    v.is_finite().then_some(sign * v)
+}
+
+/// `^(?:[-+]?[0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|\.[0-9]+(?:[eE][-+]?[0-9]+)?)$`
+fn float_pattern(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let digits = |i: &mut usize| {
+        let st = *i;
+        while *i < b.len() && b[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        *i - st
+    };
+    let exponent = |i: &mut usize| -> bool {
+        if *i < b.len() && (b[*i] == b'e' || b[*i] == b'E') {
+            *i += 1;
+            if *i < b.len() && (b[*i] == b'+' || b[*i] == b'-') {
+                *i += 1;
+            }
+            let st = *i;
+            while *i < b.len() && b[*i].is_ascii_digit() {
+                *i += 1;
+            }
+            return *i > st;
+        }
+        true
+    };
+    if b.first() == Some(&b'.') {
+        i = 1;
+        if digits(&mut i) == 0 {
+            return false;
+        }
+        return exponent(&mut i) && i == b.len();
+    }
+    if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+        i += 1;
+    }
+    if digits(&mut i) == 0 {
+        return false;
+    }
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        digits(&mut i);
+    }
+    exponent(&mut i) && i == b.len()
+}
+
+/// js-yaml timestamps, written the way `Date.prototype.toISOString` writes them.
+fn resolve_timestamp(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<i64> { s.get(r)?.parse().ok() };
+    let is_digits = |r: std::ops::Range<usize>| s.get(r.clone()).is_some_and(|x| !x.is_empty() && x.bytes().all(|c| c.is_ascii_digit()));
+    // YYYY-MM-DD exactly
+    if b.len() == 10 && is_digits(0..4) && b[4] == b'-' && is_digits(5..7) && b[7] == b'-' && is_digits(8..10) {
+        let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+        return Some(iso(days_from_civil(y, m, d) * 86_400_000));
+    }
+    // YYYY-M(M)-D(D)[Tt ]H(H):MM:SS(.f*)?( *(Z|[+-]H(H)(:MM)?))?
+    if !(b.len() >= 4 && is_digits(0..4) && b.get(4) == Some(&b'-')) {
+        return None;
+    }
+    let mut i = 5;
+    let take_digits = |i: &mut usize, min: usize, max: usize| -> Option<i64> {
+        let st = *i;
+        while *i < b.len() && b[*i].is_ascii_digit() && *i - st < max {
+            *i += 1;
+        }
+        if *i - st < min {
+            return None;
+        }
+        s[st..*i].parse().ok()
+    };
+    let month = take_digits(&mut i, 1, 2)?;
+    if b.get(i) != Some(&b'-') {
+        return None;
+    }
+    i += 1;
+    let day = take_digits(&mut i, 1, 2)?;
+    match b.get(i) {
+        Some(b'T' | b't') => i += 1,
+        Some(b' ' | b'\t') => {
+            while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
+                i += 1;
+            }
+        }
+        _ => return None,
+    }
+    let hour = take_digits(&mut i, 1, 2)?;
+    if b.get(i) != Some(&b':') {
+        return None;
+    }
+    i += 1;
+    let minute = take_digits(&mut i, 2, 2)?;
+    if b.get(i) != Some(&b':') {
+        return None;
+    }
+    i += 1;
+    let second = take_digits(&mut i, 2, 2)?;
+    let mut millis = 0i64;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let st = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        let mut f: String = s[st..i].chars().take(3).collect();
+        while f.len() < 3 {
+            f.push('0');
+        }
+        millis = f.parse().ok()?;
+    }
+    let mut delta = 0i64;
+    let mut j = i;
+    while j < b.len() && (b[j] == b' ' || b[j] == b'\t') {
+        j += 1;
+    }
+    if j < b.len() {
+        match b[j] {
+            b'Z' => {
+                j += 1;
+            }
+            b'+' | b'-' => {
+                let neg = b[j] == b'-';
+                j += 1;
+                let th = take_digits(&mut j, 1, 2)?;
+                let mut tm = 0;
+                if b.get(j) == Some(&b':') {
+                    j += 1;
+                    tm = take_digits(&mut j, 2, 2)?;
+                }
+                delta = (th * 60 + tm) * 60_000;
+                if neg {
+                    delta = -delta;
+                }
+            }
+            _ => return None,
+        }
+        if j != b.len() {
+            return None;
+        }
+    } else if j != i {
+        return None;
+    }
+    let year: i64 = num(0..4)?;
+    // Date.UTC normalises out-of-range months/days, as days_from_civil does.
+    let ms = days_from_civil(year, month, day) * 86_400_000 + ((hour * 60 + minute) * 60 + second) * 1000 + millis - delta;
+    Some(iso(ms))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date; months outside 1..=12 roll over
+/// like JavaScript's `Date.UTC`.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = y + (m - 1).div_euclid(12);
+    let m = (m - 1).rem_euclid(12) + 1;
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn iso(ms: i64) -> String {
+    let days = ms.div_euclid(86_400_000);
+    let rem = ms.rem_euclid(86_400_000);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        y,
+        m,
+        d,
+        rem / 3_600_000,
+        rem / 60_000 % 60,
+        rem / 1000 % 60,
+        rem % 1000
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json(src: &str) -> serde_json::Value {
+        load(src, FileId(0)).unwrap().to_json()
+    }
+    fn err(src: &str) -> Diagnostic {
+        load(src, FileId(0)).unwrap_err()
+    }
+
+    #[test]
+    fn scalars_resolve_like_js_yaml() {
+        let v = json(
+            "on_: on\nyes_: yes\nY: Yes\noctal_legacy: 0777\nocto: 0o777\nhex: 0x1F\nunderscore: 1_000\nsexagesimal: 1:30\ndate: 2001-12-14\nnull_tilde: ~\nfloat_dot: .5\ninf: .inf\nnorway: NO\nts: 2001-12-14t21:59:43.10-05:00\nquoted: '12'\nexp: 1e3\n",
+        );
+        assert_eq!(
+            v.to_string(),
+            r#"{"on_":"on","yes_":"yes","Y":"Yes","octal_legacy":777,"octo":511,"hex":31,"underscore":"1_000","sexagesimal":"1:30","date":"2001-12-14T00:00:00.000Z","null_tilde":null,"float_dot":0.5,"inf":null,"norway":"NO","ts":"2001-12-15T02:59:43.100Z","quoted":"12","exp":1000}"#
+        );
+    }
+
+    #[test]
+    fn cloudformation_tags() {
+        let v = json("a: !GetAtt Fn.Outputs.Nested.Attr\nb: !Ref X\nc: !Join [':', [a, !Ref Q]]\nd: !Sub\n  - x\n  - {}\ne: !GetAtt [A, B]\n");
+        assert_eq!(
+            v.to_string(),
+            r#"{"a":{"Fn::GetAtt":["Fn","Outputs.Nested.Attr"]},"b":{"Ref":"X"},"c":{"Fn::Join":[":",["a",{"Ref":"Q"}]]},"d":{"Fn::Sub":["x",{}]},"e":{"Fn::GetAtt":["A","B"]}}"#
+        );
+    }
+
+    #[test]
+    fn merge_keys_and_overrides() {
+        let v = json("defaults: &d {memorySize: 1024, timeout: 10}\nfn:\n  <<: *d\n  memorySize: 2048\n");
+        assert_eq!(v["fn"].to_string(), r#"{"memorySize":2048,"timeout":10}"#);
+    }
+
+    #[test]
+    fn duplicate_key_is_an_error_at_its_line() {
+        let d = err("a: 1\nb: 2\na: 3\n");
+        assert_eq!(d.code, codes::DUPLICATE_KEY);
+        assert_eq!(d.span.unwrap().line, 3);
+    }
+
+    #[test]
+    fn unknown_tag_suggests() {
+        let d = err("a: !GetAttr X.Y\n");
+        assert_eq!(d.code, codes::UNKNOWN_TAG);
+        assert_eq!(d.help.as_deref(), Some("did you mean `!GetAtt`?"));
+    }
+
+    #[test]
+    fn alias_bomb_is_bounded() {
+        let mut src = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let p = i - 1;
+            src.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+        }
+        assert_eq!(err(&src).code, codes::BUDGET);
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded() {
+        let src = "- ".repeat(20_000) + "x\n";
+        assert_eq!(err(&src).code, codes::BUDGET);
+        let src = "[".repeat(100_000);
+        assert!(load(&src, FileId(0)).is_err());
+    }
+
+    #[test]
+    fn empty_and_multi_document() {
+        assert_eq!(err("").code, codes::EMPTY_DOCUMENT);
+        assert_eq!(err("# only a comment\n").code, codes::EMPTY_DOCUMENT);
+        assert_eq!(err("a: 1\n---\nb: 2\n").code, codes::MULTI_DOCUMENT);
+    }
+
+    #[test]
+    fn spans_are_one_based() {
+        let n = load("provider:\n  name: aws\n", FileId(0)).unwrap();
+        let name = n.pointer(["provider", "name"]).unwrap();
+        assert_eq!((name.span.line, name.span.col), (2, 9));
+    }
+
+    #[test]
+    fn json_mode_keeps_last_duplicate() {
+        let n = load_json(r#"{"a": 1, "a": 2, "d": "2001-12-14"}"#, FileId(0)).unwrap();
+        assert_eq!(n.to_json().to_string(), r#"{"a":2,"d":"2001-12-14"}"#);
+    }
+}

@@ -1,1 +1,195 @@
-//! placeholder
+//! `cfgen-core`: the pure compiler. serverless.yml (already loaded by `cfgen-syntax`) in,
+//! CloudFormation out, exactly as Serverless Framework v3.40.0 `serverless package` writes it.
+//!
+//! What it is not: it does no IO, reads no clock, environment or network. Files, environment
+//! variables and injected values come in through [`Host`]; the instance id and every other
+//! "random" part of Serverless' output are derived from the input.
+//!
+//! ```
+//! use cfgen_core::{build, BuildOptions, MemoryHost};
+//! let src = "service: hello\nprovider:\n  name: aws\nfunctions:\n  main:\n    handler: index.handler\n";
+//! let mut host = MemoryHost::default();
+//! host.files.insert("index.js".into(), b"exports.handler = async () => 1;\n".to_vec());
+//! let out = build(src, "serverless.yml", &BuildOptions::default(), &host);
+//! let t = out.template.unwrap();
+//! assert_eq!(t["Resources"]["MainLambdaFunction"]["Properties"]["FunctionName"], "hello-dev-main");
+//! ```
+
+pub mod artifacts;
+pub mod collate;
+pub mod compile;
+pub mod emit;
+pub mod merge;
+pub mod naming;
+pub mod package;
+pub mod schema;
+pub mod validate;
+pub mod variables;
+
+use cfgen_syntax::{codes, Diagnostic, FileId, Node, SourceMap, Value as NodeValue};
+use indexmap::IndexMap;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Everything the outside world provides: environment, text files for `${file()}`, and the
+/// service's files for artifacts.
+pub trait Host: variables::Host + artifacts::FileSource {}
+impl<T: variables::Host + artifacts::FileSource> Host for T {}
+
+/// A host backed by maps (for tests and for embedding).
+#[derive(Clone, Debug, Default)]
+pub struct MemoryHost {
+    pub env: BTreeMap<String, String>,
+    /// Files by '/'-separated path relative to the service directory.
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// The files (paths as in `files`) whose owner-execute bit is set.
+    pub executable: std::collections::BTreeSet<String>,
+}
+
+impl variables::Host for MemoryHost {
+    fn env(&self, name: &str) -> Option<String> {
+        self.env.get(name).cloned()
+    }
+    fn read_file(&self, path: &str) -> Result<Option<String>, String> {
+        match self.files.get(path) {
+            Some(b) => String::from_utf8(b.clone()).map(Some).map_err(|_| "not UTF-8 text".into()),
+            None => Ok(None),
+        }
+    }
+}
+
+impl artifacts::FileSource for MemoryHost {
+    fn list_files(&self) -> Vec<(String, bool)> {
+        self.files.keys().map(|k| (k.clone(), self.executable.contains(k))).collect()
+    }
+    fn read_bytes(&self, path: &str) -> Option<Vec<u8>> {
+        self.files.get(path).cloned()
+    }
+}
+
+/// Options of one build (the CLI's flags).
+#[derive(Clone, Debug, Default)]
+pub struct BuildOptions {
+    /// `--stage`.
+    pub stage: Option<String>,
+    /// `--region`.
+    pub region: Option<String>,
+    /// Other `${opt:name}` values (`--opt name=value`).
+    pub options: IndexMap<String, Value>,
+    /// `--param key=value`.
+    pub params: IndexMap<String, String>,
+    /// Values of `${ssm:}`, `${cf:}`, `${s3:}`, `${aws:accountId}` (`--var`, `--vars`).
+    pub injected: IndexMap<String, Value>,
+    /// Pin the framework instance id (the `ApiGatewayDeployment` suffix and `${sls:instanceId}`);
+    /// by default it is derived from the configuration text.
+    pub instance_id: Option<String>,
+    /// Pin the artifact folder name (the last part of the S3 folder); by default it is derived
+    /// from the configuration and the artifacts' content.
+    pub artifact_folder: Option<String>,
+}
+
+/// The result of a build: the template (unless an error stopped it), every diagnostic, the
+/// artifacts, and the source files the diagnostics point into.
+pub struct BuildOutput {
+    pub template: Option<Value>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub artifacts: artifacts::Artifacts,
+    pub sources: SourceMap,
+}
+
+/// Load, resolve and compile `src` (the text of `file_name`, e.g. `serverless.yml`).
+pub fn build(src: &str, file_name: &str, opts: &BuildOptions, host: &dyn Host) -> BuildOutput {
+    let mut sources = SourceMap::new();
+    let file = sources.add(file_name, src);
+    let mut out = BuildOutput { template: None, diagnostics: Vec::new(), artifacts: Default::default(), sources: SourceMap::new() };
+    let loaded = if file_name.ends_with(".json") { cfgen_syntax::yaml::load_json(src, file) } else { cfgen_syntax::yaml::load(src, file) };
+    let root = match loaded {
+        Ok(n) => n,
+        Err(d) => {
+            out.diagnostics.push(d);
+            out.sources = sources;
+            return out;
+        }
+    };
+    let (template, diags, artifacts) = build_node(root, src, file_name, opts, host, &mut sources);
+    out.template = template;
+    out.diagnostics = diags;
+    out.artifacts = artifacts;
+    out.sources = sources;
+    out
+}
+
+/// A deterministic 13-digit instance id derived from the configuration text.
+pub fn derive_instance_id(src: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let d = Sha256::digest(src.as_bytes());
+    let mut n = 0u64;
+    for b in &d[..8] {
+        n = (n << 8) | u64::from(*b);
+    }
+    format!("{:013}", n % 10_000_000_000_000)
+}
+
+fn build_node(
+    root: Node,
+    src: &str,
+    file_name: &str,
+    opts: &BuildOptions,
+    host: &dyn Host,
+    sources: &mut SourceMap,
+) -> (Option<Value>, Vec<Diagnostic>, artifacts::Artifacts) {
+    let mut diags = Vec::new();
+    if !matches!(root.value, NodeValue::Map(_)) {
+        diags.push(
+            Diagnostic::error(codes::NOT_A_MAPPING, format!("the configuration must be a mapping, not {}", root.type_name()))
+                .at(root.span)
+                .help("start with `service: <name>` and `provider: {name: aws}`"),
+        );
+        return (None, diags, Default::default());
+    }
+    let instance_id = opts.instance_id.clone().unwrap_or_else(|| derive_instance_id(src));
+    let mut var_opts = variables::VarOptions {
+        options: opts.options.clone(),
+        params: opts.params.clone(),
+        injected: opts.injected.clone(),
+        instance_id: instance_id.clone(),
+    };
+    if let Some(s) = &opts.stage {
+        var_opts.options.insert("stage".into(), Value::String(s.clone()));
+    }
+    if let Some(r) = &opts.region {
+        var_opts.options.insert("region".into(), Value::String(r.clone()));
+    }
+    let (node, vdiags) = variables::resolve(root, &var_opts, host, sources);
+    diags.extend(vdiags);
+    if diags.iter().any(Diagnostic::is_error) {
+        return (None, diags, Default::default());
+    }
+    let Some(pre) = validate::prepare(&node, opts, &mut diags) else {
+        return (None, diags, Default::default());
+    };
+    let mut ctx = compile::Ctx {
+        cfg: &pre.service,
+        node: &node,
+        service: pre.service_name.clone(),
+        stage: pre.stage.clone(),
+        region: pre.region.clone(),
+        functions: pre.functions.clone(),
+        diags: Vec::new(),
+    };
+    let plan_input = artifacts::PlanInput {
+        cfg: &pre.service,
+        node: &node,
+        service: &pre.service_name,
+        stage: &pre.stage,
+        config_file_name: file_name.rsplit('/').next().unwrap_or(file_name),
+        functions: &pre.functions,
+        seed: &instance_id,
+        folder: opts.artifact_folder.as_deref(),
+    };
+    let arts = artifacts::plan(&plan_input, host, &mut diags);
+    let template = compile::compile(&mut ctx, &arts);
+    diags.extend(ctx.diags);
+    let _ = FileId(0);
+    (template, diags, arts)
+}

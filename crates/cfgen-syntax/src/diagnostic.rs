@@ -99,15 +99,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(code: Code, severity: Severity, message: impl Into<String>) -> Self {
-        Diagnostic {
-            code,
-            severity,
-            message: message.into(),
-            span: None,
-            label: None,
-            help: None,
-            related: Vec::new(),
-        }
+        Diagnostic { code, severity, message: message.into(), span: None, label: None, help: None, related: Vec::new() }
     }
     pub fn error(code: Code, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Error, message)

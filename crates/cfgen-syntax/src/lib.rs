@@ -16,9 +16,10 @@
 
 pub mod diagnostic;
 pub mod node;
+pub mod render;
 pub mod span;
 pub mod yaml;
 
-pub use diagnostic::{Code, Diagnostic, Severity};
+pub use diagnostic::{codes, Code, Diagnostic, Severity};
 pub use node::{js_key_order, Map, Node, Value};
 pub use span::{FileId, SourceMap, Span};

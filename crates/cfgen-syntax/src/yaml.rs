@@ -15,6 +15,10 @@
 //! * budgets bound the nesting depth, the number of nodes (alias expansion included) and the
 //!   input size, so no input can hang the loader or exhaust memory.
 
+// A load stops at its first error and returns it: the error path is cold, and boxing every
+// `Result` of the recursive descent would only add noise.
+#![allow(clippy::result_large_err)]
+
 use crate::diagnostic::{codes, Diagnostic};
 use crate::node::{Map, Node, Value};
 use crate::span::{FileId, Span};
@@ -24,8 +28,23 @@ use std::collections::HashMap;
 
 /// The CloudFormation short-form tags Serverless v3 accepts.
 pub const CFN_TAGS: [&str; 17] = [
-    "And", "Base64", "Cidr", "Condition", "Equals", "FindInMap", "GetAtt", "GetAZs", "If", "ImportValue", "Join",
-    "Not", "Or", "Ref", "Select", "Split", "Sub",
+    "And",
+    "Base64",
+    "Cidr",
+    "Condition",
+    "Equals",
+    "FindInMap",
+    "GetAtt",
+    "GetAZs",
+    "If",
+    "ImportValue",
+    "Join",
+    "Not",
+    "Or",
+    "Ref",
+    "Select",
+    "Split",
+    "Sub",
 ];
 
 /// Limits that keep hostile input bounded.
@@ -96,8 +115,11 @@ impl<'a> Loader<'a> {
             Some(Ok(ev)) => Ok(ev),
             Some(Err(e)) => {
                 let m = e.marker();
-                Err(Diagnostic::error(codes::YAML_SYNTAX, format!("invalid YAML: {}", e.info()))
-                    .at(Span::point(self.file, m.line() as u32, m.col() as u32 + 1)))
+                Err(Diagnostic::error(codes::YAML_SYNTAX, format!("invalid YAML: {}", e.info())).at(Span::point(
+                    self.file,
+                    m.line() as u32,
+                    m.col() as u32 + 1,
+                )))
             }
             None => Err(Diagnostic::error(codes::YAML_SYNTAX, "unexpected end of input")),
         }
@@ -154,12 +176,9 @@ impl<'a> Loader<'a> {
     fn node(&mut self, ev: Event<'a>, sp: PSpan, depth: usize) -> Result<Node, Diagnostic> {
         let span = self.span(&sp);
         if depth > self.budget.max_depth {
-            return Err(Diagnostic::error(
-                codes::BUDGET,
-                format!("nesting deeper than {} levels", self.budget.max_depth),
-            )
-            .at(span)
-            .label("too deep"));
+            return Err(Diagnostic::error(codes::BUDGET, format!("nesting deeper than {} levels", self.budget.max_depth))
+                .at(span)
+                .label("too deep"));
         }
         match ev {
             Event::Alias(id) => {
@@ -254,16 +273,12 @@ impl<'a> Loader<'a> {
         let sources: Vec<Node> = match value.value {
             Value::Map(_) => vec![value],
             Value::Seq(items) => items,
-            _ => {
-                return Err(Diagnostic::error(codes::YAML_SYNTAX, "a merge key `<<` needs a mapping or a list of mappings")
-                    .at(value.span))
-            }
+            _ => return Err(Diagnostic::error(codes::YAML_SYNTAX, "a merge key `<<` needs a mapping or a list of mappings").at(value.span)),
         };
         for src in sources {
             let span = src.span;
             let Value::Map(m) = src.value else {
-                return Err(Diagnostic::error(codes::YAML_SYNTAX, "a merge key `<<` needs a mapping or a list of mappings")
-                    .at(span));
+                return Err(Diagnostic::error(codes::YAML_SYNTAX, "a merge key `<<` needs a mapping or a list of mappings").at(span));
             };
             for (k, ks, v) in m.iter_spanned() {
                 if !map.contains_key(k) {
@@ -373,9 +388,7 @@ fn key_string(key: &Node) -> Result<String, Diagnostic> {
         Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => crate::node::number_to_json(*n).to_string().replace("null", &js_number_string(*n)),
-        Value::Seq(_) | Value::Map(_) => {
-            return Err(Diagnostic::error(codes::YAML_SYNTAX, "a mapping key must be a scalar").at(key.span))
-        }
+        Value::Seq(_) | Value::Map(_) => return Err(Diagnostic::error(codes::YAML_SYNTAX, "a mapping key must be a scalar").at(key.span)),
     })
 }
 
@@ -631,16 +644,7 @@ fn iso(ms: i64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = if m <= 2 { y + 1 } else { y };
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-        y,
-        m,
-        d,
-        rem / 3_600_000,
-        rem / 60_000 % 60,
-        rem / 1000 % 60,
-        rem % 1000
-    )
+    format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", y, m, d, rem / 3_600_000, rem / 60_000 % 60, rem / 1000 % 60, rem % 1000)
 }
 
 #[cfg(test)]
@@ -667,7 +671,8 @@ mod tests {
 
     #[test]
     fn cloudformation_tags() {
-        let v = json("a: !GetAtt Fn.Outputs.Nested.Attr\nb: !Ref X\nc: !Join [':', [a, !Ref Q]]\nd: !Sub\n  - x\n  - {}\ne: !GetAtt [A, B]\n");
+        let v =
+            json("a: !GetAtt Fn.Outputs.Nested.Attr\nb: !Ref X\nc: !Join [':', [a, !Ref Q]]\nd: !Sub\n  - x\n  - {}\ne: !GetAtt [A, B]\n");
         assert_eq!(
             v.to_string(),
             r#"{"a":{"Fn::GetAtt":["Fn","Outputs.Nested.Attr"]},"b":{"Ref":"X"},"c":{"Fn::Join":[":",["a",{"Ref":"Q"}]]},"d":{"Fn::Sub":["x",{}]},"e":{"Fn::GetAtt":["A","B"]}}"#

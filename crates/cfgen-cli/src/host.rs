@@ -1,0 +1,91 @@
+//! The real world: files of the service directory and the process environment.
+
+use std::path::{Path, PathBuf};
+
+/// Largest file cfgen reads (configuration, `${file()}` targets, artifact sources are exempt).
+pub const MAX_TEXT_FILE: u64 = 16 * 1024 * 1024;
+
+pub struct FsHost {
+    pub dir: PathBuf,
+}
+
+impl FsHost {
+    fn path(&self, rel: &str) -> PathBuf {
+        let p = Path::new(rel);
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.dir.join(p)
+        }
+    }
+}
+
+impl cfgen_core::variables::Host for FsHost {
+    fn env(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok()
+    }
+    fn read_file(&self, rel: &str) -> Result<Option<String>, String> {
+        let p = self.path(rel);
+        let meta = match std::fs::metadata(&p) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e.to_string()),
+        };
+        if meta.is_dir() {
+            return Err("it is a directory".into());
+        }
+        if meta.len() > MAX_TEXT_FILE {
+            return Err(format!("it is {} bytes; cfgen reads files of at most {} bytes", meta.len(), MAX_TEXT_FILE));
+        }
+        let bytes = std::fs::read(&p).map_err(|e| e.to_string())?;
+        String::from_utf8(bytes).map(Some).map_err(|_| "it is not UTF-8 text".into())
+    }
+}
+
+impl cfgen_core::artifacts::FileSource for FsHost {
+    fn list_files(&self) -> Vec<(String, bool)> {
+        let mut out = Vec::new();
+        walk(&self.dir, "", &mut out, 0);
+        out.sort();
+        out
+    }
+    fn read_bytes(&self, rel: &str) -> Option<Vec<u8>> {
+        let p = self.path(rel);
+        if p.is_file() {
+            std::fs::read(p).ok()
+        } else {
+            None
+        }
+    }
+}
+
+fn walk(dir: &Path, prefix: &str, out: &mut Vec<(String, bool)>, depth: usize) {
+    if depth > 64 {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
+        let Ok(ft) = e.file_type() else { continue };
+        if ft.is_dir() {
+            if depth == 0 && (name == ".git" || name == ".serverless") {
+                continue;
+            }
+            walk(&e.path(), &rel, out, depth + 1);
+        } else if ft.is_file() || ft.is_symlink() {
+            let Ok(meta) = std::fs::metadata(e.path()) else { continue };
+            if !meta.is_file() {
+                continue;
+            }
+            #[cfg(unix)]
+            let exec = {
+                use std::os::unix::fs::PermissionsExt;
+                meta.permissions().mode() & 0o100 != 0
+            };
+            #[cfg(not(unix))]
+            let exec = false;
+            out.push((rel, exec));
+        }
+    }
+}

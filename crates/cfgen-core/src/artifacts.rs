@@ -1,0 +1,327 @@
+//! `package:createDeploymentArtifacts`: which zips the service has, their bytes and hashes.
+//!
+//! The zips are built in memory from the files the host lists (the same bytes `cfgen package`
+//! writes), so `CodeSha256` and the version ids are those of real, reproducible artifacts. The
+//! S3 folder of the artifacts is derived from their content and the configuration, never from
+//! the clock.
+
+use crate::package::{build_zip, code_sha256, default_excludes, select_files, ZipEntry};
+use cfgen_model::Service;
+use cfgen_syntax::{codes, Diagnostic, Node, Span};
+use indexmap::IndexMap;
+use serde_json::Value;
+
+/// The files an artifact is built from; implemented by the host (the CLI reads the service
+/// directory; tests use maps).
+pub trait FileSource {
+    /// Every file under the service directory: ('/'-separated relative path, executable bit).
+    fn list_files(&self) -> Vec<(String, bool)>;
+    /// The bytes of a file relative to the service directory; `None` when it does not exist.
+    fn read_bytes(&self, path: &str) -> Option<Vec<u8>>;
+}
+
+/// One artifact.
+#[derive(Clone, Debug)]
+pub struct ArtifactPlan {
+    /// Its file name in the S3 folder (`service.zip`, `fn.zip`, or a given artifact's basename).
+    pub file_name: String,
+    /// Where Serverless would keep it (used only to order layer hashes as Serverless does).
+    pub path_for_sort: String,
+    /// The zip (empty for a given `package.artifact` that does not exist).
+    pub bytes: Vec<u8>,
+    /// base64(sha256(bytes)).
+    pub code_sha256: String,
+    /// True when cfgen built it (false: a user-given artifact).
+    pub built: bool,
+}
+
+/// All artifacts of a build.
+#[derive(Clone, Debug, Default)]
+pub struct Artifacts {
+    /// The S3 folder: `<prefix>/<service>/<stage>/<content hash>`.
+    pub directory: String,
+    pub service: Option<ArtifactPlan>,
+    pub functions: IndexMap<String, ArtifactPlan>,
+    pub layers: IndexMap<String, ArtifactPlan>,
+}
+
+impl Artifacts {
+    pub fn function(&self, key: &str) -> Option<&ArtifactPlan> {
+        self.functions.get(key)
+    }
+    pub fn layer(&self, key: &str) -> Option<&ArtifactPlan> {
+        self.layers.get(key)
+    }
+    /// The layer key whose `<L>LambdaLayer` logical id is `id`.
+    pub fn layer_key_for_id(&self, id: &str) -> Option<String> {
+        self.layers.keys().find(|k| crate::naming::layer(k) == id).cloned()
+    }
+}
+
+/// What the planner needs to know about the run.
+pub struct PlanInput<'a> {
+    pub cfg: &'a Service,
+    pub node: &'a Node,
+    pub service: &'a str,
+    pub stage: &'a str,
+    pub config_file_name: &'a str,
+    pub functions: &'a [(String, cfgen_model::Function)],
+    /// Mixed into the folder name (the configuration text's hash).
+    pub seed: &'a str,
+    /// A fixed folder name instead of the content hash.
+    pub folder: Option<&'a str>,
+}
+
+fn span_at(node: &Node, path: &[&str]) -> Option<Span> {
+    node.pointer(path.iter().copied()).map(|n| n.span)
+}
+
+fn list<T: Clone>(v: &Option<cfgen_model::coerce::List<T>>) -> Vec<T> {
+    v.as_ref().map(|l| l.0.clone()).unwrap_or_default()
+}
+
+/// Plan and build every artifact.
+pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnostic>) -> Artifacts {
+    let cfg = input.cfg;
+    let pkg = cfg.package.clone().unwrap_or_default();
+    let all: Vec<(String, bool)> = files.list_files();
+    let all_paths: Vec<String> = all.iter().map(|(p, _)| p.clone()).collect();
+    let layers: Vec<(String, cfgen_model::Layer)> =
+        cfg.layers.iter().flatten().filter_map(|(k, l)| l.clone().map(|l| (k.clone(), l))).collect();
+    let layer_paths: Vec<String> = layers.iter().filter_map(|(_, l)| l.path.clone()).collect();
+    let local_path = cfg.plugins.as_ref().and_then(|p| p.get("localPath")).and_then(Value::as_str).map(String::from);
+    let mut excludes = default_excludes(input.config_file_name, &layer_paths, cfg.use_dotenv == Some(true), local_path.as_deref());
+    excludes.extend(list(&pkg.exclude));
+    let includes = list(&pkg.include);
+    let patterns = list(&pkg.patterns);
+    let individually = pkg.individually == Some(true);
+
+    let zip_of = |selected: &[String], strip_prefix: Option<&str>| -> Vec<u8> {
+        let mut owned: Vec<(String, bool, Vec<u8>)> = Vec::new();
+        for p in selected {
+            let exec = all.iter().find(|(x, _)| x == p).is_some_and(|(_, e)| *e);
+            let data = files.read_bytes(p).unwrap_or_default();
+            let name = match strip_prefix {
+                Some(pre) => p.strip_prefix(pre).unwrap_or(p).to_string(),
+                None => p.clone(),
+            };
+            owned.push((name, exec, data));
+        }
+        let entries: Vec<ZipEntry> = owned.iter().map(|(p, e, d)| ZipEntry { path: p, executable: *e, data: d }).collect();
+        build_zip(&entries)
+    };
+    let given = |path: &str, span: Option<Span>, diags: &mut Vec<Diagnostic>| -> ArtifactPlan {
+        let bytes = match files.read_bytes(path) {
+            Some(b) => b,
+            None => {
+                diags.push(
+                    Diagnostic::warning(
+                        codes::PACKAGING,
+                        format!("package.artifact `{path}` does not exist; its CodeSha256 is that of an empty file"),
+                    )
+                    .at_opt(span),
+                );
+                Vec::new()
+            }
+        };
+        ArtifactPlan {
+            file_name: path.rsplit('/').next().unwrap_or(path).to_string(),
+            path_for_sort: path.to_string(),
+            code_sha256: code_sha256(&bytes),
+            bytes,
+            built: false,
+        }
+    };
+
+    let mut out = Artifacts::default();
+    let mut service_zip: Option<ArtifactPlan> = None;
+    for (key, f) in input.functions {
+        if f.image.is_some() && f.handler.is_none() {
+            continue;
+        }
+        let fpkg = f.package.clone().unwrap_or_default();
+        let plan = if let Some(a) = fpkg.artifact.as_ref().filter(|a| !a.is_empty()) {
+            given(a, span_at(input.node, &["functions", key, "package", "artifact"]), diags)
+        } else if let Some(a) = pkg.artifact.as_ref().filter(|a| !a.is_empty()) {
+            given(a, span_at(input.node, &["package", "artifact"]), diags)
+        } else if individually || fpkg.individually == Some(true) {
+            let mut pats = patterns.clone();
+            pats.extend(list(&fpkg.patterns));
+            let mut inc = includes.clone();
+            inc.extend(list(&fpkg.include));
+            let mut exc = excludes.clone();
+            exc.extend(list(&fpkg.exclude));
+            let selected = select_files(&all_paths, &exc, &inc, &pats);
+            let span = span_at(input.node, &["functions", key, "package"]).or_else(|| span_at(input.node, &["package"]));
+            check_not_empty(&selected, &all_paths, &exc, &format!("function `{key}`"), span, diags);
+            check_handler(input, key, f, &selected, diags);
+            let bytes = zip_of(&selected, None);
+            ArtifactPlan {
+                file_name: crate::naming::function_artifact(key),
+                path_for_sort: format!(".serverless/{}", crate::naming::function_artifact(key)),
+                code_sha256: code_sha256(&bytes),
+                bytes,
+                built: true,
+            }
+        } else {
+            if fpkg.patterns.is_some() {
+                diags.push(
+                    Diagnostic::warning(
+                        codes::PACKAGING,
+                        format!("function `{key}`: package patterns at function level apply only with `package.individually: true`; they are ignored"),
+                    )
+                    .at_opt(span_at(input.node, &["functions", key, "package", "patterns"])),
+                );
+            }
+            if service_zip.is_none() {
+                let selected = select_files(&all_paths, &excludes, &includes, &patterns);
+                let span = span_at(input.node, &["package", "patterns"]).or_else(|| span_at(input.node, &["package"]));
+                check_not_empty(&selected, &all_paths, &excludes, "the service", span, diags);
+            }
+            let plan = service_zip.get_or_insert_with(|| {
+                let selected = select_files(&all_paths, &excludes, &includes, &patterns);
+                let bytes = zip_of(&selected, None);
+                ArtifactPlan {
+                    file_name: crate::naming::service_artifact(input.service),
+                    path_for_sort: format!(".serverless/{}", crate::naming::service_artifact(input.service)),
+                    code_sha256: code_sha256(&bytes),
+                    bytes,
+                    built: true,
+                }
+            });
+            let selected = select_files(&all_paths, &excludes, &includes, &patterns);
+            check_handler(input, key, f, &selected, diags);
+            plan.clone()
+        };
+        out.functions.insert(key.clone(), plan);
+    }
+    out.service = service_zip;
+    for (key, l) in &layers {
+        let lpkg = l.package.clone().unwrap_or_default();
+        let plan = if let Some(a) = lpkg.artifact.as_ref().filter(|a| !a.is_empty()) {
+            given(a, span_at(input.node, &["layers", key, "package", "artifact"]), diags)
+        } else {
+            let base = l.path.clone().unwrap_or_default();
+            let base = base.trim_start_matches("./").trim_end_matches('/').to_string();
+            let prefix = if base.is_empty() || base == "." { String::new() } else { format!("{base}/") };
+            let inside: Vec<String> = all_paths.iter().filter(|p| p.starts_with(&prefix)).map(|p| p[prefix.len()..].to_string()).collect();
+            let mut exc = vec![
+                ".git/**".to_string(),
+                ".gitignore".into(),
+                ".DS_Store".into(),
+                "npm-debug.log".into(),
+                "yarn-*.log".into(),
+                ".serverless/**".into(),
+                ".serverless_plugins/**".into(),
+            ];
+            exc.extend(list(&lpkg.exclude));
+            let selected = select_files(&inside, &exc, &list(&lpkg.include), &list(&lpkg.patterns));
+            if selected.is_empty() {
+                diags.push(
+                    Diagnostic::warning(
+                        codes::PACKAGING,
+                        format!("layer `{key}`: no files under `{}`", l.path.clone().unwrap_or_default()),
+                    )
+                    .at_opt(span_at(input.node, &["layers", key, "path"])),
+                );
+            }
+            let full: Vec<String> = selected.iter().map(|p| format!("{prefix}{p}")).collect();
+            let bytes = zip_of(&full, Some(&prefix));
+            ArtifactPlan {
+                file_name: crate::naming::layer_artifact(key),
+                path_for_sort: format!(".serverless/{}", crate::naming::layer_artifact(key)),
+                code_sha256: code_sha256(&bytes),
+                bytes,
+                built: true,
+            }
+        };
+        out.layers.insert(key.clone(), plan);
+    }
+    // The folder: a hash of the configuration and every artifact.
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(input.seed.as_bytes());
+    for p in out.functions.values().chain(out.layers.values()) {
+        h.update(p.code_sha256.as_bytes());
+    }
+    let digest = crate::compile::hex(&h.finalize());
+    let prefix = match cfg.provider.as_ref().and_then(|p| p.deployment_prefix.as_ref()) {
+        Some(p) => p.0.clone(),
+        None => "serverless".into(),
+    };
+    let folder = input.folder.map_or_else(|| format!("cfgen-{}", &digest[..16]), String::from);
+    out.directory = crate::naming::artifact_directory(&prefix, input.service, input.stage, &folder);
+    out
+}
+
+/// An artifact with no files: an error when the user's patterns excluded every file that
+/// exists (Serverless' NO_MATCHED_FILES), a warning when there is no code yet.
+fn check_not_empty(selected: &[String], all: &[String], excludes: &[String], what: &str, span: Option<Span>, diags: &mut Vec<Diagnostic>) {
+    if !selected.is_empty() {
+        return;
+    }
+    if select_files(all, excludes, &[], &[]).is_empty() {
+        diags.push(
+            Diagnostic::warning(codes::PACKAGING, format!("{what}: no files to package yet; the artifact is empty"))
+                .at_opt(span)
+                .help("the template is built anyway; Serverless v3 would stop here"),
+        );
+    } else {
+        diags.push(
+            Diagnostic::error(codes::PACKAGING, format!("{what}: no file matches the package patterns"))
+                .at_opt(span)
+                .help("every file of the service is excluded; check `package.patterns`"),
+        );
+    }
+}
+
+/// Warn when the handler's file is not among the artifact's files: the template is still
+/// right, but the deployed function would fail to start.
+fn check_handler(input: &PlanInput, key: &str, f: &cfgen_model::Function, selected: &[String], diags: &mut Vec<Diagnostic>) {
+    let Some(handler) = f.handler.as_deref() else { return };
+    let runtime =
+        f.runtime.clone().or_else(|| input.cfg.provider.as_ref().and_then(|p| p.runtime.clone())).unwrap_or_else(|| "nodejs16.x".into());
+    let module = handler.rsplit_once('.').map_or(handler, |(m, _)| m);
+    let candidates: Vec<String> = if runtime.starts_with("nodejs") {
+        ["js", "mjs", "cjs", "ts"].iter().map(|e| format!("{module}.{e}")).collect()
+    } else if runtime.starts_with("python") {
+        vec![format!("{module}.py")]
+    } else if runtime.starts_with("ruby") {
+        vec![format!("{module}.rb")]
+    } else if runtime.starts_with("go") || runtime.starts_with("provided") {
+        vec![handler.to_string()]
+    } else {
+        // java/dotnet handlers name classes inside a built artifact.
+        return;
+    };
+    let clean = |p: &str| p.trim_start_matches("./").to_string();
+    if candidates.iter().any(|c| selected.iter().any(|s| *s == clean(c))) {
+        return;
+    }
+    diags.push(
+        Diagnostic::warning(
+            codes::HANDLER_MISSING,
+            format!("function `{key}`: handler file `{}` not found; the template is built anyway", candidates[0]),
+        )
+        .at_opt(span_at(input.node, &["functions", key, "handler"]))
+        .label("no such file in the artifact")
+        .help("the deployed function will fail until the file exists"),
+    );
+}
+
+/// Serverless' `deepSortObjectByKey`: object keys sorted with `localeCompare`, recursively.
+pub fn deep_sort(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort_by(|a, b| crate::collate::locale_compare(a, b));
+            let mut out = serde_json::Map::new();
+            for k in keys {
+                out.insert(k.clone(), deep_sort(&m[k]));
+            }
+            Value::Object(out)
+        }
+        Value::Array(a) => Value::Array(a.iter().map(deep_sort).collect()),
+        other => other.clone(),
+    }
+}

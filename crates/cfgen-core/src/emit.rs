@@ -1,0 +1,366 @@
+//! Writing templates: JSON exactly as Serverless writes it (`JSON.stringify(t, null, 2)`:
+//! JavaScript key order, JavaScript number formatting, raw non-ASCII) and YAML with
+//! CloudFormation short-form tags.
+
+use serde_json::Value;
+
+/// JSON as `JSON.stringify(value, null, 2)` writes it, plus a final newline.
+pub fn to_json(v: &Value) -> String {
+    let mut out = String::with_capacity(4096);
+    write_json(v, 0, &mut out);
+    out.push('\n');
+    out
+}
+
+fn indent(n: usize, out: &mut String) {
+    for _ in 0..n {
+        out.push_str("  ");
+    }
+}
+
+fn write_json(v: &Value, depth: usize, out: &mut String) {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&js_number(n)),
+        Value::String(s) => write_str(s, out),
+        Value::Array(a) => {
+            if a.is_empty() {
+                out.push_str("[]");
+                return;
+            }
+            out.push_str("[\n");
+            for (i, x) in a.iter().enumerate() {
+                indent(depth + 1, out);
+                write_json(x, depth + 1, out);
+                if i + 1 < a.len() {
+                    out.push(',');
+                }
+                out.push('\n');
+            }
+            indent(depth, out);
+            out.push(']');
+        }
+        Value::Object(m) => {
+            if m.is_empty() {
+                out.push_str("{}");
+                return;
+            }
+            out.push_str("{\n");
+            let keys = cfgen_syntax::js_key_order(m.keys().map(String::as_str));
+            let n = keys.len();
+            for (i, k) in keys.into_iter().enumerate() {
+                indent(depth + 1, out);
+                write_str(k, out);
+                out.push_str(": ");
+                write_json(&m[k], depth + 1, out);
+                if i + 1 < n {
+                    out.push(',');
+                }
+                out.push('\n');
+            }
+            indent(depth, out);
+            out.push('}');
+        }
+    }
+}
+
+fn write_str(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// `JSON.stringify(value)` (compact), as the version hash needs it.
+pub fn to_json_compact(v: &Value) -> String {
+    let mut out = String::new();
+    write_compact(v, &mut out);
+    out
+}
+
+fn write_compact(v: &Value, out: &mut String) {
+    match v {
+        Value::Array(a) => {
+            out.push('[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_compact(x, out);
+            }
+            out.push(']');
+        }
+        Value::Object(m) => {
+            out.push('{');
+            for (i, k) in cfgen_syntax::js_key_order(m.keys().map(String::as_str)).into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_str(k, out);
+                out.push(':');
+                write_compact(&m[k], out);
+            }
+            out.push('}');
+        }
+        other => write_json(other, 0, out),
+    }
+}
+
+/// `Number.prototype.toString()` of a JSON number.
+pub fn js_number(n: &serde_json::Number) -> String {
+    if let Some(i) = n.as_i64() {
+        return i.to_string();
+    }
+    if let Some(u) = n.as_u64() {
+        return u.to_string();
+    }
+    js_f64(n.as_f64().unwrap_or(0.0))
+}
+
+/// ECMAScript Number::toString(10).
+pub fn js_f64(x: f64) -> String {
+    if x.is_nan() {
+        return "NaN".into();
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "Infinity".into() } else { "-Infinity".into() };
+    }
+    let neg = x < 0.0;
+    // Shortest round-trip digits and exponent from Rust's formatter.
+    let e = format!("{:e}", x.abs());
+    let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
+    let digits: String = mant.chars().filter(|c| *c != '.').collect();
+    let k = digits.len() as i32;
+    let n = exp.parse::<i32>().unwrap_or(0) + 1;
+    let mut s = String::new();
+    if neg {
+        s.push('-');
+    }
+    if k <= n && n <= 21 {
+        s.push_str(&digits);
+        s.push_str(&"0".repeat((n - k) as usize));
+    } else if 0 < n && n <= 21 {
+        s.push_str(&digits[..n as usize]);
+        s.push('.');
+        s.push_str(&digits[n as usize..]);
+    } else if -6 < n && n <= 0 {
+        s.push_str("0.");
+        s.push_str(&"0".repeat((-n) as usize));
+        s.push_str(&digits);
+    } else {
+        let e = n - 1;
+        s.push_str(&digits[..1]);
+        if k > 1 {
+            s.push('.');
+            s.push_str(&digits[1..]);
+        }
+        s.push('e');
+        s.push(if e >= 0 { '+' } else { '-' });
+        s.push_str(&e.abs().to_string());
+    }
+    s
+}
+
+/// YAML with CloudFormation short-form tags (`!Ref`, `!GetAtt A.B`, `!Sub`, ...).
+pub fn to_yaml(v: &Value) -> String {
+    let mut out = String::with_capacity(4096);
+    match v {
+        Value::Object(m) if !m.is_empty() => write_map_body(m, 0, &mut out),
+        other => {
+            write_inline_or_block(other, 0, &mut out);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// `Some((tag, inner))` when `v` is an intrinsic function that has a short form.
+fn short_form(v: &Value) -> Option<(String, Value)> {
+    let m = v.as_object()?;
+    if m.len() != 1 {
+        return None;
+    }
+    let (k, inner) = m.iter().next()?;
+    if k == "Ref" || k == "Condition" {
+        return Some((format!("!{k}"), inner.clone()));
+    }
+    let name = k.strip_prefix("Fn::")?;
+    const TAGS: [&str; 17] = cfgen_syntax::yaml::CFN_TAGS;
+    if !TAGS.contains(&name) {
+        return None;
+    }
+    if name == "GetAtt" {
+        if let Some(a) = inner.as_array() {
+            if a.len() == 2 && a.iter().all(Value::is_string) && !a[0].as_str().unwrap_or("").contains('.') {
+                return Some(("!GetAtt".into(), Value::String(format!("{}.{}", a[0].as_str()?, a[1].as_str()?))));
+            }
+        }
+    }
+    Some((format!("!{name}"), inner.clone()))
+}
+
+fn is_block(v: &Value) -> bool {
+    matches!(v, Value::Object(m) if !m.is_empty()) || matches!(v, Value::Array(a) if !a.is_empty())
+}
+
+fn write_map_body(m: &serde_json::Map<String, Value>, depth: usize, out: &mut String) {
+    for k in cfgen_syntax::js_key_order(m.keys().map(String::as_str)) {
+        indent(depth, out);
+        write_yaml_key(k, out);
+        out.push(':');
+        write_value_after_key(&m[k], depth, out);
+    }
+}
+
+fn write_value_after_key(v: &Value, depth: usize, out: &mut String) {
+    if let Some((tag, inner)) = short_form(v) {
+        out.push(' ');
+        out.push_str(&tag);
+        if is_block(&inner) {
+            out.push('\n');
+            write_block(&inner, depth + 1, out);
+        } else {
+            out.push(' ');
+            write_scalar(&inner, out);
+            out.push('\n');
+        }
+        return;
+    }
+    if is_block(v) {
+        out.push('\n');
+        write_block(v, depth + 1, out);
+    } else {
+        out.push(' ');
+        write_scalar(v, out);
+        out.push('\n');
+    }
+}
+
+fn write_block(v: &Value, depth: usize, out: &mut String) {
+    match v {
+        Value::Object(m) => write_map_body(m, depth, out),
+        Value::Array(a) => {
+            for x in a {
+                indent(depth, out);
+                out.push('-');
+                if let Some((tag, inner)) = short_form(x) {
+                    out.push(' ');
+                    out.push_str(&tag);
+                    if is_block(&inner) {
+                        out.push('\n');
+                        write_block(&inner, depth + 1, out);
+                    } else {
+                        out.push(' ');
+                        write_scalar(&inner, out);
+                        out.push('\n');
+                    }
+                } else if is_block(x) {
+                    // `- key: value` with the rest of the item indented under it.
+                    let mut item = String::new();
+                    write_block(x, depth + 1, &mut item);
+                    out.push(' ');
+                    out.push_str(&item[2 * (depth + 1)..]);
+                } else {
+                    out.push(' ');
+                    write_scalar(x, out);
+                    out.push('\n');
+                }
+            }
+        }
+        other => {
+            indent(depth, out);
+            write_scalar(other, out);
+            out.push('\n');
+        }
+    }
+}
+
+fn write_inline_or_block(v: &Value, depth: usize, out: &mut String) {
+    if is_block(v) {
+        write_block(v, depth, out);
+    } else {
+        write_scalar(v, out);
+    }
+}
+
+fn write_scalar(v: &Value, out: &mut String) {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&js_number(n)),
+        Value::String(s) => write_yaml_string(s, out),
+        Value::Array(_) => out.push_str("[]"),
+        Value::Object(_) => out.push_str("{}"),
+    }
+}
+
+fn write_yaml_key(k: &str, out: &mut String) {
+    write_yaml_string(k, out);
+}
+
+/// Plain when the text reads back as the same string under YAML 1.1 and 1.2; otherwise
+/// double-quoted (JSON escaping is valid YAML).
+fn write_yaml_string(s: &str, out: &mut String) {
+    if plain_safe(s) {
+        out.push_str(s);
+    } else {
+        write_str(s, out);
+    }
+}
+
+fn plain_safe(s: &str) -> bool {
+    let Some(first) = s.chars().next() else { return false };
+    if !(first.is_ascii_alphabetic() || first == '_' || first == '/' || first == '$') {
+        return false;
+    }
+    if !s.chars().all(|c| c.is_ascii_alphanumeric() || "_-./$@*+=,():".contains(c)) {
+        return false;
+    }
+    if s.ends_with(':') || s.contains(": ") {
+        return false;
+    }
+    let lower = s.to_ascii_lowercase();
+    !matches!(lower.as_str(), "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n" | "~")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn json_matches_javascript() {
+        let v = json!({"b": 1, "10": [], "a": {}, "2": 0.5, "s": "é\"\n"});
+        assert_eq!(to_json(&v), "{\n  \"2\": 0.5,\n  \"10\": [],\n  \"b\": 1,\n  \"a\": {},\n  \"s\": \"é\\\"\\n\"\n}\n");
+    }
+
+    #[test]
+    fn numbers_like_javascript() {
+        assert_eq!(js_f64(1e21), "1e+21");
+        assert_eq!(js_f64(123456.0), "123456");
+        assert_eq!(js_f64(0.000001), "0.000001");
+        assert_eq!(js_f64(1e-7), "1e-7");
+        assert_eq!(js_f64(-2.5), "-2.5");
+    }
+
+    #[test]
+    fn yaml_uses_short_tags() {
+        let v = json!({"A": {"Fn::GetAtt": ["Q", "Arn"]}, "B": {"Fn::Join": ["", ["a", {"Ref": "X"}]]}, "C": "yes"});
+        assert_eq!(to_yaml(&v), "A: !GetAtt Q.Arn\nB: !Join\n  - \"\"\n  - - a\n    - !Ref X\nC: \"yes\"\n");
+    }
+}

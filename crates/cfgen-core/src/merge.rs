@@ -1,0 +1,124 @@
+//! lodash's `_.merge` and Serverless' null stripping, on JSON values.
+//!
+//! `_.merge(dst, src)`: objects merge key by key (new keys appended, existing keys keep their
+//! place), arrays merge **index by index**, scalars (and `null`) replace. Serverless merges
+//! `resources:` into the generated template this way, so `DependsOn: [X]` over
+//! `["ALogGroup"]` gives `["X"]`, and `Timeout: null` deletes a generated property once nulls
+//! are stripped.
+
+use serde_json::{Map, Value};
+
+/// `_.merge(dst, src)`.
+pub fn merge(dst: &mut Value, src: &Value) {
+    match src {
+        Value::Object(s) => {
+            if !dst.is_object() && !dst.is_array() {
+                *dst = Value::Object(Map::new());
+            }
+            match dst {
+                Value::Object(d) => merge_object(d, s),
+                Value::Array(d) => {
+                    // lodash merges an object's index-like keys into an array; other keys have
+                    // no place in JSON output.
+                    for (k, v) in s {
+                        if let Ok(i) = k.parse::<usize>() {
+                            merge_index(d, i, v);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Value::Array(s) => {
+            if !dst.is_array() {
+                *dst = Value::Array(Vec::new());
+            }
+            if let Value::Array(d) = dst {
+                for (i, v) in s.iter().enumerate() {
+                    merge_index(d, i, v);
+                }
+            }
+        }
+        scalar => *dst = scalar.clone(),
+    }
+}
+
+/// Merge `src`'s keys into `dst`.
+pub fn merge_object(dst: &mut Map<String, Value>, src: &Map<String, Value>) {
+    for (k, v) in src {
+        match dst.get_mut(k) {
+            Some(existing) => merge(existing, v),
+            None => {
+                let mut fresh = match v {
+                    Value::Object(_) => Value::Object(Map::new()),
+                    Value::Array(_) => Value::Array(Vec::new()),
+                    _ => Value::Null,
+                };
+                merge(&mut fresh, v);
+                dst.insert(k.clone(), fresh);
+            }
+        }
+    }
+}
+
+fn merge_index(d: &mut Vec<Value>, i: usize, v: &Value) {
+    while d.len() <= i {
+        // A hole in a JavaScript array prints as null.
+        d.push(Value::Null);
+    }
+    merge(&mut d[i], v);
+}
+
+/// Serverless' `stripNullPropsFromTemplateResources`: delete every `null` object property
+/// inside each resource's `Properties` (nulls inside arrays stay: `delete` leaves a hole that
+/// prints as null), and drop a `Properties` key whose value is falsy.
+pub fn strip_null_props(resources: &mut Map<String, Value>) {
+    for (_, res) in resources.iter_mut() {
+        let Value::Object(r) = res else { continue };
+        let falsy = match r.get("Properties") {
+            Some(p) => !cfgen_model::coerce::truthy(p),
+            None => false,
+        };
+        if falsy {
+            r.shift_remove("Properties");
+        } else if let Some(p) = r.get_mut("Properties") {
+            strip_nulls(p);
+        }
+    }
+}
+
+fn strip_nulls(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            let nulls: Vec<String> = m.iter().filter(|(_, x)| x.is_null()).map(|(k, _)| k.clone()).collect();
+            for k in nulls {
+                m.shift_remove(&k);
+            }
+            for (_, x) in m.iter_mut() {
+                strip_nulls(x);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(strip_nulls),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn arrays_merge_by_index() {
+        let mut d = json!({"DependsOn": ["ALogGroup", "B"], "P": {"a": 1}});
+        merge(&mut d, &json!({"DependsOn": ["X"], "P": {"b": 2}, "New": null}));
+        assert_eq!(d, json!({"DependsOn": ["X", "B"], "P": {"a": 1, "b": 2}, "New": null}));
+    }
+
+    #[test]
+    fn nulls_are_stripped_from_properties_only() {
+        let mut r = json!({"A": {"Type": "T", "Properties": {"Timeout": null, "L": [null, {"x": null}]}, "Metadata": null}, "B": {"Type": "T", "Properties": null}});
+        strip_null_props(r.as_object_mut().unwrap());
+        assert_eq!(r, json!({"A": {"Type": "T", "Properties": {"L": [null, {}]}, "Metadata": null}, "B": {"Type": "T"}}));
+    }
+}

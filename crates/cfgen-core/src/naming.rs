@@ -1,0 +1,142 @@
+//! Every logical id and generated name, in one place (Serverless v3's `lib/plugins/aws/lib/naming.js`).
+
+/// `_.upperFirst`.
+pub fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// `getNormalizedFunctionName`: `-` to `Dash`, `_` to `Underscore`, then upperFirst.
+pub fn normalize_name_dash_underscore(s: &str) -> String {
+    upper_first(&s.replace('-', "Dash").replace('_', "Underscore"))
+}
+
+/// `normalizeNameToAlphaNumericOnly`: drop everything but `[0-9A-Za-z]`, then upperFirst.
+pub fn normalize_alphanumeric(s: &str) -> String {
+    upper_first(&s.chars().filter(char::is_ascii_alphanumeric).collect::<String>())
+}
+
+/// The normalized function key (`F` in the inventory).
+pub fn function(key: &str) -> String {
+    normalize_name_dash_underscore(key)
+}
+
+pub fn lambda_function(key: &str) -> String {
+    format!("{}LambdaFunction", function(key))
+}
+
+pub fn log_group(key: &str) -> String {
+    format!("{}LogGroup", function(key))
+}
+
+pub fn log_group_name(function_name: &str) -> String {
+    format!("/aws/lambda/{function_name}")
+}
+
+/// `<F>LambdaVersion<digest without non-alphanumerics>`.
+pub fn lambda_version(key: &str, digest_base64: &str) -> String {
+    let d: String = digest_base64.chars().filter(char::is_ascii_alphanumeric).collect();
+    format!("{}LambdaVersion{d}", function(key))
+}
+
+pub fn lambda_version_output(key: &str) -> String {
+    format!("{}LambdaFunctionQualifiedArn", function(key))
+}
+
+pub fn provisioned_concurrency_alias(key: &str) -> String {
+    format!("{}ProvConcLambdaAlias", function(key))
+}
+
+pub fn snap_start_alias(key: &str) -> String {
+    format!("{}SnapStartLambdaAlias", function(key))
+}
+
+pub fn function_url(key: &str) -> String {
+    format!("{}LambdaFunctionUrl", function(key))
+}
+
+pub fn function_url_permission(key: &str) -> String {
+    format!("{}LambdaPermissionFnUrl", function(key))
+}
+
+pub fn event_invoke_config(key: &str) -> String {
+    format!("{}LambdaEvConf", function(key))
+}
+
+pub const ROLE: &str = "IamRoleLambdaExecution";
+pub const DEPLOYMENT_BUCKET: &str = "ServerlessDeploymentBucket";
+pub const DEPLOYMENT_BUCKET_POLICY: &str = "ServerlessDeploymentBucketPolicy";
+pub const DEPLOYMENT_BUCKET_OUTPUT: &str = "ServerlessDeploymentBucketName";
+pub const PROVISIONED_ALIAS_NAME: &str = "provisioned";
+pub const SNAP_START_ALIAS_NAME: &str = "snapstart";
+
+/// `<normalized layer key>LambdaLayer`.
+pub fn layer(key: &str) -> String {
+    format!("{}LambdaLayer", normalize_name_dash_underscore(key))
+}
+
+/// `<L><account with * as Wild>LambdaLayerPermission`.
+pub fn layer_permission(key: &str, account: &str) -> String {
+    format!("{}{}LambdaLayerPermission", normalize_name_dash_underscore(key), account.replace('*', "Wild"))
+}
+
+pub fn layer_output(key: &str) -> String {
+    format!("{}LambdaLayerQualifiedArn", normalize_name_dash_underscore(key))
+}
+
+pub fn layer_hash_output(key: &str) -> String {
+    format!("{}LambdaLayerHash", normalize_name_dash_underscore(key))
+}
+
+pub fn layer_s3_key_output(key: &str) -> String {
+    format!("{}LambdaLayerS3Key", normalize_name_dash_underscore(key))
+}
+
+/// Default function name.
+pub fn function_name(service: &str, stage: &str, key: &str) -> String {
+    format!("{service}-{stage}-{key}")
+}
+
+pub fn service_artifact(service: &str) -> String {
+    format!("{service}.zip")
+}
+
+pub fn function_artifact(key: &str) -> String {
+    format!("{key}.zip")
+}
+
+pub fn layer_artifact(key: &str) -> String {
+    format!("{key}.zip")
+}
+
+/// `<prefix>/<service>/<stage>/<dir>`: the S3 folder of this build's artifacts.
+pub fn artifact_directory(prefix: &str, service: &str, stage: &str, dir: &str) -> String {
+    format!("{prefix}/{service}/{stage}/{dir}")
+}
+
+/// The export name Serverless gives every generated output.
+pub fn output_export(service: &str, stage: &str, key: &str) -> String {
+    format!("sls-{service}-{stage}-{key}")
+}
+
+/// Default stack name.
+pub fn stack_name(service: &str, stage: &str) -> String {
+    format!("{service}-{stage}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_serverless() {
+        assert_eq!(function("my-func_name"), "MyDashfuncUnderscorename");
+        assert_eq!(function("1_abc"), "1Underscoreabc");
+        assert_eq!(normalize_alphanumeric("my-photos-bucket"), "Myphotosbucket");
+        assert_eq!(layer_permission("my-layer", "*"), "MyDashlayerWildLambdaLayerPermission");
+        assert_eq!(lambda_version("basic", "P15U/a2+NZ="), "BasicLambdaVersionP15Ua2NZ");
+    }
+}

@@ -1,0 +1,2133 @@
+//! Serverless v3's packaging, minus the IO: which files go into an artifact
+//! (`lib/plugins/package/lib/package-service.js`) and the exact bytes of the zip it writes
+//! (`zip-service.js` with archiver 5.3.2 / zip-stream 4.1.1 / compress-commons 4.1.2 on Node 20).
+//!
+//! * [`glob_match`] is micromatch 4 / picomatch 2 matching with `{ dot: true }`, as Serverless
+//!   calls it, reimplemented for the syntax that occurs in `package.patterns`.
+//! * [`select_files`] is `resolveFilePathsFromPatterns`: every file starts selected, then the
+//!   excludes, includes and patterns are applied in order, the last matching one winning.
+//! * [`default_excludes`] / [`serverless_excludes`] build the exclude list of `getExcludes`.
+//! * [`build_zip`] writes the archive. Invariants: entries sorted with
+//!   [`locale_compare`](crate::collate::locale_compare) (stable for ties), no directory
+//!   entries, every timestamp the DOS epoch 1980-01-01 00:00, unix modes `0o100755` / `0o100644`,
+//!   no extra fields, a data descriptor after every entry, and the DEFLATE stream produced by
+//!   Node's zlib (Chromium zlib 1.3.1) at level 1 — archiver's effective level, because
+//!   compress-commons defaults `zlib.level` to `Z_BEST_SPEED` when Serverless passes none. That
+//!   compressor is reimplemented in this module (`deflate_fast` with Chromium's 4-byte hash), so
+//!   the archive, and [`code_sha256`] of it, are byte-identical to Serverless'. Empty files are
+//!   stored (method 0), as compress-commons does.
+//!
+//! Not modelled: the dev-dependency exclusion that runs `npm ls` (callers can append its globs to
+//! `patterns` as `!glob`), symlink following, and the rare picomatch quirks listed on
+//! [`glob_match`].
+
+use std::sync::OnceLock;
+
+use crate::collate::locale_compare;
+
+// ---------------------------------------------------------------------------------------------
+// File selection
+// ---------------------------------------------------------------------------------------------
+
+/// The `defaultExcludes` of `package-service.js`, in order.
+const DEFAULT_EXCLUDES: [&str; 7] =
+    [".git/**", ".gitignore", ".DS_Store", "npm-debug.log", "yarn-*.log", ".serverless/**", ".serverless_plugins/**"];
+
+/// The default exclude list Serverless uses for a service (`getExcludes` without any
+/// `package.exclude`): the default excludes, the config file name, `plugins.localPath`, every
+/// layer `path` as `<path>/**` (pass no layers when packaging a layer), and `.env*` when
+/// `useDotenv` is on, de-duplicated like lodash's `_.union`.
+///
+/// Serverless puts `package.exclude` between `plugins.localPath` and the layer paths; use
+/// [`serverless_excludes`] to get that exact order (it only matters for `!`-excludes).
+pub fn default_excludes(config_file_name: &str, layer_paths: &[String], use_dotenv: bool, plugins_local_path: Option<&str>) -> Vec<String> {
+    serverless_excludes(config_file_name, plugins_local_path, &[], layer_paths, use_dotenv, &[])
+}
+
+/// `getExcludes` exactly: `_.union(defaultExcludes, [configFile], [localPath], package.exclude,
+/// layerPaths.map(p => p + '/**'), useDotenv ? ['.env*'] : [], functionOrLayerExclude)`.
+pub fn serverless_excludes(
+    config_file_name: &str,
+    plugins_local_path: Option<&str>,
+    package_exclude: &[String],
+    layer_paths: &[String],
+    use_dotenv: bool,
+    extra_exclude: &[String],
+) -> Vec<String> {
+    let mut all: Vec<String> = DEFAULT_EXCLUDES.iter().map(|s| (*s).to_string()).collect();
+    if !config_file_name.is_empty() {
+        all.push(config_file_name.to_string());
+    }
+    if let Some(local) = plugins_local_path.filter(|p| !p.is_empty()) {
+        all.push(local.to_string());
+    }
+    all.extend(package_exclude.iter().cloned());
+    all.extend(layer_paths.iter().map(|p| format!("{p}/**")));
+    if use_dotenv {
+        all.push(".env*".to_string());
+    }
+    all.extend(extra_exclude.iter().cloned());
+    union(all.iter().map(String::as_str))
+}
+
+/// lodash `_.union`: the items in order, each kept at its first occurrence.
+fn union<'a>(items: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for item in items {
+        if !out.iter().any(|o| o == item) {
+            out.push(item.to_string());
+        }
+    }
+    out
+}
+
+/// Serverless v3's selection (`resolveFilePathsFromPatterns` of package-service.js).
+///
+/// * `all_files`: every file under the service (or layer) directory, relative, `/`-separated
+///   (what `globby('**', { dot: true, nodir: true })` lists).
+/// * `excludes`: the exclude list (see [`serverless_excludes`]); `x` removes, `!x` adds back.
+/// * `includes` then `patterns`: `package.include` and `package.patterns` (plus the function's or
+///   layer's own, in Serverless' order `service include, service patterns, own include, own
+///   patterns`); both behave the same: `!x` removes, `x` adds back. They are de-duplicated
+///   together (lodash `_.union`), as Serverless does.
+///
+/// The negated include patterns are also applied the way globby applies them when it lists the
+/// files: a file below a directory that matches `x` of a later `!x` is not listed at all (so
+/// `!node_modules` drops `node_modules/a.js`, although micromatch alone would not).
+///
+/// Returns the selected paths in the order of `all_files`. Serverless fails with
+/// `NO_MATCHED_FILES` when the result is empty; that is left to the caller.
+pub fn select_files(all_files: &[String], excludes: &[String], includes: &[String], patterns: &[String]) -> Vec<String> {
+    let excludes = union(excludes.iter().map(String::as_str));
+    let includes = union(includes.iter().chain(patterns).map(String::as_str));
+
+    // The micromatch passes: excludes turned around, then the includes as they are.
+    let mut passes: Vec<(bool, Glob)> = Vec::new();
+    for pattern in &excludes {
+        match pattern.strip_prefix('!') {
+            Some(rest) => passes.push((true, Glob::new(rest))),
+            None => passes.push((false, Glob::new(pattern))),
+        }
+    }
+    for pattern in &includes {
+        match pattern.strip_prefix('!') {
+            Some(rest) => passes.push((false, Glob::new(rest))),
+            None => passes.push((true, Glob::new(pattern))),
+        }
+    }
+
+    // globby(['**', ...includes]): the patterns de-duplicated (so a later `**` is dropped), then
+    // one fast-glob task per positive pattern, ignoring the negative patterns that follow it.
+    let globby = union(std::iter::once("**").chain(includes.iter().map(String::as_str)));
+    let tasks: Vec<Task> = globby
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.starts_with('!'))
+        .map(|(i, p)| Task {
+            glob: Glob::fast_glob(p),
+            dotted: p.starts_with("./"),
+            base_depth: base_depth(p),
+            ignore: globby[i..].iter().filter_map(|n| n.strip_prefix('!')).map(Ignore::new).collect(),
+        })
+        .collect();
+
+    all_files
+        .iter()
+        .filter(|file| {
+            let path: Vec<char> = file.chars().collect();
+            let selected = tasks.iter().any(|task| task.lists(file, &path)) && {
+                let mut state = true;
+                for (keep, glob) in &passes {
+                    if glob.matches_chars(file, &path) {
+                        state = *keep;
+                    }
+                }
+                state
+            };
+            // A positive include written `./x` makes globby list `./path` besides `path`; no
+            // pattern matches that spelling (only one equal to it), and the zip step normalizes
+            // it back to `path`, so such files are selected whatever the other patterns say.
+            let forced = || {
+                if !tasks.iter().any(|task| task.dotted && task.lists(file, &path)) {
+                    return false;
+                }
+                let dotted = format!("./{file}");
+                let mut state = true;
+                for (keep, glob) in &passes {
+                    if glob.literal == dotted {
+                        state = *keep;
+                    }
+                }
+                state
+            };
+            selected || forced()
+        })
+        .cloned()
+        .collect()
+}
+
+/// One fast-glob task of globby: a positive pattern, where its listing starts, and the negative
+/// patterns it ignores.
+struct Task {
+    glob: Glob,
+    dotted: bool,
+    base_depth: usize,
+    ignore: Vec<Ignore>,
+}
+
+/// A negative pattern as a fast-glob `ignore` entry.
+struct Ignore {
+    glob: Glob,
+    /// fast-glob also applies it to directories (`isAffectDepthOfReadingPattern`).
+    prunes_directories: bool,
+}
+
+impl Ignore {
+    fn new(pattern: &str) -> Ignore {
+        Ignore { glob: Glob::fast_glob(pattern), prunes_directories: affects_directories(pattern) }
+    }
+}
+
+impl Task {
+    /// Whether the task lists `file`: it matches, and neither the file nor a directory above it
+    /// but below the task's base directory is ignored.
+    fn lists(&self, file: &str, path: &[char]) -> bool {
+        self.glob.matches_chars(file, path)
+            && !self.ignore.iter().any(|ignore| {
+                ignore.glob.matches_chars(file, path)
+                    || (ignore.prunes_directories
+                        && file.match_indices('/').skip(self.base_depth).any(|(i, _)| ignore.glob.matches(&file[..i])))
+            })
+    }
+}
+
+/// The number of leading static directory segments of a pattern (fast-glob's base directory,
+/// from `glob-parent`), where listing starts.
+fn base_depth(pattern: &str) -> usize {
+    let pattern = pattern.strip_prefix("./").unwrap_or(pattern);
+    let segments: Vec<&str> = pattern.split('/').collect();
+    segments[..segments.len() - 1].iter().take_while(|s| !is_dynamic(s)).count()
+}
+
+/// fast-glob's `isAffectDepthOfReadingPattern`.
+fn affects_directories(pattern: &str) -> bool {
+    let base = pattern.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    pattern.ends_with("/**") || !is_dynamic(base)
+}
+
+/// fast-glob's `isDynamicPattern` (for one path segment).
+fn is_dynamic(segment: &str) -> bool {
+    if segment.is_empty() {
+        return false;
+    }
+    let has_pair = |open: char, close: char| segment.find(open).is_some_and(|i| segment[i + 1..].contains(close));
+    let brace_expansion = segment.find('{').is_some_and(|i| {
+        segment[i + 1..].find('}').is_some_and(|j| segment[i..i + 1 + j].contains(',') || segment[i..i + 1 + j].contains(".."))
+    });
+    segment.contains(['\\', '*', '?'])
+        || segment.starts_with('!')
+        || has_pair('[', ']')
+        || (has_pair('(', ')') && segment.contains('|'))
+        || segment.contains(['@', '+']) && has_pair('(', ')')
+        || brace_expansion
+}
+
+// ---------------------------------------------------------------------------------------------
+// Glob matching (picomatch 2.3 semantics with `dot: true`)
+// ---------------------------------------------------------------------------------------------
+
+/// Whether `path` (relative, `/`-separated) matches the glob `pattern` with micromatch semantics
+/// as Serverless uses them (`dot: true`).
+///
+/// Supported: `*` (within a segment), `**` as a whole segment (zero or more segments; `a/**` also
+/// matches `a` itself unless the segment before ends in `*`), `?`, `[...]` classes (`!`/`^`
+/// negation, ranges, POSIX classes, `\` escapes), `{a,b}` alternatives (nested, empty members)
+/// and `{x..y}` ranges (as picomatch turns them into a class), the extglobs `@()`, `?()`, `*()`,
+/// `+()` and `!()`, `\` escapes, a leading `./`, and a leading `!` (negation, `!!` cancels).
+/// Like picomatch, a pattern equal to the path always matches, and the `*`/`**` fast paths apply
+/// (`**.js` matches `.js` files at any depth; `*.*` needs a character after the dot).
+///
+/// Known differences: picomatch's handling of `**` directly next to braces or parentheses, of
+/// unbalanced brackets inside groups, and of quotes is approximated.
+pub fn glob_match(pattern: &str, path: &str) -> bool {
+    Glob::new(pattern).matches(path)
+}
+
+/// A compiled glob pattern.
+struct Glob {
+    /// The pattern as written (picomatch matches a path equal to it, whatever it holds).
+    literal: String,
+    negated: bool,
+    tokens: Vec<Tok>,
+}
+
+impl Glob {
+    /// A pattern as micromatch matches it for Serverless (`{ dot: true }`).
+    fn new(pattern: &str) -> Glob {
+        Glob::with(pattern, false)
+    }
+
+    /// A pattern as fast-glob (inside globby) matches it: picomatch with `posix: true`, where
+    /// `[!x]` is a negated class (micromatch alone reads it as the class of `!` and `x`).
+    fn fast_glob(pattern: &str) -> Glob {
+        Glob::with(pattern, true)
+    }
+
+    fn with(pattern: &str, posix: bool) -> Glob {
+        let body = pattern.strip_prefix("./").unwrap_or(pattern);
+        let (negated, body) = split_negation(body);
+        let body = body.strip_prefix("./").unwrap_or(body);
+        Glob { literal: pattern.to_string(), negated, tokens: compile(body, posix) }
+    }
+
+    fn matches(&self, path: &str) -> bool {
+        let chars: Vec<char> = path.chars().collect();
+        self.matches_chars(path, &chars)
+    }
+
+    /// `path` and its characters (`chars`), split once by the caller.
+    fn matches_chars(&self, path: &str, chars: &[char]) -> bool {
+        if self.literal == path {
+            return true;
+        }
+        if path.is_empty() || self.literal.is_empty() {
+            return false;
+        }
+        let matched = run(&self.tokens, chars, 0, &mut |end| end == chars.len());
+        matched != self.negated
+    }
+}
+
+/// picomatch's `negate()`: leading `!`s (not opening an extglob) toggle the negation.
+fn split_negation(pattern: &str) -> (bool, &str) {
+    let bytes = pattern.as_bytes();
+    let mut count = 0;
+    while count < bytes.len() && bytes[count] == b'!' && !(bytes.get(count + 1) == Some(&b'(') && bytes.get(count + 2) != Some(&b'?')) {
+        count += 1;
+    }
+    (count % 2 == 1, &pattern[count..])
+}
+
+/// One element of a compiled glob.
+#[derive(Debug, Clone)]
+enum Tok {
+    /// One literal character.
+    Lit(char),
+    /// `?`: one character other than `/`.
+    One,
+    /// `*`: any run of characters other than `/`.
+    Star,
+    /// A globstar: any run of characters, `/` included.
+    Any,
+    /// `[...]`: one character in (or, negated, not in) the set.
+    Class { negated: bool, items: Vec<ClassItem> },
+    /// Alternatives (`{a,b}`, `@(a|b)`, and the globstar forms).
+    Alt(Vec<Vec<Tok>>),
+    /// `*(..)`, `+(..)`, `?(..)`: the alternatives repeated `min..=max` times.
+    Repeat { min: usize, max: Option<usize>, alts: Vec<Vec<Tok>> },
+    /// `!(..)`: a negative lookahead on `look`, then `*` (or a globstar).
+    NotAhead { look: Vec<Tok>, any: bool },
+    /// `(?=.)`: at least one character follows.
+    NonEmpty,
+    /// `$`: the end of the path.
+    End,
+}
+
+#[derive(Debug, Clone)]
+enum ClassItem {
+    Char(char),
+    Range(char, char),
+    Posix(fn(char) -> bool),
+}
+
+fn class_matches(negated: bool, items: &[ClassItem], c: char) -> bool {
+    let hit = items.iter().any(|item| match item {
+        ClassItem::Char(x) => *x == c,
+        ClassItem::Range(a, b) => *a <= c && c <= *b,
+        ClassItem::Posix(f) => f(c),
+    });
+    if negated {
+        !hit && c != '/'
+    } else {
+        hit
+    }
+}
+
+/// Continuation-passing backtracking matcher: matches `toks` at `path[i..]` and calls `k` with
+/// every end position reached, until `k` accepts.
+fn run(toks: &[Tok], path: &[char], i: usize, k: &mut dyn FnMut(usize) -> bool) -> bool {
+    let Some((tok, rest)) = toks.split_first() else {
+        return k(i);
+    };
+    match tok {
+        Tok::Lit(c) => i < path.len() && path[i] == *c && run(rest, path, i + 1, k),
+        Tok::One => i < path.len() && path[i] != '/' && run(rest, path, i + 1, k),
+        Tok::Class { negated, items } => i < path.len() && class_matches(*negated, items, path[i]) && run(rest, path, i + 1, k),
+        Tok::Star => {
+            let mut j = i;
+            loop {
+                if run(rest, path, j, k) {
+                    return true;
+                }
+                if j >= path.len() || path[j] == '/' {
+                    return false;
+                }
+                j += 1;
+            }
+        }
+        Tok::Any => (i..=path.len()).any(|j| run(rest, path, j, k)),
+        Tok::Alt(alts) => alts.iter().any(|alt| run(alt, path, i, &mut |j| run(rest, path, j, k))),
+        Tok::Repeat { min, max, alts } => repeat(alts, *min, *max, 0, rest, path, i, k),
+        Tok::NotAhead { look, any } => {
+            if run(look, path, i, &mut |_| true) {
+                return false;
+            }
+            let star = if *any { Tok::Any } else { Tok::Star };
+            run(std::slice::from_ref(&star), path, i, &mut |j| run(rest, path, j, k))
+        }
+        Tok::NonEmpty => i < path.len() && run(rest, path, i, k),
+        Tok::End => i == path.len() && run(rest, path, i, k),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn repeat(
+    alts: &[Vec<Tok>],
+    min: usize,
+    max: Option<usize>,
+    done: usize,
+    rest: &[Tok],
+    path: &[char],
+    i: usize,
+    k: &mut dyn FnMut(usize) -> bool,
+) -> bool {
+    if done >= min && run(rest, path, i, k) {
+        return true;
+    }
+    if max.is_some_and(|m| done >= m) {
+        return false;
+    }
+    alts.iter().any(|alt| {
+        run(alt, path, i, &mut |j| {
+            // An empty repetition cannot make progress; it only counts towards `min`.
+            (j > i || done < min) && repeat(alts, min, max, done + 1, rest, path, j, k)
+        })
+    })
+}
+
+/// Compiles a glob body (negation and `./` already removed).
+fn compile(body: &str, posix: bool) -> Vec<Tok> {
+    if let Some(tokens) = fastpath(body) {
+        return tokens;
+    }
+    let chars: Vec<char> = body.chars().collect();
+    let mut parser = Parser { chars: &chars, pos: 0, posix };
+    parser.sequence(&[], true)
+}
+
+/// picomatch's `parse.fastpaths` for bodies made of `*`, `.*`, `*.*`, `*/*`, `**`, `**/*`,
+/// `**/*.*` or `**/.*` followed by `.word` extensions.
+fn fastpath(body: &str) -> Option<Vec<Tok>> {
+    if !(body.starts_with('.') || body.starts_with('*')) {
+        return None;
+    }
+    let star_nonempty = || vec![Tok::NonEmpty, Tok::Star];
+    let globstar_dir = || Tok::Alt(vec![vec![], vec![Tok::Any, Tok::Lit('/')]]);
+    let base: Vec<Tok> = match body {
+        "*" => star_nonempty(),
+        ".*" => vec![Tok::Lit('.'), Tok::NonEmpty, Tok::Star],
+        "*.*" => vec![Tok::Star, Tok::Lit('.'), Tok::NonEmpty, Tok::Star],
+        "*/*" => vec![Tok::Star, Tok::Lit('/'), Tok::NonEmpty, Tok::Star],
+        "**" => vec![Tok::Any],
+        "**/*" => vec![globstar_dir(), Tok::NonEmpty, Tok::Star],
+        "**/*.*" => vec![globstar_dir(), Tok::Star, Tok::Lit('.'), Tok::NonEmpty, Tok::Star],
+        "**/.*" => vec![globstar_dir(), Tok::Lit('.'), Tok::NonEmpty, Tok::Star],
+        _ => {
+            let dot = body.rfind('.')?;
+            let ext = &body[dot + 1..];
+            if ext.is_empty() || !ext.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return None;
+            }
+            let mut tokens = fastpath(&body[..dot])?;
+            tokens.push(Tok::Lit('.'));
+            tokens.extend(ext.chars().map(Tok::Lit));
+            return Some(tokens);
+        }
+    };
+    Some(base)
+}
+
+/// Recursive-descent glob parser over the pattern's characters.
+struct Parser<'a> {
+    chars: &'a [char],
+    pos: usize,
+    /// picomatch's `posix` option: `[!x]` negates like `[^x]`.
+    posix: bool,
+}
+
+impl Parser<'_> {
+    fn peek(&self, ahead: usize) -> Option<char> {
+        self.chars.get(self.pos + ahead).copied()
+    }
+
+    /// Parses until one of `stops` (not consumed) or the end. `top` is true outside groups.
+    fn sequence(&mut self, stops: &[char], top: bool) -> Vec<Tok> {
+        let start = self.pos;
+        let mut out: Vec<Tok> = Vec::new();
+        while let Some(c) = self.peek(0) {
+            if stops.contains(&c) {
+                break;
+            }
+            match c {
+                '\\' => {
+                    self.pos += 1;
+                    match self.peek(0) {
+                        Some(next) => {
+                            out.push(Tok::Lit(next));
+                            self.pos += 1;
+                        }
+                        None => out.push(Tok::Lit('\\')),
+                    }
+                }
+                '?' if self.peek(1) == Some('(') => self.extglob(&mut out, '?'),
+                '@' | '+' | '!' if self.peek(1) == Some('(') => self.extglob(&mut out, c),
+                '?' => {
+                    out.push(Tok::One);
+                    self.pos += 1;
+                }
+                '*' => self.stars(&mut out, start, top),
+                '[' => self.bracket(&mut out),
+                '{' => self.brace(&mut out),
+                '(' => self.group(&mut out),
+                _ => {
+                    out.push(Tok::Lit(c));
+                    self.pos += 1;
+                }
+            }
+        }
+        out
+    }
+
+    /// A run of `*`: a globstar when it is exactly `**` filling a whole segment.
+    fn stars(&mut self, out: &mut Vec<Tok>, seq_start: usize, top: bool) {
+        let run_start = self.pos;
+        while self.peek(0) == Some('*') {
+            self.pos += 1;
+        }
+        let count = self.pos - run_start;
+        if self.peek(0) == Some('(') && self.peek(1) != Some('?') {
+            // The last star opens a `*(..)` extglob.
+            if count > 1 {
+                out.push(Tok::Star);
+            }
+            self.pos -= 1;
+            self.extglob(out, '*');
+            return;
+        }
+        let prev = if run_start == seq_start { None } else { Some(self.chars[run_start - 1]) };
+        let at_segment_start = prev.is_none() || prev == Some('/');
+        let next = self.peek(0);
+        if count != 2 || !at_segment_start {
+            out.push(Tok::Star);
+            return;
+        }
+        if !top {
+            // Inside braces or extglobs: a globstar unless text follows it directly.
+            match next {
+                None | Some('/' | ',' | '}' | '|' | ')') => out.push(Tok::Any),
+                _ => out.push(Tok::Star),
+            }
+            return;
+        }
+        // Collapse `**/**/...` into one globstar.
+        while self.peek(0) == Some('/')
+            && self.peek(1) == Some('*')
+            && self.peek(2) == Some('*')
+            && matches!(self.peek(3), None | Some('/'))
+        {
+            self.pos += 3;
+        }
+        let next = self.peek(0);
+        let bos = run_start == seq_start;
+        // The slash before a `/**` (already emitted) and whether a `*` precedes that slash.
+        let slash_not_first = !bos && run_start >= seq_start + 2;
+        let after_star = slash_not_first && self.chars[run_start - 2] == '*';
+        match next {
+            None if bos => out.push(Tok::Any),
+            None if slash_not_first && !after_star => {
+                out.pop();
+                out.push(Tok::Alt(vec![vec![Tok::Lit('/'), Tok::Any], vec![Tok::End]]));
+            }
+            Some('/') if slash_not_first => {
+                self.pos += 1;
+                out.pop();
+                let mut alts = vec![vec![Tok::Lit('/'), Tok::Any, Tok::Lit('/')], vec![Tok::Lit('/')]];
+                if self.peek(0).is_some() {
+                    alts.push(vec![Tok::End]);
+                }
+                out.push(Tok::Alt(alts));
+            }
+            Some('/') if bos => {
+                self.pos += 1;
+                out.push(Tok::Alt(vec![vec![], vec![Tok::Lit('/')], vec![Tok::Any, Tok::Lit('/')]]));
+            }
+            None | Some('/' | '{') => out.push(Tok::Any),
+            // Text after `**` turns the globstar back into a star.
+            Some(_) => out.push(Tok::Star),
+        }
+    }
+
+    /// `[...]` as picomatch builds it: a JS character class (`^` negates, `!` only with `posix`;
+    /// a negated class never matches `/`), which also matches its own text literally when it
+    /// holds no regex-special character. Without a `]` further on, `[` is literal.
+    fn bracket(&mut self, out: &mut Vec<Tok>) {
+        let open = self.pos;
+        if !self.chars[open + 1..].contains(&']') {
+            out.push(Tok::Lit('['));
+            self.pos = open + 1;
+            return;
+        }
+        let mut i = open + 1;
+        let mut negated = false;
+        if self.chars.get(i) == Some(&'^') || (self.posix && self.chars.get(i) == Some(&'!')) {
+            negated = true;
+            i += 1;
+        }
+        let mut items: Vec<ClassItem> = Vec::new();
+        let first = i;
+        loop {
+            let Some(&c) = self.chars.get(i) else {
+                out.push(Tok::Lit('['));
+                self.pos = open + 1;
+                return;
+            };
+            if c == ']' && i > first {
+                break;
+            }
+            if c == '[' && self.chars.get(i + 1) == Some(&':') {
+                if let Some(len) = self.chars[i + 2..].windows(2).position(|w| w == [':', ']']) {
+                    let name: String = self.chars[i + 2..i + 2 + len].iter().collect();
+                    if let Some(f) = posix_class(&name) {
+                        items.push(ClassItem::Posix(f));
+                        i += len + 4;
+                        continue;
+                    }
+                }
+            }
+            let (lo, next) = if c == '\\' && i + 1 < self.chars.len() { (self.chars[i + 1], i + 2) } else { (c, i + 1) };
+            if self.chars.get(next) == Some(&'-') && self.chars.get(next + 1).is_some_and(|&h| h != ']') {
+                let (hi, after) = if self.chars[next + 1] == '\\' && next + 2 < self.chars.len() {
+                    (self.chars[next + 2], next + 3)
+                } else {
+                    (self.chars[next + 1], next + 2)
+                };
+                items.push(ClassItem::Range(lo, hi));
+                i = after;
+            } else {
+                items.push(ClassItem::Char(lo));
+                i = next;
+            }
+        }
+        let class = Tok::Class { negated, items };
+        let content = &self.chars[open + 1..i];
+        if negated || content.iter().any(|c| "-*+?.^${}(|)[]".contains(*c)) {
+            out.push(class);
+        } else {
+            let literal: Vec<Tok> = self.chars[open..=i].iter().map(|&c| Tok::Lit(c)).collect();
+            out.push(Tok::Alt(vec![literal, vec![class]]));
+        }
+        self.pos = i + 1;
+    }
+
+    /// `(a|b)` outside an extglob: a plain group. Unclosed, `(` is literal.
+    fn group(&mut self, out: &mut Vec<Tok>) {
+        let open = self.pos;
+        self.pos += 1;
+        let mut alts: Vec<Vec<Tok>> = Vec::new();
+        loop {
+            alts.push(self.sequence(&['|', ')'], false));
+            match self.peek(0) {
+                Some('|') => self.pos += 1,
+                Some(')') => {
+                    self.pos += 1;
+                    out.push(Tok::Alt(alts));
+                    return;
+                }
+                _ => {
+                    self.pos = open + 1;
+                    out.push(Tok::Lit('('));
+                    return;
+                }
+            }
+        }
+    }
+
+    /// `{a,b}` / `{x..y}`; without a comma or a range it stays literal.
+    fn brace(&mut self, out: &mut Vec<Tok>) {
+        let open = self.pos;
+        self.pos += 1;
+        let mut alts: Vec<Vec<Tok>> = Vec::new();
+        loop {
+            let alt = self.sequence(&[',', '}'], false);
+            alts.push(alt);
+            match self.peek(0) {
+                Some(',') => self.pos += 1,
+                Some('}') => {
+                    self.pos += 1;
+                    break;
+                }
+                _ => {
+                    // Unterminated: a literal `{`.
+                    self.pos = open + 1;
+                    out.push(Tok::Lit('{'));
+                    return;
+                }
+            }
+        }
+        if alts.len() > 1 {
+            out.push(Tok::Alt(alts));
+            return;
+        }
+        let inner: String = self.chars[open + 1..self.pos - 1].iter().collect();
+        if let Some((lo, hi)) = inner.split_once("..") {
+            // picomatch: `[${[lo, hi, ...].sort().join('-')}]`.
+            let mut args: Vec<&str> = std::iter::once(lo).chain(hi.split("..")).collect();
+            args.sort_unstable();
+            let class: Vec<char> = format!("[{}]", args.join("-")).chars().collect();
+            let mut sub = Parser { chars: &class, pos: 0, posix: self.posix };
+            let before = out.len();
+            sub.bracket(out);
+            if sub.pos == class.len() && out.len() == before + 1 {
+                return;
+            }
+            out.truncate(before);
+        }
+        // A single member: the braces are literal, their content is not.
+        out.push(Tok::Lit('{'));
+        out.extend(alts.into_iter().flatten());
+        out.push(Tok::Lit('}'));
+    }
+
+    /// `@(a|b)`, `?(..)`, `*(..)`, `+(..)`, `!(..)`.
+    fn extglob(&mut self, out: &mut Vec<Tok>, kind: char) {
+        let open = self.pos;
+        self.pos += 2;
+        let mut alts: Vec<Vec<Tok>> = Vec::new();
+        loop {
+            alts.push(self.sequence(&['|', ')'], false));
+            match self.peek(0) {
+                Some('|') => self.pos += 1,
+                Some(')') => {
+                    self.pos += 1;
+                    break;
+                }
+                _ => {
+                    // Unterminated: the operator is a literal character.
+                    self.pos = open + 1;
+                    out.push(match kind {
+                        '*' => Tok::Star,
+                        '?' => Tok::One,
+                        c => Tok::Lit(c),
+                    });
+                    return;
+                }
+            }
+        }
+        let tok = match kind {
+            '@' => Tok::Alt(alts),
+            '?' => Tok::Repeat { min: 0, max: Some(1), alts },
+            '*' => Tok::Repeat { min: 0, max: None, alts },
+            '+' => Tok::Repeat { min: 1, max: None, alts },
+            _ => {
+                let inner: String = self.chars[open + 2..self.pos - 1].iter().collect();
+                let any = inner.chars().count() > 1 && inner.contains('/');
+                let remaining = &self.chars[self.pos..];
+                let mut look = vec![Tok::Alt(alts)];
+                if any || remaining.is_empty() || remaining.iter().all(|&c| c == ')') {
+                    look.push(Tok::End);
+                }
+                Tok::NotAhead { look, any }
+            }
+        };
+        out.push(tok);
+    }
+}
+
+fn posix_class(name: &str) -> Option<fn(char) -> bool> {
+    Some(match name {
+        "alnum" => |c: char| c.is_ascii_alphanumeric(),
+        "alpha" => |c: char| c.is_ascii_alphabetic(),
+        "ascii" => |c: char| c.is_ascii(),
+        "blank" => |c: char| c == ' ' || c == '\t',
+        "cntrl" => |c: char| c.is_ascii_control(),
+        "digit" => |c: char| c.is_ascii_digit(),
+        "graph" => |c: char| c.is_ascii_graphic(),
+        "lower" => |c: char| c.is_ascii_lowercase(),
+        "print" => |c: char| c.is_ascii_graphic() || c == ' ',
+        "punct" => |c: char| c.is_ascii_punctuation(),
+        "space" => |c: char| matches!(c, ' ' | '\t' | '\r' | '\n' | '\x0b' | '\x0c'),
+        "upper" => |c: char| c.is_ascii_uppercase(),
+        "word" => |c: char| c.is_ascii_alphanumeric() || c == '_',
+        "xdigit" => |c: char| c.is_ascii_hexdigit(),
+        _ => return None,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Zip
+// ---------------------------------------------------------------------------------------------
+
+/// One file to put in a zip.
+#[derive(Debug, Clone, Copy)]
+pub struct ZipEntry<'a> {
+    /// The entry name: a relative, `/`-separated path.
+    pub path: &'a str,
+    /// Whether the file has its owner-execute bit (`mode & 0o100`): mode `0o755`, else `0o644`.
+    pub executable: bool,
+    /// The file's content.
+    pub data: &'a [u8],
+}
+
+/// MS-DOS date/time of `new Date(0)` clamped by compress-commons: 1980-01-01 00:00:00.
+const DOS_EPOCH: u32 = 0x0021_0000;
+/// "Version made by": unix (3) << 8 | zip spec 4.5.
+const VERSION_MADE_BY: u16 = 0x032D;
+/// "Version needed to extract" with a data descriptor.
+const VERSION_NEEDED: u16 = 20;
+const VERSION_ZIP64: u16 = 45;
+const FLAG_DATA_DESCRIPTOR: u16 = 0x0008;
+const FLAG_UTF8: u16 = 0x0800;
+const S_IFREG: u32 = 0o100_000;
+/// MS-DOS "archive" attribute, which compress-commons sets on files.
+const DOS_ARCHIVE: u32 = 0x20;
+const ZIP64_MAGIC: u64 = 0xFFFF_FFFF;
+
+/// archiver's `sanitizePath` (also applied again by `ZipArchiveEntry.setName`): `\` becomes `/`,
+/// repeated slashes collapse, a leading `word:` is dropped, then leading `../` and `/` go.
+fn sanitize_name(path: &str) -> String {
+    let mut name = String::with_capacity(path.len());
+    for c in path.chars() {
+        let c = if c == '\\' { '/' } else { c };
+        if c == '/' && name.ends_with('/') {
+            continue;
+        }
+        name.push(c);
+    }
+    for _ in 0..2 {
+        let word = name.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'));
+        if let Some(end) = word {
+            if end > 0 && name[end..].starts_with(':') {
+                name.drain(..=end);
+            }
+        }
+        loop {
+            if let Some(rest) = name.strip_prefix("../") {
+                name = rest.to_string();
+            } else if let Some(rest) = name.strip_prefix('/') {
+                name = rest.to_string();
+            } else {
+                break;
+            }
+        }
+    }
+    name
+}
+
+/// The zip Serverless v3 writes for these files (see the module docs for the format).
+/// Entries with an empty `path` after sanitizing are skipped (archiver rejects them).
+pub fn build_zip(entries: &[ZipEntry]) -> Vec<u8> {
+    let mut order: Vec<&ZipEntry> = entries.iter().collect();
+    order.sort_by(|a, b| locale_compare(a.path, b.path));
+
+    struct Central {
+        name: Vec<u8>,
+        flags: u16,
+        method: u16,
+        crc: u32,
+        csize: u64,
+        size: u64,
+        mode: u32,
+        offset: u64,
+    }
+
+    let mut out: Vec<u8> = Vec::new();
+    let mut central: Vec<Central> = Vec::with_capacity(order.len());
+    for entry in order {
+        let name = sanitize_name(entry.path);
+        if name.is_empty() {
+            continue;
+        }
+        let flags = FLAG_DATA_DESCRIPTOR | if name.is_ascii() { 0 } else { FLAG_UTF8 };
+        let (method, body) = if entry.data.is_empty() { (0u16, Vec::new()) } else { (8u16, deflate_raw(entry.data)) };
+        let crc = crc32fast::hash(entry.data);
+        let offset = out.len() as u64;
+        // Local file header; CRC and sizes follow in the data descriptor.
+        put32(&mut out, 0x0403_4b50);
+        put16(&mut out, VERSION_NEEDED);
+        put16(&mut out, flags);
+        put16(&mut out, method);
+        put32(&mut out, DOS_EPOCH);
+        put32(&mut out, 0);
+        put32(&mut out, 0);
+        put32(&mut out, 0);
+        put16(&mut out, name.len() as u16);
+        put16(&mut out, 0);
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(&body);
+        // Data descriptor.
+        let (csize, size) = (body.len() as u64, entry.data.len() as u64);
+        put32(&mut out, 0x0807_4b50);
+        put32(&mut out, crc);
+        if csize > ZIP64_MAGIC || size > ZIP64_MAGIC {
+            put64(&mut out, csize);
+            put64(&mut out, size);
+        } else {
+            put32(&mut out, csize as u32);
+            put32(&mut out, size as u32);
+        }
+        let mode = if entry.executable { 0o755 } else { 0o644 };
+        central.push(Central { name: name.into_bytes(), flags, method, crc, csize, size, mode, offset });
+    }
+
+    let central_offset = out.len() as u64;
+    for e in &central {
+        let zip64 = e.csize > ZIP64_MAGIC || e.size > ZIP64_MAGIC || e.offset > ZIP64_MAGIC;
+        let mut extra: Vec<u8> = Vec::new();
+        if zip64 {
+            put16(&mut extra, 0x0001);
+            put16(&mut extra, 24);
+            put64(&mut extra, e.size);
+            put64(&mut extra, e.csize);
+            put64(&mut extra, e.offset);
+        }
+        put32(&mut out, 0x0201_4b50);
+        put16(&mut out, VERSION_MADE_BY);
+        put16(&mut out, if zip64 { VERSION_ZIP64 } else { VERSION_NEEDED });
+        put16(&mut out, e.flags);
+        put16(&mut out, e.method);
+        put32(&mut out, DOS_EPOCH);
+        put32(&mut out, e.crc);
+        put32(&mut out, if zip64 { ZIP64_MAGIC as u32 } else { e.csize as u32 });
+        put32(&mut out, if zip64 { ZIP64_MAGIC as u32 } else { e.size as u32 });
+        put16(&mut out, e.name.len() as u16);
+        put16(&mut out, extra.len() as u16);
+        put16(&mut out, 0); // comment length
+        put16(&mut out, 0); // disk number
+        put16(&mut out, 0); // internal attributes
+        put32(&mut out, ((S_IFREG | e.mode) << 16) | DOS_ARCHIVE);
+        put32(&mut out, e.offset.min(ZIP64_MAGIC) as u32);
+        out.extend_from_slice(&e.name);
+        out.extend_from_slice(&extra);
+    }
+    let central_len = out.len() as u64 - central_offset;
+    let count = central.len() as u64;
+
+    let zip64 = count > 0xFFFF || central_len > ZIP64_MAGIC || central_offset > ZIP64_MAGIC;
+    if zip64 {
+        put32(&mut out, 0x0606_4b50);
+        put64(&mut out, 44);
+        put16(&mut out, VERSION_ZIP64);
+        put16(&mut out, VERSION_ZIP64);
+        put32(&mut out, 0);
+        put32(&mut out, 0);
+        put64(&mut out, count);
+        put64(&mut out, count);
+        put64(&mut out, central_len);
+        put64(&mut out, central_offset);
+        put32(&mut out, 0x0706_4b50);
+        put32(&mut out, 0);
+        put64(&mut out, central_offset + central_len);
+        put32(&mut out, 1);
+    }
+    put32(&mut out, 0x0605_4b50);
+    put16(&mut out, 0);
+    put16(&mut out, 0);
+    let records = if zip64 { 0xFFFF } else { count as u16 };
+    put16(&mut out, records);
+    put16(&mut out, records);
+    put32(&mut out, if zip64 { ZIP64_MAGIC as u32 } else { central_len as u32 });
+    put32(&mut out, if zip64 { ZIP64_MAGIC as u32 } else { central_offset as u32 });
+    put16(&mut out, 0);
+    out
+}
+
+fn put16(out: &mut Vec<u8>, v: u16) {
+    out.extend_from_slice(&v.to_le_bytes());
+}
+
+fn put32(out: &mut Vec<u8>, v: u32) {
+    out.extend_from_slice(&v.to_le_bytes());
+}
+
+fn put64(out: &mut Vec<u8>, v: u64) {
+    out.extend_from_slice(&v.to_le_bytes());
+}
+
+/// base64(sha256(bytes)) — Lambda's `CodeSha256`.
+pub fn code_sha256(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(bytes))
+}
+
+// ---------------------------------------------------------------------------------------------
+// DEFLATE as Node 20's zlib (Chromium zlib 1.3.1) writes it: raw stream, level 1,
+// windowBits 15, memLevel 8, default strategy, all input given at once with Z_FINISH.
+// ---------------------------------------------------------------------------------------------
+
+const W_SIZE: usize = 1 << 15;
+const W_MASK: usize = W_SIZE - 1;
+const WINDOW_SIZE: usize = 2 * W_SIZE;
+/// Chromium allocates `2 * (w_size + 8)` window bytes (the hash reads 4 bytes at a time).
+const WINDOW_ALLOC: usize = 2 * (W_SIZE + 8);
+const HASH_BITS: u32 = 15;
+const HASH_SIZE: usize = 1 << HASH_BITS;
+const HASH_MASK: u32 = (HASH_SIZE - 1) as u32;
+const MIN_MATCH: usize = 3;
+const MAX_MATCH: usize = 258;
+const MIN_LOOKAHEAD: usize = MAX_MATCH + MIN_MATCH + 1;
+const MAX_DIST: usize = W_SIZE - MIN_LOOKAHEAD;
+const WIN_INIT: usize = MAX_MATCH;
+/// Level 1 of zlib's configuration table: `{good 4, lazy 4, nice 8, chain 4, deflate_fast}`.
+const MAX_CHAIN: u32 = 4;
+const NICE_MATCH: usize = 8;
+const MAX_INSERT_LENGTH: usize = 4;
+/// `lit_bufsize = 1 << (memLevel + 6)`; a block ends after `lit_bufsize - 1` symbols.
+const SYM_END: usize = (1 << 14) - 1;
+
+const LENGTH_CODES: usize = 29;
+const LITERALS: usize = 256;
+const L_CODES: usize = LITERALS + 1 + LENGTH_CODES;
+const D_CODES: usize = 30;
+const BL_CODES: usize = 19;
+const HEAP_SIZE: usize = 2 * L_CODES + 1;
+const MAX_BITS: usize = 15;
+const MAX_BL_BITS: usize = 7;
+const END_BLOCK: usize = 256;
+const REP_3_6: usize = 16;
+const REPZ_3_10: usize = 17;
+const REPZ_11_138: usize = 18;
+
+const EXTRA_LBITS: [u8; LENGTH_CODES] = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
+const EXTRA_DBITS: [u8; D_CODES] = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13];
+const EXTRA_BLBITS: [u8; BL_CODES] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 3, 7];
+const BL_ORDER: [u8; BL_CODES] = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+
+/// A Huffman tree node as zlib's `ct_data`: `fc` is the frequency, later the code; `dl` is the
+/// parent ("dad"), later the bit length.
+#[derive(Debug, Clone, Copy, Default)]
+struct Ct {
+    fc: u16,
+    dl: u16,
+}
+
+/// The static tables of trees.c (`tr_static_init`).
+struct Tables {
+    static_ltree: [Ct; L_CODES + 2],
+    static_dtree: [Ct; D_CODES],
+    dist_code: [u8; 512],
+    length_code: [u8; 256],
+    base_length: [u8; LENGTH_CODES],
+    base_dist: [u16; D_CODES],
+}
+
+fn tables() -> &'static Tables {
+    static TABLES: OnceLock<Tables> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        let mut t = Tables {
+            static_ltree: [Ct::default(); L_CODES + 2],
+            static_dtree: [Ct::default(); D_CODES],
+            dist_code: [0; 512],
+            length_code: [0; 256],
+            base_length: [0; LENGTH_CODES],
+            base_dist: [0; D_CODES],
+        };
+        let mut length = 0usize;
+        let mut code = 0usize;
+        while code < LENGTH_CODES - 1 {
+            t.base_length[code] = length as u8;
+            for _ in 0..(1 << EXTRA_LBITS[code]) {
+                t.length_code[length] = code as u8;
+                length += 1;
+            }
+            code += 1;
+        }
+        // Length 258 has two codes; zlib uses the shorter one (285).
+        t.length_code[length - 1] = code as u8;
+        // Distances: codes 0..16 one by one, the rest in units of 128 (from index 256).
+        let mut dist = 0usize;
+        for (code, &extra) in EXTRA_DBITS.iter().enumerate() {
+            if code == 16 {
+                dist >>= 7;
+            }
+            if code < 16 {
+                t.base_dist[code] = dist as u16;
+                for _ in 0..(1 << extra) {
+                    t.dist_code[dist] = code as u8;
+                    dist += 1;
+                }
+            } else {
+                t.base_dist[code] = (dist << 7) as u16;
+                for _ in 0..(1 << (extra - 7)) {
+                    t.dist_code[256 + dist] = code as u8;
+                    dist += 1;
+                }
+            }
+        }
+        let mut bl_count = [0u16; MAX_BITS + 1];
+        for (n, node) in t.static_ltree.iter_mut().enumerate() {
+            let len = match n {
+                0..=143 => 8,
+                144..=255 => 9,
+                256..=279 => 7,
+                _ => 8,
+            };
+            node.dl = len;
+            bl_count[len as usize] += 1;
+        }
+        gen_codes(&mut t.static_ltree, L_CODES + 1, &bl_count);
+        for (n, node) in t.static_dtree.iter_mut().enumerate() {
+            node.dl = 5;
+            node.fc = bi_reverse(n as u32, 5) as u16;
+        }
+        t
+    })
+}
+
+fn d_code(t: &Tables, dist: usize) -> usize {
+    if dist < 256 {
+        usize::from(t.dist_code[dist])
+    } else {
+        usize::from(t.dist_code[256 + (dist >> 7)])
+    }
+}
+
+fn bi_reverse(code: u32, len: u32) -> u32 {
+    code.reverse_bits() >> (32 - len)
+}
+
+/// `gen_codes`: assigns the canonical codes (bit-reversed) for the lengths in `tree[..].dl`.
+fn gen_codes(tree: &mut [Ct], max_code: usize, bl_count: &[u16; MAX_BITS + 1]) {
+    let mut next_code = [0u16; MAX_BITS + 1];
+    let mut code: u32 = 0;
+    for bits in 1..=MAX_BITS {
+        code = (code + u32::from(bl_count[bits - 1])) << 1;
+        next_code[bits] = code as u16;
+    }
+    for node in tree.iter_mut().take(max_code + 1) {
+        let len = usize::from(node.dl);
+        if len == 0 {
+            continue;
+        }
+        node.fc = bi_reverse(u32::from(next_code[len]), len as u32) as u16;
+        next_code[len] = next_code[len].wrapping_add(1);
+    }
+}
+
+/// The static description of one tree kind (`static_tree_desc`).
+struct StaticDesc {
+    static_tree: Option<&'static [Ct]>,
+    extra_bits: &'static [u8],
+    extra_base: usize,
+    elems: usize,
+    max_length: usize,
+}
+
+/// The shared state `build_tree` works with (heap, depths, bit-length counts, block lengths).
+struct TreeState {
+    heap: [usize; HEAP_SIZE],
+    heap_len: usize,
+    heap_max: usize,
+    depth: [u8; HEAP_SIZE],
+    bl_count: [u16; MAX_BITS + 1],
+    opt_len: u64,
+    static_len: u64,
+}
+
+fn smaller(tree: &[Ct], n: usize, m: usize, depth: &[u8; HEAP_SIZE]) -> bool {
+    tree[n].fc < tree[m].fc || (tree[n].fc == tree[m].fc && depth[n] <= depth[m])
+}
+
+impl TreeState {
+    fn pqdownheap(&mut self, tree: &[Ct], mut k: usize) {
+        let v = self.heap[k];
+        let mut j = k << 1;
+        while j <= self.heap_len {
+            if j < self.heap_len && smaller(tree, self.heap[j + 1], self.heap[j], &self.depth) {
+                j += 1;
+            }
+            if smaller(tree, v, self.heap[j], &self.depth) {
+                break;
+            }
+            self.heap[k] = self.heap[j];
+            k = j;
+            j <<= 1;
+        }
+        self.heap[k] = v;
+    }
+
+    /// `gen_bitlen`: bit lengths from the tree, limited to `max_length`; updates the block sizes.
+    fn gen_bitlen(&mut self, tree: &mut [Ct], max_code: usize, desc: &StaticDesc) {
+        self.bl_count = [0; MAX_BITS + 1];
+        tree[self.heap[self.heap_max]].dl = 0;
+        let mut overflow: i32 = 0;
+        let mut h = self.heap_max + 1;
+        while h < HEAP_SIZE {
+            let n = self.heap[h];
+            let mut bits = usize::from(tree[usize::from(tree[n].dl)].dl) + 1;
+            if bits > desc.max_length {
+                bits = desc.max_length;
+                overflow += 1;
+            }
+            tree[n].dl = bits as u16;
+            h += 1;
+            if n > max_code {
+                continue;
+            }
+            self.bl_count[bits] += 1;
+            let xbits = if n >= desc.extra_base { usize::from(desc.extra_bits[n - desc.extra_base]) } else { 0 };
+            let f = u64::from(tree[n].fc);
+            self.opt_len = self.opt_len.wrapping_add(f * (bits + xbits) as u64);
+            if let Some(stree) = desc.static_tree {
+                self.static_len = self.static_len.wrapping_add(f * (usize::from(stree[n].dl) + xbits) as u64);
+            }
+        }
+        if overflow == 0 {
+            return;
+        }
+        loop {
+            let mut bits = desc.max_length - 1;
+            while self.bl_count[bits] == 0 {
+                bits -= 1;
+            }
+            self.bl_count[bits] -= 1;
+            self.bl_count[bits + 1] += 2;
+            self.bl_count[desc.max_length] -= 1;
+            overflow -= 2;
+            if overflow <= 0 {
+                break;
+            }
+        }
+        let mut h = HEAP_SIZE;
+        for bits in (1..=desc.max_length).rev() {
+            let mut n = self.bl_count[bits];
+            while n != 0 {
+                h -= 1;
+                let m = self.heap[h];
+                if m > max_code {
+                    continue;
+                }
+                if usize::from(tree[m].dl) != bits {
+                    let delta = (bits as u64).wrapping_sub(u64::from(tree[m].dl));
+                    self.opt_len = self.opt_len.wrapping_add(delta.wrapping_mul(u64::from(tree[m].fc)));
+                    tree[m].dl = bits as u16;
+                }
+                n -= 1;
+            }
+        }
+    }
+
+    /// `build_tree`: builds the Huffman tree for the frequencies in `tree`, sets the lengths and
+    /// codes, and returns the largest code with a non-zero frequency (`max_code`).
+    fn build_tree(&mut self, tree: &mut [Ct], desc: &StaticDesc) -> usize {
+        let elems = desc.elems;
+        let mut max_code: isize = -1;
+        self.heap_len = 0;
+        self.heap_max = HEAP_SIZE;
+        for (n, node) in tree.iter_mut().enumerate().take(elems) {
+            if node.fc != 0 {
+                self.heap_len += 1;
+                self.heap[self.heap_len] = n;
+                max_code = n as isize;
+                self.depth[n] = 0;
+            } else {
+                node.dl = 0;
+            }
+        }
+        // At least two codes of non-zero frequency, so that the tree is valid.
+        while self.heap_len < 2 {
+            let node = if max_code < 2 {
+                max_code += 1;
+                max_code as usize
+            } else {
+                0
+            };
+            self.heap_len += 1;
+            self.heap[self.heap_len] = node;
+            tree[node].fc = 1;
+            self.depth[node] = 0;
+            self.opt_len = self.opt_len.wrapping_sub(1);
+            if let Some(stree) = desc.static_tree {
+                self.static_len = self.static_len.wrapping_sub(u64::from(stree[node].dl));
+            }
+        }
+        let max_code = max_code as usize;
+        for n in (1..=self.heap_len / 2).rev() {
+            self.pqdownheap(tree, n);
+        }
+        let mut node = elems;
+        loop {
+            let n = self.heap[1];
+            self.heap[1] = self.heap[self.heap_len];
+            self.heap_len -= 1;
+            self.pqdownheap(tree, 1);
+            let m = self.heap[1];
+            self.heap_max -= 1;
+            self.heap[self.heap_max] = n;
+            self.heap_max -= 1;
+            self.heap[self.heap_max] = m;
+            tree[node].fc = tree[n].fc.wrapping_add(tree[m].fc);
+            self.depth[node] = self.depth[n].max(self.depth[m]) + 1;
+            tree[n].dl = node as u16;
+            tree[m].dl = node as u16;
+            self.heap[1] = node;
+            node += 1;
+            self.pqdownheap(tree, 1);
+            if self.heap_len < 2 {
+                break;
+            }
+        }
+        self.heap_max -= 1;
+        self.heap[self.heap_max] = self.heap[1];
+        self.gen_bitlen(tree, max_code, desc);
+        gen_codes(tree, max_code, &self.bl_count);
+        max_code
+    }
+}
+
+/// LSB-first bit writer (zlib's `send_bits` / `bi_windup`).
+struct Bits {
+    out: Vec<u8>,
+    buf: u64,
+    count: u32,
+}
+
+impl Bits {
+    fn send(&mut self, value: u32, len: u32) {
+        self.buf |= u64::from(value) << self.count;
+        self.count += len;
+        while self.count >= 8 {
+            self.out.push(self.buf as u8);
+            self.buf >>= 8;
+            self.count -= 8;
+        }
+    }
+
+    fn send_code(&mut self, c: usize, tree: &[Ct]) {
+        self.send(u32::from(tree[c].fc), u32::from(tree[c].dl));
+    }
+
+    fn windup(&mut self) {
+        if self.count > 0 {
+            self.out.push(self.buf as u8);
+        }
+        self.buf = 0;
+        self.count = 0;
+    }
+}
+
+/// The compressor state (`deflate_state`, the parts level 1 uses).
+struct Deflater<'a> {
+    input: &'a [u8],
+    in_pos: usize,
+    window: Vec<u8>,
+    prev: Vec<u16>,
+    head: Vec<u16>,
+    strstart: usize,
+    block_start: isize,
+    lookahead: usize,
+    match_start: usize,
+    match_length: usize,
+    insert: usize,
+    high_water: usize,
+    dyn_ltree: [Ct; HEAP_SIZE],
+    dyn_dtree: [Ct; 2 * D_CODES + 1],
+    bl_tree: [Ct; 2 * BL_CODES + 1],
+    trees: TreeState,
+    /// The block's symbols: (distance, literal or length - 3); distance 0 = literal.
+    syms: Vec<(u16, u8)>,
+    bits: Bits,
+}
+
+/// Compresses `input` into a raw DEFLATE stream byte-identical to Node 20's
+/// `zlib.deflateRawSync(input, { level: 1 })`.
+fn deflate_raw(input: &[u8]) -> Vec<u8> {
+    let mut d = Deflater {
+        input,
+        in_pos: 0,
+        window: vec![0; WINDOW_ALLOC],
+        prev: vec![0; W_SIZE],
+        head: vec![0; HASH_SIZE],
+        strstart: 0,
+        block_start: 0,
+        lookahead: 0,
+        match_start: 0,
+        match_length: MIN_MATCH - 1,
+        insert: 0,
+        high_water: 0,
+        dyn_ltree: [Ct::default(); HEAP_SIZE],
+        dyn_dtree: [Ct::default(); 2 * D_CODES + 1],
+        bl_tree: [Ct::default(); 2 * BL_CODES + 1],
+        trees: TreeState {
+            heap: [0; HEAP_SIZE],
+            heap_len: 0,
+            heap_max: 0,
+            depth: [0; HEAP_SIZE],
+            bl_count: [0; MAX_BITS + 1],
+            opt_len: 0,
+            static_len: 0,
+        },
+        syms: Vec::with_capacity(SYM_END),
+        bits: Bits { out: Vec::with_capacity(input.len() / 2 + 64), buf: 0, count: 0 },
+    };
+    d.init_block();
+    d.deflate_fast();
+    d.bits.out
+}
+
+impl Deflater<'_> {
+    fn init_block(&mut self) {
+        for node in &mut self.dyn_ltree[..L_CODES] {
+            node.fc = 0;
+        }
+        for node in &mut self.dyn_dtree[..D_CODES] {
+            node.fc = 0;
+        }
+        for node in &mut self.bl_tree[..BL_CODES] {
+            node.fc = 0;
+        }
+        self.dyn_ltree[END_BLOCK].fc = 1;
+        self.trees.opt_len = 0;
+        self.trees.static_len = 0;
+        self.syms.clear();
+    }
+
+    /// Chromium's `insert_string` (the "ANZAC" multiplicative hash of 4 bytes).
+    fn insert_string(&mut self, pos: usize) -> usize {
+        let w = &self.window;
+        let value = u32::from_le_bytes([w[pos], w[pos + 1], w[pos + 2], w[pos + 3]]);
+        let h = ((value.wrapping_mul(66521).wrapping_add(66521) >> 16) & HASH_MASK) as usize;
+        let ret = self.head[h];
+        self.prev[pos & W_MASK] = ret;
+        self.head[h] = pos as u16;
+        usize::from(ret)
+    }
+
+    fn slide_hash(&mut self) {
+        for p in self.head.iter_mut().chain(self.prev.iter_mut()) {
+            *p = if usize::from(*p) >= W_SIZE { *p - W_SIZE as u16 } else { 0 };
+        }
+    }
+
+    fn fill_window(&mut self) {
+        loop {
+            let mut more = WINDOW_SIZE - self.lookahead - self.strstart;
+            if self.strstart >= W_SIZE + MAX_DIST {
+                self.window.copy_within(W_SIZE..W_SIZE + (W_SIZE - more), 0);
+                self.match_start = self.match_start.wrapping_sub(W_SIZE);
+                self.strstart -= W_SIZE;
+                self.block_start -= W_SIZE as isize;
+                if self.insert > self.strstart {
+                    self.insert = self.strstart;
+                }
+                self.slide_hash();
+                more += W_SIZE;
+            }
+            if self.in_pos == self.input.len() {
+                break;
+            }
+            let n = more.min(self.input.len() - self.in_pos);
+            let at = self.strstart + self.lookahead;
+            self.window[at..at + n].copy_from_slice(&self.input[self.in_pos..self.in_pos + n]);
+            self.in_pos += n;
+            self.lookahead += n;
+            if self.lookahead + self.insert > MIN_MATCH {
+                let mut pos = self.strstart - self.insert;
+                while self.insert != 0 {
+                    self.insert_string(pos);
+                    pos += 1;
+                    self.insert -= 1;
+                    if self.lookahead + self.insert <= MIN_MATCH {
+                        break;
+                    }
+                }
+            }
+            if !(self.lookahead < MIN_LOOKAHEAD && self.in_pos < self.input.len()) {
+                break;
+            }
+        }
+        // Zero the bytes past the data that `longest_match` may read (zlib's `high_water`).
+        if self.high_water < WINDOW_SIZE {
+            let curr = self.strstart + self.lookahead;
+            if self.high_water < curr {
+                let init = (WINDOW_SIZE - curr).min(WIN_INIT);
+                self.window[curr..curr + init].fill(0);
+                self.high_water = curr + init;
+            } else if self.high_water < curr + WIN_INIT {
+                let init = (curr + WIN_INIT - self.high_water).min(WINDOW_SIZE - self.high_water);
+                self.window[self.high_water..self.high_water + init].fill(0);
+                self.high_water += init;
+            }
+        }
+    }
+
+    /// `longest_match` for level 1 (`prev_length` is always `MIN_MATCH - 1` in `deflate_fast`).
+    fn longest_match(&mut self, mut cur_match: usize) -> usize {
+        let w = &self.window;
+        let mut chain_length = MAX_CHAIN;
+        let scan = self.strstart;
+        let mut best_len = MIN_MATCH - 1;
+        let nice_match = NICE_MATCH.min(self.lookahead);
+        let limit = self.strstart.saturating_sub(MAX_DIST);
+        let mut scan_end1 = w[scan + best_len - 1];
+        let mut scan_end = w[scan + best_len];
+        loop {
+            let m = cur_match;
+            // Bytes 0, 1 and the two ending the best match so far must match; Chromium's hash
+            // does not imply byte 2, so it is checked too.
+            if w[m + best_len] == scan_end
+                && w[m + best_len - 1] == scan_end1
+                && w[m] == w[scan]
+                && w[m + 1] == w[scan + 1]
+                && w[m + 2] == w[scan + 2]
+            {
+                let mut len = 3;
+                while len < MAX_MATCH && w[scan + len] == w[m + len] {
+                    len += 1;
+                }
+                if len > best_len {
+                    self.match_start = cur_match;
+                    best_len = len;
+                    if len >= nice_match {
+                        break;
+                    }
+                    scan_end1 = w[scan + best_len - 1];
+                    scan_end = w[scan + best_len];
+                }
+            }
+            cur_match = usize::from(self.prev[cur_match & W_MASK]);
+            if cur_match <= limit {
+                break;
+            }
+            chain_length -= 1;
+            if chain_length == 0 {
+                break;
+            }
+        }
+        best_len.min(self.lookahead)
+    }
+
+    fn tally_lit(&mut self, c: u8) -> bool {
+        self.syms.push((0, c));
+        self.dyn_ltree[usize::from(c)].fc += 1;
+        self.syms.len() == SYM_END
+    }
+
+    fn tally_dist(&mut self, dist: usize, len_minus_3: usize) -> bool {
+        let t = tables();
+        self.syms.push((dist as u16, len_minus_3 as u8));
+        self.dyn_ltree[usize::from(t.length_code[len_minus_3]) + LITERALS + 1].fc += 1;
+        self.dyn_dtree[d_code(t, dist - 1)].fc += 1;
+        self.syms.len() == SYM_END
+    }
+
+    /// `deflate_fast` run with `Z_FINISH` and all the input available.
+    fn deflate_fast(&mut self) {
+        loop {
+            if self.lookahead < MIN_LOOKAHEAD {
+                self.fill_window();
+                if self.lookahead == 0 {
+                    break;
+                }
+            }
+            let mut hash_head = 0;
+            if self.lookahead >= MIN_MATCH {
+                hash_head = self.insert_string(self.strstart);
+            }
+            if hash_head != 0 && self.strstart - hash_head <= MAX_DIST {
+                self.match_length = self.longest_match(hash_head);
+            }
+            let flush;
+            if self.match_length >= MIN_MATCH {
+                flush = self.tally_dist(self.strstart - self.match_start, self.match_length - MIN_MATCH);
+                self.lookahead -= self.match_length;
+                if self.match_length <= MAX_INSERT_LENGTH && self.lookahead >= MIN_MATCH {
+                    self.match_length -= 1;
+                    loop {
+                        self.strstart += 1;
+                        self.insert_string(self.strstart);
+                        self.match_length -= 1;
+                        if self.match_length == 0 {
+                            break;
+                        }
+                    }
+                    self.strstart += 1;
+                } else {
+                    self.strstart += self.match_length;
+                    self.match_length = 0;
+                }
+            } else {
+                flush = self.tally_lit(self.window[self.strstart]);
+                self.lookahead -= 1;
+                self.strstart += 1;
+            }
+            if flush {
+                self.flush_block(false);
+            }
+        }
+        self.insert = self.strstart.min(MIN_MATCH - 1);
+        self.flush_block(true);
+    }
+
+    /// `FLUSH_BLOCK_ONLY`: the block from `block_start` to `strstart`.
+    fn flush_block(&mut self, last: bool) {
+        let stored = (self.block_start >= 0).then_some(self.block_start as usize);
+        let stored_len = (self.strstart as isize - self.block_start) as usize;
+        self.tr_flush_block(stored, stored_len, last);
+        self.block_start = self.strstart as isize;
+    }
+
+    /// `_tr_flush_block`: emits the block as stored, fixed-Huffman or dynamic-Huffman, whichever
+    /// zlib's size estimate picks.
+    fn tr_flush_block(&mut self, stored: Option<usize>, stored_len: usize, last: bool) {
+        let t = tables();
+        let l_desc = StaticDesc {
+            static_tree: Some(&t.static_ltree[..]),
+            extra_bits: &EXTRA_LBITS,
+            extra_base: LITERALS + 1,
+            elems: L_CODES,
+            max_length: MAX_BITS,
+        };
+        let d_desc = StaticDesc {
+            static_tree: Some(&t.static_dtree[..]),
+            extra_bits: &EXTRA_DBITS,
+            extra_base: 0,
+            elems: D_CODES,
+            max_length: MAX_BITS,
+        };
+        let bl_desc = StaticDesc { static_tree: None, extra_bits: &EXTRA_BLBITS, extra_base: 0, elems: BL_CODES, max_length: MAX_BL_BITS };
+        let l_max = self.trees.build_tree(&mut self.dyn_ltree, &l_desc);
+        let d_max = self.trees.build_tree(&mut self.dyn_dtree, &d_desc);
+        // build_bl_tree
+        scan_tree(&mut self.bl_tree, &mut self.dyn_ltree, l_max);
+        scan_tree(&mut self.bl_tree, &mut self.dyn_dtree, d_max);
+        self.trees.build_tree(&mut self.bl_tree, &bl_desc);
+        let mut max_blindex = BL_CODES - 1;
+        while max_blindex >= 3 {
+            if self.bl_tree[usize::from(BL_ORDER[max_blindex])].dl != 0 {
+                break;
+            }
+            max_blindex -= 1;
+        }
+        self.trees.opt_len = self.trees.opt_len.wrapping_add(3 * (max_blindex as u64 + 1) + 5 + 5 + 4);
+
+        let mut opt_lenb = self.trees.opt_len.wrapping_add(3 + 7) >> 3;
+        let static_lenb = self.trees.static_len.wrapping_add(3 + 7) >> 3;
+        if static_lenb <= opt_lenb {
+            opt_lenb = static_lenb;
+        }
+        let last_bit = u32::from(last);
+        match stored {
+            Some(start) if stored_len as u64 + 4 <= opt_lenb => {
+                self.bits.send(last_bit, 3);
+                self.bits.windup();
+                self.bits.out.extend_from_slice(&(stored_len as u16).to_le_bytes());
+                self.bits.out.extend_from_slice(&(!(stored_len as u16)).to_le_bytes());
+                self.bits.out.extend_from_slice(&self.window[start..start + stored_len]);
+            }
+            _ if static_lenb == opt_lenb => {
+                self.bits.send((1 << 1) + last_bit, 3);
+                compress_block(&mut self.bits, &self.syms, &t.static_ltree, &t.static_dtree);
+            }
+            _ => {
+                self.bits.send((2 << 1) + last_bit, 3);
+                // send_all_trees
+                self.bits.send((l_max + 1 - 257) as u32, 5);
+                self.bits.send(d_max as u32, 5);
+                self.bits.send((max_blindex + 1 - 4) as u32, 4);
+                for &rank in BL_ORDER.iter().take(max_blindex + 1) {
+                    self.bits.send(u32::from(self.bl_tree[usize::from(rank)].dl), 3);
+                }
+                send_tree(&mut self.bits, &self.bl_tree, &self.dyn_ltree, l_max);
+                send_tree(&mut self.bits, &self.bl_tree, &self.dyn_dtree, d_max);
+                compress_block(&mut self.bits, &self.syms, &self.dyn_ltree, &self.dyn_dtree);
+            }
+        }
+        self.init_block();
+        if last {
+            self.bits.windup();
+        }
+    }
+}
+
+/// `scan_tree`: counts the code-length codes needed to send `tree` (with its end guard).
+fn scan_tree(bl_tree: &mut [Ct], tree: &mut [Ct], max_code: usize) {
+    let mut prevlen: i32 = -1;
+    let mut nextlen = i32::from(tree[0].dl);
+    let mut count = 0;
+    let (mut max_count, mut min_count) = if nextlen == 0 { (138, 3) } else { (7, 4) };
+    tree[max_code + 1].dl = 0xffff;
+    for n in 0..=max_code {
+        let curlen = nextlen;
+        nextlen = i32::from(tree[n + 1].dl);
+        count += 1;
+        if count < max_count && curlen == nextlen {
+            continue;
+        } else if count < min_count {
+            bl_tree[curlen as usize].fc += count as u16;
+        } else if curlen != 0 {
+            if curlen != prevlen {
+                bl_tree[curlen as usize].fc += 1;
+            }
+            bl_tree[REP_3_6].fc += 1;
+        } else if count <= 10 {
+            bl_tree[REPZ_3_10].fc += 1;
+        } else {
+            bl_tree[REPZ_11_138].fc += 1;
+        }
+        count = 0;
+        prevlen = curlen;
+        (max_count, min_count) = if nextlen == 0 {
+            (138, 3)
+        } else if curlen == nextlen {
+            (6, 3)
+        } else {
+            (7, 4)
+        };
+    }
+}
+
+/// `send_tree`: sends `tree`'s code lengths with the code-length code.
+fn send_tree(bits: &mut Bits, bl_tree: &[Ct], tree: &[Ct], max_code: usize) {
+    let mut prevlen: i32 = -1;
+    let mut nextlen = i32::from(tree[0].dl);
+    let mut count: i32 = 0;
+    let (mut max_count, mut min_count) = if nextlen == 0 { (138, 3) } else { (7, 4) };
+    for n in 0..=max_code {
+        let curlen = nextlen;
+        nextlen = i32::from(tree[n + 1].dl);
+        count += 1;
+        if count < max_count && curlen == nextlen {
+            continue;
+        } else if count < min_count {
+            while count > 0 {
+                bits.send_code(curlen as usize, bl_tree);
+                count -= 1;
+            }
+        } else if curlen != 0 {
+            if curlen != prevlen {
+                bits.send_code(curlen as usize, bl_tree);
+                count -= 1;
+            }
+            bits.send_code(REP_3_6, bl_tree);
+            bits.send((count - 3) as u32, 2);
+        } else if count <= 10 {
+            bits.send_code(REPZ_3_10, bl_tree);
+            bits.send((count - 3) as u32, 3);
+        } else {
+            bits.send_code(REPZ_11_138, bl_tree);
+            bits.send((count - 11) as u32, 7);
+        }
+        count = 0;
+        prevlen = curlen;
+        (max_count, min_count) = if nextlen == 0 {
+            (138, 3)
+        } else if curlen == nextlen {
+            (6, 3)
+        } else {
+            (7, 4)
+        };
+    }
+}
+
+/// `compress_block`: the block's symbols with the given trees, then END_BLOCK.
+fn compress_block(bits: &mut Bits, syms: &[(u16, u8)], ltree: &[Ct], dtree: &[Ct]) {
+    let t = tables();
+    for &(dist, lc) in syms {
+        let lc = usize::from(lc);
+        if dist == 0 {
+            bits.send_code(lc, ltree);
+        } else {
+            let code = usize::from(t.length_code[lc]);
+            bits.send_code(code + LITERALS + 1, ltree);
+            let extra = u32::from(EXTRA_LBITS[code]);
+            if extra != 0 {
+                bits.send((lc - usize::from(t.base_length[code])) as u32, extra);
+            }
+            let dist = usize::from(dist) - 1;
+            let code = d_code(t, dist);
+            bits.send_code(code, dtree);
+            let extra = u32::from(EXTRA_DBITS[code]);
+            if extra != 0 {
+                bits.send((dist - usize::from(t.base_dist[code])) as u32, extra);
+            }
+        }
+    }
+    bits.send_code(END_BLOCK, ltree);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| (*s).to_string()).collect()
+    }
+
+    fn sha256_hex(bytes: &[u8]) -> String {
+        use sha2::Digest as _;
+        sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    #[test]
+    fn glob_match_agrees_with_micromatch() {
+        // (pattern, path, micromatch([path], [pattern], { dot: true }).length > 0) from
+        // micromatch 4.0.8 / picomatch 2.3.2 as Serverless 3.40.0 installs them.
+        let cases: &[(&str, &str, bool)] = &[
+            ("**", "a/.b/c", true),
+            ("*", ".env", true),
+            ("*", "a/b", false),
+            ("*.js", "a.js", true),
+            ("*.js", "a/b.js", false),
+            ("**/*.js", "a.js", true),
+            ("**/*.js", "a/b/c.js", true),
+            ("**.js", "a/b/c.js", true),
+            ("**x", "a/bx", false),
+            ("a/**", "a", true),
+            ("a/**", "a/b/c", true),
+            ("a/**", "ab", false),
+            ("*/**", "a", false),
+            ("*/**", "a/b", true),
+            ("a/**/b", "a/b", true),
+            ("a/**/b", "a/x/y/b", true),
+            ("a/**/b", "a/xb", false),
+            ("**/a", "a", true),
+            ("**/a", "x/y/a", true),
+            ("**/a", "xa", false),
+            ("a**", "a/b", false),
+            ("a/**b", "a/x/yb", false),
+            (".git/**", ".git/HEAD", true),
+            (".git/**", "x/.git/HEAD", false),
+            ("yarn-*.log", "yarn-error.log", true),
+            (".env*", ".env.local", true),
+            ("node_modules", "node_modules/a.js", false),
+            ("dir/", "dir/a", false),
+            ("?", "a", true),
+            ("?", "/", false),
+            ("a?c", "abc", true),
+            ("[abc]", "b", true),
+            ("[abc]", "[abc]", true),
+            ("[!a]", "!", true),
+            ("[!a]", "b", false),
+            ("[^a]", "b", true),
+            ("[^a]", "/", false),
+            ("[a-c]x", "bx", true),
+            ("[[:digit:]]", "7", true),
+            ("{a,b}/c", "b/c", true),
+            ("*.{js,ts}", "a.ts", true),
+            ("x{,.js}", "x", true),
+            ("x{a}", "x{a}", true),
+            ("x{a}", "xa", false),
+            ("{1..3}", "2", true),
+            ("{1..3}", "4", false),
+            ("@(a|b)", "b", true),
+            ("*(a|b)c", "abac", true),
+            ("+(a)", "aaa", true),
+            ("?(a)b", "b", true),
+            ("!(a)", "b", true),
+            ("!(a)", "a", false),
+            ("*.!(js)", "a.ts", true),
+            ("*.!(js)", "a.js", false),
+            ("a/!(b)/c", "a/bx/c", false),
+            ("(a|b)", "b", true),
+            ("\\*", "*", true),
+            ("\\*", "a", false),
+            ("./src/**", "src/a.js", true),
+            ("!a", "a", false),
+            ("!a", "b", true),
+            ("!!a", "a", true),
+            ("*.*", "a.", false),
+            ("x/*.*", "x/a.", true),
+            ("/a", "a", false),
+            ("a|b", "a|b", true),
+            ("a|b", "a", false),
+        ];
+        for &(pattern, path, expected) in cases {
+            assert_eq!(glob_match(pattern, path), expected, "{pattern:?} vs {path:?}");
+        }
+    }
+
+    /// The case `/tmp/zt2` run through the oracle (`serverless package`, v3.40.0): its zip held
+    /// exactly `expected`.
+    fn oracle_case() -> (Vec<String>, Vec<String>, Vec<String>) {
+        let all = strings(&[
+            ".cfg/conf.json",
+            ".env",
+            ".env.local",
+            "README.markdown",
+            "docs/drop.js",
+            "docs/keep.txt",
+            "index.js",
+            "layer/nodejs/node_modules/dep/index.js",
+            "layer/run.sh",
+            "lib/a.js",
+            "lib/empty.txt",
+            "node_modules/drop/index.js",
+            "node_modules/keep/index.js",
+            "node_modules/keep/package.json",
+            "notes.txt",
+            "serverless.yml",
+            "src/public.js",
+            "src/secret.js",
+        ]);
+        let excludes = default_excludes("serverless.yml", &strings(&["layer"]), true, None);
+        let patterns = strings(&[
+            "!docs/**",
+            "docs/keep.txt",
+            "!**/*.txt",
+            "lib/empty.txt",
+            "!node_modules",
+            "node_modules/keep/**",
+            "!**/*.markdown",
+            "./src/**",
+            "!src/secret.js",
+        ]);
+        let selected = select_files(&all, &excludes, &[], &patterns);
+        (all, excludes, selected)
+    }
+
+    #[test]
+    fn select_files_matches_serverless() {
+        let (_, excludes, selected) = oracle_case();
+        assert_eq!(
+            excludes,
+            strings(&[
+                ".git/**",
+                ".gitignore",
+                ".DS_Store",
+                "npm-debug.log",
+                "yarn-*.log",
+                ".serverless/**",
+                ".serverless_plugins/**",
+                "serverless.yml",
+                "layer/**",
+                ".env*",
+            ])
+        );
+        assert_eq!(
+            selected,
+            strings(&[
+                ".cfg/conf.json",
+                "index.js",
+                "lib/a.js",
+                "lib/empty.txt",
+                "node_modules/keep/index.js",
+                "node_modules/keep/package.json",
+                "src/public.js",
+            ])
+        );
+    }
+
+    #[test]
+    fn select_files_globby_quirks() {
+        let all = strings(&["a.js", "dir/a", "dir/sub/b", "src/a.js", "src/b/c.js"]);
+        let none: Vec<String> = Vec::new();
+        // `!dir` (no glob) also drops the files below `dir` (fast-glob prunes the directory).
+        assert_eq!(select_files(&all, &none, &none, &strings(&["!dir"])), strings(&["a.js", "src/a.js", "src/b/c.js"]));
+        // ... but a dynamic last segment does not prune: `dir/sub/b` is not matched by `dir/*`.
+        assert_eq!(select_files(&all, &none, &none, &strings(&["!dir/*"])), strings(&["a.js", "dir/sub/b", "src/a.js", "src/b/c.js"]));
+        // globby de-duplicates `**`, so a later `**` cannot bring back what a `!` removed.
+        assert_eq!(select_files(&all, &none, &none, &strings(&["!src/**", "**"])), strings(&["a.js", "dir/a", "dir/sub/b"]));
+        // lodash union: the repeated `!x` is dropped, so `x` wins.
+        assert_eq!(
+            select_files(&all, &none, &strings(&["!src/**"]), &strings(&["src/b/**", "!src/**"])),
+            strings(&["a.js", "dir/a", "dir/sub/b", "src/b/c.js"])
+        );
+        // Excludes: `x` removes, `!x` adds back; includes come after them.
+        assert_eq!(select_files(&all, &strings(&["src/**", "!src/a.js"]), &none, &strings(&["!dir/**"])), strings(&["a.js", "src/a.js"]));
+    }
+
+    #[test]
+    fn serverless_excludes_order_and_union() {
+        let excludes = serverless_excludes(
+            "serverless.yaml",
+            Some(".plugins"),
+            &strings(&["!.env", "tmp/**", ".git/**"]),
+            &strings(&["layer", "./other"]),
+            true,
+            &strings(&["fn/**"]),
+        );
+        assert_eq!(
+            excludes,
+            strings(&[
+                ".git/**",
+                ".gitignore",
+                ".DS_Store",
+                "npm-debug.log",
+                "yarn-*.log",
+                ".serverless/**",
+                ".serverless_plugins/**",
+                "serverless.yaml",
+                ".plugins",
+                "!.env",
+                "tmp/**",
+                "layer/**",
+                "./other/**",
+                ".env*",
+                "fn/**",
+            ])
+        );
+    }
+
+    #[test]
+    fn build_zip_is_byte_identical_to_serverless() {
+        // The files of the oracle case above, in any order; CodeSha256 of the oracle's zt.zip.
+        let index =
+            b"'use strict';\nmodule.exports.handler = async (event) => ({ statusCode: 200, body: JSON.stringify({ ok: true, event }) });\n";
+        let files: [(&str, &[u8]); 7] = [
+            ("src/public.js", b"p\n"),
+            ("node_modules/keep/package.json", b"{\"name\":\"keep\"}\n"),
+            ("index.js", index),
+            ("lib/empty.txt", b""),
+            (".cfg/conf.json", b"c\n"),
+            ("node_modules/keep/index.js", b"k\n"),
+            ("lib/a.js", b"export const a = 1; export const b = 1;\n"),
+        ];
+        let entries: Vec<ZipEntry> = files.iter().map(|(path, data)| ZipEntry { path, executable: false, data }).collect();
+        let zip = build_zip(&entries);
+        assert_eq!(zip.len(), 1064);
+        assert_eq!(code_sha256(&zip), "gAa6uNKiJz85CrXgvC0NO31wDiCyn7ODWoQ2Hn/sz/c=");
+
+        // The layer zip of the same run (paths relative to the layer, one executable file).
+        let layer = [
+            ZipEntry { path: "run.sh", executable: true, data: b"#!/bin/sh\necho layer\n" },
+            ZipEntry { path: "nodejs/node_modules/dep/index.js", executable: false, data: b"module.exports = \"dep dep dep\";\n" },
+        ];
+        let zip = build_zip(&layer);
+        assert_eq!(zip.len(), 333);
+        assert_eq!(code_sha256(&zip), "TeEGntbHCxxSxK5eYEWTpDbe6FUCN2bFHIah501KAKs=");
+    }
+
+    #[test]
+    fn build_zip_layout() {
+        let zip = build_zip(&[
+            ZipEntry { path: "b", executable: true, data: b"" },
+            ZipEntry { path: "c:x/\u{e9}", executable: false, data: b"aaaaaaaa" },
+        ]);
+        // Sorted by the given paths ("b" < "c:x/é"); the name then loses its `c:` drive-like
+        // prefix, as archiver does.
+        // Local header of "b": version 20, data-descriptor flag, stored (empty), DOS 1980-01-01.
+        assert_eq!(
+            &zip[..30],
+            b"PK\x03\x04\x14\x00\x08\x00\x00\x00\x00\x00\x21\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00"
+        );
+        assert_eq!(&zip[30..31], b"b");
+        // Its data descriptor: CRC 0, sizes 0.
+        assert_eq!(&zip[31..47], b"PK\x07\x08\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00");
+        // The second entry: deflated, UTF-8 name flag.
+        assert_eq!(&zip[47..57], b"PK\x03\x04\x14\x00\x08\x08\x08\x00");
+        assert_eq!(&zip[77..81], "x/\u{e9}".as_bytes());
+        // Central directory of "b": made by unix 4.5, mode 0100755 and the DOS archive bit.
+        let cd = zip.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
+        assert_eq!(&zip[cd + 4..cd + 6], &[0x2d, 0x03]);
+        assert_eq!(&zip[cd + 38..cd + 42], &0x81ed_0020u32.to_le_bytes());
+        // End of central directory: 2 entries, no comment.
+        let end = zip.len() - 22;
+        assert_eq!(&zip[end..end + 4], b"PK\x05\x06");
+        assert_eq!(&zip[end + 8..end + 12], &[2, 0, 2, 0]);
+        assert_eq!(&zip[end + 20..], &[0, 0]);
+    }
+
+    #[test]
+    fn sanitize_name_like_archiver() {
+        assert_eq!(sanitize_name("a\\b//c"), "a/b/c");
+        assert_eq!(sanitize_name("../../x"), "x");
+        assert_eq!(sanitize_name("/abs/x"), "abs/x");
+        assert_eq!(sanitize_name("C:/x"), "x");
+        assert_eq!(sanitize_name("a-b:c"), "a-b:c");
+    }
+
+    /// A deterministic mix of text (matches, window slides, several blocks), noise (stored
+    /// blocks) and zeros (long matches), regenerated identically in Node for the expectation.
+    fn deflate_sample() -> Vec<u8> {
+        let words = [
+            "serverless",
+            "lambda",
+            "handler",
+            "module",
+            "exports",
+            "function",
+            "return",
+            "const",
+            "await",
+            "event",
+            "{",
+            "}",
+            "(",
+            ")",
+            ";",
+            "\n",
+            "  ",
+            "aws",
+            "zip",
+            "deflate",
+            "window",
+            "hash",
+            "chain",
+        ];
+        let mut seed: u32 = 2024;
+        let mut next = || {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345) & 0x7fff_ffff;
+            seed
+        };
+        let mut out: Vec<u8> = Vec::new();
+        while out.len() < 200_000 {
+            out.extend_from_slice(words[next() as usize % words.len()].as_bytes());
+            out.push(b' ');
+        }
+        for _ in 0..40_000 {
+            out.push((next() >> 16) as u8);
+        }
+        out.resize(out.len() + 70_000, 0);
+        let start = out.len();
+        while out.len() - start < 50_000 {
+            out.extend_from_slice(words[next() as usize % words.len()].as_bytes());
+        }
+        out
+    }
+
+    #[test]
+    fn deflate_matches_node_zlib_level_1() {
+        // node: zlib.deflateRawSync(sample, { level: 1 }) -> 104487 bytes, sha256 04c776...
+        let sample = deflate_sample();
+        assert_eq!(sample.len(), 360_006);
+        assert_eq!(sha256_hex(&sample), "2b0ec4f4ae2190d7e588aa962566c02bff8a6ce4172453b58550a5c23a452c11");
+        let compressed = deflate_raw(&sample);
+        assert_eq!(compressed.len(), 104_487);
+        assert_eq!(sha256_hex(&compressed), "04c7761336435121f2cd9464db572dd4edb804f706ccab3d7a1fff8878f9c56a");
+        let mut inflated = Vec::new();
+        let mut decoder = flate2::read::DeflateDecoder::new(&compressed[..]);
+        std::io::Read::read_to_end(&mut decoder, &mut inflated).unwrap();
+        assert!(inflated == sample, "round trip");
+    }
+
+    #[test]
+    fn deflate_small_inputs_round_trip() {
+        for input in [&b"a"[..], b"aaaa", b"abcabcabcabc", b"hello hello hello world"] {
+            let compressed = deflate_raw(input);
+            let mut inflated = Vec::new();
+            let mut decoder = flate2::read::DeflateDecoder::new(&compressed[..]);
+            std::io::Read::read_to_end(&mut decoder, &mut inflated).unwrap();
+            assert_eq!(inflated, input);
+        }
+        // node: zlib.deflateRawSync(Buffer.from('hello hello hello world'), { level: 1 })
+        assert_eq!(deflate_raw(b"hello hello hello world"), NODE_HELLO);
+    }
+
+    const NODE_HELLO: &[u8] = &[203, 72, 205, 201, 201, 87, 200, 64, 34, 203, 243, 139, 114, 82, 0];
+
+    #[test]
+    fn code_sha256_is_base64_of_sha256() {
+        assert_eq!(code_sha256(b""), "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
+    }
+}

@@ -1,0 +1,417 @@
+//! Checks before compiling: the top-level shape, the provider, `frameworkVersion`, runtimes,
+//! unknown keys (against the schema generated from `cfgen-model`, with "did you mean"), and
+//! the typed deserialisation with its coercions. Every finding points at its line.
+
+use crate::BuildOptions;
+use cfgen_model::{Function, Service};
+use cfgen_syntax::{codes, diagnostic::did_you_mean, Diagnostic, Node, Severity, Span};
+use serde_json::Value;
+
+/// The configuration, typed and with its run-wide names settled.
+pub struct Prepared {
+    pub service: Service,
+    pub service_name: String,
+    pub stage: String,
+    pub region: String,
+    /// Functions in Serverless' order, `null` ones dropped.
+    pub functions: Vec<(String, Function)>,
+}
+
+fn span_of(node: &Node, path: &[&str]) -> Option<Span> {
+    let mut n = path.len();
+    loop {
+        if let Some(x) = node.pointer(path[..n].iter().copied()) {
+            return Some(x.span);
+        }
+        if n == 0 {
+            return None;
+        }
+        n -= 1;
+    }
+}
+
+fn key_span(node: &Node, path: &[&str]) -> Option<Span> {
+    let (last, parent) = path.split_last()?;
+    node.pointer(parent.iter().copied()).and_then(Node::as_map).and_then(|m| m.key_span(last)).or_else(|| span_of(node, path))
+}
+
+/// Validate and type the resolved configuration.
+pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Prepared> {
+    let mut json = node.to_json();
+    let mode = json.get("configValidationMode").and_then(Value::as_str).unwrap_or("warn").to_string();
+    let schema_severity = if mode == "error" { Severity::Error } else { Severity::Warning };
+
+    // service
+    let service_name = match json.get("service") {
+        Some(Value::String(s)) if !s.is_empty() => {
+            let ok = s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && s.len() > 1
+                && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+            if !ok {
+                diags.push(
+                    Diagnostic::new(
+                        codes::INVALID_VALUE,
+                        schema_severity,
+                        format!("service name `{s}` must start with a letter and hold only letters, digits and `-`"),
+                    )
+                    .at_opt(span_of(node, &["service"])),
+                );
+            }
+            s.clone()
+        }
+        Some(Value::Object(_)) => {
+            diags.push(
+                Diagnostic::error(codes::SERVICE_MISSING, "`service` must be a name; the object form was removed in Serverless v3")
+                    .at_opt(span_of(node, &["service"]))
+                    .help("write `service: <name>`"),
+            );
+            return None;
+        }
+        _ => {
+            diags.push(
+                Diagnostic::error(codes::SERVICE_MISSING, "`service` is missing: every serverless.yml names its service")
+                    .at(node.span)
+                    .help("add `service: my-service` at the top"),
+            );
+            return None;
+        }
+    };
+
+    // provider
+    match json.get("provider") {
+        Some(Value::Object(p)) => match p.get("name") {
+            Some(Value::String(n)) if n == "aws" => {}
+            Some(other) => {
+                let shown = cfgen_model::coerce::scalar_string(other).unwrap_or_else(|| cfgen_model::coerce::type_name(other).into());
+                diags.push(
+                    Diagnostic::error(codes::PROVIDER_NOT_AWS, format!("provider `{shown}` is not supported: cfgen compiles for AWS only"))
+                        .at_opt(span_of(node, &["provider", "name"]))
+                        .label("not aws")
+                        .help("set `provider.name: aws`"),
+                );
+                return None;
+            }
+            None => {
+                diags.push(
+                    Diagnostic::error(codes::MISSING_KEY, "`provider.name` is missing")
+                        .at_opt(key_span(node, &["provider"]))
+                        .help("add `name: aws` under `provider`"),
+                );
+                return None;
+            }
+        },
+        _ => {
+            diags.push(
+                Diagnostic::error(codes::MISSING_KEY, "`provider` is missing").at(node.span).help("add `provider:` with `name: aws`"),
+            );
+            return None;
+        }
+    }
+
+    if let Some(fv) = json.get("frameworkVersion") {
+        let s = cfgen_model::coerce::scalar_string(fv).unwrap_or_default();
+        if !semver_range_admits(&s, (3, 40, 0)) {
+            diags.push(
+                Diagnostic::warning(
+                    codes::FRAMEWORK_VERSION,
+                    format!(
+                        "frameworkVersion `{s}` does not admit Serverless v3 (cfgen follows v3.40.0); Serverless v3 would refuse this file"
+                    ),
+                )
+                .at_opt(span_of(node, &["frameworkVersion"]))
+                .help("set `frameworkVersion: '3'` once the service works with v3"),
+            );
+        }
+    }
+
+    // Serverless' mergeArrays: `functions`/`resources` given as lists of objects.
+    for key in ["functions", "resources"] {
+        if let Some(Value::Array(items)) = json.get(key) {
+            let mut merged = Value::Object(Default::default());
+            for it in items {
+                crate::merge::merge(&mut merged, it);
+            }
+            json[key] = merged;
+        }
+    }
+
+    // Serverless validates with nulls taken out and puts them back afterwards: every key
+    // whose value is null ends up last in its object.
+    move_nulls_last(&mut json);
+    if let Some(r) = json.get_mut("resources") {
+        cfgen_model::coerce::coerce_resources(r);
+    }
+
+    // Unknown keys.
+    let schema = schemars::generate::SchemaSettings::draft07().into_generator().into_root_schema_for::<Service>();
+    let schema = serde_json::to_value(&schema).unwrap_or(Value::Null);
+    let mut path = Vec::new();
+    unknown_keys(&json, &schema, &schema, node, &mut path, schema_severity, diags);
+
+    // Typed view.
+    let service: Service = match serde_path_to_error::deserialize(&json) {
+        Ok(s) => s,
+        Err(e) => {
+            let p = e.path().to_string();
+            let segs: Vec<String> =
+                p.split('.').filter(|s| !s.is_empty() && *s != "?").map(|s| s.trim_matches(|c| c == '[' || c == ']').to_string()).collect();
+            let refs: Vec<&str> = segs.iter().map(String::as_str).collect();
+            diags.push(Diagnostic::error(codes::INVALID_TYPE, format!("{p}: {}", e.inner())).at_opt(span_of(node, &refs)));
+            return None;
+        }
+    };
+    let provider = service.provider.clone().unwrap_or_default();
+    let stage = opts
+        .stage
+        .clone()
+        .or_else(|| provider.stage.as_ref().map(|s| s.0.clone()))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "dev".into());
+    let region = opts
+        .region
+        .clone()
+        .or_else(|| provider.region.as_ref().map(|s| s.0.clone()))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "us-east-1".into());
+    let functions: Vec<(String, Function)> =
+        service.functions.iter().flatten().filter_map(|(k, f)| f.clone().map(|f| (k.clone(), f))).collect();
+
+    // Runtimes.
+    let mut runtimes = vec![(provider.runtime.clone(), vec!["provider".to_string(), "runtime".into()])];
+    for (k, f) in &functions {
+        runtimes.push((f.runtime.clone(), vec!["functions".into(), k.clone(), "runtime".into()]));
+    }
+    for (rt, p) in runtimes {
+        let Some(rt) = rt else { continue };
+        if let Some((date, msg)) = deprecated_runtime(&rt) {
+            let refs: Vec<&str> = p.iter().map(String::as_str).collect();
+            diags.push(
+                Diagnostic::warning(codes::RUNTIME_DEPRECATED, format!("runtime `{rt}` is deprecated by AWS (since {date}); {msg}"))
+                    .at_opt(span_of(node, &refs))
+                    .help("move to a supported runtime (e.g. python3.12, nodejs20.x, java21, provided.al2023)"),
+            );
+        }
+    }
+    let events: Vec<Span> = functions
+        .iter()
+        .filter(|(_, f)| f.events.as_ref().is_some_and(|e| !e.is_empty()))
+        .filter_map(|(k, _)| key_span(node, &["functions", k, "events"]))
+        .collect();
+    for s in events {
+        diags.push(
+            Diagnostic::error(codes::NOT_IMPLEMENTED, "function events are not compiled by this version of cfgen yet")
+                .at(s)
+                .help("the template would miss their resources; remove `events:` or wait for event support"),
+        );
+    }
+    if let Some(p) = json.get("plugins").filter(|p| !p.is_null()) {
+        let _ = p;
+        diags.push(
+            Diagnostic::error(codes::UNKNOWN_PLUGIN, "plugins are not supported by this version of cfgen yet")
+                .at_opt(key_span(node, &["plugins"]))
+                .help("remove `plugins:` to build without them"),
+        );
+    }
+    Some(Prepared { service, service_name, stage, region, functions })
+}
+
+fn move_nulls_last(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            let nulls: Vec<String> = m.iter().filter(|(_, x)| x.is_null()).map(|(k, _)| k.clone()).collect();
+            for k in nulls {
+                m.shift_remove(&k);
+                m.insert(k, Value::Null);
+            }
+            m.values_mut().for_each(move_nulls_last);
+        }
+        Value::Array(a) => a.iter_mut().for_each(move_nulls_last),
+        _ => {}
+    }
+}
+
+/// Resolve `$ref`s and nullable wrappers to the schema that describes an object's properties.
+fn object_schema<'a>(s: &'a Value, root: &'a Value) -> Option<&'a serde_json::Map<String, Value>> {
+    if let Some(r) = s.get("$ref").and_then(Value::as_str) {
+        let name = r.rsplit('/').next()?;
+        let target = root.get("definitions").or_else(|| root.get("$defs")).and_then(|d| d.get(name))?;
+        return object_schema(target, root);
+    }
+    if let Some(p) = s.get("properties").and_then(Value::as_object) {
+        return Some(p);
+    }
+    for k in ["anyOf", "oneOf", "allOf"] {
+        if let Some(Value::Array(alts)) = s.get(k) {
+            for a in alts {
+                if let Some(p) = object_schema(a, root) {
+                    return Some(p);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The schema of a map's values (`additionalProperties`), through refs and nullable wrappers.
+fn map_value_schema<'a>(s: &'a Value, root: &'a Value) -> Option<&'a Value> {
+    if let Some(r) = s.get("$ref").and_then(Value::as_str) {
+        let name = r.rsplit('/').next()?;
+        let target = root.get("definitions").or_else(|| root.get("$defs")).and_then(|d| d.get(name))?;
+        return map_value_schema(target, root);
+    }
+    if let Some(a) = s.get("additionalProperties").filter(|a| a.is_object()) {
+        return Some(a);
+    }
+    for k in ["anyOf", "oneOf"] {
+        if let Some(Value::Array(alts)) = s.get(k) {
+            for a in alts {
+                if let Some(p) = map_value_schema(a, root) {
+                    return Some(p);
+                }
+            }
+        }
+    }
+    None
+}
+
+fn unknown_keys(v: &Value, s: &Value, root: &Value, node: &Node, path: &mut Vec<String>, sev: Severity, diags: &mut Vec<Diagnostic>) {
+    let Value::Object(m) = v else { return };
+    if let Some(props) = object_schema(s, root) {
+        for (k, x) in m {
+            path.push(k.clone());
+            match props.get(k) {
+                Some(sub) => unknown_keys(x, sub, root, node, path, sev, diags),
+                None => {
+                    let refs: Vec<&str> = path.iter().map(String::as_str).collect();
+                    let at =
+                        if path.len() == 1 { "at the top level".to_string() } else { format!("in `{}`", path[..path.len() - 1].join(".")) };
+                    let mut d = Diagnostic::new(codes::UNKNOWN_KEY, sev, format!("unknown key `{k}` {at}"))
+                        .at_opt(key_span(node, &refs))
+                        .label("not a Serverless v3 setting here");
+                    if let Some(sug) = did_you_mean(k, props.keys().map(String::as_str)) {
+                        d = d.help(format!("did you mean `{sug}`?"));
+                    }
+                    diags.push(d);
+                }
+            }
+            path.pop();
+        }
+    } else if let Some(vs) = map_value_schema(s, root) {
+        for (k, x) in m {
+            path.push(k.clone());
+            unknown_keys(x, vs, root, node, path, sev, diags);
+            path.pop();
+        }
+    }
+}
+
+/// Deprecated Lambda runtimes: (deprecation date, what it means).
+fn deprecated_runtime(rt: &str) -> Option<(&'static str, &'static str)> {
+    let blocked = "AWS no longer allows creating or updating functions with it";
+    Some(match rt {
+        "python2.7" => ("2021-07-15", blocked),
+        "python3.6" => ("2022-07-18", blocked),
+        "python3.7" => ("2023-12-04", blocked),
+        "python3.8" => ("2024-10-14", blocked),
+        "nodejs" | "nodejs4.3" | "nodejs4.3-edge" | "nodejs6.10" | "nodejs8.10" => ("2020-03-06", blocked),
+        "nodejs10.x" => ("2021-07-30", blocked),
+        "nodejs12.x" => ("2023-03-31", blocked),
+        "nodejs14.x" => ("2023-12-04", blocked),
+        "nodejs16.x" => ("2024-06-12", blocked),
+        "nodejs18.x" => ("2025-09-01", "creating functions with it is blocked"),
+        "dotnetcore1.0" | "dotnetcore2.0" | "dotnetcore2.1" | "dotnetcore3.1" => ("2023-04-03", blocked),
+        "dotnet6" => ("2024-12-20", blocked),
+        "dotnet7" => ("2024-05-14", blocked),
+        "ruby2.5" => ("2021-07-30", blocked),
+        "ruby2.7" => ("2023-12-07", blocked),
+        "ruby3.2" => ("2026-03-31", "creating functions with it is blocked"),
+        "go1.x" => ("2024-01-08", blocked),
+        "provided" => ("2024-01-08", blocked),
+        "java8" => ("2024-01-08", blocked),
+        _ => return None,
+    })
+}
+
+/// Whether the npm semver range `range` admits `v` (enough of node-semver for frameworkVersion:
+/// `*`, `x`, partial versions, `^`, `~`, comparators, hyphen-free `||` alternatives).
+pub fn semver_range_admits(range: &str, v: (u64, u64, u64)) -> bool {
+    range.split("||").any(|alt| {
+        let alt = alt.trim();
+        if alt.is_empty() || alt == "*" || alt == "x" || alt == "latest" {
+            return true;
+        }
+        alt.split_whitespace().all(|c| comparator_admits(c, v))
+    })
+}
+
+fn parse_partial(s: &str) -> Vec<Option<u64>> {
+    s.trim_start_matches('v')
+        .split(['-', '+'])
+        .next()
+        .unwrap_or("")
+        .split('.')
+        .map(|p| if p == "x" || p == "X" || p == "*" { None } else { p.parse().ok() })
+        .collect()
+}
+
+fn comparator_admits(c: &str, v: (u64, u64, u64)) -> bool {
+    let (op, rest) = ["<=", ">=", "<", ">", "=", "^", "~"].iter().find_map(|op| c.strip_prefix(op).map(|r| (*op, r))).unwrap_or(("", c));
+    let p = parse_partial(rest);
+    let get = |i: usize| p.get(i).copied().flatten();
+    let (ma, mi, pa) = (get(0), get(1), get(2));
+    let lo = (ma.unwrap_or(0), mi.unwrap_or(0), pa.unwrap_or(0));
+    let vv = v;
+    match op {
+        ">=" => vv >= lo,
+        ">" => match (ma, mi, pa) {
+            (Some(a), None, _) => vv.0 > a,
+            (Some(a), Some(b), None) => (vv.0, vv.1) > (a, b),
+            _ => vv > lo,
+        },
+        "<" => vv < lo,
+        "<=" => match (ma, mi, pa) {
+            (Some(a), None, _) => vv.0 <= a,
+            (Some(a), Some(b), None) => (vv.0, vv.1) <= (a, b),
+            _ => vv <= lo,
+        },
+        "^" => {
+            let Some(a) = ma else { return true };
+            if a > 0 {
+                vv >= lo && vv.0 == a
+            } else if let Some(b) = mi {
+                vv >= lo && vv.0 == 0 && (b > 0 && vv.1 == b || b == 0 && pa.is_none_or(|x| vv.2 == x) && vv.1 == 0)
+            } else {
+                vv.0 == 0
+            }
+        }
+        "~" => {
+            let Some(a) = ma else { return true };
+            match mi {
+                Some(b) => vv >= lo && vv.0 == a && vv.1 == b,
+                None => vv.0 == a,
+            }
+        }
+        _ => match (ma, mi, pa) {
+            (None, _, _) => true,
+            (Some(a), None, _) => vv.0 == a,
+            (Some(a), Some(b), None) => vv.0 == a && vv.1 == b,
+            (Some(_), Some(_), Some(_)) => vv == lo,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn framework_versions() {
+        let v = (3, 40, 0);
+        for ok in ["3", "*", "^3.0.0", ">=3.0.0 <4.0.0", "~3.40", "2 || 3", ">=1.0.0", "3.x"] {
+            assert!(semver_range_admits(ok, v), "{ok}");
+        }
+        for bad in [">=1.2.0 <2.0.0", "^2.0.0", "2", "<3", "~3.38.0", "4"] {
+            assert!(!semver_range_admits(bad, v), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,261 @@
+//! Serde helpers for the coercions Serverless v3 applies while validating (surprise 1 of the
+//! inventory), and [`Maybe`], which tells an absent key from an explicit `null`.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+/// A key that may be absent, explicitly `null`, or set. Serverless distinguishes the three
+/// (`vpc: null` opts a function out of the provider VPC; `role:` present at all skips the
+/// default role).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Maybe<T> {
+    #[default]
+    Absent,
+    Null,
+    Set(T),
+}
+
+impl<T> Maybe<T> {
+    pub fn is_present(&self) -> bool {
+        !matches!(self, Maybe::Absent)
+    }
+    pub fn get(&self) -> Option<&T> {
+        match self {
+            Maybe::Set(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Maybe<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match Option::<T>::deserialize(d)? {
+            Some(v) => Maybe::Set(v),
+            None => Maybe::Null,
+        })
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for Maybe<T> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        Option::<T>::schema_name()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        Option::<T>::json_schema(g)
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+}
+
+/// A JavaScript number (what memorySize, timeout and friends hold), read from a number or a
+/// numeric string as AJV coerces it.
+#[derive(Clone, Copy, Debug, PartialEq, JsonSchema)]
+#[schemars(transparent)]
+pub struct Num(pub f64);
+
+impl<'de> Deserialize<'de> for Num {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = Value::deserialize(d)?;
+        match &v {
+            Value::Number(n) => Ok(Num(n.as_f64().unwrap_or(0.0))),
+            Value::String(s) if !s.trim().is_empty() => {
+                s.trim().parse::<f64>().map(Num).map_err(|_| serde::de::Error::custom(format!("expected a number, found \"{s}\"")))
+            }
+            Value::Bool(b) => Ok(Num(if *b { 1.0 } else { 0.0 })),
+            other => Err(serde::de::Error::custom(format!("expected a number, found {}", type_name(other)))),
+        }
+    }
+}
+
+impl Num {
+    pub fn to_json(self) -> Value {
+        if self.0.fract() == 0.0 && self.0.abs() < 9.0e15 {
+            Value::from(self.0 as i64)
+        } else {
+            serde_json::Number::from_f64(self.0).map_or(Value::Null, Value::Number)
+        }
+    }
+    /// JavaScript truthiness (0 and NaN are falsy).
+    pub fn truthy(self) -> bool {
+        self.0 != 0.0 && !self.0.is_nan()
+    }
+}
+
+/// A string read from a string, number or boolean (AJV coercion to `type: string`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, JsonSchema)]
+#[schemars(transparent)]
+pub struct Str(pub String);
+
+impl<'de> Deserialize<'de> for Str {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = Value::deserialize(d)?;
+        scalar_string(&v).map(Str).ok_or_else(|| serde::de::Error::custom(format!("expected a string, found {}", type_name(&v))))
+    }
+}
+
+/// A list read from a list or a single item (AJV `coerceTypes: "array"`).
+#[derive(Clone, Debug, PartialEq, JsonSchema)]
+#[schemars(transparent)]
+pub struct List<T>(pub Vec<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum OneOrMany<T> {
+            Many(Vec<T>),
+            One(T),
+        }
+        Ok(match OneOrMany::<T>::deserialize(d)? {
+            OneOrMany::Many(v) => List(v),
+            OneOrMany::One(x) => List(vec![x]),
+        })
+    }
+}
+
+impl<T> Default for List<T> {
+    fn default() -> Self {
+        List(Vec::new())
+    }
+}
+
+/// The value of an environment variable or tag: scalars become strings (AJV coerces them),
+/// CloudFormation functions stay objects.
+#[derive(Clone, Debug, PartialEq, JsonSchema)]
+#[schemars(transparent)]
+pub struct StrOrCf(pub Value);
+
+impl<'de> Deserialize<'de> for StrOrCf {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = Value::deserialize(d)?;
+        Ok(StrOrCf(match scalar_string(&v) {
+            Some(s) => Value::String(s),
+            None => v,
+        }))
+    }
+}
+
+/// A string-keyed map of [`StrOrCf`] values (environment, tags).
+pub type StrMap = IndexMap<String, StrOrCf>;
+
+/// JavaScript `String(x)` of a scalar, or `None` for objects, arrays and null.
+pub fn scalar_string(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(js_number_string(n.as_f64().unwrap_or(0.0))),
+        _ => None,
+    }
+}
+
+/// JavaScript's `String(number)` for the numbers configuration files hold.
+pub fn js_number_string(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e21 {
+        format!("{}", n as i64)
+    } else {
+        let s = format!("{n}");
+        s
+    }
+}
+
+/// The name JavaScript's `typeof` would give (arrays and null spelled out).
+pub fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// JavaScript truthiness of a JSON value.
+pub fn truthy(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64().is_some_and(|x| x != 0.0 && !x.is_nan()),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(_) | Value::Object(_) => true,
+    }
+}
+
+/// An IAM policy statement, with the coercions Serverless' schema applies to it: `Action`,
+/// `NotAction` and the `Service`/`Federated`/`CanonicalUser` (and non-`*` `AWS`) principals
+/// become lists when written as one string. Key order is kept.
+#[derive(Clone, Debug, PartialEq, JsonSchema)]
+#[schemars(transparent)]
+pub struct Statement(pub Value);
+
+impl<'de> Deserialize<'de> for Statement {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut v = Value::deserialize(d)?;
+        if let Value::Object(m) = &mut v {
+            for k in ["Action", "NotAction"] {
+                if let Some(x) = m.get_mut(k) {
+                    if x.is_string() {
+                        *x = Value::Array(vec![x.take()]);
+                    }
+                }
+            }
+            for k in ["Principal", "NotPrincipal"] {
+                if let Some(Value::Object(p)) = m.get_mut(k) {
+                    for (pk, pv) in p.iter_mut() {
+                        let listy =
+                            matches!(pk.as_str(), "Service" | "Federated" | "CanonicalUser") || (pk == "AWS" && pv.as_str() != Some("*"));
+                        if listy && pv.is_string() {
+                            *pv = Value::Array(vec![pv.take()]);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(Statement(v))
+    }
+}
+
+/// The coercions Serverless' schema applies inside `resources:`: `Transform` and every
+/// `DependsOn` (of `Resources` and `extensions`) become lists when written as one string;
+/// `Description`, `AWSTemplateFormatVersion`, `DeletionPolicy`, `UpdateReplacePolicy` and
+/// `Condition` become strings when written as numbers or booleans.
+pub fn coerce_resources(resources: &mut Value) {
+    let Value::Object(r) = resources else { return };
+    let to_list = |v: &mut Value| {
+        if matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_)) {
+            let s = scalar_string(v).unwrap_or_default();
+            *v = Value::Array(vec![Value::String(s)]);
+        }
+    };
+    let to_string = |v: &mut Value| {
+        if matches!(v, Value::Number(_) | Value::Bool(_)) {
+            *v = Value::String(scalar_string(v).unwrap_or_default());
+        }
+    };
+    if let Some(t) = r.get_mut("Transform") {
+        to_list(t);
+    }
+    for k in ["Description", "AWSTemplateFormatVersion"] {
+        if let Some(v) = r.get_mut(k) {
+            to_string(v);
+        }
+    }
+    for section in ["Resources", "extensions"] {
+        if let Some(Value::Object(items)) = r.get_mut(section) {
+            for (_, res) in items.iter_mut() {
+                let Value::Object(res) = res else { continue };
+                if let Some(d) = res.get_mut("DependsOn") {
+                    to_list(d);
+                }
+                for k in ["DeletionPolicy", "UpdateReplacePolicy", "Condition", "Type"] {
+                    if let Some(v) = res.get_mut(k) {
+                        to_string(v);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,4 @@
+package com.example;
+public class Handler {
+    public String handleRequest(Object event) { return "ok"; }
+}

@@ -1,0 +1,2 @@
+'use strict';
+module.exports.main = async () => ({ statusCode: 200, body: 'ok' });

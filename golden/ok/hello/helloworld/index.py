@@ -1,0 +1,3 @@
+def handler(event,context):
+    print('Log event',event)
+    return 'Hello world'

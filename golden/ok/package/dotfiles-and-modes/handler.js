@@ -1,0 +1,2 @@
+'use strict';
+module.exports.main = async () => require('leftpad-lite')('x', 3);

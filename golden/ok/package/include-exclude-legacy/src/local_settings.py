@@ -1,0 +1,1 @@
+SECRET = "dev-only"

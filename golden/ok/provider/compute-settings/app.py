@@ -1,0 +1,2 @@
+def inherit(event, context):
+    return {"ok": True}

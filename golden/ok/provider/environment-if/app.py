@@ -1,0 +1,3 @@
+import os
+def handler(event, context):
+    return os.environ["LOG_LEVEL"]

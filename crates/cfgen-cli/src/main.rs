@@ -19,7 +19,7 @@ use std::process::ExitCode;
 ///
 /// Exit status: 0 success (warnings go to stderr), 1 invalid input, 2 usage error.
 #[derive(Parser)]
-#[command(name = "cfgen", version, about, long_about = None)]
+#[command(name = "cfgen", version)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

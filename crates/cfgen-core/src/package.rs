@@ -91,9 +91,16 @@ fn union<'a>(items: impl Iterator<Item = &'a str>) -> Vec<String> {
 ///   patterns`); both behave the same: `!x` removes, `x` adds back. They are de-duplicated
 ///   together (lodash `_.union`), as Serverless does.
 ///
-/// The negated include patterns are also applied the way globby applies them when it lists the
-/// files: a file below a directory that matches `x` of a later `!x` is not listed at all (so
-/// `!node_modules` drops `node_modules/a.js`, although micromatch alone would not).
+/// The listing step before it is emulated too (globby 11 over fast-glob 3), because it can hide
+/// files for good: `['**', ...includes]` de-duplicated, one task per positive pattern that ignores
+/// the negative patterns after it, with fast-glob's matching (`[!x]` negates there) and directory
+/// pruning (a negative pattern ending in `/**` or with a static last segment also hides what is
+/// below a matching directory, so `!node_modules` drops `node_modules/a.js` although micromatch
+/// alone would not match it). A file that no task lists is never selected. A positive include
+/// written `./x` lists its files a second time as `./path`, which no pattern matches any more.
+///
+/// Checked against Serverless' own `resolveFilePathsFromPatterns` (real globby and micromatch)
+/// on thousands of random pattern lists.
 ///
 /// Returns the selected paths in the order of `all_files`. Serverless fails with
 /// `NO_MATCHED_FILES` when the result is empty; that is left to the caller.
@@ -101,11 +108,15 @@ pub fn select_files(all_files: &[String], excludes: &[String], includes: &[Strin
     let excludes = union(excludes.iter().map(String::as_str));
     let includes = union(includes.iter().chain(patterns).map(String::as_str));
 
-    // The micromatch passes: excludes turned around, then the includes as they are.
+    // The micromatch passes: excludes turned around (`x` -> `!x`, `!x` -> `x`), then the
+    // includes as they are; a pass starting with `!` removes what the rest matches.
     let mut passes: Vec<(bool, Glob)> = Vec::new();
     for pattern in &excludes {
         match pattern.strip_prefix('!') {
-            Some(rest) => passes.push((true, Glob::new(rest))),
+            Some(rest) => match rest.strip_prefix('!') {
+                Some(again) => passes.push((false, Glob::new(again))),
+                None => passes.push((true, Glob::new(rest))),
+            },
             None => passes.push((false, Glob::new(pattern))),
         }
     }
@@ -240,15 +251,21 @@ fn is_dynamic(segment: &str) -> bool {
 /// as Serverless uses them (`dot: true`).
 ///
 /// Supported: `*` (within a segment), `**` as a whole segment (zero or more segments; `a/**` also
-/// matches `a` itself unless the segment before ends in `*`), `?`, `[...]` classes (`!`/`^`
-/// negation, ranges, POSIX classes, `\` escapes), `{a,b}` alternatives (nested, empty members)
-/// and `{x..y}` ranges (as picomatch turns them into a class), the extglobs `@()`, `?()`, `*()`,
-/// `+()` and `!()`, `\` escapes, a leading `./`, and a leading `!` (negation, `!!` cancels).
-/// Like picomatch, a pattern equal to the path always matches, and the `*`/`**` fast paths apply
-/// (`**.js` matches `.js` files at any depth; `*.*` needs a character after the dot).
+/// matches `a` itself unless the segment before ends in `*`; `**x` is a plain `*`), `?`, `[...]`
+/// classes (`^` negation, which never matches `/`; `!` is a literal there, as micromatch has it;
+/// ranges, POSIX classes, `\` escapes; a class without regex-special characters also matches its
+/// own text, e.g. `[abc]` matches the path `[abc]`), `{a,b}` alternatives (nested, empty members;
+/// `{a}` is literal) and `{x..y}` ranges (the class picomatch makes of them), plain `(a|b)` groups,
+/// the extglobs `@()`, `?()`, `*()`, `+()` and `!()` (picomatch's lookahead form), `\` escapes, a
+/// leading `./`, and a leading `!` (negation, `!!` cancels). Like picomatch, a pattern equal to the
+/// path always matches, and the fast paths apply (`**.js` matches `.js` files at any depth; `*.*`
+/// needs a character after the dot).
 ///
-/// Known differences: picomatch's handling of `**` directly next to braces or parentheses, of
-/// unbalanced brackets inside groups, and of quotes is approximated.
+/// Checked against micromatch on 84 000 (pattern, path) pairs of random patterns per run. Known
+/// differences, all in syntax nobody writes in `package.patterns`: picomatch's bugs with a POSIX
+/// class right after a group or text (`test.[[:alpha:]]`), a `?` right after a group read as a
+/// regex quantifier (`+(a)?`), `**` right after a group, a top-level `|` (picomatch makes it a
+/// regex alternation when the pattern holds a `/`), and double quotes.
 pub fn glob_match(pattern: &str, path: &str) -> bool {
     Glob::new(pattern).matches(path)
 }
@@ -277,7 +294,9 @@ impl Glob {
         let body = pattern.strip_prefix("./").unwrap_or(pattern);
         let (negated, body) = split_negation(body);
         let body = body.strip_prefix("./").unwrap_or(body);
-        Glob { literal: pattern.to_string(), negated, tokens: compile(body, posix) }
+        // picomatch only tries its fast paths on patterns that start with `.` or `*`.
+        let fast = pattern.starts_with(['.', '*']);
+        Glob { literal: pattern.to_string(), negated, tokens: compile(body, posix, fast) }
     }
 
     fn matches(&self, path: &str) -> bool {
@@ -415,9 +434,9 @@ fn repeat(
     })
 }
 
-/// Compiles a glob body (negation and `./` already removed).
-fn compile(body: &str, posix: bool) -> Vec<Tok> {
-    if let Some(tokens) = fastpath(body) {
+/// Compiles a glob body (negation and `./` already removed), trying the fast paths if `fast`.
+fn compile(body: &str, posix: bool, fast: bool) -> Vec<Tok> {
+    if let Some(tokens) = fast.then(|| fastpath(body)).flatten() {
         return tokens;
     }
     let chars: Vec<char> = body.chars().collect();
@@ -1930,21 +1949,183 @@ mod tests {
 
     #[test]
     fn select_files_globby_quirks() {
-        let all = strings(&["a.js", "dir/a", "dir/sub/b", "src/a.js", "src/b/c.js"]);
-        let none: Vec<String> = Vec::new();
-        // `!dir` (no glob) also drops the files below `dir` (fast-glob prunes the directory).
-        assert_eq!(select_files(&all, &none, &none, &strings(&["!dir"])), strings(&["a.js", "src/a.js", "src/b/c.js"]));
-        // ... but a dynamic last segment does not prune: `dir/sub/b` is not matched by `dir/*`.
-        assert_eq!(select_files(&all, &none, &none, &strings(&["!dir/*"])), strings(&["a.js", "dir/sub/b", "src/a.js", "src/b/c.js"]));
-        // globby de-duplicates `**`, so a later `**` cannot bring back what a `!` removed.
-        assert_eq!(select_files(&all, &none, &none, &strings(&["!src/**", "**"])), strings(&["a.js", "dir/a", "dir/sub/b"]));
-        // lodash union: the repeated `!x` is dropped, so `x` wins.
-        assert_eq!(
-            select_files(&all, &none, &strings(&["!src/**"]), &strings(&["src/b/**", "!src/**"])),
-            strings(&["a.js", "dir/a", "dir/sub/b", "src/b/c.js"])
-        );
-        // Excludes: `x` removes, `!x` adds back; includes come after them.
-        assert_eq!(select_files(&all, &strings(&["src/**", "!src/a.js"]), &none, &strings(&["!dir/**"])), strings(&["a.js", "src/a.js"]));
+        // A tree run through Serverless' own `resolveFilePathsFromPatterns` (real globby,
+        // fast-glob and micromatch), with the default excludes plus `exclude`.
+        let all = strings(&[
+            ".DS_Store",
+            ".env",
+            ".env.local",
+            ".git/HEAD",
+            ".git/refs/heads/main",
+            ".gitignore",
+            ".serverless/x.zip",
+            "README.md",
+            "a.js",
+            "b.ts",
+            "dir/a",
+            "dir/sub/b",
+            "docs/a.md",
+            "layer/nodejs/x.js",
+            "layer/y.txt",
+            "lib/__pycache__/x.pyc",
+            "lib/x.py",
+            "lib/x.pyc",
+            "node_modules/.bin/x",
+            "node_modules/a/index.js",
+            "node_modules/a/package.json",
+            "node_modules/aws-sdk/index.js",
+            "node_modules/b/lib/c.js",
+            "npm-debug.log",
+            "serverless.yml",
+            "sp ace/f.js",
+            "src/.DS_Store",
+            "src/a.js",
+            "src/b/.hidden",
+            "src/b/c.js",
+            "src/b/c.ts",
+            "src/b/d/e/f.js",
+            "tests/unit/a.test.js",
+            "x.d.ts",
+            "yarn-error.log",
+        ]);
+        let defaults = default_excludes("serverless.yml", &[], false, None);
+        let cases: &[(&[&str], &[&str], &[&str])] = &[
+            // `!!x` in exclude: Serverless strips one `!` per step, so `(node_modules)/**` is excluded.
+            (
+                &["!!(node_modules)/**"],
+                &[],
+                &[
+                    ".env",
+                    ".env.local",
+                    "README.md",
+                    "a.js",
+                    "b.ts",
+                    "dir/a",
+                    "dir/sub/b",
+                    "docs/a.md",
+                    "layer/nodejs/x.js",
+                    "layer/y.txt",
+                    "lib/__pycache__/x.pyc",
+                    "lib/x.py",
+                    "lib/x.pyc",
+                    "sp ace/f.js",
+                    "src/.DS_Store",
+                    "src/a.js",
+                    "src/b/.hidden",
+                    "src/b/c.js",
+                    "src/b/c.ts",
+                    "src/b/d/e/f.js",
+                    "tests/unit/a.test.js",
+                    "x.d.ts",
+                ],
+            ),
+            // `!dir` prunes the directory in globby; `[!n]` is a negated class for fast-glob only.
+            (
+                &[],
+                &["!dir", "[!n]*/**"],
+                &[
+                    ".env",
+                    ".env.local",
+                    "README.md",
+                    "a.js",
+                    "b.ts",
+                    "dir/a",
+                    "dir/sub/b",
+                    "docs/a.md",
+                    "layer/nodejs/x.js",
+                    "layer/y.txt",
+                    "lib/__pycache__/x.pyc",
+                    "lib/x.py",
+                    "lib/x.pyc",
+                    "node_modules/.bin/x",
+                    "node_modules/a/index.js",
+                    "node_modules/a/package.json",
+                    "node_modules/aws-sdk/index.js",
+                    "node_modules/b/lib/c.js",
+                    "sp ace/f.js",
+                    "src/.DS_Store",
+                    "src/a.js",
+                    "src/b/.hidden",
+                    "src/b/c.js",
+                    "src/b/c.ts",
+                    "src/b/d/e/f.js",
+                    "tests/unit/a.test.js",
+                    "x.d.ts",
+                ],
+            ),
+            // globby drops the repeated `**`, so `!src/**` still hides `src`; the `**` pass re-adds
+            // the default excludes.
+            (
+                &[],
+                &["!src/**", "**"],
+                &[
+                    ".DS_Store",
+                    ".env",
+                    ".env.local",
+                    ".git/HEAD",
+                    ".git/refs/heads/main",
+                    ".gitignore",
+                    ".serverless/x.zip",
+                    "README.md",
+                    "a.js",
+                    "b.ts",
+                    "dir/a",
+                    "dir/sub/b",
+                    "docs/a.md",
+                    "layer/nodejs/x.js",
+                    "layer/y.txt",
+                    "lib/__pycache__/x.pyc",
+                    "lib/x.py",
+                    "lib/x.pyc",
+                    "node_modules/.bin/x",
+                    "node_modules/a/index.js",
+                    "node_modules/a/package.json",
+                    "node_modules/aws-sdk/index.js",
+                    "node_modules/b/lib/c.js",
+                    "npm-debug.log",
+                    "serverless.yml",
+                    "sp ace/f.js",
+                    "tests/unit/a.test.js",
+                    "x.d.ts",
+                    "yarn-error.log",
+                ],
+            ),
+            // `!node_modules` hides the directory from the `**` listing; `node_modules/a/**` lists again.
+            (
+                &["lib/**"],
+                &["!node_modules", "node_modules/a/**"],
+                &[
+                    ".env",
+                    ".env.local",
+                    "README.md",
+                    "a.js",
+                    "b.ts",
+                    "dir/a",
+                    "dir/sub/b",
+                    "docs/a.md",
+                    "layer/nodejs/x.js",
+                    "layer/y.txt",
+                    "node_modules/a/index.js",
+                    "node_modules/a/package.json",
+                    "sp ace/f.js",
+                    "src/.DS_Store",
+                    "src/a.js",
+                    "src/b/.hidden",
+                    "src/b/c.js",
+                    "src/b/c.ts",
+                    "src/b/d/e/f.js",
+                    "tests/unit/a.test.js",
+                    "x.d.ts",
+                ],
+            ),
+        ];
+        for &(exclude, include, expected) in cases {
+            let mut excludes = defaults.clone();
+            excludes.extend(strings(exclude));
+            let mut got = select_files(&all, &excludes, &[], &strings(include));
+            got.sort();
+            assert_eq!(got, strings(expected), "exclude {exclude:?} include {include:?}");
+        }
     }
 
     #[test]

@@ -111,12 +111,16 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
     if let Some(fv) = json.get("frameworkVersion") {
         let s = cfgen_model::coerce::scalar_string(fv).unwrap_or_default();
         if !semver_range_admits(&s, (3, 40, 0)) {
+            let majors: Vec<String> = (1..=4u64)
+                .filter(|m| [(0, 0), (0, 1), (99, 0), (99, 99)].iter().any(|(mi, pa)| semver_range_admits(&s, (*m, *mi, *pa))))
+                .map(|m| format!("v{m}"))
+                .collect();
+            let targets =
+                if majors.is_empty() { "no released Serverless version".to_string() } else { format!("Serverless {}", majors.join(", ")) };
             diags.push(
                 Diagnostic::warning(
                     codes::FRAMEWORK_VERSION,
-                    format!(
-                        "frameworkVersion `{s}` does not admit Serverless v3 (cfgen follows v3.40.0); Serverless v3 would refuse this file"
-                    ),
+                    format!("frameworkVersion `{s}` targets {targets}; cfgen compiles it as Serverless v3.40.0 would, though v3 itself refuses this file"),
                 )
                 .at_opt(span_of(node, &["frameworkVersion"]))
                 .help("set `frameworkVersion: '3'` once the service works with v3"),

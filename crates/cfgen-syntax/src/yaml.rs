@@ -115,11 +115,15 @@ impl<'a> Loader<'a> {
             Some(Ok(ev)) => Ok(ev),
             Some(Err(e)) => {
                 let m = e.marker();
-                Err(Diagnostic::error(codes::YAML_SYNTAX, format!("invalid YAML: {}", e.info())).at(Span::point(
+                let mut d = Diagnostic::error(codes::YAML_SYNTAX, format!("invalid YAML: {}", e.info())).at(Span::point(
                     self.file,
                     m.line() as u32,
                     m.col() as u32 + 1,
-                )))
+                ));
+                if e.info().contains("tab") {
+                    d = d.help("YAML indents with spaces only; replace the tabs with spaces");
+                }
+                Err(d)
             }
             None => Err(Diagnostic::error(codes::YAML_SYNTAX, "unexpected end of input")),
         }

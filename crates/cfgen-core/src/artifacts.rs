@@ -5,7 +5,7 @@
 //! S3 folder of the artifacts is derived from their content and the configuration, never from
 //! the clock.
 
-use crate::package::{build_zip, code_sha256, default_excludes, select_files, ZipEntry};
+use crate::package::{build_zip, code_sha256, select_files, serverless_excludes, ZipEntry};
 use cfgen_model::Service;
 use cfgen_syntax::{codes, Diagnostic, Node, Span};
 use indexmap::IndexMap;
@@ -90,8 +90,14 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
         cfg.layers.iter().flatten().filter_map(|(k, l)| l.clone().map(|l| (k.clone(), l))).collect();
     let layer_paths: Vec<String> = layers.iter().filter_map(|(_, l)| l.path.clone()).collect();
     let local_path = cfg.plugins.as_ref().and_then(|p| p.get("localPath")).and_then(Value::as_str).map(String::from);
-    let mut excludes = default_excludes(input.config_file_name, &layer_paths, cfg.use_dotenv == Some(true), local_path.as_deref());
-    excludes.extend(list(&pkg.exclude));
+    let excludes = serverless_excludes(
+        input.config_file_name,
+        local_path.as_deref(),
+        &list(&pkg.exclude),
+        &layer_paths,
+        cfg.use_dotenv == Some(true),
+        &[],
+    );
     let includes = list(&pkg.include);
     let patterns = list(&pkg.patterns);
     let individually = pkg.individually == Some(true);
@@ -145,12 +151,20 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
         } else if let Some(a) = pkg.artifact.as_ref().filter(|a| !a.is_empty()) {
             given(a, span_at(input.node, &["package", "artifact"]), diags)
         } else if individually || fpkg.individually == Some(true) {
-            let mut pats = patterns.clone();
-            pats.extend(list(&fpkg.patterns));
+            // Serverless' order: service include, service patterns, own include, own patterns.
             let mut inc = includes.clone();
+            inc.extend(patterns.iter().cloned());
             inc.extend(list(&fpkg.include));
-            let mut exc = excludes.clone();
-            exc.extend(list(&fpkg.exclude));
+            inc.extend(list(&fpkg.patterns));
+            let pats: Vec<String> = Vec::new();
+            let exc = serverless_excludes(
+                input.config_file_name,
+                local_path.as_deref(),
+                &list(&pkg.exclude),
+                &layer_paths,
+                cfg.use_dotenv == Some(true),
+                &list(&fpkg.exclude),
+            );
             let selected = select_files(&all_paths, &exc, &inc, &pats);
             let span = span_at(input.node, &["functions", key, "package"]).or_else(|| span_at(input.node, &["package"]));
             check_not_empty(&selected, &all_paths, &exc, &format!("function `{key}`"), span, diags);

@@ -22,6 +22,8 @@ pub struct Ctx<'a> {
     pub region: String,
     pub functions: Vec<(String, Function)>,
     pub diags: Vec<Diagnostic>,
+    /// The framework instance id (`ApiGatewayDeployment` suffix).
+    pub instance_id: String,
 }
 
 impl Ctx<'_> {
@@ -97,6 +99,12 @@ pub fn compile(ctx: &mut Ctx, artifacts: &Artifacts) -> Option<Value> {
     for d in deferred {
         flush(&mut t, d);
     }
+    if ctx.diags.iter().any(Diagnostic::is_error) {
+        return None;
+    }
+
+    // package:compileEvents
+    crate::events::compile(ctx, &provider, &mut t, &artifacts.directory, bucket_name.as_deref());
     if ctx.diags.iter().any(Diagnostic::is_error) {
         return None;
     }
@@ -204,7 +212,7 @@ fn is_existing_role(v: &Value) -> bool {
 }
 
 /// `getCustomExecutionRole`: function role, provider `iam.role` (when existing), legacy `role`.
-fn custom_role(provider: &cfgen_model::Provider, f: &Function) -> Option<Value> {
+pub fn custom_role(provider: &cfgen_model::Provider, f: &Function) -> Option<Value> {
     if let Some(r) = f.role.get().filter(|r| truthy(r)) {
         return Some(r.clone());
     }
@@ -353,7 +361,12 @@ fn merge_iam(ctx: &mut Ctx, provider: &cfgen_model::Provider, t: &mut Template) 
 
 /// The deployed name of a function (`name`, else `<service>-<stage>-<key>`).
 pub fn function_name(ctx: &Ctx, key: &str, f: &Function) -> String {
-    f.name.clone().filter(|n| !n.is_empty()).unwrap_or_else(|| naming::function_name(&ctx.service, &ctx.stage, key))
+    function_name_of(&ctx.service, &ctx.stage, key, f)
+}
+
+/// The deployed name of a function, from the service and stage.
+pub fn function_name_of(service: &str, stage: &str, key: &str, f: &Function) -> String {
+    f.name.clone().filter(|n| !n.is_empty()).unwrap_or_else(|| naming::function_name(service, stage, key))
 }
 
 fn compile_layer(ctx: &mut Ctx, key: &str, layer: &Layer, bucket: Option<&str>, artifacts: &Artifacts, t: &mut Template) {

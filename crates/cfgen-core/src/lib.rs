@@ -19,6 +19,7 @@ pub mod artifacts;
 pub mod collate;
 pub mod compile;
 pub mod emit;
+pub mod events;
 pub mod merge;
 pub mod naming;
 pub mod package;
@@ -176,6 +177,7 @@ fn build_node(
         region: pre.region.clone(),
         functions: pre.functions.clone(),
         diags: Vec::new(),
+        instance_id: instance_id.clone(),
     };
     let plan_input = artifacts::PlanInput {
         cfg: &pre.service,

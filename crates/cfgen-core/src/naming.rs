@@ -127,6 +127,22 @@ pub fn stack_name(service: &str, stage: &str) -> String {
     format!("{service}-{stage}")
 }
 
+// ---- events: REST API (`http`) names go below this line ----
+
+// ---- end of REST API names ----
+
+// ---- events: HTTP API (`httpApi`) and `websocket` names go below this line ----
+
+// ---- end of HTTP API / websocket names ----
+
+// ---- events: schedule, s3, sns, sqs, stream, cloudwatch, eventBridge names go below this line ----
+
+// ---- end of schedule..eventBridge names ----
+
+// ---- events: alb, alexa, iot, cognito, kafka, msk, mq, cloudFront names go below this line ----
+
+// ---- end of alb..cloudFront names ----
+
 #[cfg(test)]
 mod tests {
     use super::*;

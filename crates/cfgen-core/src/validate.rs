@@ -196,18 +196,6 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
             );
         }
     }
-    let events: Vec<Span> = functions
-        .iter()
-        .filter(|(_, f)| f.events.as_ref().is_some_and(|e| !e.is_empty()))
-        .filter_map(|(k, _)| key_span(node, &["functions", k, "events"]))
-        .collect();
-    for s in events {
-        diags.push(
-            Diagnostic::error(codes::NOT_IMPLEMENTED, "function events are not compiled by this version of cfgen yet")
-                .at(s)
-                .help("the template would miss their resources; remove `events:` or wait for event support"),
-        );
-    }
     if let Some(p) = json.get("plugins").filter(|p| !p.is_null()) {
         let _ = p;
         diags.push(

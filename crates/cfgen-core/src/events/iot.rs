@@ -1,0 +1,11 @@
+//! `iot` events (not compiled yet: every such event is an error).
+
+use super::EventCtx;
+
+pub fn compile(e: &mut EventCtx) {
+    e.not_implemented("iot");
+}
+
+pub fn compile_fleet_provisioning(e: &mut EventCtx) {
+    e.not_implemented("iotFleetProvisioning");
+}

@@ -1,0 +1,337 @@
+//! `package:compileEvents`: every function event, compiled by one module per event plugin, in
+//! the order Serverless v3 runs them (each plugin loops functions in declaration order, then
+//! each function's events in order):
+//! schedule, s3, http, websocket, sns, stream, kafka, activemq, rabbitmq, msk, alb,
+//! alexaSkill, alexaSmartHome, iot, iotFleetProvisioning, cloudwatchEvent, cloudwatchLog,
+//! cognitoUserPool, eventBridge, sqs, cloudFront, httpApi.
+//!
+//! A module sees the service through [`EventCtx`]: the functions with their targets and
+//! roles ([`FnInfo`]), the template under construction, the execution role's statements, and
+//! spans for diagnostics.
+
+pub mod alb;
+pub mod alexa;
+pub mod api_gateway;
+pub mod cloudfront;
+pub mod cloudwatch;
+pub mod cognito;
+pub mod custom_resources;
+pub mod event_bridge;
+pub mod http_api;
+pub mod iot;
+pub mod kafka;
+pub mod mq;
+pub mod msk;
+pub mod s3;
+pub mod schedule;
+pub mod sns;
+pub mod sqs;
+pub mod stream;
+pub mod websocket;
+
+use crate::compile::{custom_role, function_name_of, Ctx, Template};
+use crate::merge;
+use crate::naming;
+use cfgen_model::coerce::truthy;
+use cfgen_model::{Function, Provider};
+use cfgen_syntax::{codes, Code, Diagnostic, Span};
+use serde_json::{json, Value};
+
+/// Event types Serverless v3 knows (others are "unsupported function event" and ignored).
+pub const EVENT_TYPES: [&str; 23] = [
+    "schedule",
+    "s3",
+    "http",
+    "websocket",
+    "sns",
+    "stream",
+    "kafka",
+    "activemq",
+    "rabbitmq",
+    "msk",
+    "alb",
+    "alexaSkill",
+    "alexaSmartHome",
+    "iot",
+    "iotFleetProvisioning",
+    "cloudwatchEvent",
+    "cloudwatchLog",
+    "cognitoUserPool",
+    "eventBridge",
+    "sqs",
+    "cloudFront",
+    "httpApi",
+    "stepFunctions",
+];
+
+/// What an event compiler needs to know about one function.
+#[derive(Clone, Debug)]
+pub struct FnInfo {
+    /// The key under `functions:`.
+    pub key: String,
+    /// The deployed name (`name`, else `<service>-<stage>-<key>`).
+    pub name: String,
+    /// The normalized key (`F`): `-` to `Dash`, `_` to `Underscore`, upper first.
+    pub normalized: String,
+    /// `<F>LambdaFunction`.
+    pub logical_id: String,
+    /// The invoke target: `{Fn::GetAtt: [<F>LambdaFunction, Arn]}`, joined with `:<alias>` when
+    /// the function has provisioned concurrency or SnapStart.
+    pub target: Value,
+    /// `(alias name, alias logical id)` when the function has one.
+    pub alias: Option<(String, String)>,
+    /// `resolveFunctionIamRoleResourceName`: `IamRoleLambdaExecution`, a custom role's logical
+    /// id, or `None` for roles given by ARN, `Ref`, `Fn::Sub` or `Fn::ImportValue`.
+    pub role_resource: Option<String>,
+    /// The typed function.
+    pub function: Function,
+    /// Its events, in order.
+    pub events: Vec<Value>,
+}
+
+impl FnInfo {
+    /// `(index in events, body)` of every event of type `ty` (the event is `{ty: body}`).
+    pub fn events_of<'a>(&'a self, ty: &'a str) -> impl Iterator<Item = (usize, &'a Value)> + 'a {
+        self.events.iter().enumerate().filter_map(move |(i, e)| e.as_object().and_then(|o| o.get(ty)).map(|b| (i, b)))
+    }
+}
+
+/// The compile state event modules work on.
+pub struct EventCtx<'a, 'b> {
+    pub ctx: &'a mut Ctx<'b>,
+    pub t: &'a mut Template,
+    pub provider: &'a Provider,
+    pub functions: Vec<FnInfo>,
+    /// The S3 folder of this build's artifacts (`<prefix>/<service>/<stage>/<folder>`).
+    pub artifact_directory: String,
+    /// `provider.deploymentBucket` when it names an existing bucket.
+    pub bucket: Option<String>,
+}
+
+impl EventCtx<'_, '_> {
+    pub fn service(&self) -> &str {
+        &self.ctx.service
+    }
+    pub fn stage(&self) -> &str {
+        &self.ctx.stage
+    }
+    pub fn region(&self) -> &str {
+        &self.ctx.region
+    }
+    /// The framework instance id (suffix of `ApiGatewayDeployment`).
+    pub fn instance_id(&self) -> &str {
+        &self.ctx.instance_id
+    }
+    /// `_.merge(Resources, {id: value})`: merges into a resource of the same id.
+    pub fn merge_resource(&mut self, id: &str, value: Value) {
+        match self.t.resources.get_mut(id) {
+            Some(existing) => merge::merge(existing, &value),
+            None => {
+                self.t.resources.insert(id.to_string(), value);
+            }
+        }
+    }
+    /// `Resources[id] = value`: replaces a resource of the same id (keeping its position).
+    pub fn set_resource(&mut self, id: &str, value: Value) {
+        self.t.resources.insert(id.to_string(), value);
+    }
+    /// `_.merge(Outputs, {id: value})`.
+    pub fn merge_output(&mut self, id: &str, value: Value) {
+        match self.t.outputs.get_mut(id) {
+            Some(existing) => merge::merge(existing, &value),
+            None => {
+                self.t.outputs.insert(id.to_string(), value);
+            }
+        }
+    }
+    /// The statements of the execution role's policy; `None` when there is no
+    /// `IamRoleLambdaExecution` (then Serverless adds no statements).
+    pub fn role_statements(&mut self) -> Option<&mut Vec<Value>> {
+        self.t.resources.get_mut(naming::ROLE)?.pointer_mut("/Properties/Policies/0/PolicyDocument/Statement")?.as_array_mut()
+    }
+    /// Append a statement to the execution role (no-op without it).
+    pub fn push_statement(&mut self, statement: Value) {
+        if let Some(s) = self.role_statements() {
+            s.push(statement);
+        }
+    }
+    /// Add a service principal (e.g. `scheduler.amazonaws.com`) to the execution role's trust
+    /// policy, once.
+    pub fn add_assume_role_principal(&mut self, service: &str) {
+        let Some(Value::Array(services)) = self
+            .t
+            .resources
+            .get_mut(naming::ROLE)
+            .and_then(|r| r.pointer_mut("/Properties/AssumeRolePolicyDocument/Statement/0/Principal/Service"))
+        else {
+            return;
+        };
+        if !services.iter().any(|s| s == service) {
+            services.push(json!(service));
+        }
+    }
+    /// The span of `functions.<key>.events.<index>` followed by `path` inside the event.
+    pub fn event_span(&self, key: &str, index: usize, path: &[&str]) -> Option<Span> {
+        let idx = index.to_string();
+        let mut full = vec!["functions", key, "events", idx.as_str()];
+        full.extend_from_slice(path);
+        self.ctx.span(&full)
+    }
+    /// Report at an event (or a key inside it).
+    pub fn report(&mut self, d: Diagnostic, key: &str, index: usize, path: &[&str]) {
+        let span = self.event_span(key, index, path);
+        self.ctx.diags.push(d.at_opt(span));
+    }
+    pub fn error(&mut self, code: Code, msg: impl Into<String>, key: &str, index: usize, path: &[&str]) {
+        self.report(Diagnostic::error(code, msg), key, index, path);
+    }
+    pub fn warning(&mut self, code: Code, msg: impl Into<String>, key: &str, index: usize, path: &[&str]) {
+        self.report(Diagnostic::warning(code, msg), key, index, path);
+    }
+    /// Warn about every key of an object-form event `body` that `allowed` does not list
+    /// (Serverless' schema: "unrecognized property"), with a did-you-mean.
+    pub fn check_keys(&mut self, key: &str, index: usize, ty: &str, body: &Value, allowed: &[&str]) {
+        let Value::Object(o) = body else { return };
+        let unknown: Vec<String> = o.keys().filter(|k| !allowed.contains(&k.as_str())).cloned().collect();
+        for k in unknown {
+            let mut d = Diagnostic::warning(codes::UNKNOWN_KEY, format!("unknown key `{k}` in a `{ty}` event"));
+            if let Some(s) = cfgen_syntax::diagnostic::did_you_mean(&k, allowed.iter().copied()) {
+                d = d.help(format!("did you mean `{s}`?"));
+            }
+            let idx = index.to_string();
+            let span = self.ctx.key_span(&["functions", key, "events", &idx, ty, &k]);
+            self.ctx.diags.push(d.at_opt(span).label("not a setting of this event"));
+        }
+    }
+    /// The function with `key`.
+    pub fn function(&self, key: &str) -> Option<&FnInfo> {
+        self.functions.iter().find(|f| f.key == key)
+    }
+    /// An error for every event of type `ty`: cfgen does not compile it yet.
+    pub fn not_implemented(&mut self, ty: &str) {
+        let at: Vec<(String, usize)> =
+            self.functions.iter().flat_map(|f| f.events_of(ty).map(|(i, _)| (f.key.clone(), i)).collect::<Vec<_>>()).collect();
+        for (key, i) in at {
+            self.report(
+                Diagnostic::error(codes::NOT_IMPLEMENTED, format!("`{ty}` events are not compiled by this version of cfgen yet"))
+                    .help("the template would miss this trigger; remove the event or wait for cfgen to support it"),
+                &key,
+                i,
+                &[ty],
+            );
+        }
+    }
+}
+
+/// `resolveFunctionIamRoleResourceName`.
+fn role_resource(provider: &Provider, f: &Function) -> Option<String> {
+    match custom_role(provider, f) {
+        None => Some(naming::ROLE.to_string()),
+        Some(Value::String(s)) => (!s.contains(':')).then_some(s),
+        Some(Value::Object(o)) => {
+            if let Some(Value::Array(a)) = o.get("Fn::GetAtt") {
+                if a.len() == 2 && a[1] == "Arn" {
+                    return a[0].as_str().map(String::from);
+                }
+            }
+            if o.contains_key("Fn::ImportValue") || o.contains_key("Ref") || o.contains_key("Fn::Sub") {
+                return None;
+            }
+            Some(naming::ROLE.to_string())
+        }
+        Some(_) => Some(naming::ROLE.to_string()),
+    }
+}
+
+/// Compile every event of the service.
+pub fn compile(ctx: &mut Ctx, provider: &Provider, t: &mut Template, artifact_directory: &str, bucket: Option<&str>) {
+    let functions: Vec<FnInfo> = ctx
+        .functions
+        .iter()
+        .map(|(key, f)| {
+            let logical_id = naming::lambda_function(key);
+            let alias = if f.provisioned_concurrency.as_ref().is_some_and(truthy) {
+                Some((naming::PROVISIONED_ALIAS_NAME.to_string(), naming::provisioned_concurrency_alias(key)))
+            } else if f.snap_start == Some(true) {
+                Some((naming::SNAP_START_ALIAS_NAME.to_string(), naming::snap_start_alias(key)))
+            } else {
+                None
+            };
+            let get = json!({"Fn::GetAtt": [logical_id, "Arn"]});
+            let target = match &alias {
+                Some((name, _)) => json!({"Fn::Join": [":", [get, name]]}),
+                None => get,
+            };
+            FnInfo {
+                key: key.clone(),
+                name: function_name_of(&ctx.service, &ctx.stage, key, f),
+                normalized: naming::function(key),
+                logical_id,
+                target,
+                alias,
+                role_resource: role_resource(provider, f),
+                function: f.clone(),
+                events: f.events.clone().unwrap_or_default(),
+            }
+        })
+        .collect();
+    if functions.iter().all(|f| f.events.is_empty()) {
+        return;
+    }
+    let mut e =
+        EventCtx { ctx, t, provider, functions, artifact_directory: artifact_directory.to_string(), bucket: bucket.map(String::from) };
+    unknown_events(&mut e);
+    schedule::compile(&mut e);
+    s3::compile(&mut e);
+    api_gateway::compile(&mut e);
+    websocket::compile(&mut e);
+    sns::compile(&mut e);
+    stream::compile(&mut e);
+    kafka::compile(&mut e);
+    mq::compile_activemq(&mut e);
+    mq::compile_rabbitmq(&mut e);
+    msk::compile(&mut e);
+    alb::compile(&mut e);
+    alexa::compile_skill(&mut e);
+    alexa::compile_smart_home(&mut e);
+    iot::compile(&mut e);
+    iot::compile_fleet_provisioning(&mut e);
+    cloudwatch::compile_event(&mut e);
+    cloudwatch::compile_log(&mut e);
+    cognito::compile(&mut e);
+    event_bridge::compile(&mut e);
+    sqs::compile(&mut e);
+    cloudfront::compile(&mut e);
+    http_api::compile(&mut e);
+}
+
+/// Events that are not a one-key object of a known type: Serverless warns ("unsupported
+/// function event") and ignores them.
+fn unknown_events(e: &mut EventCtx) {
+    let mut found = Vec::new();
+    for f in &e.functions {
+        for (i, ev) in f.events.iter().enumerate() {
+            let ty = match ev {
+                Value::Object(o) if o.len() == 1 => o.keys().next().cloned(),
+                _ => None,
+            };
+            match ty {
+                Some(t) if EVENT_TYPES.contains(&t.as_str()) => {}
+                other => found.push((f.key.clone(), i, other)),
+            }
+        }
+    }
+    for (key, i, ty) in found {
+        let mut d = Diagnostic::warning(
+            codes::UNKNOWN_KEY,
+            match &ty {
+                Some(t) => format!("unsupported function event `{t}`; Serverless v3 ignores it"),
+                None => "an event must be a mapping with one key, the event type; Serverless v3 ignores this one".to_string(),
+            },
+        );
+        if let Some(s) = ty.as_deref().and_then(|t| cfgen_syntax::diagnostic::did_you_mean(t, EVENT_TYPES)) {
+            d = d.help(format!("did you mean `{s}`?"));
+        }
+        e.report(d, &key, i, &[]);
+    }
+}

@@ -1123,7 +1123,21 @@ fn merge_resources(ctx: &mut Ctx, template: &mut Value) {
     if res.get("Outputs").is_some_and(Value::is_null) {
         res.insert("Outputs".into(), json!({}));
     }
+    let user_ids: Vec<String> = res.get("Resources").and_then(Value::as_object).map(|r| r.keys().cloned().collect()).unwrap_or_default();
+    let generated: Vec<String> =
+        template.get("Resources").and_then(Value::as_object).map(|r| r.keys().cloned().collect()).unwrap_or_default();
     merge::merge(template, &Value::Object(res));
+    for id in user_ids.iter().filter(|id| !generated.contains(id)) {
+        let has_type =
+            template.pointer(&format!("/Resources/{}", id.replace('~', "~0").replace('/', "~1"))).and_then(|r| r.get("Type")).is_some();
+        if !has_type {
+            ctx.diags.push(
+                Diagnostic::warning(codes::MISSING_KEY, format!("resource `{id}` has no `Type`; CloudFormation will reject it"))
+                    .at_opt(ctx.key_span(&["resources", "Resources", id]))
+                    .help("add `Type: AWS::...`, or name a generated resource to override it"),
+            );
+        }
+    }
     let Some(Value::Object(ext)) = extensions else { return };
     for (name, def) in &ext {
         let Some(Value::Object(resource)) = template.get_mut("Resources").and_then(|r| r.get_mut(name)) else {

@@ -52,7 +52,7 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
                     Diagnostic::new(
                         codes::INVALID_VALUE,
                         schema_severity,
-                        format!("service name `{s}` must start with a letter and hold only letters, digits and `-`"),
+                        format!("service name `{s}` must be at least 2 characters: a letter, then letters, digits or `-`"),
                     )
                     .at_opt(span_of(node, &["service"])),
                 );
@@ -272,7 +272,12 @@ fn unknown_keys(v: &Value, s: &Value, root: &Value, node: &Node, path: &mut Vec<
         for (k, x) in m {
             path.push(k.clone());
             match props.get(k) {
-                Some(sub) => unknown_keys(x, sub, root, node, path, sev, diags),
+                Some(sub) => {
+                    if sub.get("deprecated") == Some(&Value::Bool(true)) {
+                        deprecated(k, path, node, diags);
+                    }
+                    unknown_keys(x, sub, root, node, path, sev, diags)
+                }
                 None => {
                     let refs: Vec<&str> = path.iter().map(String::as_str).collect();
                     let at =
@@ -295,6 +300,38 @@ fn unknown_keys(v: &Value, s: &Value, root: &Value, node: &Node, path: &mut Vec<
             path.pop();
         }
     }
+}
+
+/// A key the schema marks deprecated: a warning naming Serverless' deprecation code (which
+/// `disabledDeprecations` can silence) and what replaces it.
+fn deprecated(k: &str, path: &[String], node: &Node, diags: &mut Vec<Diagnostic>) {
+    let (code, instead) = match (path.first().map(String::as_str), k) {
+        (_, "include" | "exclude") => ("PACKAGE_PATTERNS", "use `package.patterns` (`!` excludes)".to_string()),
+        (Some("provider"), "iamRoleStatements") => ("PROVIDER_IAM_SETTINGS_V3", "use `provider.iam.role.statements`".into()),
+        (Some("provider"), "iamManagedPolicies") => ("PROVIDER_IAM_SETTINGS_V3", "use `provider.iam.role.managedPolicies`".into()),
+        (Some("provider"), "role") => ("PROVIDER_IAM_SETTINGS_V3", "use `provider.iam.role`".into()),
+        (Some("provider"), "rolePermissionsBoundary") => ("PROVIDER_IAM_SETTINGS_V3", "use `provider.iam.role.permissionsBoundary`".into()),
+        (Some("provider"), "cfnRole") => ("PROVIDER_IAM_SETTINGS_V3", "use `provider.iam.deploymentRole`".into()),
+        (Some("provider"), "permissionBoundary") => ("PROVIDER_IAM_SETTINGS_V3", "use `provider.iam.role.permissionsBoundary`".into()),
+        (_, "console") => ("CONSOLE_CONFIGURATION", "remove it: it has no effect".into()),
+        (_, "projectDir") => ("PROJECT_DIR", "remove it: it has no effect".into()),
+        (_, "variablesResolutionMode") => ("VARIABLES_RESOLUTION_MODE", "remove it: it has no effect".into()),
+        _ => return,
+    };
+    let disabled = match node.get("disabledDeprecations").map(|n| n.to_json()) {
+        Some(Value::String(s)) => s == "*" || s == code,
+        Some(Value::Array(a)) => a.iter().any(|x| x == "*" || x == code),
+        _ => false,
+    };
+    if disabled {
+        return;
+    }
+    let refs: Vec<&str> = path.iter().map(String::as_str).collect();
+    diags.push(
+        Diagnostic::warning(codes::DEPRECATED, format!("`{}` is deprecated ({code})", path.join(".")))
+            .at_opt(key_span(node, &refs))
+            .help(instead),
+    );
 }
 
 /// Deprecated Lambda runtimes: (deprecation date, what it means).

@@ -192,6 +192,8 @@ fn build_node(
     let arts = artifacts::plan(&plan_input, host, &mut diags);
     let template = compile::compile(&mut ctx, &arts);
     diags.extend(ctx.diags);
+    // Any error (e.g. a schema error under `configValidationMode: error`) means no template.
+    let template = template.filter(|_| !diags.iter().any(Diagnostic::is_error));
     let _ = FileId(0);
     (template, diags, arts)
 }

@@ -7,6 +7,9 @@ pub const MAX_TEXT_FILE: u64 = 16 * 1024 * 1024;
 
 pub struct FsHost {
     pub dir: PathBuf,
+    /// A folder under `dir` to leave out of the file listing (`cfgen package --out` inside
+    /// the service, like Serverless' own `.serverless/`).
+    pub skip: Option<String>,
 }
 
 impl FsHost {
@@ -45,7 +48,7 @@ impl cfgen_core::variables::Host for FsHost {
 impl cfgen_core::artifacts::FileSource for FsHost {
     fn list_files(&self) -> Vec<(String, bool)> {
         let mut out = Vec::new();
-        walk(&self.dir, "", &mut out, 0);
+        walk(&self.dir, "", &mut out, 0, self.skip.as_deref());
         out.sort();
         out
     }
@@ -59,7 +62,7 @@ impl cfgen_core::artifacts::FileSource for FsHost {
     }
 }
 
-fn walk(dir: &Path, prefix: &str, out: &mut Vec<(String, bool)>, depth: usize) {
+fn walk(dir: &Path, prefix: &str, out: &mut Vec<(String, bool)>, depth: usize, skip: Option<&str>) {
     if depth > 64 {
         return;
     }
@@ -69,10 +72,10 @@ fn walk(dir: &Path, prefix: &str, out: &mut Vec<(String, bool)>, depth: usize) {
         let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
         let Ok(ft) = e.file_type() else { continue };
         if ft.is_dir() {
-            if depth == 0 && (name == ".git" || name == ".serverless") {
+            if depth == 0 && (name == ".git" || name == ".serverless") || skip == Some(rel.as_str()) {
                 continue;
             }
-            walk(&e.path(), &rel, out, depth + 1);
+            walk(&e.path(), &rel, out, depth + 1, skip);
         } else if ft.is_file() || ft.is_symlink() {
             let Ok(meta) = std::fs::metadata(e.path()) else { continue };
             if !meta.is_file() {

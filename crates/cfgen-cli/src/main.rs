@@ -43,6 +43,25 @@ enum Command {
         #[command(flatten)]
         input: InputArgs,
     },
+    /// Write the template and the zip artifacts, laid out like Serverless' `.serverless/`.
+    ///
+    /// The zips are byte-for-byte reproducible (sorted entries, fixed times and modes, the same
+    /// bytes Serverless v3 writes), and each template `CodeSha256` is the sha256 of the zip written.
+    Package {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Where to write (default: `.serverless` next to the configuration).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Print the configuration with every variable resolved (like `serverless print`).
+    Print {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Yaml)]
+        format: Format,
+    },
     /// Print the JSON Schema (draft-07) of serverless.yml, for editors.
     Schema,
     /// Explain a diagnostic code, or list them all.
@@ -103,6 +122,8 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build { input, format, output } => run_build(&input, Some((format, output))),
         Command::Validate { input } => run_build(&input, None),
+        Command::Package { input, out } => run_package(&input, out),
+        Command::Print { input, format } => run_print(&input, format),
         Command::Schema => {
             println!("{}", cfgen_core::schema::schema_json());
             ExitCode::SUCCESS
@@ -177,15 +198,24 @@ fn find_config(file: Option<&Path>) -> Result<PathBuf, String> {
     Err("no serverless.yml, serverless.yaml or serverless.json in the current directory".into())
 }
 
-fn run_build(input: &InputArgs, emit: Option<(Format, Option<PathBuf>)>) -> ExitCode {
+/// What every command reads: the configuration text, its directory and the build options.
+struct Loaded {
+    display: String,
+    src: String,
+    dir: PathBuf,
+    opts: BuildOptions,
+}
+
+/// Read the configuration and the options, or the exit code of the failure (already reported).
+fn load_input(input: &InputArgs) -> Result<Loaded, ExitCode> {
     let path = match find_config(input.file.as_deref()) {
         Ok(p) => p,
-        Err(e) => return usage_error(&e),
+        Err(e) => return Err(usage_error(&e)),
     };
     let display = path.to_string_lossy().into_owned();
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     if matches!(ext, "js" | "ts" | "cjs" | "mjs") {
-        return usage_error(&format!("{display}: JavaScript/TypeScript configurations are not supported; cfgen reads YAML or JSON"));
+        return Err(usage_error(&format!("{display}: JavaScript/TypeScript configurations are not supported; cfgen reads YAML or JSON")));
     }
     let mut sources = SourceMap::new();
     let fail = |d: Diagnostic, sources: &SourceMap| {
@@ -194,23 +224,23 @@ fn run_build(input: &InputArgs, emit: Option<(Format, Option<PathBuf>)>) -> Exit
     };
     let meta = match std::fs::metadata(&path) {
         Ok(m) => m,
-        Err(e) => return usage_error(&format!("cannot read {display}: {e}")),
+        Err(e) => return Err(usage_error(&format!("cannot read {display}: {e}"))),
     };
     if meta.is_dir() {
-        return usage_error(&format!("{display} is a directory"));
+        return Err(usage_error(&format!("{display} is a directory")));
     }
     if meta.len() > host::MAX_TEXT_FILE {
-        return fail(
+        return Err(fail(
             Diagnostic::error(
                 codes::BUDGET,
                 format!("{display} is {} bytes; cfgen reads configurations of at most {} bytes", meta.len(), host::MAX_TEXT_FILE),
             ),
             &sources,
-        );
+        ));
     }
     let bytes = match std::fs::read(&path) {
         Ok(b) => b,
-        Err(e) => return usage_error(&format!("cannot read {display}: {e}")),
+        Err(e) => return Err(usage_error(&format!("cannot read {display}: {e}"))),
     };
     let src = match String::from_utf8(bytes) {
         Ok(s) => s,
@@ -219,10 +249,10 @@ fn run_build(input: &InputArgs, emit: Option<(Format, Option<PathBuf>)>) -> Exit
             let line = upto.iter().filter(|b| **b == b'\n').count() as u32 + 1;
             let col = upto.iter().rev().take_while(|b| **b != b'\n').count() as u32 + 1;
             let f = sources.add(display.clone(), "");
-            return fail(
+            return Err(fail(
                 Diagnostic::error(codes::NOT_UTF8, format!("{display} is not UTF-8 text")).at(cfgen_syntax::Span::point(f, line, col)),
                 &sources,
-            );
+            ));
         }
     };
     let dir = path.parent().map(Path::to_path_buf).filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| PathBuf::from("."));
@@ -234,35 +264,43 @@ fn run_build(input: &InputArgs, emit: Option<(Format, Option<PathBuf>)>) -> Exit
         ..Default::default()
     };
     for p in &input.params {
-        let Some((k, v)) = split_kv(p) else { return usage_error(&format!("--param wants KEY=VALUE, got `{p}`")) };
+        let Some((k, v)) = split_kv(p) else { return Err(usage_error(&format!("--param wants KEY=VALUE, got `{p}`"))) };
         opts.params.insert(k, v);
     }
     for o in &input.opts {
-        let Some((k, v)) = split_kv(o) else { return usage_error(&format!("--opt wants NAME=VALUE, got `{o}`")) };
+        let Some((k, v)) = split_kv(o) else { return Err(usage_error(&format!("--opt wants NAME=VALUE, got `{o}`"))) };
         opts.options.insert(k, Value::String(v));
     }
     let mut injected: IndexMap<String, Value> = IndexMap::new();
     if let Some(f) = &input.vars_file {
         let text = match std::fs::read_to_string(f) {
             Ok(t) => t,
-            Err(e) => return usage_error(&format!("cannot read --vars {}: {e}", f.display())),
+            Err(e) => return Err(usage_error(&format!("cannot read --vars {}: {e}", f.display()))),
         };
         let fid = sources.add(f.to_string_lossy().into_owned(), text.clone());
         match cfgen_syntax::yaml::load(&text, fid) {
             Ok(n) => match n.to_json() {
                 Value::Object(m) => injected.extend(m),
-                _ => return usage_error(&format!("--vars {}: expected a mapping of 'ssm:/path' keys to values", f.display())),
+                _ => return Err(usage_error(&format!("--vars {}: expected a mapping of 'ssm:/path' keys to values", f.display()))),
             },
-            Err(d) => return fail(d, &sources),
+            Err(d) => return Err(fail(d, &sources)),
         }
     }
     for v in &input.vars {
-        let Some((k, val)) = split_kv(v) else { return usage_error(&format!("--var wants SOURCE:ADDRESS=VALUE, got `{v}`")) };
+        let Some((k, val)) = split_kv(v) else { return Err(usage_error(&format!("--var wants SOURCE:ADDRESS=VALUE, got `{v}`"))) };
         injected.insert(k, Value::String(val));
     }
     opts.injected = injected;
 
-    let host = host::FsHost { dir };
+    Ok(Loaded { display, src, dir, opts })
+}
+
+fn run_build(input: &InputArgs, emit: Option<(Format, Option<PathBuf>)>) -> ExitCode {
+    let Loaded { display, src, dir, opts } = match load_input(input) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let host = host::FsHost { dir, skip: None };
     let out: BuildOutput = cfgen_core::build(&src, &display, &opts, &host);
     let failed = report(&out.diagnostics, &out.sources, input.diagnostics, input.strict);
     if failed {
@@ -292,4 +330,143 @@ fn run_build(input: &InputArgs, emit: Option<(Format, Option<PathBuf>)>) -> Exit
         }
     }
     ExitCode::SUCCESS
+}
+
+fn run_print(input: &InputArgs, format: Format) -> ExitCode {
+    let Loaded { display, src, dir, opts } = match load_input(input) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let host = host::FsHost { dir, skip: None };
+    let out = cfgen_core::resolve(&src, &display, &opts, &host);
+    if report(&out.diagnostics, &out.sources, input.diagnostics, input.strict) {
+        return ExitCode::from(1);
+    }
+    let Some(config) = out.config else { return ExitCode::from(1) };
+    let json = config.to_json();
+    let text = match format {
+        Format::Json => cfgen_core::emit::to_json(&json),
+        Format::Yaml => cfgen_core::emit::to_yaml(&json),
+    };
+    let mut stdout = std::io::stdout().lock();
+    if stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).is_err() {
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}
+
+/// Lambda's limits for a deployment package.
+const MAX_ZIPPED: u64 = 50 * 1024 * 1024;
+const MAX_UNZIPPED: u64 = 250 * 1024 * 1024;
+
+fn run_package(input: &InputArgs, out_dir: Option<PathBuf>) -> ExitCode {
+    let Loaded { display, src, dir, opts } = match load_input(input) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let out_dir = out_dir.unwrap_or_else(|| dir.join(".serverless"));
+    // An output folder inside the service must not end up in its own artifacts.
+    let skip = out_dir
+        .strip_prefix(&dir)
+        .ok()
+        .or_else(|| out_dir.strip_prefix("./").ok())
+        .map(|p| p.to_string_lossy().trim_end_matches('/').to_string())
+        .filter(|p| !p.is_empty());
+    let host = host::FsHost { dir, skip };
+    let out = cfgen_core::build(&src, &display, &opts, &host);
+    if report(&out.diagnostics, &out.sources, input.diagnostics, input.strict) {
+        return ExitCode::from(1);
+    }
+    let Some(template) = out.template else { return ExitCode::from(1) };
+
+    // Lambda's size limits, per artifact cfgen built.
+    let arts = &out.artifacts;
+    let mut plans: Vec<&cfgen_core::artifacts::ArtifactPlan> = Vec::new();
+    for p in arts.service.iter().chain(arts.functions.values()).chain(arts.layers.values()) {
+        if p.built && !plans.iter().any(|q| q.file_name == p.file_name) {
+            plans.push(p);
+        }
+    }
+    let mut too_big = false;
+    for p in &plans {
+        let zipped = p.bytes.len() as u64;
+        let unzipped: u64 = p.files.iter().map(|(_, n)| n).sum();
+        if zipped > MAX_ZIPPED || unzipped > MAX_UNZIPPED {
+            too_big = true;
+            let mut largest: Vec<&(String, u64)> = p.files.iter().collect();
+            largest.sort_by_key(|f| std::cmp::Reverse(f.1));
+            let list: Vec<String> = largest.iter().take(5).map(|(f, n)| format!("{f} ({})", human_size(*n))).collect();
+            eprintln!(
+                "error[{}]: {} is {} zipped and {} unzipped; Lambda takes at most {} zipped (direct upload) and {} unzipped\n  = help: the largest files: {}",
+                codes::PACKAGING.id,
+                p.file_name,
+                human_size(zipped),
+                human_size(unzipped),
+                human_size(MAX_ZIPPED),
+                human_size(MAX_UNZIPPED),
+                list.join(", ")
+            );
+        }
+    }
+    if too_big {
+        return ExitCode::from(1);
+    }
+
+    if let Err(e) = std::fs::create_dir_all(&out_dir) {
+        eprintln!("error: cannot create {}: {e}", out_dir.display());
+        return ExitCode::from(1);
+    }
+    let mut files: Vec<(String, Vec<u8>)> =
+        vec![("cloudformation-template-update-stack.json".into(), cfgen_core::emit::to_json(&template).into_bytes())];
+    if let Some(core) = core_template(&template) {
+        files.push(("cloudformation-template-create-stack.json".into(), cfgen_core::emit::to_json(&core).into_bytes()));
+    }
+    for p in &plans {
+        files.push((p.file_name.clone(), p.bytes.clone()));
+    }
+    for (name, bytes) in &files {
+        let path = out_dir.join(name);
+        if let Err(e) = std::fs::write(&path, bytes) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return ExitCode::from(1);
+        }
+        eprintln!("wrote {} ({})", path.display(), human_size(bytes.len() as u64));
+    }
+    let text = cfgen_core::emit::to_json(&template);
+    if text.contains("/custom-resources.zip\"") {
+        eprintln!(
+            "warning[{}]: the template deploys Serverless' custom-resource Lambda from custom-resources.zip, which cfgen does not build yet; upload it from `serverless package` before deploying",
+            codes::PACKAGING.id
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+/// The stack Serverless creates first (`cloudformation-template-create-stack.json`): the
+/// deployment bucket, its policy and its name output. None with an existing bucket.
+fn core_template(template: &Value) -> Option<Value> {
+    let resources = template.get("Resources")?.as_object()?;
+    let bucket = resources.get("ServerlessDeploymentBucket")?;
+    let mut r = serde_json::Map::new();
+    r.insert("ServerlessDeploymentBucket".into(), bucket.clone());
+    if let Some(p) = resources.get("ServerlessDeploymentBucketPolicy") {
+        r.insert("ServerlessDeploymentBucketPolicy".into(), p.clone());
+    }
+    Some(serde_json::json!({
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": "The AWS CloudFormation template for this Serverless application",
+        "Resources": r,
+        "Outputs": {"ServerlessDeploymentBucketName": {"Value": {"Ref": "ServerlessDeploymentBucket"}}}
+    }))
+}
+
+fn human_size(n: u64) -> String {
+    const MB: f64 = 1024.0 * 1024.0;
+    if n as f64 >= MB {
+        format!("{:.1} MB", n as f64 / MB)
+    } else if n >= 1024 {
+        format!("{:.1} KB", n as f64 / 1024.0)
+    } else {
+        format!("{n} B")
+    }
 }

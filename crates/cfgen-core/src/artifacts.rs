@@ -33,6 +33,8 @@ pub struct ArtifactPlan {
     pub code_sha256: String,
     /// True when cfgen built it (false: a user-given artifact).
     pub built: bool,
+    /// The files in it with their sizes (empty for a user-given artifact).
+    pub files: Vec<(String, u64)>,
 }
 
 /// All artifacts of a build.
@@ -102,10 +104,11 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
     let patterns = list(&pkg.patterns);
     let individually = pkg.individually == Some(true);
 
-    let zip_of = |selected: &[String], strip_prefix: Option<&str>| -> Vec<u8> {
+    let executable: std::collections::BTreeSet<&str> = all.iter().filter(|(_, e)| *e).map(|(p, _)| p.as_str()).collect();
+    let zip_of = |selected: &[String], strip_prefix: Option<&str>| -> (Vec<u8>, Vec<(String, u64)>) {
         let mut owned: Vec<(String, bool, Vec<u8>)> = Vec::new();
         for p in selected {
-            let exec = all.iter().find(|(x, _)| x == p).is_some_and(|(_, e)| *e);
+            let exec = executable.contains(p.as_str());
             let data = files.read_bytes(p).unwrap_or_default();
             let name = match strip_prefix {
                 Some(pre) => p.strip_prefix(pre).unwrap_or(p).to_string(),
@@ -114,7 +117,8 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
             owned.push((name, exec, data));
         }
         let entries: Vec<ZipEntry> = owned.iter().map(|(p, e, d)| ZipEntry { path: p, executable: *e, data: d }).collect();
-        build_zip(&entries)
+        let sizes = owned.iter().map(|(p, _, d)| (p.clone(), d.len() as u64)).collect();
+        (build_zip(&entries), sizes)
     };
     let given = |path: &str, span: Option<Span>, diags: &mut Vec<Diagnostic>| -> ArtifactPlan {
         let bytes = match files.read_bytes(path) {
@@ -136,6 +140,7 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
             code_sha256: code_sha256(&bytes),
             bytes,
             built: false,
+            files: Vec::new(),
         }
     };
 
@@ -169,13 +174,14 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
             let span = span_at(input.node, &["functions", key, "package"]).or_else(|| span_at(input.node, &["package"]));
             check_not_empty(&selected, &all_paths, &exc, &format!("function `{key}`"), span, diags);
             check_handler(input, key, f, &selected, diags);
-            let bytes = zip_of(&selected, None);
+            let (bytes, files) = zip_of(&selected, None);
             ArtifactPlan {
                 file_name: crate::naming::function_artifact(key),
                 path_for_sort: format!(".serverless/{}", crate::naming::function_artifact(key)),
                 code_sha256: code_sha256(&bytes),
                 bytes,
                 built: true,
+                files,
             }
         } else {
             if fpkg.patterns.is_some() {
@@ -194,13 +200,14 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
             }
             let plan = service_zip.get_or_insert_with(|| {
                 let selected = select_files(&all_paths, &excludes, &includes, &patterns);
-                let bytes = zip_of(&selected, None);
+                let (bytes, files) = zip_of(&selected, None);
                 ArtifactPlan {
                     file_name: crate::naming::service_artifact(input.service),
                     path_for_sort: format!(".serverless/{}", crate::naming::service_artifact(input.service)),
                     code_sha256: code_sha256(&bytes),
                     bytes,
                     built: true,
+                    files,
                 }
             });
             let selected = select_files(&all_paths, &excludes, &includes, &patterns);
@@ -240,13 +247,14 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
                 );
             }
             let full: Vec<String> = selected.iter().map(|p| format!("{prefix}{p}")).collect();
-            let bytes = zip_of(&full, Some(&prefix));
+            let (bytes, files) = zip_of(&full, Some(&prefix));
             ArtifactPlan {
                 file_name: crate::naming::layer_artifact(key),
                 path_for_sort: format!(".serverless/{}", crate::naming::layer_artifact(key)),
                 code_sha256: code_sha256(&bytes),
                 bytes,
                 built: true,
+                files,
             }
         };
         out.layers.insert(key.clone(), plan);

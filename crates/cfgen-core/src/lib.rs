@@ -27,7 +27,7 @@ pub mod schema;
 pub mod validate;
 pub mod variables;
 
-use cfgen_syntax::{codes, Diagnostic, FileId, Node, SourceMap, Value as NodeValue};
+use cfgen_syntax::{codes, Diagnostic, Node, SourceMap, Value as NodeValue};
 use indexmap::IndexMap;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -101,23 +101,70 @@ pub struct BuildOutput {
 /// Load, resolve and compile `src` (the text of `file_name`, e.g. `serverless.yml`).
 pub fn build(src: &str, file_name: &str, opts: &BuildOptions, host: &dyn Host) -> BuildOutput {
     let mut sources = SourceMap::new();
-    let file = sources.add(file_name, src);
+    let (config, mut diagnostics) = load_and_resolve(src, file_name, opts, host, &mut sources);
     let mut out = BuildOutput { template: None, diagnostics: Vec::new(), artifacts: Default::default(), sources: SourceMap::new() };
+    if let Some(node) = config {
+        let (template, artifacts) = compile_node(&node, src, file_name, opts, host, &mut diagnostics);
+        out.template = template;
+        out.artifacts = artifacts;
+    }
+    out.diagnostics = diagnostics;
+    out.sources = sources;
+    out
+}
+
+/// The configuration with its variables resolved (`cfgen print`), or the errors that stopped it.
+pub struct ResolveOutput {
+    pub config: Option<Node>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub sources: SourceMap,
+}
+
+/// Load `src` and resolve its variables, without compiling.
+pub fn resolve(src: &str, file_name: &str, opts: &BuildOptions, host: &dyn Host) -> ResolveOutput {
+    let mut sources = SourceMap::new();
+    let (config, diagnostics) = load_and_resolve(src, file_name, opts, host, &mut sources);
+    ResolveOutput { config, diagnostics, sources }
+}
+
+fn load_and_resolve(
+    src: &str,
+    file_name: &str,
+    opts: &BuildOptions,
+    host: &dyn Host,
+    sources: &mut SourceMap,
+) -> (Option<Node>, Vec<Diagnostic>) {
+    let file = sources.add(file_name, src);
     let loaded = if file_name.ends_with(".json") { cfgen_syntax::yaml::load_json(src, file) } else { cfgen_syntax::yaml::load(src, file) };
     let root = match loaded {
         Ok(n) => n,
-        Err(d) => {
-            out.diagnostics.push(d);
-            out.sources = sources;
-            return out;
-        }
+        Err(d) => return (None, vec![d]),
     };
-    let (template, diags, artifacts) = build_node(root, src, file_name, opts, host, &mut sources);
-    out.template = template;
-    out.diagnostics = diags;
-    out.artifacts = artifacts;
-    out.sources = sources;
-    out
+    if !matches!(root.value, NodeValue::Map(_)) {
+        let d = Diagnostic::error(codes::NOT_A_MAPPING, format!("the configuration must be a mapping, not {}", root.type_name()))
+            .at(root.span)
+            .help("start with `service: <name>` and `provider: {name: aws}`");
+        return (None, vec![d]);
+    }
+    let mut var_opts = variables::VarOptions {
+        options: opts.options.clone(),
+        params: opts.params.clone(),
+        injected: opts.injected.clone(),
+        instance_id: instance_id(src, opts),
+    };
+    if let Some(s) = &opts.stage {
+        var_opts.options.insert("stage".into(), Value::String(s.clone()));
+    }
+    if let Some(r) = &opts.region {
+        var_opts.options.insert("region".into(), Value::String(r.clone()));
+    }
+    let (node, diags) = variables::resolve(root, &var_opts, host, sources);
+    let ok = !diags.iter().any(Diagnostic::is_error);
+    (ok.then_some(node), diags)
+}
+
+fn instance_id(src: &str, opts: &BuildOptions) -> String {
+    opts.instance_id.clone().unwrap_or_else(|| derive_instance_id(src))
 }
 
 /// A deterministic 13-digit instance id derived from the configuration text.
@@ -131,47 +178,21 @@ pub fn derive_instance_id(src: &str) -> String {
     format!("{:013}", n % 10_000_000_000_000)
 }
 
-fn build_node(
-    root: Node,
+fn compile_node(
+    node: &Node,
     src: &str,
     file_name: &str,
     opts: &BuildOptions,
     host: &dyn Host,
-    sources: &mut SourceMap,
-) -> (Option<Value>, Vec<Diagnostic>, artifacts::Artifacts) {
-    let mut diags = Vec::new();
-    if !matches!(root.value, NodeValue::Map(_)) {
-        diags.push(
-            Diagnostic::error(codes::NOT_A_MAPPING, format!("the configuration must be a mapping, not {}", root.type_name()))
-                .at(root.span)
-                .help("start with `service: <name>` and `provider: {name: aws}`"),
-        );
-        return (None, diags, Default::default());
-    }
-    let instance_id = opts.instance_id.clone().unwrap_or_else(|| derive_instance_id(src));
-    let mut var_opts = variables::VarOptions {
-        options: opts.options.clone(),
-        params: opts.params.clone(),
-        injected: opts.injected.clone(),
-        instance_id: instance_id.clone(),
-    };
-    if let Some(s) = &opts.stage {
-        var_opts.options.insert("stage".into(), Value::String(s.clone()));
-    }
-    if let Some(r) = &opts.region {
-        var_opts.options.insert("region".into(), Value::String(r.clone()));
-    }
-    let (node, vdiags) = variables::resolve(root, &var_opts, host, sources);
-    diags.extend(vdiags);
-    if diags.iter().any(Diagnostic::is_error) {
-        return (None, diags, Default::default());
-    }
-    let Some(pre) = validate::prepare(&node, opts, &mut diags) else {
-        return (None, diags, Default::default());
+    diags: &mut Vec<Diagnostic>,
+) -> (Option<Value>, artifacts::Artifacts) {
+    let instance_id = instance_id(src, opts);
+    let Some(pre) = validate::prepare(node, opts, diags) else {
+        return (None, Default::default());
     };
     let mut ctx = compile::Ctx {
         cfg: &pre.service,
-        node: &node,
+        node,
         service: pre.service_name.clone(),
         stage: pre.stage.clone(),
         region: pre.region.clone(),
@@ -181,7 +202,7 @@ fn build_node(
     };
     let plan_input = artifacts::PlanInput {
         cfg: &pre.service,
-        node: &node,
+        node,
         service: &pre.service_name,
         stage: &pre.stage,
         config_file_name: file_name.rsplit('/').next().unwrap_or(file_name),
@@ -189,11 +210,10 @@ fn build_node(
         seed: &instance_id,
         folder: opts.artifact_folder.as_deref(),
     };
-    let arts = artifacts::plan(&plan_input, host, &mut diags);
+    let arts = artifacts::plan(&plan_input, host, diags);
     let template = compile::compile(&mut ctx, &arts);
     diags.extend(ctx.diags);
     // Any error (e.g. a schema error under `configValidationMode: error`) means no template.
     let template = template.filter(|_| !diags.iter().any(Diagnostic::is_error));
-    let _ = FileId(0);
-    (template, diags, arts)
+    (template, arts)
 }

@@ -1,0 +1,100 @@
+//! The `cfgen` binary end to end: exit codes, `package` reproducibility, `print`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn cfgen() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_cfgen"))
+}
+
+/// A fresh copy of `examples/hello` in a temporary directory.
+fn hello_copy(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cfgen-cli-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/hello");
+    for f in ["serverless.yml", "index.py"] {
+        std::fs::copy(example.join(f), dir.join(f)).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn build_prints_the_template_and_warns_on_stderr() {
+    let dir = hello_copy("build");
+    let out = cfgen().arg("build").current_dir(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let template: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(template["Resources"]["MainLambdaFunction"]["Properties"]["Runtime"], "python3.6");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("warning[CFG403]") && stderr.contains("warning[CFG402]"), "{stderr}");
+}
+
+#[test]
+fn exit_codes() {
+    let dir = hello_copy("codes");
+    std::fs::write(dir.join("bad.yml"), "service: x\nprovider:\n  name: google\n").unwrap();
+    let bad = cfgen().args(["build", "bad.yml"]).current_dir(&dir).output().unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("bad.yml:3:9"));
+    let usage = cfgen().args(["build", "--no-such-flag"]).current_dir(&dir).output().unwrap();
+    assert_eq!(usage.status.code(), Some(2));
+    let strict = cfgen().args(["build", "--strict"]).current_dir(&dir).output().unwrap();
+    assert_eq!(strict.status.code(), Some(1), "warnings are errors with --strict");
+}
+
+#[test]
+fn package_is_reproducible_and_code_sha256_is_the_zip_hash() {
+    use sha2::{Digest, Sha256};
+    let dir = hello_copy("package");
+    // Outputs go next to the service: a folder inside it would be part of the next package.
+    let run = |out: &str| {
+        let out = dir.with_extension(out);
+        let s = cfgen().arg("package").arg("--out").arg(&out).current_dir(&dir).output().unwrap();
+        assert_eq!(s.status.code(), Some(0), "{}", String::from_utf8_lossy(&s.stderr));
+    };
+    run("a");
+    run("b");
+    for f in ["cloudformation-template-update-stack.json", "cloudformation-template-create-stack.json", "helloworld.zip"] {
+        assert_eq!(
+            std::fs::read(dir.with_extension("a").join(f)).unwrap(),
+            std::fs::read(dir.with_extension("b").join(f)).unwrap(),
+            "{f} differs between runs"
+        );
+    }
+    let zip = std::fs::read(dir.with_extension("a").join("helloworld.zip")).unwrap();
+    use base64::Engine;
+    let sha = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(&zip));
+    let template: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.with_extension("a").join("cloudformation-template-update-stack.json")).unwrap()).unwrap();
+    let version = template["Resources"].as_object().unwrap().iter().find(|(k, _)| k.starts_with("MainLambdaVersion")).unwrap().1;
+    assert_eq!(version["Properties"]["CodeSha256"], sha);
+
+    // A changed source changes that artifact's hash.
+    std::fs::write(dir.join("index.py"), "def handler(event, context):\n    return 'changed'\n").unwrap();
+    run("c");
+    assert_ne!(std::fs::read(dir.with_extension("c").join("helloworld.zip")).unwrap(), zip);
+    // The default output folder (.serverless inside the service) is never packaged.
+    let s = cfgen().arg("package").current_dir(&dir).output().unwrap();
+    assert_eq!(s.status.code(), Some(0));
+    let again = cfgen().arg("package").current_dir(&dir).output().unwrap();
+    assert_eq!(again.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read(dir.join(".serverless/helloworld.zip")).unwrap(),
+        std::fs::read(dir.with_extension("c").join("helloworld.zip")).unwrap()
+    );
+}
+
+#[test]
+fn print_resolves_variables() {
+    let dir = hello_copy("print");
+    std::fs::write(
+        dir.join("serverless.yml"),
+        "service: p\nprovider:\n  name: aws\n  stage: ${opt:stage, 'dev'}\ncustom:\n  s: ${sls:stage}-x\n",
+    )
+    .unwrap();
+    let out = cfgen().args(["print", "--stage", "prod"]).current_dir(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("stage: prod") && text.contains("s: prod-x"), "{text}");
+}

@@ -382,7 +382,7 @@ fn run_package(input: &InputArgs, out_dir: Option<PathBuf>) -> ExitCode {
     // Lambda's size limits, per artifact cfgen built.
     let arts = &out.artifacts;
     let mut plans: Vec<&cfgen_core::artifacts::ArtifactPlan> = Vec::new();
-    for p in arts.service.iter().chain(arts.functions.values()).chain(arts.layers.values()) {
+    for p in arts.service.iter().chain(arts.functions.values()).map(|p| &**p).chain(arts.layers.values()) {
         if p.built && !plans.iter().any(|q| q.file_name == p.file_name) {
             plans.push(p);
         }

@@ -10,6 +10,8 @@ use cfgen_model::Service;
 use cfgen_syntax::{codes, Diagnostic, Node, Span};
 use indexmap::IndexMap;
 use serde_json::Value;
+use std::collections::HashSet;
+use std::sync::Arc;
 
 /// The files an artifact is built from; implemented by the host (the CLI reads the service
 /// directory; tests use maps).
@@ -42,14 +44,15 @@ pub struct ArtifactPlan {
 pub struct Artifacts {
     /// The S3 folder: `<prefix>/<service>/<stage>/<content hash>`.
     pub directory: String,
-    pub service: Option<ArtifactPlan>,
-    pub functions: IndexMap<String, ArtifactPlan>,
+    pub service: Option<Arc<ArtifactPlan>>,
+    /// Per function; functions sharing the service zip share one plan.
+    pub functions: IndexMap<String, Arc<ArtifactPlan>>,
     pub layers: IndexMap<String, ArtifactPlan>,
 }
 
 impl Artifacts {
     pub fn function(&self, key: &str) -> Option<&ArtifactPlan> {
-        self.functions.get(key)
+        self.functions.get(key).map(|p| &**p)
     }
     pub fn layer(&self, key: &str) -> Option<&ArtifactPlan> {
         self.layers.get(key)
@@ -145,16 +148,18 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
     };
 
     let mut out = Artifacts::default();
-    let mut service_zip: Option<ArtifactPlan> = None;
+    let mut service_zip: Option<Arc<ArtifactPlan>> = None;
+    let mut service_selected: Option<Vec<String>> = None;
+    let mut service_set: Option<HashSet<String>> = None;
     for (key, f) in input.functions {
         if f.image.is_some() && f.handler.is_none() {
             continue;
         }
         let fpkg = f.package.clone().unwrap_or_default();
         let plan = if let Some(a) = fpkg.artifact.as_ref().filter(|a| !a.is_empty()) {
-            given(a, span_at(input.node, &["functions", key, "package", "artifact"]), diags)
+            Arc::new(given(a, span_at(input.node, &["functions", key, "package", "artifact"]), diags))
         } else if let Some(a) = pkg.artifact.as_ref().filter(|a| !a.is_empty()) {
-            given(a, span_at(input.node, &["package", "artifact"]), diags)
+            Arc::new(given(a, span_at(input.node, &["package", "artifact"]), diags))
         } else if individually || fpkg.individually == Some(true) {
             // Serverless' order: service include, service patterns, own include, own patterns.
             let mut inc = includes.clone();
@@ -173,16 +178,16 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
             let selected = select_files(&all_paths, &exc, &inc, &pats);
             let span = span_at(input.node, &["functions", key, "package"]).or_else(|| span_at(input.node, &["package"]));
             check_not_empty(&selected, &all_paths, &exc, &format!("function `{key}`"), span, diags);
-            check_handler(input, key, f, &selected, diags);
+            check_handler(input, key, f, &selected.iter().cloned().collect(), diags);
             let (bytes, files) = zip_of(&selected, None);
-            ArtifactPlan {
+            Arc::new(ArtifactPlan {
                 file_name: crate::naming::function_artifact(key),
                 path_for_sort: format!(".serverless/{}", crate::naming::function_artifact(key)),
                 code_sha256: code_sha256(&bytes),
                 bytes,
                 built: true,
                 files,
-            }
+            })
         } else {
             if fpkg.patterns.is_some() {
                 diags.push(
@@ -193,25 +198,26 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
                     .at_opt(span_at(input.node, &["functions", key, "package", "patterns"])),
                 );
             }
-            if service_zip.is_none() {
+            if service_selected.is_none() {
                 let selected = select_files(&all_paths, &excludes, &includes, &patterns);
                 let span = span_at(input.node, &["package", "patterns"]).or_else(|| span_at(input.node, &["package"]));
                 check_not_empty(&selected, &all_paths, &excludes, "the service", span, diags);
+                service_selected = Some(selected);
             }
+            let selected = service_selected.as_deref().unwrap_or_default();
+            let set = service_set.get_or_insert_with(|| selected.iter().cloned().collect());
             let plan = service_zip.get_or_insert_with(|| {
-                let selected = select_files(&all_paths, &excludes, &includes, &patterns);
-                let (bytes, files) = zip_of(&selected, None);
-                ArtifactPlan {
+                let (bytes, files) = zip_of(selected, None);
+                Arc::new(ArtifactPlan {
                     file_name: crate::naming::service_artifact(input.service),
                     path_for_sort: format!(".serverless/{}", crate::naming::service_artifact(input.service)),
                     code_sha256: code_sha256(&bytes),
                     bytes,
                     built: true,
                     files,
-                }
+                })
             });
-            let selected = select_files(&all_paths, &excludes, &includes, &patterns);
-            check_handler(input, key, f, &selected, diags);
+            check_handler(input, key, f, set, diags);
             plan.clone()
         };
         out.functions.insert(key.clone(), plan);
@@ -263,7 +269,7 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     h.update(input.seed.as_bytes());
-    for p in out.functions.values().chain(out.layers.values()) {
+    for p in out.functions.values().map(|p| &**p).chain(out.layers.values()) {
         h.update(p.code_sha256.as_bytes());
     }
     let digest = crate::compile::hex(&h.finalize());
@@ -299,7 +305,7 @@ fn check_not_empty(selected: &[String], all: &[String], excludes: &[String], wha
 
 /// Warn when the handler's file is not among the artifact's files: the template is still
 /// right, but the deployed function would fail to start.
-fn check_handler(input: &PlanInput, key: &str, f: &cfgen_model::Function, selected: &[String], diags: &mut Vec<Diagnostic>) {
+fn check_handler(input: &PlanInput, key: &str, f: &cfgen_model::Function, selected: &HashSet<String>, diags: &mut Vec<Diagnostic>) {
     let Some(handler) = f.handler.as_deref() else { return };
     let runtime =
         f.runtime.clone().or_else(|| input.cfg.provider.as_ref().and_then(|p| p.runtime.clone())).unwrap_or_else(|| "nodejs16.x".into());
@@ -316,8 +322,7 @@ fn check_handler(input: &PlanInput, key: &str, f: &cfgen_model::Function, select
         // java/dotnet handlers name classes inside a built artifact.
         return;
     };
-    let clean = |p: &str| p.trim_start_matches("./").to_string();
-    if candidates.iter().any(|c| selected.iter().any(|s| *s == clean(c))) {
+    if candidates.iter().any(|c| selected.contains(c.trim_start_matches("./"))) {
         return;
     }
     diags.push(

@@ -147,10 +147,9 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
     }
 
     // Unknown keys.
-    let schema = schemars::generate::SchemaSettings::draft07().into_generator().into_root_schema_for::<Service>();
-    let schema = serde_json::to_value(&schema).unwrap_or(Value::Null);
+    let schema = crate::schema::schema_value();
     let mut path = Vec::new();
-    unknown_keys(&json, &schema, &schema, node, &mut path, schema_severity, diags);
+    unknown_keys(&json, schema, schema, node, &mut path, schema_severity, diags);
 
     // Typed view.
     let service: Service = match serde_path_to_error::deserialize(&json) {

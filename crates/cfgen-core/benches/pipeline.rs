@@ -1,0 +1,78 @@
+//! Benchmarks of each stage (load, resolve, compile, emit) over generated services of 10, 100
+//! and 1,000 functions with mixed events. Run: `cargo bench -p cfgen-core`.
+//! Whole-process numbers (against the floor and Serverless v3) come from `scripts/bench`.
+
+use cfgen_core::{BuildOptions, MemoryHost};
+use cfgen_syntax::FileId;
+
+fn main() {
+    divan::main();
+}
+
+/// A service of `n` functions; every third has an http event, every third an sqs event, the
+/// rest a schedule, and every function reads variables.
+pub fn service(n: usize, events: bool) -> String {
+    let mut s = String::from(
+        "service: bench\nframeworkVersion: '3'\nprovider:\n  name: aws\n  runtime: nodejs20.x\n  environment:\n    TABLE: ${self:service}-${sls:stage}\n  iam:\n    role:\n      statements:\n        - Effect: Allow\n          Action: dynamodb:*\n          Resource: '*'\ncustom:\n  memory: 256\nfunctions:\n",
+    );
+    for i in 0..n {
+        s.push_str(&format!(
+            "  fn{i}:\n    handler: src/fn{i}.handler\n    memorySize: ${{self:custom.memory}}\n    environment:\n      INDEX: {i}\n"
+        ));
+        if events {
+            match i % 3 {
+                0 => s.push_str(&format!(
+                    "    events:\n      - http:\n          path: items/fn{i}\n          method: get\n          cors: true\n"
+                )),
+                1 => s.push_str(&format!("    events:\n      - sqs:\n          arn: arn:aws:sqs:us-east-1:123456789012:queue{i}\n")),
+                _ => s.push_str("    events:\n      - schedule: rate(5 minutes)\n"),
+            }
+        }
+    }
+    s
+}
+
+fn host(n: usize) -> MemoryHost {
+    let mut h = MemoryHost::default();
+    for i in 0..n {
+        h.files.insert(format!("src/fn{i}.js"), format!("exports.handler = async () => {i};\n").into_bytes());
+    }
+    h
+}
+
+/// Events are compiled only once cfgen supports the three kinds used; until then the
+/// benchmark measures the same services without them.
+fn events_supported() -> bool {
+    let src = service(3, true);
+    let out = cfgen_core::build(&src, "serverless.yml", &BuildOptions::default(), &host(3));
+    out.template.is_some()
+}
+
+const SIZES: &[usize] = &[10, 100, 1000];
+
+#[divan::bench(args = SIZES)]
+fn load(bencher: divan::Bencher, n: usize) {
+    let src = service(n, events_supported());
+    bencher.bench(|| cfgen_syntax::yaml::load(divan::black_box(&src), FileId(0)).map(|n| n.size()).unwrap_or(0));
+}
+
+#[divan::bench(args = SIZES)]
+fn resolve(bencher: divan::Bencher, n: usize) {
+    let src = service(n, events_supported());
+    let h = host(n);
+    bencher.bench(|| cfgen_core::resolve(divan::black_box(&src), "serverless.yml", &BuildOptions::default(), &h).config.is_some());
+}
+
+#[divan::bench(args = SIZES)]
+fn build(bencher: divan::Bencher, n: usize) {
+    let src = service(n, events_supported());
+    let h = host(n);
+    bencher.bench(|| cfgen_core::build(divan::black_box(&src), "serverless.yml", &BuildOptions::default(), &h).template.is_some());
+}
+
+#[divan::bench(args = SIZES)]
+fn emit(bencher: divan::Bencher, n: usize) {
+    let src = service(n, events_supported());
+    let t = cfgen_core::build(&src, "serverless.yml", &BuildOptions::default(), &host(n)).template.unwrap_or_default();
+    bencher.bench(|| cfgen_core::emit::to_json(divan::black_box(&t)).len());
+}

@@ -193,8 +193,14 @@ impl EventCtx<'_, '_> {
     pub fn check_keys(&mut self, key: &str, index: usize, ty: &str, body: &Value, allowed: &[&str]) {
         let Value::Object(o) = body else { return };
         let unknown: Vec<String> = o.keys().filter(|k| !allowed.contains(&k.as_str())).cloned().collect();
+        // Schema findings follow `configValidationMode`, as for every other key.
+        let severity = if self.ctx.cfg.config_validation_mode.as_deref() == Some("error") {
+            cfgen_syntax::Severity::Error
+        } else {
+            cfgen_syntax::Severity::Warning
+        };
         for k in unknown {
-            let mut d = Diagnostic::warning(codes::UNKNOWN_KEY, format!("unknown key `{k}` in a `{ty}` event"));
+            let mut d = Diagnostic::new(codes::UNKNOWN_KEY, severity, format!("unknown key `{k}` in a `{ty}` event"));
             if let Some(s) = cfgen_syntax::diagnostic::did_you_mean(&k, allowed.iter().copied()) {
                 d = d.help(format!("did you mean `{s}`?"));
             }

@@ -1,0 +1,107 @@
+//! Helpers shared by the schedule, s3, sns, sqs, stream, cloudwatch and eventBridge compilers:
+//! schema-level findings (a warning, or an error under `configValidationMode: error`, as v3's
+//! AJV validation), emulation of v3's JSON string templating, and small value accessors.
+
+use super::{EventCtx, FnInfo};
+use cfgen_syntax::{Code, Diagnostic, Severity};
+use serde_json::Value;
+
+/// Severity of a finding that v3 reports through its config schema: an error only with
+/// `configValidationMode: error` (v3 then stops), a warning otherwise (v3 goes on).
+pub fn schema_severity(e: &EventCtx) -> Severity {
+    if e.ctx.cfg.config_validation_mode.as_deref() == Some("error") {
+        Severity::Error
+    } else {
+        Severity::Warning
+    }
+}
+
+/// Report a schema finding (see [`schema_severity`]); returns whether it is an error.
+pub fn schema_issue(e: &mut EventCtx, code: Code, msg: impl Into<String>, key: &str, index: usize, path: &[&str]) -> bool {
+    let sev = schema_severity(e);
+    e.report(Diagnostic::new(code, sev, msg), key, index, path);
+    sev == Severity::Error
+}
+
+/// The alias logical id events depend on (provisioned concurrency / SnapStart).
+pub fn alias_id(f: &FnInfo) -> Option<String> {
+    f.alias.as_ref().map(|(_, id)| id.clone())
+}
+
+/// What `JSON.parse` makes of `"<raw>"` when v3 pastes `raw` into a JSON template between
+/// quotes; `None` when that text is not valid JSON (v3 then fails with a SyntaxError).
+pub fn templated_string(raw: &str) -> Option<String> {
+    serde_json::from_str::<String>(&format!("\"{raw}\"")).ok()
+}
+
+/// A JavaScript truthiness check for optional values (`undefined`, `null`, `false`, `0`, `""`).
+pub fn present(v: Option<&Value>) -> Option<&Value> {
+    v.filter(|v| cfgen_model::coerce::truthy(v))
+}
+
+/// The value as a string when it is one.
+pub fn str_of(v: Option<&Value>) -> Option<&str> {
+    v.and_then(Value::as_str)
+}
+
+/// A short description of a value for messages.
+pub fn shown(v: &Value) -> String {
+    match v {
+        Value::String(s) => format!("`{s}`"),
+        other => format!("`{other}`"),
+    }
+}
+
+/// AJV `coerceTypes` for an `integer`/`number` setting: numeric strings become numbers.
+pub fn coerce_number(v: &Value) -> Value {
+    if let Value::String(s) = v {
+        let t = s.trim();
+        if !t.is_empty() && t == s {
+            if let Ok(i) = t.parse::<i64>() {
+                return Value::from(i);
+            }
+            if let Ok(f) = t.parse::<f64>() {
+                if let Some(n) = serde_json::Number::from_f64(f) {
+                    return Value::Number(n);
+                }
+            }
+        }
+    }
+    if let Value::Bool(b) = v {
+        return Value::from(i64::from(*b));
+    }
+    v.clone()
+}
+
+/// AJV `coerceTypes` for a `boolean` setting: `"true"`/`"false"` and `1`/`0` become booleans.
+pub fn coerce_bool(v: &Value) -> Value {
+    match v {
+        Value::String(s) if s == "true" => Value::Bool(true),
+        Value::String(s) if s == "false" => Value::Bool(false),
+        Value::Number(n) if n.as_f64() == Some(1.0) => Value::Bool(true),
+        Value::Number(n) if n.as_f64() == Some(0.0) => Value::Bool(false),
+        other => other.clone(),
+    }
+}
+
+/// The queue/stream/topic name v3 derives from an event source ARN: `Fn::GetAtt[0]`,
+/// `Fn::ImportValue`, the last element of a `Fn::Join`, or the text after the last `sep` of
+/// a string. `None` where v3 itself crashes (e.g. `Ref`).
+pub fn name_from_arn(arn: &Value, sep: char) -> Option<String> {
+    match arn {
+        Value::String(s) => s.rsplit(sep).next().map(String::from),
+        Value::Object(o) => {
+            if let Some(g) = o.get("Fn::GetAtt") {
+                return g.get(0).and_then(Value::as_str).map(String::from);
+            }
+            if let Some(v) = o.get("Fn::ImportValue") {
+                return v.as_str().map(String::from);
+            }
+            if let Some(j) = o.get("Fn::Join") {
+                return j.get(1).and_then(Value::as_array).and_then(|a| a.last()).and_then(Value::as_str).map(String::from);
+            }
+            None
+        }
+        _ => None,
+    }
+}

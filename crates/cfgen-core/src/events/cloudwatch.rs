@@ -15,6 +15,7 @@
 //! events may name the same log group across the whole service. Filter patterns whose first
 //! backslash comes before their first quote are unescaped once. Both are `_.merge`d.
 
+use super::queue_common as qc;
 use super::queue_common::{alias_id, present, shown, templated_string};
 use super::EventCtx;
 use crate::naming;
@@ -53,7 +54,8 @@ pub fn compile_event(e: &mut EventCtx) {
             number += 1;
             let key = f.key.as_str();
             let Value::Object(o) = body else {
-                e.error(
+                qc::error(
+                    e,
                     codes::INVALID_TYPE,
                     format!("a `cloudwatchEvent` event must be a mapping with `event`, not {}", shown(body)),
                     key,
@@ -64,7 +66,8 @@ pub fn compile_event(e: &mut EventCtx) {
             };
             e.check_keys(key, i, "cloudwatchEvent", body, &EVENT_KEYS);
             let Some(pattern) = o.get("event") else {
-                e.report(
+                qc::report(
+                    e,
                     Diagnostic::error(
                         codes::MISSING_KEY,
                         "a `cloudwatchEvent` event needs `event`, the event pattern; without it Serverless v3 fails to build the rule",
@@ -80,7 +83,7 @@ pub fn compile_event(e: &mut EventCtx) {
             let input_path = present(o.get("inputPath"));
             let transformer = present(o.get("inputTransformer"));
             if [input, input_path, transformer].iter().filter(|x| x.is_some()).count() > 1 {
-                e.error(
+                qc::error(e,
                     codes::INVALID_VALUE,
                     "You can only set one of input, inputPath, or inputTransformer properties at the same time for cloudwatch events. Please check the AWS docs for more info",
                     key,
@@ -93,7 +96,8 @@ pub fn compile_event(e: &mut EventCtx) {
             // The pattern is pasted as JSON text with `\n`/`\r` escapes removed.
             let pattern_text = strip_escaped_newlines(&pattern.to_string());
             let Ok(pattern) = serde_json::from_str::<Value>(&pattern_text) else {
-                e.error(
+                qc::error(
+                    e,
                     codes::INVALID_VALUE,
                     "this event pattern breaks the JSON text Serverless v3 builds for the rule",
                     key,
@@ -117,7 +121,8 @@ pub fn compile_event(e: &mut EventCtx) {
             let input_text = pasted(input, "input", &|s| strip_escaped_newlines(&s.replace('"', "\\\"")));
             let input_path_text = pasted(input_path, "inputPath", &|s| s.replace("\r\n", "").replace('\n', ""));
             if let Some(what) = bad {
-                e.report(
+                qc::report(
+                    e,
                     Diagnostic::error(
                         codes::INVALID_VALUE,
                         format!("this `{what}` breaks the JSON text Serverless v3 builds for the rule (it pastes the value raw)"),
@@ -242,7 +247,8 @@ pub fn compile_log(e: &mut EventCtx) {
                 Value::Object(o) => {
                     e.check_keys(key, i, "cloudwatchLog", body, &["logGroup", "filter"]);
                     let Some(Value::String(g)) = o.get("logGroup") else {
-                        e.report(
+                        qc::report(
+                            e,
                             Diagnostic::error(codes::MISSING_KEY, "a `cloudwatchLog` event needs `logGroup`, the name of a log group")
                                 .help("write `logGroup: /aws/lambda/other-function`"),
                             key,
@@ -258,7 +264,8 @@ pub fn compile_log(e: &mut EventCtx) {
                     (g.clone(), filter)
                 }
                 other => {
-                    e.error(
+                    qc::error(
+                        e,
                         codes::INVALID_TYPE,
                         format!("a `cloudwatchLog` event must be a log group name or a mapping with `logGroup`, not {}", shown(other)),
                         key,
@@ -273,7 +280,7 @@ pub fn compile_log(e: &mut EventCtx) {
             let count = per_group.entry(group.clone()).or_insert(0);
             *count += 1;
             if *count > 2 {
-                e.report(
+                qc::report(e,
                     Diagnostic::error(
                         codes::INVALID_VALUE,
                         format!("Only 2 subscription filters can be configured per log group. You're attempting to configure more subscription filters than allowed for \"{group}\"."),
@@ -286,7 +293,8 @@ pub fn compile_log(e: &mut EventCtx) {
                 continue;
             }
             let Some(group_text) = templated_string(&group) else {
-                e.error(
+                qc::error(
+                    e,
                     codes::INVALID_VALUE,
                     "this log group name breaks the JSON text Serverless v3 builds for the subscription filter",
                     key,
@@ -312,7 +320,8 @@ pub fn compile_log(e: &mut EventCtx) {
                 }
             });
             let Some(prefix) = templated_string(&common_prefix(&groups)) else {
-                e.error(
+                qc::error(
+                    e,
                     codes::INVALID_VALUE,
                     "these log group names break the JSON text Serverless v3 builds for the permission",
                     key,

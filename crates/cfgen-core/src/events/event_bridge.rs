@@ -15,6 +15,7 @@
 //! set, so `eventBridge: {}` selects the legacy mode too.
 
 use super::custom_resources::{self, Kind};
+use super::queue_common as qc;
 use super::queue_common::{alias_id, present, schema_issue, shown};
 use super::EventCtx;
 use crate::naming;
@@ -115,7 +116,8 @@ pub fn compile(e: &mut EventCtx) {
             }
             let idx = i + 1;
             let Value::Object(o) = body else {
-                e.error(
+                qc::error(
+                    e,
                     codes::INVALID_TYPE,
                     format!("an `eventBridge` event must be a mapping with `pattern` or `schedule`, not {}", shown(body)),
                     key,
@@ -141,7 +143,8 @@ pub fn compile(e: &mut EventCtx) {
             let input_path = present(o.get("inputPath"));
             let transformer = present(o.get("inputTransformer"));
             if [input, input_path, transformer].iter().filter(|x| x.is_some()).count() > 1 {
-                e.error(
+                qc::error(
+                    e,
                     codes::INVALID_VALUE,
                     "You can only set one of input, inputPath, or inputTransformer properties for eventBridge events.",
                     key,
@@ -160,7 +163,8 @@ pub fn compile(e: &mut EventCtx) {
                 let (what, path) =
                     if retry.is_some() { ("RetryPolicy", "retryPolicy") } else { ("DeadLetterConfig", "deadLetterQueueArn") };
                 if retry.is_some() || dlq.is_some() {
-                    e.report(
+                    qc::report(
+                        e,
                         Diagnostic::error(
                             codes::INVALID_VALUE,
                             format!("Configuring {what} is not supported for EventBridge integration backed by Custom Resources"),
@@ -178,7 +182,7 @@ pub fn compile(e: &mut EventCtx) {
                 compile_cloudformation(e, f, idx, o, bus, rule_name, state, input, input_path, transformer, retry, dlq);
             } else {
                 if matches!(bus, Some(Value::Object(_) | Value::Array(_))) {
-                    e.report(
+                    qc::report(e,
                         Diagnostic::error(
                             codes::INVALID_VALUE,
                             "Referencing event bus with CloudFormation intrinsic functions is not supported for EventBridge integration backed by Custom Resources",

@@ -19,7 +19,7 @@ pub fn schema_severity(e: &EventCtx) -> Severity {
 /// Report a schema finding (see [`schema_severity`]); returns whether it is an error.
 pub fn schema_issue(e: &mut EventCtx, code: Code, msg: impl Into<String>, key: &str, index: usize, path: &[&str]) -> bool {
     let sev = schema_severity(e);
-    e.report(Diagnostic::new(code, sev, msg), key, index, path);
+    report(e, Diagnostic::new(code, sev, msg), key, index, path);
     sev == Severity::Error
 }
 
@@ -104,4 +104,20 @@ pub fn name_from_arn(arn: &Value, sep: char) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// Report at `path` inside event `index`: at the value when it is a scalar, at its key (e.g.
+/// the `sns` of `- sns:`) when it is a mapping or list, whose own span is only its start.
+pub fn report(e: &mut EventCtx, d: cfgen_syntax::Diagnostic, key: &str, index: usize, path: &[&str]) {
+    let idx = index.to_string();
+    let mut full = vec!["functions", key, "events", idx.as_str()];
+    full.extend_from_slice(path);
+    let collection = e.ctx.node.pointer(full.iter().copied()).is_some_and(|n| n.as_map().is_some() || n.as_seq().is_some());
+    let span = if collection && !path.is_empty() { e.ctx.key_span(&full) } else { e.ctx.span(&full) };
+    e.ctx.diags.push(d.at_opt(span));
+}
+
+/// An error at `path` inside event `index` (see [`report`]).
+pub fn error(e: &mut EventCtx, code: Code, msg: impl Into<String>, key: &str, index: usize, path: &[&str]) {
+    report(e, cfgen_syntax::Diagnostic::error(code, msg), key, index, path);
 }

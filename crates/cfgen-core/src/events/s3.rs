@@ -14,6 +14,7 @@
 //! `lambda:AddPermission`/`RemovePermission` statement.
 
 use super::custom_resources::{self, Kind};
+use super::queue_common as qc;
 use super::queue_common::{alias_id, present, shown};
 use super::EventCtx;
 use crate::naming;
@@ -74,7 +75,7 @@ fn new_buckets(e: &mut EventCtx) {
                     let bucket = match o.get("bucket") {
                         Some(Value::String(s)) => s.clone(),
                         Some(Value::Object(_) | Value::Array(_)) => {
-                            e.report(
+                            qc::report(e,
                                 Diagnostic::error(
                                     codes::INVALID_VALUE,
                                     "When specifying \"s3.bucket\" with CloudFormation intrinsic function, you need to specify that the bucket is existing via \"existing: true\" property.",
@@ -88,7 +89,8 @@ fn new_buckets(e: &mut EventCtx) {
                         }
                         Some(other) if cfgen_model::coerce::truthy(other) => other.to_string(),
                         _ => {
-                            e.report(
+                            qc::report(
+                                e,
                                 Diagnostic::error(codes::MISSING_KEY, "an `s3` event needs `bucket`, the bucket's name")
                                     .help("write `bucket: my-bucket`"),
                                 key,
@@ -118,7 +120,8 @@ fn new_buckets(e: &mut EventCtx) {
                 }
                 Value::String(s) => s.clone(),
                 other => {
-                    e.error(
+                    qc::error(
+                        e,
                         codes::INVALID_TYPE,
                         format!("an `s3` event must be a bucket name or a mapping with `bucket`, not {}", shown(other)),
                         key,
@@ -141,7 +144,7 @@ fn new_buckets(e: &mut EventCtx) {
                 None => bucket_ref.clone(),
             };
             if !valid_bucket_name(&bucket_name) {
-                e.report(
+                qc::report(e,
                     Diagnostic::error(
                         codes::INVALID_VALUE,
                         format!("{bucket_name} - Bucket name must be a valid S3 bucket name (lower-case letters, digits, `-` and `.`). Please check provider.s3.{bucket_ref} and/or s3 events of function \"{key}\"."),
@@ -273,7 +276,8 @@ fn existing_buckets(e: &mut EventCtx) {
             }
             e.check_keys(key, i, "s3", body, &KEYS);
             let Some(bucket) = o.get("bucket").filter(|b| cfgen_model::coerce::truthy(b)).cloned() else {
-                e.report(
+                qc::report(
+                    e,
                     Diagnostic::error(codes::MISSING_KEY, "an `s3` event needs `bucket`, the bucket's name")
                         .help("write `bucket: my-bucket`"),
                     key,
@@ -291,7 +295,7 @@ fn existing_buckets(e: &mut EventCtx) {
             any = true;
             let current_name = current.get_or_insert_with(|| stringified.clone()).clone();
             if stringified != current_name {
-                e.report(
+                qc::report(e,
                     Diagnostic::error(
                         codes::INVALID_VALUE,
                         format!("Only one S3 Bucket can be configured per function. In \"{}\" you're attempting to configure \"{current_name}\" and \"{stringified}\" at the same time.", f.name),

@@ -14,6 +14,7 @@
 //! is the raw function key plus `Schedule`. Resources are assigned (a same-id resource is
 //! replaced).
 
+use super::queue_common as qc;
 use super::queue_common::{alias_id, present, schema_issue, str_of, templated_string};
 use super::EventCtx;
 use crate::naming;
@@ -169,7 +170,8 @@ fn parse(e: &mut EventCtx, f: &super::FnInfo, i: usize, body: &Value) -> Option<
     let key = f.key.as_str();
     let target_id = naming::schedule_target_id(key);
     if templated_string(&target_id).is_none() {
-        e.error(
+        qc::error(
+            e,
             codes::INVALID_FUNCTION,
             format!("function key `{key}` breaks the JSON Serverless v3 builds for schedule rules"),
             key,
@@ -208,7 +210,8 @@ fn parse(e: &mut EventCtx, f: &super::FnInfo, i: usize, body: &Value) -> Option<
         }
         Value::Object(o) => o,
         other => {
-            e.error(
+            qc::error(
+                e,
                 codes::INVALID_TYPE,
                 format!(
                     "a `schedule` event must be a rate/cron expression or a mapping with `rate`, not {}",
@@ -227,7 +230,7 @@ fn parse(e: &mut EventCtx, f: &super::FnInfo, i: usize, body: &Value) -> Option<
         Some(s @ Value::String(_)) => vec![s.clone()],
         Some(s @ Value::Object(_)) => vec![s.clone()],
         _ => {
-            e.error(codes::MISSING_KEY, "a `schedule` event needs `rate`: an expression or a list of them", key, i, &["schedule"]);
+            qc::error(e, codes::MISSING_KEY, "a `schedule` event needs `rate`: an expression or a list of them", key, i, &["schedule"]);
             return None;
         }
     };
@@ -267,7 +270,8 @@ fn parse(e: &mut EventCtx, f: &super::FnInfo, i: usize, body: &Value) -> Option<
     let scheduler = method == "scheduler";
     let name = present(o.get("name")).cloned();
     if expressions.len() > 1 && name.is_some() {
-        e.report(
+        qc::report(
+            e,
             cfgen_syntax::Diagnostic::error(codes::INVALID_VALUE, "You cannot specify a name when defining more than one rate expression")
                 .help("remove `name`, or split the rates into one event each"),
             key,
@@ -287,7 +291,8 @@ fn parse(e: &mut EventCtx, f: &super::FnInfo, i: usize, body: &Value) -> Option<
                         obj.insert("body".into(), parsed);
                     }
                     Err(err) => {
-                        e.error(
+                        qc::error(
+                            e,
                             codes::INVALID_VALUE,
                             format!("`input.body` is not valid JSON ({err}); Serverless v3 fails to parse it"),
                             key,
@@ -307,7 +312,8 @@ fn parse(e: &mut EventCtx, f: &super::FnInfo, i: usize, body: &Value) -> Option<
     let mut input_transformer = None;
     if let Some(t) = present(o.get("inputTransformer")) {
         if scheduler {
-            e.error(
+            qc::error(
+                e,
                 codes::INVALID_VALUE,
                 "Cannot setup \"schedule\" event: \"inputTransformer\" is not supported with \"scheduler\" mode",
                 key,
@@ -326,7 +332,8 @@ fn parse(e: &mut EventCtx, f: &super::FnInfo, i: usize, body: &Value) -> Option<
         input_transformer = Some(Value::Object(out));
     }
     if input_path.is_some() && scheduler {
-        e.error(
+        qc::error(
+            e,
             codes::INVALID_VALUE,
             "Cannot setup \"schedule\" event: \"inputPath\" is not supported with \"scheduler\" mode",
             key,
@@ -336,7 +343,8 @@ fn parse(e: &mut EventCtx, f: &super::FnInfo, i: usize, body: &Value) -> Option<
         return None;
     }
     if timezone.is_some() && !scheduler {
-        e.report(
+        qc::report(
+            e,
             cfgen_syntax::Diagnostic::error(
                 codes::INVALID_VALUE,
                 "Cannot setup \"schedule\" event: \"timezone\" is only supported with \"scheduler\" mode",
@@ -359,7 +367,8 @@ fn parse(e: &mut EventCtx, f: &super::FnInfo, i: usize, body: &Value) -> Option<
             match templated_string(&pasted) {
                 Some(t) => Ok(Some(json!(t))),
                 None => {
-                    e.report(
+                    qc::report(
+                        e,
                         cfgen_syntax::Diagnostic::error(
                             codes::INVALID_VALUE,
                             format!("this `{what}` breaks the JSON text Serverless v3 builds for the rule (it pastes the value raw)"),

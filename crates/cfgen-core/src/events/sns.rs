@@ -9,6 +9,7 @@
 //! lets SNS send to the dead-letter queue. One `<F>LambdaPermission<T>SNS` per function and
 //! topic. Topics, subscriptions and permissions are `_.merge`d.
 
+use super::queue_common as qc;
 use super::queue_common::{alias_id, present, shown};
 use super::EventCtx;
 use crate::naming;
@@ -52,7 +53,7 @@ pub fn compile(e: &mut EventCtx) {
                         match explicit.or(name).filter(|n| !n.is_empty()) {
                             Some(n) => topic_name = n,
                             None => {
-                                e.report(
+                                qc::report(e,
                                     Diagnostic::error(
                                         codes::MISSING_KEY,
                                         "Missing \"sns.topicName\" setting (it needs to be provided if \"sns.arn\" is not provided as plain ARN string)",
@@ -60,7 +61,7 @@ pub fn compile(e: &mut EventCtx) {
                                     .help("add `topicName:` next to `arn:`"),
                                     key,
                                     i,
-                                    &["sns"],
+                                    &["sns", "arn"],
                                 );
                                 continue;
                             }
@@ -69,7 +70,8 @@ pub fn compile(e: &mut EventCtx) {
                         match o.get("topicName") {
                             Some(Value::String(s)) if !s.is_empty() => topic_name = s.clone(),
                             _ => {
-                                e.report(
+                                qc::report(
+                                    e,
                                     Diagnostic::error(codes::MISSING_KEY, "an `sns` event needs `arn` or `topicName`")
                                         .help("write `topicName: my-topic` to create a topic, or `arn:` for an existing one"),
                                     key,
@@ -92,7 +94,8 @@ pub fn compile(e: &mut EventCtx) {
                     &empty
                 }
                 other => {
-                    e.error(
+                    qc::error(
+                        e,
                         codes::INVALID_TYPE,
                         format!("an `sns` event must be a topic name, an ARN or a mapping, not {}", shown(other)),
                         key,
@@ -109,7 +112,8 @@ pub fn compile(e: &mut EventCtx) {
                     let rev: Vec<&str> = arn.split(':').rev().collect();
                     let (q, acct, reg) = (rev.first().copied().unwrap_or(""), rev.get(1).copied(), rev.get(2).copied());
                     let (Some(acct), Some(reg)) = (acct, reg) else {
-                        e.error(
+                        qc::error(
+                            e,
                             codes::INVALID_VALUE,
                             format!("`{arn}` is not an SQS queue ARN"),
                             key,
@@ -135,7 +139,8 @@ pub fn compile(e: &mut EventCtx) {
                     }
                     (Value::Object(a), Value::Object(u))
                 } else {
-                    e.report(
+                    qc::report(
+                        e,
                         Diagnostic::error(
                             codes::MISSING_KEY,
                             "`redrivePolicy` needs `deadLetterTargetArn`, `deadLetterTargetRef` or `deadLetterTargetImport`",

@@ -7,6 +7,7 @@
 //! whole service (`sqs:ReceiveMessage`, `sqs:DeleteMessage`, `sqs:GetQueueAttributes` on every
 //! queue ARN, duplicates kept) goes on the execution role.
 
+use super::queue_common as qc;
 use super::queue_common::{alias_id, coerce_bool, coerce_number, name_from_arn, present, schema_issue, shown};
 use super::EventCtx;
 use crate::naming;
@@ -33,7 +34,8 @@ pub fn compile(e: &mut EventCtx) {
                     match o.get("arn") {
                         Some(a) => (a.clone(), o),
                         None => {
-                            e.report(
+                            qc::report(
+                                e,
                                 Diagnostic::error(codes::MISSING_KEY, "an `sqs` event needs `arn`, the queue's ARN")
                                     .help("write `arn: !GetAtt MyQueue.Arn` or the queue's ARN string"),
                                 key,
@@ -45,7 +47,8 @@ pub fn compile(e: &mut EventCtx) {
                     }
                 }
                 other => {
-                    e.error(
+                    qc::error(
+                        e,
                         codes::INVALID_TYPE,
                         format!("an `sqs` event must be a queue ARN or a mapping with `arn`, not {}", shown(other)),
                         key,
@@ -56,7 +59,8 @@ pub fn compile(e: &mut EventCtx) {
                 }
             };
             let Some(queue) = name_from_arn(&arn, ':') else {
-                e.report(
+                qc::report(
+                    e,
                     Diagnostic::error(
                         codes::INVALID_VALUE,
                         format!("Serverless v3 cannot derive a queue name from the `sqs` ARN {}", shown(&arn)),

@@ -8,6 +8,7 @@
 //! its own statements go on the execution role, in this order: dynamodb, kinesis, kinesis with
 //! consumer, consumer, onFailure sns, onFailure sqs.
 
+use super::queue_common as qc;
 use super::queue_common::{alias_id, coerce_bool, coerce_number, present, shown};
 use super::EventCtx;
 use crate::naming;
@@ -80,7 +81,8 @@ pub fn compile(e: &mut EventCtx) {
                     match o.get("arn") {
                         Some(a) if cfgen_model::coerce::truthy(a) => (a.clone(), o),
                         _ => {
-                            e.report(
+                            qc::report(
+                                e,
                                 Diagnostic::error(codes::MISSING_KEY, "a `stream` event needs `arn`, the stream's ARN")
                                     .help("write `arn: !GetAtt MyTable.StreamArn` (with `type: dynamodb`) or the stream's ARN string"),
                                 key,
@@ -92,7 +94,8 @@ pub fn compile(e: &mut EventCtx) {
                     }
                 }
                 other => {
-                    e.error(
+                    qc::error(
+                        e,
                         codes::INVALID_TYPE,
                         format!("a `stream` event must be a stream ARN or a mapping with `arn`, not {}", shown(other)),
                         key,
@@ -107,7 +110,8 @@ pub fn compile(e: &mut EventCtx) {
                 None => match arn.as_str().and_then(|s| s.split(':').nth(2)) {
                     Some(t) => t.to_string(),
                     None => {
-                        e.report(
+                        qc::report(
+                            e,
                             Diagnostic::error(
                                 codes::MISSING_KEY,
                                 "a `stream` event whose `arn` is not an ARN string needs `type` (`dynamodb` or `kinesis`)",
@@ -122,7 +126,7 @@ pub fn compile(e: &mut EventCtx) {
                 },
             };
             let Some(name) = stream_name(&arn) else {
-                e.report(
+                qc::report(e,
                     Diagnostic::error(codes::INVALID_VALUE, format!("Serverless v3 cannot derive a stream name from the `stream` ARN {}", shown(&arn)))
                         .help("give the ARN as `arn:aws:<service>:<region>:<account>:<table|stream>/<name>...`, `Fn::GetAtt`, `Fn::ImportValue`, `Ref` or `Fn::Join`"),
                     key,
@@ -182,7 +186,8 @@ pub fn compile(e: &mut EventCtx) {
                     None => dest.as_ref().and_then(Value::as_str).and_then(|s| s.split(':').nth(2)).map(String::from),
                 };
                 let (Some(dest), Some(dest_type)) = (dest, dest_type) else {
-                    e.report(
+                    qc::report(
+                        e,
                         Diagnostic::error(
                             codes::MISSING_KEY,
                             "`destinations.onFailure` needs an ARN string, or `arn` with `type` (`sns` or `sqs`)",
@@ -228,7 +233,8 @@ pub fn compile(e: &mut EventCtx) {
                 }
                 let ts = present(o.get("startingPositionTimestamp"));
                 if o.get("startingPosition").and_then(Value::as_str) == Some("AT_TIMESTAMP") && ts.is_none() {
-                    e.report(
+                    qc::report(
+                        e,
                         Diagnostic::error(
                             codes::MISSING_KEY,
                             format!("You must specify startingPositionTimestamp for function: {key} when startingPosition is AT_TIMESTAMP"),

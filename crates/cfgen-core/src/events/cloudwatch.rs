@@ -48,7 +48,7 @@ pub fn compile_event(e: &mut EventCtx) {
     for f in &functions {
         let mut number = 0usize;
         for (i, body) in f.events_of("cloudwatchEvent") {
-            if !cfgen_model::coerce::truthy(body) {
+            if qc::skip_empty(e, &f.key, i, "cloudwatchEvent", body) {
                 continue;
             }
             number += 1;
@@ -238,7 +238,7 @@ pub fn compile_log(e: &mut EventCtx) {
         let mut number = 0usize;
         let mut groups: Vec<String> = Vec::new();
         for (i, body) in f.events_of("cloudwatchLog") {
-            if !cfgen_model::coerce::truthy(body) {
+            if qc::skip_empty(e, &f.key, i, "cloudwatchLog", body) {
                 continue;
             }
             number += 1;

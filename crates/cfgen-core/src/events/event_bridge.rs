@@ -111,7 +111,7 @@ pub fn compile(e: &mut EventCtx) {
     for f in &functions {
         let key = f.key.as_str();
         for (i, body) in f.events_of("eventBridge") {
-            if !cfgen_model::coerce::truthy(body) {
+            if qc::skip_empty(e, &f.key, i, "eventBridge", body) {
                 continue;
             }
             let idx = i + 1;

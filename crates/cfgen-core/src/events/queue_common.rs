@@ -3,7 +3,7 @@
 //! AJV validation), emulation of v3's JSON string templating, and small value accessors.
 
 use super::{EventCtx, FnInfo};
-use cfgen_syntax::{Code, Diagnostic, Severity};
+use cfgen_syntax::{codes, Code, Diagnostic, Severity};
 use serde_json::Value;
 
 /// Severity of a finding that v3 reports through its config schema: an error only with
@@ -112,7 +112,7 @@ pub fn report(e: &mut EventCtx, d: cfgen_syntax::Diagnostic, key: &str, index: u
     let idx = index.to_string();
     let mut full = vec!["functions", key, "events", idx.as_str()];
     full.extend_from_slice(path);
-    let collection = e.ctx.node.pointer(full.iter().copied()).is_some_and(|n| n.as_map().is_some() || n.as_seq().is_some());
+    let collection = e.ctx.node.pointer(full.iter().copied()).is_some_and(|n| n.as_map().is_some() || n.as_seq().is_some() || n.is_null());
     let span = if collection && !path.is_empty() { e.ctx.key_span(&full) } else { e.ctx.span(&full) };
     e.ctx.diags.push(d.at_opt(span));
 }
@@ -120,4 +120,18 @@ pub fn report(e: &mut EventCtx, d: cfgen_syntax::Diagnostic, key: &str, index: u
 /// An error at `path` inside event `index` (see [`report`]).
 pub fn error(e: &mut EventCtx, code: Code, msg: impl Into<String>, key: &str, index: usize, path: &[&str]) {
     report(e, cfgen_syntax::Diagnostic::error(code, msg), key, index, path);
+}
+
+/// v3 skips an event whose body is falsy (`- sqs:` with nothing, `''`, `false`) after its
+/// schema has complained: a warning (an error under `configValidationMode: error`). Returns
+/// whether the event is to be skipped.
+pub fn skip_empty(e: &mut EventCtx, key: &str, index: usize, ty: &str, body: &Value) -> bool {
+    if cfgen_model::coerce::truthy(body) {
+        return false;
+    }
+    let sev = schema_severity(e);
+    let d = Diagnostic::new(codes::INVALID_TYPE, sev, format!("this `{ty}` event is empty; Serverless v3 ignores it"))
+        .help(format!("give the `{ty}` event its settings, or remove it"));
+    report(e, d, key, index, &[ty]);
+    true
 }

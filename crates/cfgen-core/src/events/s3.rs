@@ -61,7 +61,7 @@ fn new_buckets(e: &mut EventCtx) {
     for f in &functions {
         let key = f.key.as_str();
         for (i, body) in f.events_of("s3") {
-            if !cfgen_model::coerce::truthy(body) {
+            if qc::skip_empty(e, &f.key, i, "s3", body) {
                 continue;
             }
             if body.get("existing").is_some_and(cfgen_model::coerce::truthy) {

@@ -53,6 +53,9 @@ pub fn compile(e: &mut EventCtx) {
         let mut number = 0usize;
         let mut fn_has_scheduler = false;
         for (i, body) in f.events_of("schedule") {
+            if qc::skip_empty(e, &f.key, i, "schedule", body) {
+                continue;
+            }
             let Some(ev) = parse(e, f, i, body) else { continue };
             let depends_on = alias_id(f);
             for expr in ev.expressions {

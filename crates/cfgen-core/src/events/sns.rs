@@ -29,7 +29,7 @@ pub fn compile(e: &mut EventCtx) {
     for f in &functions {
         let key = f.key.as_str();
         for (i, body) in f.events_of("sns") {
-            if !cfgen_model::coerce::truthy(body) {
+            if qc::skip_empty(e, &f.key, i, "sns", body) {
                 continue;
             }
             let mut topic_arn: Option<Value> = None;

@@ -23,7 +23,7 @@ pub fn compile(e: &mut EventCtx) {
     for f in &functions {
         let key = f.key.as_str();
         for (i, body) in f.events_of("sqs") {
-            if !cfgen_model::coerce::truthy(body) {
+            if qc::skip_empty(e, &f.key, i, "sqs", body) {
                 continue;
             }
             let empty = Map::new();

@@ -275,6 +275,19 @@ pub fn compile_log(e: &mut EventCtx) {
                     continue;
                 }
             };
+            let valid = !group.is_empty() && group.chars().all(|c| c.is_ascii_alphanumeric() || "/#-_.".contains(c));
+            if !valid
+                && qc::schema_issue(
+                    e,
+                    codes::INVALID_VALUE,
+                    format!("`{group}` is not a log group name (letters, digits and `/#-_.`)"),
+                    key,
+                    i,
+                    &["cloudwatchLog"],
+                )
+            {
+                continue;
+            }
             let group = group.replace("\r\n", "").replace('\n', "");
             let filter = filter.replace("\r\n", "").replace('\n', "");
             let count = per_group.entry(group.clone()).or_insert(0);

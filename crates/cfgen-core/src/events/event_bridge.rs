@@ -15,7 +15,7 @@
 //! set, so `eventBridge: {}` selects the legacy mode too.
 
 use super::custom_resources::{self, Kind};
-use super::queue_common as qc;
+use super::queue_common::{self as qc, Rule};
 use super::queue_common::{alias_id, present, schema_issue, shown};
 use super::EventCtx;
 use crate::naming;
@@ -127,6 +127,44 @@ pub fn compile(e: &mut EventCtx) {
                 continue;
             };
             e.check_keys(key, i, "eventBridge", body, &KEYS[..11]);
+            if qc::check_values(
+                e,
+                key,
+                i,
+                "eventBridge",
+                body,
+                &[
+                    (
+                        "schedule",
+                        Rule::Text(
+                            |s| (s.starts_with("cron(") || s.starts_with("rate(")) && s.ends_with(')') && s.len() > 6,
+                            "a `rate(...)` or `cron(...)` expression",
+                        ),
+                    ),
+                    ("enabled", Rule::Bool),
+                ],
+            ) {
+                continue;
+            }
+            if let Some(Value::Object(p)) = o.get("pattern") {
+                const PATTERN_KEYS: [&str; 10] =
+                    ["version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail", "$or"];
+                let unknown: Vec<String> = p.keys().filter(|k| !PATTERN_KEYS.contains(&k.as_str())).cloned().collect();
+                let mut failed = false;
+                for k in unknown {
+                    failed |= qc::schema_issue(
+                        e,
+                        codes::UNKNOWN_KEY,
+                        format!("`{k}` is not a field of EventBridge events; the pattern can match only {}", PATTERN_KEYS.join(", ")),
+                        key,
+                        i,
+                        &["eventBridge", "pattern", &k],
+                    );
+                }
+                if failed {
+                    continue;
+                }
+            }
             if !o.contains_key("pattern")
                 && !o.contains_key("schedule")
                 && schema_issue(e, codes::MISSING_KEY, "an `eventBridge` event needs `pattern` or `schedule`", key, i, &["eventBridge"])

@@ -135,3 +135,61 @@ pub fn skip_empty(e: &mut EventCtx, key: &str, index: usize, ty: &str, body: &Va
     report(e, d, key, index, &[ty]);
     true
 }
+
+/// One value rule of v3's event schema.
+pub enum Rule {
+    /// An integer in `min..=max` (after AJV's string coercion).
+    Int(i64, i64),
+    /// One of these strings.
+    OneOf(&'static [&'static str]),
+    /// A string matched by this predicate; the text describes it.
+    Text(fn(&str) -> bool, &'static str),
+    /// A boolean (after coercion).
+    Bool,
+}
+
+/// Check `fields` of an object-form event against v3's schema rules: findings are schema
+/// issues (warnings, errors under `configValidationMode: error`). Returns whether any is an
+/// error. CloudFormation intrinsics (objects) are not checked.
+pub fn check_values(e: &mut EventCtx, key: &str, index: usize, ty: &str, body: &Value, fields: &[(&str, Rule)]) -> bool {
+    let Value::Object(o) = body else { return false };
+    let mut failed = false;
+    for (field, rule) in fields {
+        let Some(v) = o.get(*field) else { continue };
+        if v.is_object() {
+            continue;
+        }
+        let problem = match rule {
+            Rule::Int(min, max) => match coerce_number(v).as_f64() {
+                Some(n) if n.fract() == 0.0 && n >= *min as f64 && n <= *max as f64 => None,
+                Some(n) if n.fract() == 0.0 => Some(format!("`{field}` must be between {min} and {max}, not {n}")),
+                _ => Some(format!("`{field}` must be an integer (between {min} and {max}), not {}", shown(v))),
+            },
+            Rule::OneOf(allowed) => match v.as_str() {
+                Some(s) if allowed.contains(&s) => None,
+                _ => Some(format!(
+                    "`{field}` must be one of {}, not {}",
+                    allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", "),
+                    shown(v)
+                )),
+            },
+            Rule::Text(ok, what) => match v.as_str() {
+                Some(s) if ok(s) => None,
+                _ => Some(format!("`{field}` must be {what}, not {}", shown(v))),
+            },
+            Rule::Bool => match coerce_bool(v) {
+                Value::Bool(_) => None,
+                _ => Some(format!("`{field}` must be true or false, not {}", shown(v))),
+            },
+        };
+        if let Some(msg) = problem {
+            failed |= schema_issue(e, codes::INVALID_VALUE, format!("{msg} in this `{ty}` event"), key, index, &[ty, field]);
+        }
+    }
+    failed
+}
+
+/// `awsArnString`: starts with `arn:`.
+pub fn is_arn(s: &str) -> bool {
+    s.starts_with("arn:")
+}

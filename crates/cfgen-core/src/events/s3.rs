@@ -14,7 +14,7 @@
 //! `lambda:AddPermission`/`RemovePermission` statement.
 
 use super::custom_resources::{self, Kind};
-use super::queue_common as qc;
+use super::queue_common::{self as qc, Rule};
 use super::queue_common::{alias_id, present, shown};
 use super::EventCtx;
 use crate::naming;
@@ -72,6 +72,19 @@ fn new_buckets(e: &mut EventCtx) {
             let bucket_ref = match body {
                 Value::Object(o) => {
                     e.check_keys(key, i, "s3", body, &KEYS);
+                    if qc::check_values(
+                        e,
+                        key,
+                        i,
+                        "s3",
+                        body,
+                        &[
+                            ("event", Rule::Text(|s| s.len() > 3 && s.starts_with("s3:"), "an S3 event type (`s3:...`)")),
+                            ("forceDeploy", Rule::Bool),
+                        ],
+                    ) {
+                        continue;
+                    }
                     let bucket = match o.get("bucket") {
                         Some(Value::String(s)) => s.clone(),
                         Some(Value::Object(_) | Value::Array(_)) => {

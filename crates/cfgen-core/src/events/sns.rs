@@ -85,6 +85,19 @@ pub fn compile(e: &mut EventCtx) {
                     o
                 }
                 Value::String(s) => {
+                    if !s.starts_with("arn:")
+                        && !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                        && qc::schema_issue(
+                            e,
+                            codes::INVALID_VALUE,
+                            format!("`{s}` is neither a topic name (letters, digits, `_`, `-`) nor an ARN"),
+                            key,
+                            i,
+                            &["sns"],
+                        )
+                    {
+                        continue;
+                    }
                     if s.starts_with("arn:") {
                         topic_arn = Some(json!(s));
                         topic_name = s.rsplit(':').next().unwrap_or_default().to_string();

@@ -7,7 +7,7 @@
 //! whole service (`sqs:ReceiveMessage`, `sqs:DeleteMessage`, `sqs:GetQueueAttributes` on every
 //! queue ARN, duplicates kept) goes on the execution role.
 
-use super::queue_common as qc;
+use super::queue_common::{self as qc, Rule};
 use super::queue_common::{alias_id, coerce_bool, coerce_number, name_from_arn, present, schema_issue, shown};
 use super::EventCtx;
 use crate::naming;
@@ -31,6 +31,23 @@ pub fn compile(e: &mut EventCtx) {
                 Value::String(s) => (json!(s), &empty),
                 Value::Object(o) => {
                     e.check_keys(key, i, "sqs", body, &KEYS);
+                    if qc::check_values(
+                        e,
+                        key,
+                        i,
+                        "sqs",
+                        body,
+                        &[
+                            ("arn", Rule::Text(qc::is_arn, "an ARN (`arn:...`)")),
+                            ("batchSize", Rule::Int(1, 10000)),
+                            ("enabled", Rule::Bool),
+                            ("maximumBatchingWindow", Rule::Int(0, 300)),
+                            ("functionResponseType", Rule::OneOf(&["ReportBatchItemFailures"])),
+                            ("maximumConcurrency", Rule::Int(2, 1000)),
+                        ],
+                    ) {
+                        continue;
+                    }
                     match o.get("arn") {
                         Some(a) => (a.clone(), o),
                         None => {
@@ -72,7 +89,7 @@ pub fn compile(e: &mut EventCtx) {
                 );
                 continue;
             };
-            if let Value::String(s) = &arn {
+            if let (Value::String(s), Value::String(_)) = (&arn, body) {
                 if !s.starts_with("arn:")
                     && schema_issue(e, codes::INVALID_VALUE, format!("`{s}` is not an ARN (`arn:...`)"), key, i, &["sqs"])
                 {

@@ -8,7 +8,7 @@
 //! its own statements go on the execution role, in this order: dynamodb, kinesis, kinesis with
 //! consumer, consumer, onFailure sns, onFailure sqs.
 
-use super::queue_common as qc;
+use super::queue_common::{self as qc, Rule};
 use super::queue_common::{alias_id, coerce_bool, coerce_number, present, shown};
 use super::EventCtx;
 use crate::naming;
@@ -61,6 +61,22 @@ fn stream_name(arn: &Value) -> Option<String> {
 pub fn compile(e: &mut EventCtx) {
     let functions = e.functions.clone();
     let consumer_naming = e.provider.kinesis.as_ref().and_then(|k| k.get("consumerNamingMode")).is_some_and(cfgen_model::coerce::truthy);
+    let service_specific =
+        e.provider.kinesis.as_ref().and_then(|k| k.get("consumerNamingMode")).and_then(Value::as_str) == Some("serviceSpecific");
+    let first_consumer = functions.iter().find_map(|f| {
+        f.events_of("stream").find(|(_, b)| b.get("consumer").is_some_and(cfgen_model::coerce::truthy)).map(|(i, _)| (f.key.clone(), i))
+    });
+    if let (Some((key, i)), false) = (first_consumer, service_specific) {
+        let span = e.ctx.key_span(&["functions", &key, "events", &i.to_string(), "stream", "consumer"]);
+        e.ctx.diags.push(
+            Diagnostic::warning(
+                codes::DEPRECATED,
+                "Starting with v4.0.0 Kinesis streams naming scheme will change. Adapt to new schema by setting `provider.kinesis.consumerNamingMode` property to `serviceSpecific`.",
+            )
+            .at_opt(span)
+            .help("set `provider.kinesis.consumerNamingMode: serviceSpecific` (the consumer names then hold the service and stage)"),
+        );
+    }
     for f in &functions {
         let key = f.key.as_str();
         let mut dynamodb: Vec<Value> = Vec::new();
@@ -78,6 +94,43 @@ pub fn compile(e: &mut EventCtx) {
                 Value::String(s) => (json!(s), &empty),
                 Value::Object(o) => {
                     e.check_keys(key, i, "stream", body, &KEYS[..16]);
+                    if qc::check_values(
+                        e,
+                        key,
+                        i,
+                        "stream",
+                        body,
+                        &[
+                            ("type", Rule::OneOf(&["dynamodb", "kinesis"])),
+                            ("batchSize", Rule::Int(1, 10000)),
+                            ("parallelizationFactor", Rule::Int(1, 10)),
+                            ("startingPosition", Rule::OneOf(&["LATEST", "TRIM_HORIZON", "AT_TIMESTAMP"])),
+                            ("enabled", Rule::Bool),
+                            ("batchWindow", Rule::Int(0, 300)),
+                            ("maximumRetryAttempts", Rule::Int(-1, 10000)),
+                            ("bisectBatchOnFunctionError", Rule::Bool),
+                            ("functionResponseType", Rule::OneOf(&["ReportBatchItemFailures"])),
+                            ("tumblingWindowInSeconds", Rule::Int(0, 900)),
+                        ],
+                    ) {
+                        continue;
+                    }
+                    if let Some(age) = o.get("maximumRecordAgeInSeconds").filter(|v| !v.is_object()) {
+                        let n = coerce_number(age).as_f64();
+                        let ok = n == Some(-1.0) || n.is_some_and(|n| n.fract() == 0.0 && (60.0..=604_800.0).contains(&n));
+                        if !ok
+                            && qc::schema_issue(
+                                e,
+                                codes::INVALID_VALUE,
+                                format!("`maximumRecordAgeInSeconds` must be -1 or between 60 and 604800, not {}", shown(age)),
+                                key,
+                                i,
+                                &["stream", "maximumRecordAgeInSeconds"],
+                            )
+                        {
+                            continue;
+                        }
+                    }
                     match o.get("arn") {
                         Some(a) if cfgen_model::coerce::truthy(a) => (a.clone(), o),
                         _ => {

@@ -92,7 +92,8 @@ pub fn compile_event(e: &mut EventCtx) {
                 );
                 continue;
             }
-            let state = if o.get("enabled") == Some(&Value::Bool(false)) { "DISABLED" } else { "ENABLED" };
+            let state =
+                if o.get("enabled").map(super::queue_common::coerce_bool) == Some(Value::Bool(false)) { "DISABLED" } else { "ENABLED" };
             // The pattern is pasted as JSON text with `\n`/`\r` escapes removed.
             let pattern_text = strip_escaped_newlines(&pattern.to_string());
             let Ok(pattern) = serde_json::from_str::<Value>(&pattern_text) else {

@@ -176,7 +176,8 @@ pub fn compile(e: &mut EventCtx) {
                 Some(n) => n.clone(),
                 None => json!(hashed_rule_name(&f.name, idx)),
             };
-            let state = if o.get("enabled") == Some(&Value::Bool(false)) { "DISABLED" } else { "ENABLED" };
+            let state =
+                if o.get("enabled").map(super::queue_common::coerce_bool) == Some(Value::Bool(false)) { "DISABLED" } else { "ENABLED" };
             let input = present(o.get("input"));
             let input_path = present(o.get("inputPath"));
             let transformer = present(o.get("inputTransformer"));

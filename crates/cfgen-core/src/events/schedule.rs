@@ -230,6 +230,18 @@ fn parse(e: &mut EventCtx, f: &super::FnInfo, i: usize, body: &Value) -> Option<
     e.check_keys(key, i, "schedule", body, &KEYS[..9]);
     let expressions: Vec<Value> = match o.get("rate") {
         Some(Value::Array(a)) if !a.is_empty() => a.clone(),
+        Some(Value::Array(_)) => {
+            // v3's schema wants one expression at least; the loop then emits nothing.
+            qc::schema_issue(
+                e,
+                codes::INVALID_VALUE,
+                "`rate` lists no expression; this event schedules nothing",
+                key,
+                i,
+                &["schedule", "rate"],
+            );
+            return None;
+        }
         Some(s @ Value::String(_)) => vec![s.clone()],
         Some(s @ Value::Object(_)) => vec![s.clone()],
         _ => {
@@ -256,7 +268,7 @@ fn parse(e: &mut EventCtx, f: &super::FnInfo, i: usize, body: &Value) -> Option<
             }
         }
     }
-    let state = if o.get("enabled") == Some(&Value::Bool(false)) { "DISABLED" } else { "ENABLED" };
+    let state = if o.get("enabled").map(super::queue_common::coerce_bool) == Some(Value::Bool(false)) { "DISABLED" } else { "ENABLED" };
     let method = str_of(o.get("method")).unwrap_or("eventBus");
     if !matches!(method, "eventBus" | "scheduler")
         && schema_issue(

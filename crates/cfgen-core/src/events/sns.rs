@@ -235,9 +235,11 @@ pub fn compile(e: &mut EventCtx) {
                         res.insert("Properties".into(), Value::Object(props));
                         e.merge_resource(&topic_id, Value::Object(res));
                     }
-                    let subscription = json!({"Endpoint": endpoint, "Protocol": "lambda"});
+                    let mut subscription = Map::new();
+                    subscription.insert("Endpoint".into(), endpoint.clone());
+                    subscription.insert("Protocol".into(), json!("lambda"));
                     if present(filter_policy.as_ref()).is_some() || redrive.is_some() {
-                        let Value::Object(mut props) = subscription else { unreachable!() };
+                        let mut props = subscription;
                         props.insert("TopicArn".into(), json!({"Ref": topic_id}));
                         insert_opt(&mut props, "FilterPolicy", filter_policy);
                         insert_opt(&mut props, "FilterPolicyScope", filter_scope);
@@ -245,7 +247,7 @@ pub fn compile(e: &mut EventCtx) {
                         e.merge_resource(&subscription_id, json!({"Type": "AWS::SNS::Subscription", "Properties": props}));
                     } else if let Some(Value::Object(props)) = e.t.resources.get_mut(&topic_id).and_then(|t| t.get_mut("Properties")) {
                         match props.get_mut("Subscription") {
-                            Some(Value::Array(list)) => list.push(subscription),
+                            Some(Value::Array(list)) => list.push(Value::Object(subscription)),
                             _ => {
                                 props.insert("Subscription".into(), json!([subscription]));
                             }

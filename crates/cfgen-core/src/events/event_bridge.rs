@@ -334,10 +334,10 @@ fn compile_cloudformation(
     if let Some(r) = retry {
         let mut p = Map::new();
         if let Some(v) = r.get("maximumEventAge") {
-            p.insert("MaximumEventAgeInSeconds".into(), v.clone());
+            p.insert("MaximumEventAgeInSeconds".into(), qc::coerce_number(v));
         }
         if let Some(v) = r.get("maximumRetryAttempts") {
-            p.insert("MaximumRetryAttempts".into(), v.clone());
+            p.insert("MaximumRetryAttempts".into(), qc::coerce_number(v));
         }
         target.insert("RetryPolicy".into(), Value::Object(p));
     }

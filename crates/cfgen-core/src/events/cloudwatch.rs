@@ -64,7 +64,10 @@ pub fn compile_event(e: &mut EventCtx) {
                 );
                 continue;
             };
-            e.check_keys(key, i, "cloudwatchEvent", body, &EVENT_KEYS);
+            qc::check_keys(e, key, i, "cloudwatchEvent", body, &EVENT_KEYS);
+            if let Some(t) = o.get("inputTransformer") {
+                qc::check_keys_at(e, key, i, &["cloudwatchEvent", "inputTransformer"], t, &["inputPathsMap", "inputTemplate"]);
+            }
             let Some(pattern) = o.get("event") else {
                 qc::report(
                     e,
@@ -246,7 +249,7 @@ pub fn compile_log(e: &mut EventCtx) {
             let (group, filter) = match body {
                 Value::String(s) => (s.clone(), String::new()),
                 Value::Object(o) => {
-                    e.check_keys(key, i, "cloudwatchLog", body, &["logGroup", "filter"]);
+                    qc::check_keys(e, key, i, "cloudwatchLog", body, &["logGroup", "filter"]);
                     let Some(Value::String(g)) = o.get("logGroup") else {
                         qc::report(
                             e,

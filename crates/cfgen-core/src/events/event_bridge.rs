@@ -126,7 +126,10 @@ pub fn compile(e: &mut EventCtx) {
                 );
                 continue;
             };
-            e.check_keys(key, i, "eventBridge", body, &KEYS[..11]);
+            qc::check_keys(e, key, i, "eventBridge", body, &KEYS[..11]);
+            if let Some(t) = o.get("inputTransformer") {
+                qc::check_keys_at(e, key, i, &["eventBridge", "inputTransformer"], t, &["inputPathsMap", "inputTemplate"]);
+            }
             if qc::check_values(
                 e,
                 key,

@@ -193,3 +193,34 @@ pub fn check_values(e: &mut EventCtx, key: &str, index: usize, ty: &str, body: &
 pub fn is_arn(s: &str) -> bool {
     s.starts_with("arn:")
 }
+
+/// Warn about keys of the object at `path` inside event `index` that `allowed` does not list
+/// (v3's schema: `additionalProperties: false`); errors under `configValidationMode: error`.
+pub fn check_keys_at(e: &mut EventCtx, key: &str, index: usize, path: &[&str], value: &Value, allowed: &[&str]) {
+    let Value::Object(o) = value else { return };
+    let sev = schema_severity(e);
+    let idx = index.to_string();
+    for k in o.keys().filter(|k| !allowed.contains(&k.as_str())) {
+        let what = path.join(".");
+        let mut d = Diagnostic::new(codes::UNKNOWN_KEY, sev, format!("unknown key `{k}` in `{what}`"));
+        if let Some(s) = cfgen_syntax::diagnostic::did_you_mean(k, allowed.iter().copied()) {
+            d = d.help(format!("did you mean `{s}`?"));
+        }
+        let mut full = vec!["functions", key, "events", idx.as_str()];
+        full.extend_from_slice(path);
+        full.push(k);
+        let span = e.ctx.key_span(&full);
+        e.ctx.diags.push(d.at_opt(span).label("not a setting here"));
+    }
+}
+
+/// [`EventCtx::check_keys`] with v3's severity: unknown keys of an event are errors under
+/// `configValidationMode: error`.
+pub fn check_keys(e: &mut EventCtx, key: &str, index: usize, ty: &str, body: &Value, allowed: &[&str]) {
+    let before = e.ctx.diags.len();
+    e.check_keys(key, index, ty, body, allowed);
+    let sev = schema_severity(e);
+    for d in &mut e.ctx.diags[before..] {
+        d.severity = sev;
+    }
+}

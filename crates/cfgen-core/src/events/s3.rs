@@ -71,7 +71,8 @@ fn new_buckets(e: &mut EventCtx) {
             let mut filter: Option<Value> = None;
             let bucket_ref = match body {
                 Value::Object(o) => {
-                    e.check_keys(key, i, "s3", body, &KEYS);
+                    qc::check_keys(e, key, i, "s3", body, &KEYS);
+                    check_rules(e, key, i, o.get("rules"));
                     if qc::check_values(
                         e,
                         key,
@@ -247,6 +248,15 @@ fn new_buckets(e: &mut EventCtx) {
     }
 }
 
+/// Rules hold one `prefix` or `suffix` each (v3's schema).
+fn check_rules(e: &mut EventCtx, key: &str, i: usize, rules: Option<&Value>) {
+    let Some(Value::Array(rules)) = rules else { return };
+    for (n, r) in rules.iter().enumerate() {
+        let idx = n.to_string();
+        qc::check_keys_at(e, key, i, &["s3", "rules", &idx], r, &["prefix", "suffix"]);
+    }
+}
+
 /// `_.startCase` of a rule key (`prefix` -> `Prefix`).
 fn start_case(s: &str) -> String {
     let mut words: Vec<String> = Vec::new();
@@ -287,7 +297,8 @@ fn existing_buckets(e: &mut EventCtx) {
             if !o.get("existing").is_some_and(cfgen_model::coerce::truthy) {
                 continue;
             }
-            e.check_keys(key, i, "s3", body, &KEYS);
+            qc::check_keys(e, key, i, "s3", body, &KEYS);
+            check_rules(e, key, i, o.get("rules"));
             let Some(bucket) = o.get("bucket").filter(|b| cfgen_model::coerce::truthy(b)).cloned() else {
                 qc::report(
                     e,

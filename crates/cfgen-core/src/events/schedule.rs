@@ -227,7 +227,10 @@ fn parse(e: &mut EventCtx, f: &super::FnInfo, i: usize, body: &Value) -> Option<
             return None;
         }
     };
-    e.check_keys(key, i, "schedule", body, &KEYS[..9]);
+    qc::check_keys(e, key, i, "schedule", body, &KEYS[..9]);
+    if let Some(t) = o.get("inputTransformer") {
+        qc::check_keys_at(e, key, i, &["schedule", "inputTransformer"], t, &["inputTemplate", "inputPathsMap"]);
+    }
     let expressions: Vec<Value> = match o.get("rate") {
         Some(Value::Array(a)) if !a.is_empty() => a.clone(),
         Some(Value::Array(_)) => {

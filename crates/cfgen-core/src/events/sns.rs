@@ -38,7 +38,20 @@ pub fn compile(e: &mut EventCtx) {
             let empty = Map::new();
             let o = match body {
                 Value::Object(o) => {
-                    e.check_keys(key, i, "sns", body, &KEYS);
+                    qc::check_keys(e, key, i, "sns", body, &KEYS);
+                    if let Some(rp) = o.get("redrivePolicy") {
+                        qc::check_keys_at(
+                            e,
+                            key,
+                            i,
+                            &["sns", "redrivePolicy"],
+                            rp,
+                            &["deadLetterTargetArn", "deadLetterTargetRef", "deadLetterTargetImport"],
+                        );
+                        if let Some(imp) = rp.get("deadLetterTargetImport") {
+                            qc::check_keys_at(e, key, i, &["sns", "redrivePolicy", "deadLetterTargetImport"], imp, &["arn", "url"]);
+                        }
+                    }
                     if let Some(arn) = present(o.get("arn")) {
                         let mut name = None;
                         if let Value::String(s) = arn {

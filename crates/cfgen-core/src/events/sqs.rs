@@ -30,7 +30,7 @@ pub fn compile(e: &mut EventCtx) {
             let (arn, o) = match body {
                 Value::String(s) => (json!(s), &empty),
                 Value::Object(o) => {
-                    e.check_keys(key, i, "sqs", body, &KEYS);
+                    qc::check_keys(e, key, i, "sqs", body, &KEYS);
                     if qc::check_values(
                         e,
                         key,

@@ -93,7 +93,13 @@ pub fn compile(e: &mut EventCtx) {
             let (arn, o) = match body {
                 Value::String(s) => (json!(s), &empty),
                 Value::Object(o) => {
-                    e.check_keys(key, i, "stream", body, &KEYS[..16]);
+                    qc::check_keys(e, key, i, "stream", body, &KEYS[..16]);
+                    if let Some(d) = o.get("destinations") {
+                        qc::check_keys_at(e, key, i, &["stream", "destinations"], d, &["onFailure"]);
+                        if let Some(of) = d.get("onFailure") {
+                            qc::check_keys_at(e, key, i, &["stream", "destinations", "onFailure"], of, &["arn", "type"]);
+                        }
+                    }
                     if qc::check_values(
                         e,
                         key,

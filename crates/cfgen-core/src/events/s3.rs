@@ -184,7 +184,11 @@ fn new_buckets(e: &mut EventCtx) {
         let name = meta.get(&ev.bucket_name).map_or(ev.bucket_name.as_str(), |(_, r)| r.as_str());
         naming::s3_permission(&ev.key, name)
     };
-    for (bucket_name, lambda_configurations) in &configurations {
+    // A JavaScript object lists integer-like keys first, in numeric order.
+    let mut order: Vec<&String> = configurations.keys().collect();
+    order.sort_by_key(|k| array_index(k).map_or((1, 0), |n| (0, n)));
+    for bucket_name in order {
+        let lambda_configurations = &configurations[bucket_name];
         let mut bucket_conf: Option<Map<String, Value>> = None;
         if let Some((_, bucket_ref)) = meta.get(bucket_name) {
             let mut c = Map::new();
@@ -246,6 +250,12 @@ fn new_buckets(e: &mut EventCtx) {
         let id = permission_id(&meta, ev);
         e.merge_resource(&id, Value::Object(perm));
     }
+}
+
+/// The value of `k` when JavaScript treats it as an array index (integer-like object key).
+fn array_index(k: &str) -> Option<u64> {
+    let n: u64 = k.parse().ok()?;
+    (n.to_string() == k && n < u64::from(u32::MAX)).then_some(n)
 }
 
 /// Rules hold one `prefix` or `suffix` each (v3's schema).
@@ -403,5 +413,7 @@ mod tests {
         assert!(!valid_bucket_name("-bucket"));
         assert!(!valid_bucket_name("192.168.1.1"));
         assert_eq!(start_case("prefix"), "Prefix");
+        assert_eq!(array_index("123"), Some(123));
+        assert_eq!(array_index("0123"), None);
     }
 }

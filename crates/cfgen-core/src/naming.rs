@@ -137,6 +137,111 @@ pub fn stack_name(service: &str, stage: &str) -> String {
 
 // ---- events: schedule, s3, sns, sqs, stream, cloudwatch, eventBridge names go below this line ----
 
+/// `getScheduleId`: the raw function key (not normalized).
+pub fn schedule_target_id(key: &str) -> String {
+    format!("{key}Schedule")
+}
+
+pub fn schedule_rule(key: &str, n: usize) -> String {
+    format!("{}EventsRuleSchedule{n}", function(key))
+}
+
+pub fn scheduler_schedule(key: &str, n: usize) -> String {
+    format!("{}SchedulerSchedule{n}", function(key))
+}
+
+pub fn schedule_permission(key: &str, n: usize) -> String {
+    format!("{}LambdaPermissionEventsRuleSchedule{n}", function(key))
+}
+
+/// `getBucketLogicalId`.
+pub fn s3_bucket(bucket: &str) -> String {
+    format!("S3Bucket{}", normalize_alphanumeric(bucket))
+}
+
+pub fn s3_permission(key: &str, bucket: &str) -> String {
+    format!("{}LambdaPermission{}S3", function(key), normalize_alphanumeric(bucket))
+}
+
+/// `getCustomResourceS3ResourceLogicalId` (the `1` is kept for backwards compatibility).
+pub fn s3_custom_resource(key: &str) -> String {
+    format!("{}CustomS31", function(key))
+}
+
+pub fn sns_topic(topic: &str) -> String {
+    format!("SNSTopic{}", normalize_alphanumeric(topic))
+}
+
+pub fn sns_permission(key: &str, topic: &str) -> String {
+    format!("{}LambdaPermission{}SNS", function(key), normalize_alphanumeric(topic))
+}
+
+pub fn sns_subscription(key: &str, topic: &str) -> String {
+    format!("{}SnsSubscription{}", function(key), normalize_alphanumeric(topic))
+}
+
+pub fn sns_dlq_policy(key: &str, topic: &str) -> String {
+    format!("{}To{}DLQPolicy", normalize_alphanumeric(topic), function(key))
+}
+
+pub fn sqs_mapping(key: &str, queue: &str) -> String {
+    format!("{}EventSourceMappingSQS{}", function(key), normalize_alphanumeric(queue))
+}
+
+/// `getStreamLogicalId`: the type is only upper-firsted.
+pub fn stream_mapping(key: &str, ty: &str, stream: &str) -> String {
+    format!("{}EventSourceMapping{}{}", function(key), upper_first(ty), normalize_alphanumeric(stream))
+}
+
+/// `getStreamConsumerName`.
+pub fn stream_consumer_name(key: &str, stream: &str, service_stage: Option<(&str, &str)>) -> String {
+    match service_stage {
+        Some((service, stage)) => format!("{key}{stream}{service}{stage}Consumer"),
+        None => format!("{key}{stream}Consumer"),
+    }
+}
+
+pub fn stream_consumer(consumer_name: &str) -> String {
+    format!("{}StreamConsumer", function(consumer_name))
+}
+
+pub fn cloudwatch_event_target_id(key: &str) -> String {
+    format!("{key}CloudWatchEvent")
+}
+
+pub fn cloudwatch_event_rule(key: &str, n: usize) -> String {
+    format!("{}EventsRuleCloudWatchEvent{n}", function(key))
+}
+
+pub fn cloudwatch_event_permission(key: &str, n: usize) -> String {
+    format!("{}LambdaPermissionEventsRuleCloudWatchEvent{n}", function(key))
+}
+
+pub fn cloudwatch_log_filter(key: &str, n: usize) -> String {
+    format!("{}LogsSubscriptionFilterCloudWatchLog{n}", function(key))
+}
+
+pub fn cloudwatch_log_permission(key: &str) -> String {
+    format!("{}LambdaPermissionLogsSubscriptionFilterCloudWatchLog", function(key))
+}
+
+/// `getEventBridgeEventBusLogicalId`.
+pub fn event_bridge_bus(bus: &str) -> String {
+    format!("{}EventBridgeEventBus", normalize_name_dash_underscore(bus))
+}
+
+pub fn event_bridge_rule(rule: &str) -> String {
+    format!("{}EventBridgeRule", normalize_alphanumeric(rule))
+}
+
+pub fn event_bridge_permission(key: &str, idx: usize) -> String {
+    format!("{}EventBridgeLambdaPermission{idx}", function(key))
+}
+
+pub fn event_bridge_custom_resource(key: &str, idx: usize) -> String {
+    format!("{}CustomEventBridge{idx}", function(key))
+}
+
 // ---- end of schedule..eventBridge names ----
 
 // ---- events: alb, alexa, iot, cognito, kafka, msk, mq, cloudFront names go below this line ----

@@ -22,6 +22,7 @@ pub mod iot;
 pub mod kafka;
 pub mod mq;
 pub mod msk;
+pub mod queue_common;
 pub mod s3;
 pub mod schedule;
 pub mod sns;

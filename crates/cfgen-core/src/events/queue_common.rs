@@ -1,0 +1,226 @@
+//! Helpers shared by the schedule, s3, sns, sqs, stream, cloudwatch and eventBridge compilers:
+//! schema-level findings (a warning, or an error under `configValidationMode: error`, as v3's
+//! AJV validation), emulation of v3's JSON string templating, and small value accessors.
+
+use super::{EventCtx, FnInfo};
+use cfgen_syntax::{codes, Code, Diagnostic, Severity};
+use serde_json::Value;
+
+/// Severity of a finding that v3 reports through its config schema: an error only with
+/// `configValidationMode: error` (v3 then stops), a warning otherwise (v3 goes on).
+pub fn schema_severity(e: &EventCtx) -> Severity {
+    if e.ctx.cfg.config_validation_mode.as_deref() == Some("error") {
+        Severity::Error
+    } else {
+        Severity::Warning
+    }
+}
+
+/// Report a schema finding (see [`schema_severity`]); returns whether it is an error.
+pub fn schema_issue(e: &mut EventCtx, code: Code, msg: impl Into<String>, key: &str, index: usize, path: &[&str]) -> bool {
+    let sev = schema_severity(e);
+    report(e, Diagnostic::new(code, sev, msg), key, index, path);
+    sev == Severity::Error
+}
+
+/// The alias logical id events depend on (provisioned concurrency / SnapStart).
+pub fn alias_id(f: &FnInfo) -> Option<String> {
+    f.alias.as_ref().map(|(_, id)| id.clone())
+}
+
+/// What `JSON.parse` makes of `"<raw>"` when v3 pastes `raw` into a JSON template between
+/// quotes; `None` when that text is not valid JSON (v3 then fails with a SyntaxError).
+pub fn templated_string(raw: &str) -> Option<String> {
+    serde_json::from_str::<String>(&format!("\"{raw}\"")).ok()
+}
+
+/// A JavaScript truthiness check for optional values (`undefined`, `null`, `false`, `0`, `""`).
+pub fn present(v: Option<&Value>) -> Option<&Value> {
+    v.filter(|v| cfgen_model::coerce::truthy(v))
+}
+
+/// The value as a string when it is one.
+pub fn str_of(v: Option<&Value>) -> Option<&str> {
+    v.and_then(Value::as_str)
+}
+
+/// A short description of a value for messages.
+pub fn shown(v: &Value) -> String {
+    match v {
+        Value::String(s) => format!("`{s}`"),
+        other => format!("`{other}`"),
+    }
+}
+
+/// AJV `coerceTypes` for an `integer`/`number` setting: numeric strings become numbers.
+pub fn coerce_number(v: &Value) -> Value {
+    if let Value::String(s) = v {
+        let t = s.trim();
+        if !t.is_empty() && t == s {
+            if let Ok(i) = t.parse::<i64>() {
+                return Value::from(i);
+            }
+            if let Ok(f) = t.parse::<f64>() {
+                if let Some(n) = serde_json::Number::from_f64(f) {
+                    return Value::Number(n);
+                }
+            }
+        }
+    }
+    if let Value::Bool(b) = v {
+        return Value::from(i64::from(*b));
+    }
+    v.clone()
+}
+
+/// AJV `coerceTypes` for a `boolean` setting: `"true"`/`"false"` and `1`/`0` become booleans.
+pub fn coerce_bool(v: &Value) -> Value {
+    match v {
+        Value::String(s) if s == "true" => Value::Bool(true),
+        Value::String(s) if s == "false" => Value::Bool(false),
+        Value::Number(n) if n.as_f64() == Some(1.0) => Value::Bool(true),
+        Value::Number(n) if n.as_f64() == Some(0.0) => Value::Bool(false),
+        other => other.clone(),
+    }
+}
+
+/// The queue/stream/topic name v3 derives from an event source ARN: `Fn::GetAtt[0]`,
+/// `Fn::ImportValue`, the last element of a `Fn::Join`, or the text after the last `sep` of
+/// a string. `None` where v3 itself crashes (e.g. `Ref`).
+pub fn name_from_arn(arn: &Value, sep: char) -> Option<String> {
+    match arn {
+        Value::String(s) => s.rsplit(sep).next().map(String::from),
+        Value::Object(o) => {
+            if let Some(g) = o.get("Fn::GetAtt") {
+                return g.get(0).and_then(Value::as_str).map(String::from);
+            }
+            if let Some(v) = o.get("Fn::ImportValue") {
+                return v.as_str().map(String::from);
+            }
+            if let Some(j) = o.get("Fn::Join") {
+                return j.get(1).and_then(Value::as_array).and_then(|a| a.last()).and_then(Value::as_str).map(String::from);
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+/// Report at `path` inside event `index`: at the value when it is a scalar, at its key (e.g.
+/// the `sns` of `- sns:`) when it is a mapping or list, whose own span is only its start.
+pub fn report(e: &mut EventCtx, d: cfgen_syntax::Diagnostic, key: &str, index: usize, path: &[&str]) {
+    let idx = index.to_string();
+    let mut full = vec!["functions", key, "events", idx.as_str()];
+    full.extend_from_slice(path);
+    let collection = e.ctx.node.pointer(full.iter().copied()).is_some_and(|n| n.as_map().is_some() || n.as_seq().is_some() || n.is_null());
+    let span = if collection && !path.is_empty() { e.ctx.key_span(&full) } else { e.ctx.span(&full) };
+    e.ctx.diags.push(d.at_opt(span));
+}
+
+/// An error at `path` inside event `index` (see [`report`]).
+pub fn error(e: &mut EventCtx, code: Code, msg: impl Into<String>, key: &str, index: usize, path: &[&str]) {
+    report(e, cfgen_syntax::Diagnostic::error(code, msg), key, index, path);
+}
+
+/// v3 skips an event whose body is falsy (`- sqs:` with nothing, `''`, `false`) after its
+/// schema has complained: a warning (an error under `configValidationMode: error`). Returns
+/// whether the event is to be skipped.
+pub fn skip_empty(e: &mut EventCtx, key: &str, index: usize, ty: &str, body: &Value) -> bool {
+    if cfgen_model::coerce::truthy(body) {
+        return false;
+    }
+    let sev = schema_severity(e);
+    let d = Diagnostic::new(codes::INVALID_TYPE, sev, format!("this `{ty}` event is empty; Serverless v3 ignores it"))
+        .help(format!("give the `{ty}` event its settings, or remove it"));
+    report(e, d, key, index, &[ty]);
+    true
+}
+
+/// One value rule of v3's event schema.
+pub enum Rule {
+    /// An integer in `min..=max` (after AJV's string coercion).
+    Int(i64, i64),
+    /// One of these strings.
+    OneOf(&'static [&'static str]),
+    /// A string matched by this predicate; the text describes it.
+    Text(fn(&str) -> bool, &'static str),
+    /// A boolean (after coercion).
+    Bool,
+}
+
+/// Check `fields` of an object-form event against v3's schema rules: findings are schema
+/// issues (warnings, errors under `configValidationMode: error`). Returns whether any is an
+/// error. CloudFormation intrinsics (objects) are not checked.
+pub fn check_values(e: &mut EventCtx, key: &str, index: usize, ty: &str, body: &Value, fields: &[(&str, Rule)]) -> bool {
+    let Value::Object(o) = body else { return false };
+    let mut failed = false;
+    for (field, rule) in fields {
+        let Some(v) = o.get(*field) else { continue };
+        if v.is_object() {
+            continue;
+        }
+        let problem = match rule {
+            Rule::Int(min, max) => match coerce_number(v).as_f64() {
+                Some(n) if n.fract() == 0.0 && n >= *min as f64 && n <= *max as f64 => None,
+                Some(n) if n.fract() == 0.0 => Some(format!("`{field}` must be between {min} and {max}, not {n}")),
+                _ => Some(format!("`{field}` must be an integer (between {min} and {max}), not {}", shown(v))),
+            },
+            Rule::OneOf(allowed) => match v.as_str() {
+                Some(s) if allowed.contains(&s) => None,
+                _ => Some(format!(
+                    "`{field}` must be one of {}, not {}",
+                    allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", "),
+                    shown(v)
+                )),
+            },
+            Rule::Text(ok, what) => match v.as_str() {
+                Some(s) if ok(s) => None,
+                _ => Some(format!("`{field}` must be {what}, not {}", shown(v))),
+            },
+            Rule::Bool => match coerce_bool(v) {
+                Value::Bool(_) => None,
+                _ => Some(format!("`{field}` must be true or false, not {}", shown(v))),
+            },
+        };
+        if let Some(msg) = problem {
+            failed |= schema_issue(e, codes::INVALID_VALUE, format!("{msg} in this `{ty}` event"), key, index, &[ty, field]);
+        }
+    }
+    failed
+}
+
+/// `awsArnString`: starts with `arn:`.
+pub fn is_arn(s: &str) -> bool {
+    s.starts_with("arn:")
+}
+
+/// Warn about keys of the object at `path` inside event `index` that `allowed` does not list
+/// (v3's schema: `additionalProperties: false`); errors under `configValidationMode: error`.
+pub fn check_keys_at(e: &mut EventCtx, key: &str, index: usize, path: &[&str], value: &Value, allowed: &[&str]) {
+    let Value::Object(o) = value else { return };
+    let sev = schema_severity(e);
+    let idx = index.to_string();
+    for k in o.keys().filter(|k| !allowed.contains(&k.as_str())) {
+        let what = path.join(".");
+        let mut d = Diagnostic::new(codes::UNKNOWN_KEY, sev, format!("unknown key `{k}` in `{what}`"));
+        if let Some(s) = cfgen_syntax::diagnostic::did_you_mean(k, allowed.iter().copied()) {
+            d = d.help(format!("did you mean `{s}`?"));
+        }
+        let mut full = vec!["functions", key, "events", idx.as_str()];
+        full.extend_from_slice(path);
+        full.push(k);
+        let span = e.ctx.key_span(&full);
+        e.ctx.diags.push(d.at_opt(span).label("not a setting here"));
+    }
+}
+
+/// [`EventCtx::check_keys`] with v3's severity: unknown keys of an event are errors under
+/// `configValidationMode: error`.
+pub fn check_keys(e: &mut EventCtx, key: &str, index: usize, ty: &str, body: &Value, allowed: &[&str]) {
+    let before = e.ctx.diags.len();
+    e.check_keys(key, index, ty, body, allowed);
+    let sev = schema_severity(e);
+    for d in &mut e.ctx.diags[before..] {
+        d.severity = sev;
+    }
+}

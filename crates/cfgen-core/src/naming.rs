@@ -264,4 +264,22 @@ mod tests {
         assert_eq!(layer_permission("my-layer", "*"), "MyDashlayerWildLambdaLayerPermission");
         assert_eq!(lambda_version("basic", "P15U/a2+NZ="), "BasicLambdaVersionP15Ua2NZ");
     }
+
+    #[test]
+    fn event_names_follow_serverless() {
+        assert_eq!(cognito_user_pool("My Pool-1"), "CognitoUserPoolMyPool1");
+        assert_eq!(
+            cognito_user_pool_permission("pre", "My Pool-1", "PreSignUp"),
+            "PreLambdaPermissionCognitoUserPoolMyPool1TriggerSourcePreSignUp"
+        );
+        assert_eq!(kafka_event_source_mapping("my-fn", "my.topic-1"), "MyDashfnEventSourceMappingKafkaMytopic1");
+        assert_eq!(msk_event_source_mapping("f", &"c".repeat(100), "t").len(), "FEventSourceMappingMSK".len() + 79 + 1);
+        assert_eq!(alb_target_group("web", "50dc6c495c0c9188", true), "WebAlbMultiValueTargetGroup50dc6c495c0c9188");
+        let tag = alb_target_group_name_tag("svc", "web", "abc", false, "dev");
+        assert_eq!(tag, "svc-web-abc-dev");
+        assert_eq!(alb_target_group_name("", &tag).len(), 32);
+        assert!(alb_target_group_name("a-very-long-target-group-prefix-", &tag).starts_with("a-very-long-target-group-prefix-"));
+        assert_eq!(lambda_at_edge_permission("foo"), "FooLambdaFunctionInvokePermission");
+        assert_eq!(cloud_front_cache_policy("my-policy"), "CloudFrontCachePolicyMyDashpolicy");
+    }
 }

@@ -263,7 +263,18 @@ pub fn compile(e: &mut EventCtx) {
                     .unwrap_or_default();
             let path_pattern = ev.get("pathPattern").and_then(Value::as_str).map(String::from);
 
-            let new_origin = create_origin(ev.get("origin").unwrap_or(&Value::Null));
+            let Some(origin) = ev.get("origin").filter(|v| v.is_string() || v.is_object()) else {
+                e.report(
+                    Diagnostic::error(codes::MISSING_KEY, "a `cloudFront` event needs an `origin`: a URL or an origin object")
+                        .help("e.g. `origin: s3://bucketname.s3.amazonaws.com/files` or `origin: https://example.com`"),
+                    &f.key,
+                    i,
+                    &["cloudFront"],
+                );
+                failed = true;
+                continue;
+            };
+            let new_origin = create_origin(origin);
             let oid = new_origin.get("Id").and_then(Value::as_str).unwrap_or_default().to_string();
             match origins.iter_mut().find(|o| o.get("Id").and_then(Value::as_str) == Some(oid.as_str())) {
                 Some(existing) => extend_deep(existing, &new_origin),

@@ -45,14 +45,15 @@ fn list(v: &Value) -> Vec<Value> {
 
 /// The load balancer id and listener id of a listener ARN.
 fn parse_listener_arn(arn: &str) -> Option<(String, String)> {
+    let word = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     let rest = arn.strip_prefix("arn:aws")?;
-    let (_, rest) = rest.split_once(":elasticloadbalancing:")?;
-    let idx = rest.find(":listener/app/")?;
+    let partition_end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).unwrap_or(rest.len());
+    let rest = rest[partition_end..].strip_prefix(":elasticloadbalancing:")?;
+    let idx = rest.rfind(":listener/app/")?;
     if idx == 0 {
         return None;
     }
     let parts: Vec<&str> = rest[idx + ":listener/app/".len()..].split('/').collect();
-    let word = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     if parts.len() == 3 && parts.iter().all(|p| word(p)) {
         Some((parts[1].to_string(), parts[2].to_string()))
     } else {
@@ -111,6 +112,9 @@ fn validate(e: &mut EventCtx, authorizers: &Map<String, Value>) -> Option<Vec<Al
                 if let Ok(n) = s.trim().parse::<u64>() {
                     priority = json!(n);
                 }
+            }
+            if priority.as_u64().is_some_and(|p| !(1..=50000).contains(&p)) {
+                e.warning(codes::INVALID_VALUE, "an ALB listener rule priority must be from 1 to 50000", &f.key, i, &["alb", "priority"]);
             }
             if !priority.is_u64() {
                 e.error(codes::INVALID_VALUE, "an `alb` event needs a `priority`, an integer from 1 to 50000", &f.key, i, &["alb"]);
@@ -392,5 +396,21 @@ pub fn compile(e: &mut EventCtx) {
         crate::merge::merge(&mut alb, &json!({"Properties": {"SourceArn": {"Ref": tg_id}}}));
         e.merge_resource(&naming::alb_permission(&ev.key), alb);
         e.merge_resource(&naming::alb_register_target_permission(&ev.key), register);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_listener_arn;
+
+    #[test]
+    fn listener_arns() {
+        let arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/my-lb/50dc6c495c0c9188/f2f7dc8efc522ab2";
+        assert_eq!(parse_listener_arn(arn), Some(("50dc6c495c0c9188".into(), "f2f7dc8efc522ab2".into())));
+        let cn = "arn:aws-cn:elasticloadbalancing:cn-north-1:123456789012:listener/app/lb/aaaa/bbbb";
+        assert_eq!(parse_listener_arn(cn), Some(("aaaa".into(), "bbbb".into())));
+        assert_eq!(parse_listener_arn("arn:aws:elasticloadbalancing:us-east-1:1:listener/net/lb/aaaa/bbbb"), None);
+        assert_eq!(parse_listener_arn("arn:aws:elasticloadbalancing::listener/app/lb/aaaa/bbbb"), None);
+        assert_eq!(parse_listener_arn("arn:aws:elasticloadbalancing:us-east-1:1:listener/app/lb/aaaa/bbbb/cccc"), None);
     }
 }

@@ -109,7 +109,7 @@ fn check_kms(e: &mut EventCtx, t: &Trigger, seen: &mut Vec<(String, Value)>) -> 
                 .help("Cognito encrypts the codes it sends to custom sender triggers with this KMS key"),
             &key,
             t.event_index,
-            &["cognitoUserPool"],
+            &["cognitoUserPool", "trigger"],
         );
         return false;
     };

@@ -98,16 +98,16 @@ pub fn compile_fleet_provisioning(e: &mut EventCtx) {
     for f in &functions {
         let events: Vec<(usize, &Value)> = f.events_of("iotFleetProvisioning").filter(|(_, b)| !b.is_null()).collect();
         if events.len() > 1 {
-            e.report(
-                cfgen_syntax::Diagnostic::error(
-                    codes::INVALID_FUNCTION,
-                    format!("function `{}` has more than one `iotFleetProvisioning` event", f.key),
-                )
-                .help("a function can be the pre-provisioning hook of one provisioning template only"),
-                &f.key,
-                events[1].0,
-                &["iotFleetProvisioning"],
-            );
+            let idx = events[1].0.to_string();
+            let span = e.ctx.key_span(&["functions", &f.key, "events", &idx, "iotFleetProvisioning"]);
+            let d = cfgen_syntax::Diagnostic::error(
+                codes::INVALID_FUNCTION,
+                format!("function `{}` has more than one `iotFleetProvisioning` event", f.key),
+            )
+            .at_opt(span)
+            .label("second provisioning template hook")
+            .help("a function can be the pre-provisioning hook of one provisioning template only");
+            e.ctx.diags.push(d);
             continue;
         }
         for (i, body) in events {

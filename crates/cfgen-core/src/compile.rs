@@ -78,6 +78,13 @@ pub fn compile(ctx: &mut Ctx, artifacts: &Artifacts) -> Option<Value> {
         compile_layer(ctx, key, layer, bucket_name.as_deref(), artifacts, &mut t);
     }
 
+    // before:package:compileFunctions — Lambda@Edge functions are versioned, with memory and
+    // timeout defaults of their own.
+    crate::events::cloudfront::prepare_functions(ctx);
+    if ctx.diags.iter().any(Diagnostic::is_error) {
+        return None;
+    }
+
     // package:compileFunctions. Serverless compiles functions concurrently; the output order
     // is the order their `await`s resolve: zip functions insert their function resource at
     // once; image functions only after resolving the image (and then their version at once);

@@ -246,6 +246,115 @@ pub fn event_bridge_custom_resource(key: &str, idx: usize) -> String {
 
 // ---- events: alb, alexa, iot, cognito, kafka, msk, mq, cloudFront names go below this line ----
 
+pub fn alexa_skill_permission(key: &str, n: usize) -> String {
+    format!("{}LambdaPermissionAlexaSkill{n}", function(key))
+}
+
+pub fn alexa_smart_home_permission(key: &str, n: usize) -> String {
+    format!("{}LambdaPermissionAlexaSmartHome{n}", function(key))
+}
+
+pub fn iot_topic_rule(key: &str, n: usize) -> String {
+    format!("{}IotTopicRule{n}", function(key))
+}
+
+pub fn iot_topic_rule_permission(key: &str, n: usize) -> String {
+    format!("{}LambdaPermissionIotTopicRule{n}", function(key))
+}
+
+pub fn iot_provisioning_template(key: &str) -> String {
+    format!("{}IotProvisioningTemplate", function(key))
+}
+
+pub fn iot_provisioning_template_permission(key: &str) -> String {
+    format!("{}LambdaPermissionIotProvisioningTemplate", function(key))
+}
+
+pub fn cognito_user_pool(pool: &str) -> String {
+    format!("CognitoUserPool{}", normalize_alphanumeric(pool))
+}
+
+pub fn cognito_user_pool_permission(key: &str, pool: &str, trigger: &str) -> String {
+    format!(
+        "{}LambdaPermissionCognitoUserPool{}TriggerSource{}",
+        function(key),
+        normalize_alphanumeric(pool),
+        normalize_alphanumeric(trigger)
+    )
+}
+
+pub fn custom_cognito_user_pool(key: &str) -> String {
+    format!("{}CustomCognitoUserPool1", function(key))
+}
+
+fn truncated(s: String, n: usize) -> String {
+    s.chars().take(n).collect()
+}
+
+pub fn msk_event_source_mapping(key: &str, cluster: &str, topic: &str) -> String {
+    format!(
+        "{}EventSourceMappingMSK{}{}",
+        function(key),
+        truncated(normalize_alphanumeric(cluster), 79),
+        truncated(normalize_alphanumeric(topic), 79)
+    )
+}
+
+pub fn kafka_event_source_mapping(key: &str, topic: &str) -> String {
+    format!("{}EventSourceMappingKafka{}", function(key), truncated(normalize_alphanumeric(topic), 158))
+}
+
+pub fn activemq_event_source_mapping(key: &str, queue: &str) -> String {
+    format!("{}EventSourceMappingActiveMQ{}", function(key), truncated(normalize_alphanumeric(queue), 150))
+}
+
+pub fn rabbitmq_event_source_mapping(key: &str, queue: &str) -> String {
+    format!("{}EventSourceMappingRabbitMQ{}", function(key), truncated(normalize_alphanumeric(queue), 150))
+}
+
+pub fn alb_target_group(key: &str, alb_id: &str, multi_value: bool) -> String {
+    format!("{}Alb{}TargetGroup{alb_id}", function(key), if multi_value { "MultiValue" } else { "" })
+}
+
+/// The `Name` tag of an ALB target group: `<service>-<key>-<albId>-[multi-value-]<stage>`.
+pub fn alb_target_group_name_tag(service: &str, key: &str, alb_id: &str, multi_value: bool, stage: &str) -> String {
+    format!("{service}-{key}-{alb_id}-{}{stage}", if multi_value { "multi-value-" } else { "" })
+}
+
+/// `provider.alb.targetGroupPrefix` + md5 hex of the name tag, cut to 32 characters.
+pub fn alb_target_group_name(prefix: &str, name_tag: &str) -> String {
+    use md5::{Digest, Md5};
+    let digest = crate::compile::hex(&Md5::digest(name_tag.as_bytes()));
+    truncated(format!("{prefix}{digest}"), 32)
+}
+
+pub fn alb_listener_rule(key: &str, priority: &str) -> String {
+    format!("{}AlbListenerRule{priority}", function(key))
+}
+
+pub fn alb_permission(key: &str) -> String {
+    format!("{}LambdaPermissionAlb", function(key))
+}
+
+pub fn alb_register_target_permission(key: &str) -> String {
+    format!("{}LambdaPermissionRegisterTarget", function(key))
+}
+
+pub const CLOUD_FRONT_DISTRIBUTION: &str = "CloudFrontDistribution";
+pub const CLOUD_FRONT_DISTRIBUTION_DOMAIN_NAME: &str = "CloudFrontDistributionDomainName";
+
+pub fn lambda_at_edge_permission(key: &str) -> String {
+    format!("{}InvokePermission", lambda_function(key))
+}
+
+pub fn cloud_front_cache_policy(name: &str) -> String {
+    format!("CloudFrontCachePolicy{}", function(name))
+}
+
+pub fn cloud_front_cache_policy_name(service: &str, stage: &str, name: &str) -> String {
+    format!("{service}-{stage}-{name}")
+}
+
 // ---- end of alb..cloudFront names ----
 
 #[cfg(test)]
@@ -259,5 +368,23 @@ mod tests {
         assert_eq!(normalize_alphanumeric("my-photos-bucket"), "Myphotosbucket");
         assert_eq!(layer_permission("my-layer", "*"), "MyDashlayerWildLambdaLayerPermission");
         assert_eq!(lambda_version("basic", "P15U/a2+NZ="), "BasicLambdaVersionP15Ua2NZ");
+    }
+
+    #[test]
+    fn event_names_follow_serverless() {
+        assert_eq!(cognito_user_pool("My Pool-1"), "CognitoUserPoolMyPool1");
+        assert_eq!(
+            cognito_user_pool_permission("pre", "My Pool-1", "PreSignUp"),
+            "PreLambdaPermissionCognitoUserPoolMyPool1TriggerSourcePreSignUp"
+        );
+        assert_eq!(kafka_event_source_mapping("my-fn", "my.topic-1"), "MyDashfnEventSourceMappingKafkaMytopic1");
+        assert_eq!(msk_event_source_mapping("f", &"c".repeat(100), "t").len(), "FEventSourceMappingMSK".len() + 79 + 1);
+        assert_eq!(alb_target_group("web", "50dc6c495c0c9188", true), "WebAlbMultiValueTargetGroup50dc6c495c0c9188");
+        let tag = alb_target_group_name_tag("svc", "web", "abc", false, "dev");
+        assert_eq!(tag, "svc-web-abc-dev");
+        assert_eq!(alb_target_group_name("", &tag).len(), 32);
+        assert!(alb_target_group_name("a-very-long-target-group-prefix-", &tag).starts_with("a-very-long-target-group-prefix-"));
+        assert_eq!(lambda_at_edge_permission("foo"), "FooLambdaFunctionInvokePermission");
+        assert_eq!(cloud_front_cache_policy("my-policy"), "CloudFrontCachePolicyMyDashpolicy");
     }
 }

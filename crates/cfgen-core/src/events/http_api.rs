@@ -28,6 +28,10 @@ const ALLOWED_METHODS: [&str; 8] = ["ANY", "GET", "POST", "PUT", "PATCH", "OPTIO
 const DEFAULT_HEADERS: [&str; 7] =
     ["Content-Type", "X-Amz-Date", "Authorization", "X-Api-Key", "X-Amz-Security-Token", "X-Amz-User-Agent", "X-Amzn-Trace-Id"];
 const EVENT_KEYS: [&str; 3] = ["authorizer", "method", "path"];
+const PROVIDER_KEYS: [&str; 9] =
+    ["authorizers", "cors", "id", "name", "payload", "metrics", "useProviderTags", "disableDefaultEndpoint", "shouldStartNameWithService"];
+const JWT_KEYS: [&str; 5] = ["type", "name", "identitySource", "issuerUrl", "audience"];
+const CORS_KEYS: [&str; 6] = ["allowCredentials", "allowedHeaders", "allowedMethods", "allowedOrigins", "exposedResponseHeaders", "maxAge"];
 
 /// `provider.httpApi.cors`, resolved.
 struct Cors {
@@ -73,6 +77,25 @@ struct Route {
     function: usize,
     auth: Option<RouteAuth>,
     scopes: Option<Vec<Value>>,
+}
+
+/// Warn about keys of the object at `path` (under `provider.httpApi`) that `allowed` does not
+/// list: v3's schema rejects them (a warning unless `configValidationMode: error`) and ignores them.
+fn unknown_keys(e: &mut EventCtx, value: &Value, path: &[&str], allowed: &[&str]) {
+    let Value::Object(o) = value else { return };
+    let mut full = vec!["provider", "httpApi"];
+    full.extend_from_slice(path);
+    let unknown: Vec<String> = o.keys().filter(|k| !allowed.contains(&k.as_str())).cloned().collect();
+    for k in unknown {
+        let mut d = Diagnostic::warning(codes::UNKNOWN_KEY, format!("unknown key `{k}` in {}; Serverless v3 ignores it", full.join(".")));
+        if let Some(s) = cfgen_syntax::diagnostic::did_you_mean(&k, allowed.iter().copied()) {
+            d = d.help(format!("did you mean `{s}`?"));
+        }
+        let mut at = full.clone();
+        at.push(&k);
+        let span = e.ctx.key_span(&at);
+        e.ctx.diags.push(d.at_opt(span));
+    }
 }
 
 fn provider_error(e: &mut EventCtx, code: Code, msg: impl Into<String>, path: &[&str]) {
@@ -130,6 +153,7 @@ pub fn compile(e: &mut EventCtx) {
             .help("you can safely remove this property from your configuration"),
         );
     }
+    unknown_keys(e, &Value::Object(config.clone()), &[], &PROVIDER_KEYS);
     let external_id = config.get("id").filter(|v| truthy(v)).cloned();
     let errors_before = e.ctx.diags.iter().filter(|d| d.is_error()).count();
 
@@ -267,24 +291,7 @@ fn resolve_cors(e: &mut EventCtx, config: &Map<String, Value>, external: bool) -
                 cors.expose = Some(to_set(v));
             }
             cors.max_age = o.get("maxAge").cloned();
-            let unknown: Vec<String> = o
-                .keys()
-                .filter(|k| {
-                    !["allowCredentials", "allowedHeaders", "allowedMethods", "allowedOrigins", "exposedResponseHeaders", "maxAge"]
-                        .contains(&k.as_str())
-                })
-                .cloned()
-                .collect();
-            for k in unknown {
-                let span = e.ctx.key_span(&["provider", "httpApi", "cors", &k]);
-                e.ctx.diags.push(
-                    Diagnostic::warning(
-                        codes::UNKNOWN_KEY,
-                        format!("unknown key `{k}` in provider.httpApi.cors; Serverless v3 ignores it"),
-                    )
-                    .at_opt(span),
-                );
-            }
+            unknown_keys(e, user, &["cors"], &CORS_KEYS);
         }
         other => {
             // Truthy but neither `true` nor an object: v3's schema rejects it; v3 reads it as an
@@ -337,12 +344,17 @@ fn resolve_authorizers(e: &mut EventCtx, config: &Map<String, Value>, external: 
             }
             if let Some(f) = &function_name {
                 if e.function(f).is_none() {
-                    provider_error(
-                        e,
+                    let keys: Vec<String> = e.functions.iter().map(|x| x.key.clone()).collect();
+                    let mut d = Diagnostic::error(
                         codes::INVALID_VALUE,
                         format!("Function \"{f}\" for HTTP API authorizer \"{key}\" not found in service."),
-                        &["authorizers", key.as_str(), "functionName"],
                     );
+                    match cfgen_syntax::diagnostic::did_you_mean(f, keys.iter().map(String::as_str)) {
+                        Some(s) => d = d.help(format!("did you mean `{s}`?")),
+                        None => d = d.help("name a function of this service, or give the authorizer's `functionArn`"),
+                    }
+                    let span = e.ctx.span(&["provider", "httpApi", "authorizers", key.as_str(), "functionName"]);
+                    e.ctx.diags.push(d.at_opt(span));
                     rejected.push(key.clone());
                     continue;
                 }
@@ -356,6 +368,23 @@ fn resolve_authorizers(e: &mut EventCtx, config: &Map<String, Value>, external: 
                 );
                 rejected.push(key.clone());
                 continue;
+            }
+        }
+        if !is_request {
+            unknown_keys(e, cfg, &["authorizers", key.as_str()], &JWT_KEYS);
+            let missing: Vec<&str> = ["identitySource", "issuerUrl", "audience"].into_iter().filter(|k| !c.contains_key(*k)).collect();
+            if !missing.is_empty() {
+                let span = e.ctx.key_span(&["provider", "httpApi", "authorizers", key.as_str()]);
+                e.ctx.diags.push(
+                    Diagnostic::warning(
+                        codes::MISSING_KEY,
+                        format!("JWT authorizer `{key}` has no `{}`; Serverless v3's schema requires it", missing.join("`, `")),
+                    )
+                    .at_opt(span)
+                    .help(
+                        "a JWT authorizer needs `identitySource`, `issuerUrl` and `audience` (or `type: request` for a Lambda authorizer)",
+                    ),
+                );
             }
         }
         let name = c.get("name").filter(|v| truthy(v)).and_then(scalar_string).unwrap_or_else(|| key.clone());

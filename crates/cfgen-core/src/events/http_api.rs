@@ -98,6 +98,15 @@ fn unknown_keys(e: &mut EventCtx, value: &Value, path: &[&str], allowed: &[&str]
     }
 }
 
+/// Whether `disabledDeprecations` lists `code` (or `*`).
+pub(super) fn deprecation_disabled(e: &EventCtx, code: &str) -> bool {
+    match &e.ctx.cfg.disabled_deprecations {
+        Some(Value::Array(a)) => a.iter().any(|c| c == code || c == "*"),
+        Some(Value::String(s)) => s == code || s == "*",
+        _ => false,
+    }
+}
+
 fn provider_error(e: &mut EventCtx, code: Code, msg: impl Into<String>, path: &[&str]) {
     let mut full = vec!["provider", "httpApi"];
     full.extend_from_slice(path);
@@ -142,7 +151,7 @@ pub fn compile(e: &mut EventCtx) {
         Some(Value::Object(o)) => o,
         _ => Map::new(),
     };
-    if config.get("useProviderTags").is_some_and(truthy) {
+    if config.get("useProviderTags").is_some_and(truthy) && !deprecation_disabled(e, "AWS_HTTP_API_USE_PROVIDER_TAGS_PROPERTY") {
         let span = e.ctx.key_span(&["provider", "httpApi", "useProviderTags"]);
         e.ctx.diags.push(
             Diagnostic::warning(
@@ -150,7 +159,7 @@ pub fn compile(e: &mut EventCtx) {
                 "Property \"provider.httpApi.useProviderTags\" is no longer effective as provider tags are applied to Http Api Gateway by default",
             )
             .at_opt(span)
-            .help("you can safely remove this property from your configuration"),
+            .help("you can safely remove this property from your configuration (deprecation code AWS_HTTP_API_USE_PROVIDER_TAGS_PROPERTY)"),
         );
     }
     unknown_keys(e, &Value::Object(config.clone()), &[], &PROVIDER_KEYS);

@@ -360,7 +360,7 @@ pub fn compile(e: &mut EventCtx) {
 
 fn compile_api(e: &mut EventCtx, description: &Value) {
     let use_provider_tags = e.provider.websocket.as_ref().and_then(|w| w.get("useProviderTags")).is_some_and(truthy);
-    if e.provider.tags.is_some() && !use_provider_tags {
+    if e.provider.tags.is_some() && !use_provider_tags && !super::http_api::deprecation_disabled(e, "AWS_WEBSOCKET_API_USE_PROVIDER_TAGS") {
         let span = e.ctx.key_span(&["provider", "tags"]);
         e.ctx.diags.push(
             Diagnostic::warning(
@@ -368,7 +368,7 @@ fn compile_api(e: &mut EventCtx, description: &Value) {
                 "Starting with next major version, the provider tags will be applied to Websocket Api Gateway by default",
             )
             .at_opt(span)
-            .help("set `provider.websocket.useProviderTags: true` to adapt to the new behavior now"),
+            .help("set `provider.websocket.useProviderTags: true` to adapt to the new behavior now (deprecation code AWS_WEBSOCKET_API_USE_PROVIDER_TAGS)"),
         );
     }
     let name = match &e.provider.websockets_api_name {

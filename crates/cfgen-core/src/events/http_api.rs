@@ -98,6 +98,31 @@ fn unknown_keys(e: &mut EventCtx, value: &Value, path: &[&str], allowed: &[&str]
     }
 }
 
+/// Where to point a diagnostic about `functions.<key>.events.<idx>` + `path`: the key of a
+/// mapping (its whole span would underline only its first character), else the value.
+pub(super) fn event_place(e: &EventCtx, key: &str, idx: usize, path: &[&str]) -> Option<cfgen_syntax::Span> {
+    let idx = idx.to_string();
+    let mut full = vec!["functions", key, "events", idx.as_str()];
+    full.extend_from_slice(path);
+    match e.ctx.node.pointer(full.iter().copied()) {
+        Some(n) if n.as_map().is_some() && !path.is_empty() => e.ctx.key_span(&full),
+        _ => e.ctx.span(&full),
+    }
+}
+
+pub(super) fn event_report(e: &mut EventCtx, d: Diagnostic, key: &str, idx: usize, path: &[&str]) {
+    let span = event_place(e, key, idx, path);
+    e.ctx.diags.push(d.at_opt(span));
+}
+
+pub(super) fn event_error(e: &mut EventCtx, code: Code, msg: impl Into<String>, key: &str, idx: usize, path: &[&str]) {
+    event_report(e, Diagnostic::error(code, msg), key, idx, path);
+}
+
+pub(super) fn event_warning(e: &mut EventCtx, code: Code, msg: impl Into<String>, key: &str, idx: usize, path: &[&str]) {
+    event_report(e, Diagnostic::warning(code, msg), key, idx, path);
+}
+
 /// Whether `disabledDeprecations` lists `code` (or `*`).
 pub(super) fn deprecation_disabled(e: &EventCtx, code: &str) -> bool {
     match &e.ctx.cfg.disabled_deprecations {
@@ -110,7 +135,7 @@ pub(super) fn deprecation_disabled(e: &EventCtx, code: &str) -> bool {
 fn provider_error(e: &mut EventCtx, code: Code, msg: impl Into<String>, path: &[&str]) {
     let mut full = vec!["provider", "httpApi"];
     full.extend_from_slice(path);
-    let span = e.ctx.span(&full);
+    let span = e.ctx.key_span(&full);
     e.ctx.diags.push(Diagnostic::error(code, msg).at_opt(span));
 }
 
@@ -373,7 +398,7 @@ fn resolve_authorizers(e: &mut EventCtx, config: &Map<String, Value>, external: 
                     e,
                     codes::MISSING_KEY,
                     format!("Property \"identitySource\" has to be set on authorizer \"{key}\" when \"resultTtlInSeconds\" is set to non-zero value."),
-                    &path,
+                    &["authorizers", key.as_str(), "resultTtlInSeconds"],
                 );
                 rejected.push(key.clone());
                 continue;
@@ -472,7 +497,8 @@ fn resolve_routes(
                     Some(m) => match scalar_string(m) {
                         Some(s) => Some(s),
                         None => {
-                            e.error(
+                            event_error(
+                                e,
                                 codes::INVALID_TYPE,
                                 format!("the `method` of an httpApi event must be a string, not {}", type_name(m)),
                                 &key,
@@ -486,7 +512,8 @@ fn resolve_routes(
                 let path = match o.get("path").and_then(scalar_string) {
                     Some(p) => p,
                     None => {
-                        e.report(
+                        event_report(
+                            e,
                             Diagnostic::error(codes::MISSING_KEY, format!("httpApi event of function `{key}` has no `path`"))
                                 .help("set `path: /some/path` (or `path: '*'` for the catch-all route)"),
                             &key,
@@ -497,7 +524,8 @@ fn resolve_routes(
                     }
                 };
                 if path != "*" && (!path.starts_with('/') || path.chars().any(char::is_whitespace)) {
-                    e.warning(
+                    event_warning(
+                        e,
                         codes::INVALID_VALUE,
                         format!("httpApi path `{path}` should be `*` or start with `/` and hold no spaces; Serverless v3 uses it as given"),
                         &key,
@@ -512,7 +540,8 @@ fn resolve_routes(
                 match parse_method_path(&s) {
                     Some((m, p)) => (m, p, None),
                     None => {
-                        e.report(
+                        event_report(
+                            e,
                             Diagnostic::error(codes::INVALID_VALUE, format!("invalid httpApi event `{s}` in function `{key}`"))
                                 .help("write `METHOD /path` (METHOD one of ANY, GET, POST, PUT, PATCH, OPTIONS, HEAD, DELETE, or `*`), or `'*'` for the catch-all route"),
                             &key,
@@ -528,7 +557,8 @@ fn resolve_routes(
         let resolved_method;
         if path == "*" {
             if method.as_deref().is_some_and(|m| m != "*") {
-                e.error(
+                event_error(
+                    e,
                     codes::INVALID_VALUE,
                     format!("Invalid \"path\" property in function {key} for httpApi event in serverless.yml"),
                     &key,
@@ -541,7 +571,8 @@ fn resolve_routes(
             resolved_method = "ANY".to_string();
         } else {
             let Some(m) = method else {
-                e.report(
+                event_report(
+                    e,
                     Diagnostic::error(
                         codes::MISSING_KEY,
                         format!("Missing \"method\" property in function {key} for httpApi event in serverless.yml"),
@@ -557,7 +588,8 @@ fn resolve_routes(
             if m == "*" {
                 m = "ANY".into();
             } else if !ALLOWED_METHODS.contains(&m.as_str()) {
-                e.error(
+                event_error(
+                    e,
                     codes::INVALID_VALUE,
                     format!("Invalid \"method\" property in function {key} for httpApi event in serverless.yml"),
                     &key,
@@ -568,7 +600,8 @@ fn resolve_routes(
             }
             route_key = format!("{m} {path}");
             if routes.contains_key(&route_key) {
-                e.error(
+                event_error(
+                    e,
                     codes::INVALID_VALUE,
                     format!("Duplicate route '{route_key}' configuration in function {key} for httpApi event in serverless.yml"),
                     &key,
@@ -592,7 +625,8 @@ fn resolve_routes(
             };
             let at = ["httpApi", "authorizer"];
             if ty.as_deref() != Some("aws_iam") && id.is_none() && name.is_none() {
-                e.error(
+                event_error(
+                    e,
                     codes::MISSING_KEY,
                     format!(
                         "When configuring an authorizer with type: \"{}\", property \"id\" or \"name\" has to be specified.",
@@ -605,7 +639,8 @@ fn resolve_routes(
                 continue;
             }
             if ty.as_deref() == Some("aws_iam") && (name.is_some() || id.is_some() || scopes.is_some()) {
-                e.error(
+                event_error(
+                    e,
                     codes::INVALID_VALUE,
                     "When configuring authorizer with type: \"aws_iam\", all other properties are not supported.",
                     &key,
@@ -616,7 +651,8 @@ fn resolve_routes(
             }
             if let Some(id) = id {
                 if !external {
-                    e.report(
+                    event_report(
+                        e,
                         Diagnostic::error(
                             codes::INVALID_VALUE,
                             format!(
@@ -645,7 +681,7 @@ fn resolve_routes(
                         Some(s) => d = d.help(format!("did you mean `{s}`?")),
                         None => d = d.help("define it under provider.httpApi.authorizers"),
                     }
-                    e.report(d, &key, idx, &at);
+                    event_report(e, d, &key, idx, &at);
                     continue;
                 }
                 route.auth = Some(RouteAuth::Named(name));

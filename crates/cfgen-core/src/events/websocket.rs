@@ -23,6 +23,7 @@
 //!   deprecation warning).
 
 use super::custom_resources::{self, Kind};
+use super::http_api::{event_error, event_report, event_warning};
 use super::EventCtx;
 use crate::naming;
 use cfgen_model::coerce::{scalar_string, truthy, type_name};
@@ -71,7 +72,7 @@ fn missing_function(e: &mut EventCtx, name: &str, key: &str, idx: usize, path: &
         Some(s) => d = d.help(format!("did you mean `{s}`?")),
         None => d = d.help("name a function of this service, or give the authorizer's ARN"),
     }
-    e.report(d, key, idx, path);
+    event_report(e, d, key, idx, path);
 }
 
 /// `validate()`: the websocket events, with authorizers resolved.
@@ -92,7 +93,8 @@ fn validate(e: &mut EventCtx) -> Vec<WsEvent> {
             Value::Object(o) => {
                 e.check_keys(&key, idx, "websocket", &body, &EVENT_KEYS);
                 let Some(route) = o.get("route").and_then(scalar_string) else {
-                    e.report(
+                    event_report(
+                        e,
                         Diagnostic::error(codes::MISSING_KEY, format!("websocket event of function `{key}` has no `route`"))
                             .help("set `route: $connect`, `$disconnect`, `$default` or a custom route key"),
                         &key,
@@ -104,7 +106,8 @@ fn validate(e: &mut EventCtx) -> Vec<WsEvent> {
                 let route_response = o.get("routeResponseSelectionExpression").filter(|v| truthy(v)).cloned();
                 if let Some(r) = &route_response {
                     if r != "$default" {
-                        e.warning(
+                        event_warning(
+                            e,
                             codes::INVALID_VALUE,
                             "routeResponseSelectionExpression should be `$default`; Serverless v3 uses the value as given",
                             &key,
@@ -143,7 +146,8 @@ fn validate(e: &mut EventCtx) -> Vec<WsEvent> {
                                 _ => match name {
                                     Some(n) => n,
                                     None => {
-                                        e.report(
+                                        event_report(
+                                            e,
                                             Diagnostic::error(
                                                 codes::MISSING_KEY,
                                                 "Websocket Authorizer: Non-string \"arn\" needs to be accompanied with \"name\"",
@@ -171,7 +175,8 @@ fn validate(e: &mut EventCtx) -> Vec<WsEvent> {
                             let (uri, lid) = (invocation_uri(&f.target), f.logical_id.clone());
                             Some(WsAuthorizer { name: n, uri, identity_source, permission: Permission::Function(lid) })
                         } else {
-                            e.report(
+                            event_report(
+                                e,
                                 Diagnostic::error(
                                     codes::MISSING_KEY,
                                     "a websocket authorizer needs a `name` (a function of this service) or an `arn`",
@@ -184,7 +189,8 @@ fn validate(e: &mut EventCtx) -> Vec<WsEvent> {
                         }
                     }
                     Some(other) => {
-                        e.error(
+                        event_error(
+                            e,
                             codes::INVALID_TYPE,
                             format!("a websocket authorizer must be a function name, an ARN or an object, not {}", type_name(other)),
                             &key,
@@ -197,7 +203,8 @@ fn validate(e: &mut EventCtx) -> Vec<WsEvent> {
                 out.push(WsEvent { function: fi, route, route_response, authorizer });
             }
             other => {
-                e.warning(
+                event_warning(
+                    e,
                     codes::INVALID_TYPE,
                     format!("a websocket event must be a route or an object, not {}; Serverless v3 ignores it", type_name(other)),
                     &key,

@@ -20,7 +20,7 @@
 use super::{EventCtx, FnInfo};
 use crate::naming;
 use cfgen_model::coerce::{scalar_string, truthy, type_name};
-use cfgen_syntax::{codes, Code, Diagnostic};
+use cfgen_syntax::{codes, Code, Diagnostic, Severity};
 use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
@@ -87,7 +87,8 @@ fn unknown_keys(e: &mut EventCtx, value: &Value, path: &[&str], allowed: &[&str]
     full.extend_from_slice(path);
     let unknown: Vec<String> = o.keys().filter(|k| !allowed.contains(&k.as_str())).cloned().collect();
     for k in unknown {
-        let mut d = Diagnostic::warning(codes::UNKNOWN_KEY, format!("unknown key `{k}` in {}; Serverless v3 ignores it", full.join(".")));
+        let mut d =
+            schema_diagnostic(e, codes::UNKNOWN_KEY, format!("unknown key `{k}` in {}", full.join(".")), "Serverless v3 ignores it");
         if let Some(s) = cfgen_syntax::diagnostic::did_you_mean(&k, allowed.iter().copied()) {
             d = d.help(format!("did you mean `{s}`?"));
         }
@@ -119,8 +120,15 @@ pub(super) fn event_error(e: &mut EventCtx, code: Code, msg: impl Into<String>, 
     event_report(e, Diagnostic::error(code, msg), key, idx, path);
 }
 
-pub(super) fn event_warning(e: &mut EventCtx, code: Code, msg: impl Into<String>, key: &str, idx: usize, path: &[&str]) {
-    event_report(e, Diagnostic::warning(code, msg), key, idx, path);
+/// A finding of v3's configuration schema: a warning, or an error with
+/// `configValidationMode: error` (then v3 refuses the configuration).
+/// `in_warn_mode` ends the message of the warning: what v3 then does with the value.
+pub(super) fn schema_diagnostic(e: &EventCtx, code: Code, msg: impl Into<String>, in_warn_mode: &str) -> Diagnostic {
+    if e.ctx.cfg.config_validation_mode.as_deref() == Some("error") {
+        Diagnostic::new(code, Severity::Error, msg)
+    } else {
+        Diagnostic::new(code, Severity::Warning, format!("{}; {in_warn_mode}", msg.into()))
+    }
 }
 
 /// Whether `disabledDeprecations` lists `code` (or `*`).
@@ -332,7 +340,8 @@ fn resolve_cors(e: &mut EventCtx, config: &Map<String, Value>, external: bool) -
             // object without settings.
             let msg = format!("provider.httpApi.cors must be `true` or an object, not {}", type_name(other));
             let span = e.ctx.span(&["provider", "httpApi", "cors"]);
-            e.ctx.diags.push(Diagnostic::warning(codes::INVALID_TYPE, msg).at_opt(span));
+            let d = schema_diagnostic(e, codes::INVALID_TYPE, msg, "Serverless v3 reads it as a cors object without settings").at_opt(span);
+            e.ctx.diags.push(d);
         }
     }
     Some(cors)
@@ -410,9 +419,11 @@ fn resolve_authorizers(e: &mut EventCtx, config: &Map<String, Value>, external: 
             if !missing.is_empty() {
                 let span = e.ctx.key_span(&["provider", "httpApi", "authorizers", key.as_str()]);
                 e.ctx.diags.push(
-                    Diagnostic::warning(
+                    schema_diagnostic(
+                        e,
                         codes::MISSING_KEY,
-                        format!("JWT authorizer `{key}` has no `{}`; Serverless v3's schema requires it", missing.join("`, `")),
+                        format!("JWT authorizer `{key}` has no `{}`, which Serverless v3's schema requires", missing.join("`, `")),
+                        "Serverless v3 leaves it out of the authorizer",
                     )
                     .at_opt(span)
                     .help(
@@ -524,14 +535,13 @@ fn resolve_routes(
                     }
                 };
                 if path != "*" && (!path.starts_with('/') || path.chars().any(char::is_whitespace)) {
-                    event_warning(
+                    let d = schema_diagnostic(
                         e,
                         codes::INVALID_VALUE,
-                        format!("httpApi path `{path}` should be `*` or start with `/` and hold no spaces; Serverless v3 uses it as given"),
-                        &key,
-                        idx,
-                        &["httpApi", "path"],
+                        format!("httpApi path `{path}` must be `*` or start with `/` and hold no spaces"),
+                        "Serverless v3 uses it as given",
                     );
+                    event_report(e, d, &key, idx, &["httpApi", "path"]);
                 }
                 (method, path, o.get("authorizer").filter(|v| truthy(v)).cloned())
             }

@@ -23,7 +23,7 @@
 //!   deprecation warning).
 
 use super::custom_resources::{self, Kind};
-use super::http_api::{event_error, event_report, event_warning};
+use super::http_api::{event_error, event_report, schema_diagnostic};
 use super::EventCtx;
 use crate::naming;
 use cfgen_model::coerce::{scalar_string, truthy, type_name};
@@ -106,14 +106,13 @@ fn validate(e: &mut EventCtx) -> Vec<WsEvent> {
                 let route_response = o.get("routeResponseSelectionExpression").filter(|v| truthy(v)).cloned();
                 if let Some(r) = &route_response {
                     if r != "$default" {
-                        event_warning(
+                        let d = schema_diagnostic(
                             e,
                             codes::INVALID_VALUE,
-                            "routeResponseSelectionExpression should be `$default`; Serverless v3 uses the value as given",
-                            &key,
-                            idx,
-                            &["websocket", "routeResponseSelectionExpression"],
+                            "routeResponseSelectionExpression must be `$default`",
+                            "Serverless v3 uses the value as given",
                         );
+                        event_report(e, d, &key, idx, &["websocket", "routeResponseSelectionExpression"]);
                     }
                 }
                 let authorizer = match o.get("authorizer") {
@@ -203,14 +202,13 @@ fn validate(e: &mut EventCtx) -> Vec<WsEvent> {
                 out.push(WsEvent { function: fi, route, route_response, authorizer });
             }
             other => {
-                event_warning(
+                let d = schema_diagnostic(
                     e,
                     codes::INVALID_TYPE,
-                    format!("a websocket event must be a route or an object, not {}; Serverless v3 ignores it", type_name(other)),
-                    &key,
-                    idx,
-                    &["websocket"],
+                    format!("a websocket event must be a route or an object, not {}", type_name(other)),
+                    "Serverless v3 ignores the event",
                 );
+                event_report(e, d, &key, idx, &["websocket"]);
             }
         }
     }

@@ -82,9 +82,14 @@ struct Route {
 /// Warn about keys of the object at `path` (under `provider.httpApi`) that `allowed` does not
 /// list: v3's schema rejects them (a warning unless `configValidationMode: error`) and ignores them.
 fn unknown_keys(e: &mut EventCtx, value: &Value, path: &[&str], allowed: &[&str]) {
-    let Value::Object(o) = value else { return };
     let mut full = vec!["provider", "httpApi"];
     full.extend_from_slice(path);
+    unknown_keys_at(e, value, &full, allowed);
+}
+
+/// [`unknown_keys`] for the object at the full path `full`.
+pub(super) fn unknown_keys_at(e: &mut EventCtx, value: &Value, full: &[&str], allowed: &[&str]) {
+    let Value::Object(o) = value else { return };
     let unknown: Vec<String> = o.keys().filter(|k| !allowed.contains(&k.as_str())).cloned().collect();
     for k in unknown {
         let mut d =
@@ -92,7 +97,7 @@ fn unknown_keys(e: &mut EventCtx, value: &Value, path: &[&str], allowed: &[&str]
         if let Some(s) = cfgen_syntax::diagnostic::did_you_mean(&k, allowed.iter().copied()) {
             d = d.help(format!("did you mean `{s}`?"));
         }
-        let mut at = full.clone();
+        let mut at = full.to_vec();
         at.push(&k);
         let span = e.ctx.key_span(&at);
         e.ctx.diags.push(d.at_opt(span));
@@ -196,6 +201,14 @@ pub fn compile(e: &mut EventCtx) {
         );
     }
     unknown_keys(e, &Value::Object(config.clone()), &[], &PROVIDER_KEYS);
+    if let Some(logs) = e.provider.logs.as_ref().and_then(|l| l.get("httpApi")).cloned() {
+        unknown_keys_at(e, &logs, &["provider", "logs", "httpApi"], &["format"]);
+    }
+    let function_settings: Vec<(String, Value)> =
+        e.functions.iter().filter_map(|f| f.function.http_api.clone().map(|h| (f.key.clone(), h))).collect();
+    for (key, settings) in function_settings {
+        unknown_keys_at(e, &settings, &["functions", &key, "httpApi"], &["payload"]);
+    }
     let external_id = config.get("id").filter(|v| truthy(v)).cloned();
     let errors_before = e.ctx.diags.iter().filter(|d| d.is_error()).count();
 

@@ -23,7 +23,7 @@
 //!   deprecation warning).
 
 use super::custom_resources::{self, Kind};
-use super::http_api::{event_error, event_report, schema_diagnostic};
+use super::http_api::{event_error, event_report, schema_diagnostic, unknown_keys_at};
 use super::EventCtx;
 use crate::naming;
 use cfgen_model::coerce::{scalar_string, truthy, type_name};
@@ -135,7 +135,14 @@ fn validate(e: &mut EventCtx) -> Vec<WsEvent> {
                             permission: Permission::Function(f.logical_id.clone()),
                         })
                     }
-                    Some(Value::Object(a)) => {
+                    Some(auth @ Value::Object(a)) => {
+                        let idx_s = idx.to_string();
+                        unknown_keys_at(
+                            e,
+                            auth,
+                            &["functions", &key, "events", &idx_s, "websocket", "authorizer"],
+                            &["name", "arn", "identitySource"],
+                        );
                         let identity_source =
                             a.get("identitySource").filter(|v| truthy(v)).cloned().unwrap_or(json!([DEFAULT_IDENTITY_SOURCE]));
                         let name = a.get("name").filter(|v| truthy(v)).and_then(scalar_string);
@@ -364,6 +371,9 @@ pub fn compile(e: &mut EventCtx) {
 }
 
 fn compile_api(e: &mut EventCtx, description: &Value) {
+    if let Some(w) = e.provider.websocket.clone() {
+        unknown_keys_at(e, &w, &["provider", "websocket"], &["useProviderTags"]);
+    }
     let use_provider_tags = e.provider.websocket.as_ref().and_then(|w| w.get("useProviderTags")).is_some_and(truthy);
     if e.provider.tags.is_some() && !use_provider_tags && !super::http_api::deprecation_disabled(e, "AWS_WEBSOCKET_API_USE_PROVIDER_TAGS") {
         let span = e.ctx.key_span(&["provider", "tags"]);
@@ -408,6 +418,12 @@ struct Logs {
 
 fn websocket_logs(e: &mut EventCtx) -> Option<Logs> {
     let logs = e.provider.logs.as_ref().and_then(|l| l.get("websocket")).filter(|v| truthy(v))?.clone();
+    unknown_keys_at(
+        e,
+        &logs,
+        &["provider", "logs", "websocket"],
+        &["accessLogging", "executionLogging", "format", "fullExecutionData", "level"],
+    );
     let get = |k: &str| logs.get(k).filter(|v| !v.is_null()).cloned();
     let access_logging = get("accessLogging").unwrap_or(json!(true));
     let execution_logging = get("executionLogging").unwrap_or(json!(true));

@@ -136,6 +136,50 @@ pub(super) fn schema_diagnostic(e: &EventCtx, code: Code, msg: impl Into<String>
     }
 }
 
+/// Ajv's `coerceTypes` to a boolean: `"true"`/`"false"` and `1`/`0` (other values stay).
+pub(super) fn coerce_bool(v: &Value) -> Value {
+    match v {
+        Value::String(s) if s == "true" => json!(true),
+        Value::String(s) if s == "false" => json!(false),
+        Value::Number(n) if n.as_f64() == Some(1.0) => json!(true),
+        Value::Number(n) if n.as_f64() == Some(0.0) => json!(false),
+        other => other.clone(),
+    }
+}
+
+/// Ajv's `coerceTypes` to an integer: integer strings and booleans (other values stay).
+fn coerce_int(v: &Value) -> Value {
+    match v {
+        Value::String(s) => s.trim().parse::<i64>().ok().filter(|_| !s.trim().is_empty()).map_or_else(|| v.clone(), |n| json!(n)),
+        Value::Bool(b) => json!(i64::from(*b)),
+        other => other.clone(),
+    }
+}
+
+/// Apply v3's schema coercions to `provider.httpApi`.
+fn coerce_config(config: &mut Map<String, Value>) {
+    fn each(o: &mut Map<String, Value>, keys: &[&str], f: fn(&Value) -> Value) {
+        for k in keys {
+            if let Some(v) = o.get_mut(*k) {
+                *v = f(v);
+            }
+        }
+    }
+    each(config, &["metrics", "disableDefaultEndpoint", "shouldStartNameWithService"], coerce_bool);
+    if let Some(Value::Object(c)) = config.get_mut("cors") {
+        each(c, &["allowCredentials"], coerce_bool);
+        each(c, &["maxAge"], coerce_int);
+    }
+    if let Some(Value::Object(a)) = config.get_mut("authorizers") {
+        for (_, auth) in a.iter_mut() {
+            if let Value::Object(o) = auth {
+                each(o, &["managedExternally", "enableSimpleResponses"], coerce_bool);
+                each(o, &["resultTtlInSeconds"], coerce_int);
+            }
+        }
+    }
+}
+
 /// Whether `disabledDeprecations` lists `code` (or `*`).
 pub(super) fn deprecation_disabled(e: &EventCtx, code: &str) -> bool {
     match &e.ctx.cfg.disabled_deprecations {
@@ -185,10 +229,11 @@ fn invocation_uri(target: &Value) -> Value {
 }
 
 pub fn compile(e: &mut EventCtx) {
-    let config = match e.provider.http_api.clone() {
+    let mut config = match e.provider.http_api.clone() {
         Some(Value::Object(o)) => o,
         _ => Map::new(),
     };
+    coerce_config(&mut config);
     if config.get("useProviderTags").is_some_and(truthy) && !deprecation_disabled(e, "AWS_HTTP_API_USE_PROVIDER_TAGS_PROPERTY") {
         let span = e.ctx.key_span(&["provider", "httpApi", "useProviderTags"]);
         e.ctx.diags.push(

@@ -136,6 +136,26 @@ pub(super) fn schema_diagnostic(e: &EventCtx, code: Code, msg: impl Into<String>
     }
 }
 
+/// v3's schema allows payload versions `'1.0'` and `'2.0'` only (an unquoted `2.0` is the
+/// number 2, which becomes `"2"`).
+fn check_payload(e: &mut EventCtx, v: Option<&Value>, path: &[&str]) {
+    let Some(v) = v.filter(|v| !v.is_null()) else { return };
+    if v == "1.0" || v == "2.0" {
+        return;
+    }
+    let shown = scalar_string(v).unwrap_or_else(|| crate::emit::to_json_compact(v));
+    let span = e.ctx.span(path);
+    let d = schema_diagnostic(
+        e,
+        codes::INVALID_VALUE,
+        format!("payload version `{shown}` is neither '1.0' nor '2.0'"),
+        "Serverless v3 uses it as given",
+    )
+    .at_opt(span)
+    .help("quote the version: `'1.0'` or `'2.0'` (an unquoted 2.0 is the number 2)");
+    e.ctx.diags.push(d);
+}
+
 /// Ajv's `coerceTypes` to a boolean: `"true"`/`"false"` and `1`/`0` (other values stay).
 pub(super) fn coerce_bool(v: &Value) -> Value {
     match v {
@@ -156,6 +176,14 @@ fn coerce_int(v: &Value) -> Value {
     }
 }
 
+/// Ajv's `coerceTypes` to a string: numbers and booleans as JavaScript prints them.
+fn coerce_string(v: &Value) -> Value {
+    match v {
+        Value::Number(_) | Value::Bool(_) => scalar_string(v).map_or_else(|| v.clone(), Value::String),
+        other => other.clone(),
+    }
+}
+
 /// Apply v3's schema coercions to `provider.httpApi`.
 fn coerce_config(config: &mut Map<String, Value>) {
     fn each(o: &mut Map<String, Value>, keys: &[&str], f: fn(&Value) -> Value) {
@@ -166,6 +194,7 @@ fn coerce_config(config: &mut Map<String, Value>) {
         }
     }
     each(config, &["metrics", "disableDefaultEndpoint", "shouldStartNameWithService"], coerce_bool);
+    each(config, &["payload", "name"], coerce_string);
     if let Some(Value::Object(c)) = config.get_mut("cors") {
         each(c, &["allowCredentials"], coerce_bool);
         each(c, &["maxAge"], coerce_int);
@@ -175,6 +204,7 @@ fn coerce_config(config: &mut Map<String, Value>) {
             if let Value::Object(o) = auth {
                 each(o, &["managedExternally", "enableSimpleResponses"], coerce_bool);
                 each(o, &["resultTtlInSeconds"], coerce_int);
+                each(o, &["payloadVersion", "name", "functionName"], coerce_string);
             }
         }
     }
@@ -249,10 +279,17 @@ pub fn compile(e: &mut EventCtx) {
     if let Some(logs) = e.provider.logs.as_ref().and_then(|l| l.get("httpApi")).cloned() {
         unknown_keys_at(e, &logs, &["provider", "logs", "httpApi"], &["format"]);
     }
+    check_payload(e, config.get("payload"), &["provider", "httpApi", "payload"]);
+    if let Some(Value::Object(auths)) = config.get("authorizers") {
+        for (k, a) in auths {
+            check_payload(e, a.get("payloadVersion"), &["provider", "httpApi", "authorizers", k, "payloadVersion"]);
+        }
+    }
     let function_settings: Vec<(String, Value)> =
         e.functions.iter().filter_map(|f| f.function.http_api.clone().map(|h| (f.key.clone(), h))).collect();
     for (key, settings) in function_settings {
         unknown_keys_at(e, &settings, &["functions", &key, "httpApi"], &["payload"]);
+        check_payload(e, settings.get("payload").map(coerce_string).as_ref(), &["functions", &key, "httpApi", "payload"]);
     }
     let external_id = config.get("id").filter(|v| truthy(v)).cloned();
     let errors_before = e.ctx.diags.iter().filter(|d| d.is_error()).count();
@@ -895,9 +932,9 @@ fn compile_endpoints(
                 .http_api
                 .as_ref()
                 .and_then(|h| h.get("payload"))
-                .filter(|v| truthy(v))
-                .or_else(|| config.get("payload").filter(|v| truthy(v)))
-                .cloned()
+                .map(coerce_string)
+                .filter(truthy)
+                .or_else(|| config.get("payload").filter(|v| truthy(v)).cloned())
                 .unwrap_or(json!("2.0"));
             let mut res = Map::new();
             res.insert("Type".into(), json!("AWS::ApiGatewayV2::Integration"));

@@ -15,7 +15,12 @@
 //! - with `provider.httpApi.id` no API, stage or outputs are made, and only authorizers given by
 //!   `id` can be used;
 //! - the access log group is named after the stack name (`provider.stackName`);
-//! - functions whose timeout is 30 s or more get a warning (the HTTP API limit is 30 s).
+//! - functions whose timeout is 30 s or more get a warning (the HTTP API limit is 30 s);
+//! - v3's schema coerces settings (`'true'` to true, `'600'` to 600, an unquoted `2.0` to `"2"`)
+//!   and, unless `configValidationMode: error`, only warns about what it rejects.
+//!
+//! The diagnostic helpers at the top (`event_report`, `schema_diagnostic`, `unknown_keys_at`,
+//! `coerce_bool`, `deprecation_disabled`) are shared with the `websocket` module.
 
 use super::{EventCtx, FnInfo};
 use crate::naming;

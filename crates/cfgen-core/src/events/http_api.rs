@@ -652,7 +652,13 @@ fn resolve_routes(
                     None => {
                         event_report(
                             e,
-                            Diagnostic::error(codes::INVALID_VALUE, format!("invalid httpApi event `{s}` in function `{key}`"))
+                            Diagnostic::error(
+                                codes::INVALID_VALUE,
+                                match other {
+                                    Value::String(_) => format!("invalid httpApi event `{s}` in function `{key}`"),
+                                    _ => format!("an httpApi event must be a string or an object, not {}", type_name(other)),
+                                },
+                            )
                                 .help("write `METHOD /path` (METHOD one of ANY, GET, POST, PUT, PATCH, OPTIONS, HEAD, DELETE, or `*`), or `'*'` for the catch-all route"),
                             &key,
                             idx,

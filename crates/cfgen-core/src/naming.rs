@@ -133,6 +133,140 @@ pub fn stack_name(service: &str, stage: &str) -> String {
 
 // ---- events: HTTP API (`httpApi`) and `websocket` names go below this line ----
 
+/// `normalizePathPart`: `_.capitalize` (first char upper, the rest LOWERCASED), `-` to `Dash`,
+/// `{x}` to `xVar` (greedy), then only `[0-9A-Za-z]`.
+fn http_api_path_part(part: &str) -> String {
+    let mut chars = part.chars();
+    let capitalized = match chars.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + &chars.as_str().to_lowercase(),
+        None => String::new(),
+    };
+    let dashed = capitalized.replace('-', "Dash");
+    let braced = match (dashed.find('{'), dashed.rfind('}')) {
+        (Some(open), Some(close)) if open < close => format!("{}{}Var{}", &dashed[..open], &dashed[open + 1..close], &dashed[close + 1..]),
+        _ => dashed,
+    };
+    upper_first(&braced.chars().filter(char::is_ascii_alphanumeric).collect::<String>())
+}
+
+/// `normalizePath` of an HTTP API route key (`GET /users/{id}` -> `GetUsersIdVar`).
+pub fn http_api_normalize_route(route_key: &str) -> String {
+    route_key.split('/').map(http_api_path_part).collect()
+}
+
+pub const HTTP_API: &str = "HttpApi";
+pub const HTTP_API_STAGE: &str = "HttpApiStage";
+pub const HTTP_API_LOG_GROUP: &str = "HttpApiLogGroup";
+pub const HTTP_API_ID_OUTPUT: &str = "HttpApiId";
+pub const HTTP_API_URL_OUTPUT: &str = "HttpApiUrl";
+
+/// `getHttpApiName`: `provider.httpApi.name`, else `<stage>-<service>` (or `<service>-<stage>`
+/// with `shouldStartNameWithService`).
+pub fn http_api_name(name: Option<&str>, service: &str, stage: &str, start_with_service: bool) -> String {
+    match name {
+        Some(n) => n.to_string(),
+        None if start_with_service => format!("{service}-{stage}"),
+        None => format!("{stage}-{service}"),
+    }
+}
+
+/// `/aws/http-api/<stack name>`.
+pub fn http_api_log_group_name(stack_name: &str) -> String {
+    format!("/aws/http-api/{stack_name}")
+}
+
+pub fn http_api_integration(key: &str) -> String {
+    format!("HttpApiIntegration{}", function(key))
+}
+
+/// `HttpApiRoute<normalizePath(routeKey)>`; the catch-all `*` is `HttpApiRouteDefault`.
+pub fn http_api_route(route_key: &str) -> String {
+    if route_key == "*" {
+        return "HttpApiRouteDefault".to_string();
+    }
+    format!("HttpApiRoute{}", http_api_normalize_route(route_key))
+}
+
+pub fn http_api_authorizer(name: &str) -> String {
+    format!("HttpApiAuthorizer{}", normalize_name_dash_underscore(name))
+}
+
+pub fn http_api_permission(key: &str) -> String {
+    format!("{}LambdaPermissionHttpApi", function(key))
+}
+
+pub fn http_api_authorizer_permission(name: &str) -> String {
+    format!("{}LambdaAuthorizerPermissionHttpApi", normalize_name_dash_underscore(name))
+}
+
+pub const WEBSOCKETS_API: &str = "WebsocketsApi";
+pub const WEBSOCKETS_STAGE: &str = "WebsocketsDeploymentStage";
+pub const WEBSOCKETS_LOG_GROUP: &str = "WebsocketsLogGroup";
+pub const WEBSOCKETS_ENDPOINT_OUTPUT: &str = "ServiceEndpointWebsocket";
+/// The account CloudWatch role custom resource (shared with REST API logs).
+pub const WEBSOCKETS_ACCOUNT_CW_ROLE: &str = "CustomApiGatewayAccountCloudWatchRole";
+
+/// `getWebsocketsApiName`: `provider.websocketsApiName`, else `<stage>-<service>-websockets`.
+pub fn websockets_api_name(name: Option<&str>, service: &str, stage: &str) -> String {
+    match name {
+        Some(n) => n.to_string(),
+        None => format!("{stage}-{service}-websockets"),
+    }
+}
+
+pub fn websockets_log_group_name(service: &str, stage: &str) -> String {
+    format!("/aws/websocket/{service}-{stage}")
+}
+
+pub fn websockets_integration(key: &str) -> String {
+    format!("{}WebsocketsIntegration", function(key))
+}
+
+pub fn websockets_permission(key: &str) -> String {
+    format!("{}LambdaPermissionWebsockets", function(key))
+}
+
+/// `getNormalizedWebsocketsRouteKey`: `$` `/` `-` `_` `.` spelled out; no upperFirst.
+pub fn websockets_route_key(route: &str) -> String {
+    route.replace('$', "S").replace('/', "Slash").replace('-', "Dash").replace('_', "Underscore").replace('.', "Period")
+}
+
+pub fn websockets_route(route: &str) -> String {
+    format!("{}WebsocketsRoute", websockets_route_key(route))
+}
+
+pub fn websockets_route_response(route: &str) -> String {
+    format!("{}WebsocketsRouteResponse", websockets_route_key(route))
+}
+
+pub fn websockets_authorizer(name: &str) -> String {
+    format!("{}WebsocketsAuthorizer", normalize_name_dash_underscore(name))
+}
+
+/// `WebsocketsDeployment<base64 sha256 without non-alphanumerics>`.
+pub fn websockets_deployment(digest_base64: &str) -> String {
+    let d: String = digest_base64.chars().filter(char::is_ascii_alphanumeric).collect();
+    format!("WebsocketsDeployment{d}")
+}
+
+#[cfg(test)]
+mod http_api_tests {
+    use super::*;
+
+    #[test]
+    fn routes_and_websocket_keys_follow_serverless() {
+        assert_eq!(http_api_route("GET /users/{userId}"), "HttpApiRouteGetUsersUseridVar");
+        assert_eq!(http_api_route("PATCH /users/{userId}/orders_list"), "HttpApiRoutePatchUsersUseridVarOrderslist");
+        assert_eq!(http_api_route("ANY /proxy/{proxy+}"), "HttpApiRouteAnyProxyProxyVar");
+        assert_eq!(http_api_route("GET /"), "HttpApiRouteGet");
+        assert_eq!(http_api_route("GET /my-path/v1.0"), "HttpApiRouteGetMyDashpathV10");
+        assert_eq!(http_api_route("*"), "HttpApiRouteDefault");
+        assert_eq!(websockets_route("$connect"), "SconnectWebsocketsRoute");
+        assert_eq!(websockets_route_response("say-hello"), "sayDashhelloWebsocketsRouteResponse");
+        assert_eq!(websockets_route("chat/send_message.v1"), "chatSlashsendUnderscoremessagePeriodv1WebsocketsRoute");
+    }
+}
+
 // ---- end of HTTP API / websocket names ----
 
 // ---- events: schedule, s3, sns, sqs, stream, cloudwatch, eventBridge names go below this line ----

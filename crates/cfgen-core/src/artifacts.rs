@@ -91,6 +91,7 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
     let pkg = cfg.package.clone().unwrap_or_default();
     let all: Vec<(String, bool)> = files.list_files();
     let all_paths: Vec<String> = all.iter().map(|(p, _)| p.clone()).collect();
+    let all_set: HashSet<&str> = all_paths.iter().map(String::as_str).collect();
     let layers: Vec<(String, cfgen_model::Layer)> =
         cfg.layers.iter().flatten().filter_map(|(k, l)| l.clone().map(|l| (k.clone(), l))).collect();
     let layer_paths: Vec<String> = layers.iter().filter_map(|(_, l)| l.path.clone()).collect();
@@ -177,7 +178,8 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
             );
             let selected = select_files(&all_paths, &exc, &inc, &pats);
             let span = span_at(input.node, &["functions", key, "package"]).or_else(|| span_at(input.node, &["package"]));
-            check_not_empty(&selected, &all_paths, &exc, &format!("function `{key}`"), span, diags);
+            let code_exists = handler_candidates(input, f).is_none_or(|c| c.iter().any(|x| all_set.contains(x.trim_start_matches("./"))));
+            check_not_empty(&selected, code_exists, &format!("function `{key}`"), span, diags);
             check_handler(input, key, f, &selected.iter().cloned().collect(), diags);
             let (bytes, files) = zip_of(&selected, None);
             Arc::new(ArtifactPlan {
@@ -201,7 +203,11 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
             if service_selected.is_none() {
                 let selected = select_files(&all_paths, &excludes, &includes, &patterns);
                 let span = span_at(input.node, &["package", "patterns"]).or_else(|| span_at(input.node, &["package"]));
-                check_not_empty(&selected, &all_paths, &excludes, "the service", span, diags);
+                let code_exists = input.functions.iter().any(|(_, f)| {
+                    f.handler.is_some()
+                        && handler_candidates(input, f).is_none_or(|c| c.iter().any(|x| all_set.contains(x.trim_start_matches("./"))))
+                });
+                check_not_empty(&selected, code_exists, "the service", span, diags);
                 service_selected = Some(selected);
             }
             let selected = service_selected.as_deref().unwrap_or_default();
@@ -282,13 +288,14 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
     out
 }
 
-/// An artifact with no files: an error when the user's patterns excluded every file that
-/// exists (Serverless' NO_MATCHED_FILES), a warning when there is no code yet.
-fn check_not_empty(selected: &[String], all: &[String], excludes: &[String], what: &str, span: Option<Span>, diags: &mut Vec<Diagnostic>) {
+/// An artifact with no files: an error when the user's patterns excluded handler code that
+/// exists (Serverless' NO_MATCHED_FILES), a warning when there is no code yet (templates are
+/// often built before the code).
+fn check_not_empty(selected: &[String], code_exists: bool, what: &str, span: Option<Span>, diags: &mut Vec<Diagnostic>) {
     if !selected.is_empty() {
         return;
     }
-    if select_files(all, excludes, &[], &[]).is_empty() {
+    if !code_exists {
         diags.push(
             Diagnostic::warning(codes::PACKAGING, format!("{what}: no files to package yet; the artifact is empty"))
                 .at_opt(span)
@@ -303,10 +310,10 @@ fn check_not_empty(selected: &[String], all: &[String], excludes: &[String], wha
     }
 }
 
-/// Warn when the handler's file is not among the artifact's files: the template is still
-/// right, but the deployed function would fail to start.
-fn check_handler(input: &PlanInput, key: &str, f: &cfgen_model::Function, selected: &HashSet<String>, diags: &mut Vec<Diagnostic>) {
-    let Some(handler) = f.handler.as_deref() else { return };
+/// The files a function's handler may live in (`None` for runtimes whose handler names a class
+/// inside a built artifact, such as Java and .NET, or for image functions).
+fn handler_candidates(input: &PlanInput, f: &cfgen_model::Function) -> Option<Vec<String>> {
+    let handler = f.handler.as_deref()?;
     let runtime =
         f.runtime.clone().or_else(|| input.cfg.provider.as_ref().and_then(|p| p.runtime.clone())).unwrap_or_else(|| "nodejs16.x".into());
     let module = handler.rsplit_once('.').map_or(handler, |(m, _)| m);
@@ -319,9 +326,15 @@ fn check_handler(input: &PlanInput, key: &str, f: &cfgen_model::Function, select
     } else if runtime.starts_with("go") || runtime.starts_with("provided") {
         vec![handler.to_string()]
     } else {
-        // java/dotnet handlers name classes inside a built artifact.
-        return;
+        return None;
     };
+    Some(candidates)
+}
+
+/// Warn when the handler's file is not among the artifact's files: the template is still
+/// right, but the deployed function would fail to start.
+fn check_handler(input: &PlanInput, key: &str, f: &cfgen_model::Function, selected: &HashSet<String>, diags: &mut Vec<Diagnostic>) {
+    let Some(candidates) = handler_candidates(input, f) else { return };
     if candidates.iter().any(|c| selected.contains(c.trim_start_matches("./"))) {
         return;
     }

@@ -201,6 +201,15 @@ pub(crate) fn is_object(v: &Value) -> bool {
 /// An error at an event; compilation of `http` events stops.
 struct Stop;
 
+/// Report at the key `path` (inside the `http` event) rather than at its value.
+fn report_at_key(e: &mut EventCtx, d: Diagnostic, key: &str, index: usize, path: &[&str]) {
+    let idx = index.to_string();
+    let mut full = vec!["functions", key, "events", idx.as_str(), "http"];
+    full.extend_from_slice(path);
+    let span = e.ctx.key_span(&full);
+    e.ctx.diags.push(d.at_opt(span));
+}
+
 pub fn compile(e: &mut EventCtx) {
     let api_gateway = match e.provider.api_gateway.as_ref() {
         Some(Value::Object(o)) => o.clone(),
@@ -364,6 +373,7 @@ fn validate_one(e: &mut EventCtx, fi: usize, i: usize, body: &Value) -> Result<H
         let missing = if matches!(http.get("path"), Some(Value::String(_))) { "method" } else { "path" };
         e.report(
             Diagnostic::error(codes::MISSING_KEY, format!("this `http` event has no `{missing}` (a string)"))
+                .label("in this event")
                 .help("an `http` event needs both `method` and `path`"),
             &key,
             i,
@@ -407,7 +417,7 @@ fn validate_one(e: &mut EventCtx, fi: usize, i: usize, body: &Value) -> Result<H
                     .help("set `request.uri` to the backend URL"),
                 &key,
                 i,
-                &["http"],
+                &["http", "integration"],
             );
             return Err(Stop);
         }
@@ -486,7 +496,8 @@ fn validate_one(e: &mut EventCtx, fi: usize, i: usize, body: &Value) -> Result<H
             }
         }
         if ev.response.is_some() {
-            e.report(
+            report_at_key(
+                e,
                 Diagnostic::warning(
                     codes::INVALID_VALUE,
                     format!("`response` has no effect with the {integration} integration; Serverless v3 removes it"),
@@ -494,7 +505,7 @@ fn validate_one(e: &mut EventCtx, fi: usize, i: usize, body: &Value) -> Result<H
                 .help("use the `lambda` integration to map responses, or remove `response`"),
                 &key,
                 i,
-                &["http", "response"],
+                &["response"],
             );
             ev.response = None;
         }
@@ -513,7 +524,7 @@ fn validate_one(e: &mut EventCtx, fi: usize, i: usize, body: &Value) -> Result<H
             .help("add `response: {statusCodes: {200: {pattern: ''}}}`"),
             &key,
             i,
-            &["http"],
+            &["http", "integration"],
         );
         return Err(Stop);
     }
@@ -602,12 +613,13 @@ fn get_authorizer(e: &mut EventCtx, fi: usize, i: usize, a: &Value, integration:
                 out.name = Some(n.clone());
                 function_name = Some(n);
             } else {
-                e.report(
+                report_at_key(
+                    e,
                     Diagnostic::error(codes::MISSING_KEY, "the authorizer needs either `name` (a function) or `arn`")
                         .help("name a function of this service, or give the authorizer's ARN"),
                     &key,
                     i,
-                    &["http", "authorizer"],
+                    &["authorizer"],
                 );
                 return Err(Stop);
             }

@@ -193,6 +193,16 @@ pub(crate) fn js_string(v: &Value) -> String {
     }
 }
 
+/// A boolean setting as v3 sees it after its schema's coercion: `"true"`/`"false"`, `1`/`0`
+/// and `null` become booleans; other values keep their JavaScript truthiness.
+pub(crate) fn schema_bool(v: &Value) -> bool {
+    match v {
+        Value::String(s) if s == "false" => false,
+        Value::Number(n) if n.as_f64() == Some(0.0) => false,
+        other => truthy(other),
+    }
+}
+
 /// lodash `_.isObject` for JSON values.
 pub(crate) fn is_object(v: &Value) -> bool {
     matches!(v, Value::Object(_) | Value::Array(_))
@@ -338,6 +348,7 @@ fn validate_one(e: &mut EventCtx, fi: usize, i: usize, body: &Value) -> Result<H
     let http: Map<String, Value> = match body {
         Value::Object(o) => {
             e.check_keys(&key, i, "http", body, &EVENT_KEYS);
+            check_nested_keys(e, &key, i, o);
             o.clone()
         }
         Value::String(s) => {
@@ -381,6 +392,7 @@ fn validate_one(e: &mut EventCtx, fi: usize, i: usize, body: &Value) -> Result<H
         );
         return Err(Stop);
     };
+    check_schema(e, &key, i, body, &http);
     let path = path.strip_prefix('/').unwrap_or(path);
     let path = path.strip_suffix('/').unwrap_or(path).to_string();
     let method = method.to_lowercase();
@@ -391,7 +403,7 @@ fn validate_one(e: &mut EventCtx, fi: usize, i: usize, body: &Value) -> Result<H
         _ => None,
     };
     let cors = match http.get("cors") {
-        Some(c) if truthy(c) => Some(get_cors(c, &method)),
+        Some(c) if schema_bool(c) => Some(get_cors(c, &method)),
         _ => None,
     };
     let mut ev = HttpEvent {
@@ -406,8 +418,8 @@ fn validate_one(e: &mut EventCtx, fi: usize, i: usize, body: &Value) -> Result<H
         connection_id: http.get("connectionId").cloned(),
         request: http.get("request").filter(|r| truthy(r)).map(|r| r.as_object().cloned().unwrap_or_default()),
         response: http.get("response").filter(|r| truthy(r)).map(|r| r.as_object().cloned().unwrap_or_default()),
-        private: http.get("private").is_some_and(truthy),
-        is_async: http.get("async").is_some_and(truthy),
+        private: http.get("private").is_some_and(schema_bool),
+        is_async: http.get("async").is_some_and(schema_bool),
         operation_id: http.get("operationId").cloned(),
     };
     if integration == "HTTP" || integration == "HTTP_PROXY" {
@@ -531,6 +543,104 @@ fn validate_one(e: &mut EventCtx, fi: usize, i: usize, body: &Value) -> Result<H
     Ok(ev)
 }
 
+/// Unknown keys inside `authorizer`, `cors`, `request` and `response` (v3's schema).
+fn check_nested_keys(e: &mut EventCtx, key: &str, i: usize, http: &Map<String, Value>) {
+    const AUTHORIZER: [&str; 10] = [
+        "arn",
+        "authorizerId",
+        "claims",
+        "identitySource",
+        "identityValidationExpression",
+        "managedExternally",
+        "name",
+        "resultTtlInSeconds",
+        "scopes",
+        "type",
+    ];
+    const CORS: [&str; 7] = ["allowCredentials", "cacheControl", "headers", "maxAge", "methods", "origin", "origins"];
+    const REQUEST: [&str; 7] = ["contentHandling", "method", "parameters", "passThrough", "schemas", "template", "uri"];
+    const RESPONSE: [&str; 4] = ["contentHandling", "headers", "template", "statusCodes"];
+    for (field, allowed) in [("authorizer", &AUTHORIZER[..]), ("cors", &CORS[..]), ("request", &REQUEST[..]), ("response", &RESPONSE[..])] {
+        let Some(Value::Object(o)) = http.get(field) else { continue };
+        for k in o.keys().filter(|k| !allowed.contains(&k.as_str())) {
+            let mut d = Diagnostic::warning(codes::UNKNOWN_KEY, format!("unknown key `{k}` in the `{field}` of an `http` event"));
+            if let Some(s) = cfgen_syntax::diagnostic::did_you_mean(k, allowed.iter().copied()) {
+                d = d.help(format!("did you mean `{s}`?"));
+            }
+            let idx = i.to_string();
+            let span = e.ctx.key_span(&["functions", key, "events", &idx, "http", field, k]);
+            e.ctx.diags.push(d.at_opt(span).label("not a setting here"));
+        }
+    }
+}
+
+/// The value checks of v3's schema for `method`, `path` and `integration`: violations are
+/// warnings, or errors with `configValidationMode: error` (as in v3).
+fn check_schema(e: &mut EventCtx, key: &str, i: usize, body: &Value, http: &Map<String, Value>) {
+    const METHODS: [&str; 8] = ["GET", "POST", "PUT", "PATCH", "OPTIONS", "HEAD", "DELETE", "ANY"];
+    const INTEGRATIONS: [&str; 10] =
+        ["LAMBDA_PROXY", "LAMBDA-PROXY", "LAMBDA", "AWS", "AWS_PROXY", "AWS-PROXY", "HTTP", "HTTP_PROXY", "HTTP-PROXY", "MOCK"];
+    let severity = if e.ctx.cfg.config_validation_mode.as_deref() == Some("error") {
+        cfgen_syntax::Severity::Error
+    } else {
+        cfgen_syntax::Severity::Warning
+    };
+    let method_ok = |m: &str| m == "*" || METHODS.iter().any(|x| x.eq_ignore_ascii_case(m));
+    let mut found: Vec<(String, String, Vec<&str>)> = Vec::new();
+    match body {
+        Value::String(s) => {
+            let split = s.split_once(' ');
+            match split {
+                _ if s == "*" => {}
+                Some((m, p)) if method_ok(m) && m != "*" && !p.chars().any(char::is_whitespace) => {
+                    if !p.starts_with('/') {
+                        found.push((
+                            format!("the path of `{s}` does not start with `/`"),
+                            format!("write `{m} /{p}` (Serverless v3's schema wants a leading `/`)"),
+                            vec![],
+                        ));
+                    }
+                }
+                _ => found.push((
+                    format!("`{s}` is not `<METHOD> /<path>`"),
+                    "write e.g. `GET /users/{id}`: a method (GET, POST, PUT, PATCH, OPTIONS, HEAD, DELETE, ANY), one space, a path".into(),
+                    vec![],
+                )),
+            }
+        }
+        _ => {
+            if let Some(Value::String(m)) = http.get("method") {
+                if !method_ok(m) {
+                    let mut help = "use GET, POST, PUT, PATCH, OPTIONS, HEAD, DELETE, ANY or `*`".to_string();
+                    if let Some(s) = cfgen_syntax::diagnostic::did_you_mean(&m.to_uppercase(), METHODS) {
+                        help = format!("did you mean `{s}`?");
+                    }
+                    found.push((format!("`{m}` is not an HTTP method API Gateway knows"), help, vec!["method"]));
+                }
+            }
+            if let Some(Value::String(p)) = http.get("path") {
+                if p.chars().any(char::is_whitespace) {
+                    found.push((format!("the path `{p}` contains whitespace"), "remove the spaces from the path".into(), vec!["path"]));
+                }
+            }
+            if let Some(Value::String(t)) = http.get("integration") {
+                if !INTEGRATIONS.iter().any(|x| x.eq_ignore_ascii_case(t)) {
+                    let mut help = "use lambda-proxy (the default), lambda, http, http-proxy or mock".to_string();
+                    if let Some(s) = cfgen_syntax::diagnostic::did_you_mean(&t.to_uppercase(), INTEGRATIONS) {
+                        help = format!("did you mean `{}`?", s.to_lowercase());
+                    }
+                    found.push((format!("`{t}` is not an integration type"), help, vec!["integration"]));
+                }
+            }
+        }
+    }
+    for (msg, help, path) in found {
+        let mut full = vec!["http"];
+        full.extend(path);
+        e.report(Diagnostic::new(codes::INVALID_VALUE, severity, msg).help(help), key, i, &full);
+    }
+}
+
 /// `getRequest`: `parameters.{querystrings,paths,headers}` become `method.request.<loc>.<name>`.
 fn map_request_parameters(request: &mut Map<String, Value>) {
     let Some(params) = request.get("parameters").filter(|p| truthy(p)) else { return };
@@ -555,7 +665,7 @@ fn get_integration(http: &Map<String, Value>) -> String {
             _ => n,
         };
     }
-    if http.get("async").is_some_and(truthy) {
+    if http.get("async").is_some_and(schema_bool) {
         return "AWS".into();
     }
     "AWS_PROXY".into()
@@ -638,7 +748,7 @@ fn get_authorizer(e: &mut EventCtx, fi: usize, i: usize, a: &Value, integration:
             out.scopes = o.get("scopes").cloned();
             out.identity_source = o.get("identitySource").cloned();
             out.identity_validation_expression = o.get("identityValidationExpression").cloned();
-            out.managed_externally = o.get("managedExternally").is_some_and(truthy);
+            out.managed_externally = o.get("managedExternally").is_some_and(schema_bool);
         }
         _ => {
             e.error(
@@ -730,7 +840,7 @@ fn get_cors(c: &Value, method: &str) -> Cors {
         cors.origins = Some(strings(v));
     }
     cors.methods = o.get("methods").filter(|m| truthy(m)).map(strings).unwrap_or_default();
-    cors.allow_credentials = o.get("allowCredentials").is_some_and(truthy);
+    cors.allow_credentials = o.get("allowCredentials").is_some_and(schema_bool);
     if let Some(h) = o.get("headers").filter(|h| truthy(h)) {
         cors.headers = strings(h);
     }
@@ -808,7 +918,7 @@ fn compile_rest_api(e: &mut EventCtx, rest: &Rest) -> Result<(), Stop> {
     }
     let name = match e.provider.api_name.as_ref().filter(|n| truthy(n)) {
         Some(n) => js_string(n),
-        None => naming::rest_api_name(e.service(), e.stage(), ag.get("shouldStartNameWithService").is_some_and(truthy)),
+        None => naming::rest_api_name(e.service(), e.stage(), ag.get("shouldStartNameWithService").is_some_and(schema_bool)),
     };
     let mut props = Map::new();
     props.insert("Name".into(), json!(name));
@@ -837,7 +947,12 @@ fn compile_rest_api(e: &mut EventCtx, rest: &Rest) -> Result<(), Stop> {
         props.insert("ApiKeySourceType".into(), json!(js_string(k).to_uppercase()));
     }
     if let Some(m) = ag.get("minimumCompressionSize").filter(|m| !m.is_null()) {
-        props.insert("MinimumCompressionSize".into(), m.clone());
+        // v3's schema (an integer) coerces a numeric string.
+        let m = match m {
+            Value::String(s) => s.trim().parse::<i64>().map_or_else(|_| m.clone(), |n| json!(n)),
+            _ => m.clone(),
+        };
+        props.insert("MinimumCompressionSize".into(), m);
     }
     if let Some(d) = ag.get("description").filter(|d| truthy(d)) {
         props.insert("Description".into(), d.clone());

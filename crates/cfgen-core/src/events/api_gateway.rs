@@ -1189,3 +1189,71 @@ fn compile_stage(e: &mut EventCtx) {
         ],
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cognito_arns() {
+        assert!(is_cognito_arn("arn:aws:cognito-idp:us-east-1:1:userpool/x"));
+        assert!(is_cognito_arn("arn:aws-us-gov:cognito-idp:x"));
+        assert!(!is_cognito_arn("arn:aws:lambda:us-east-1:1:function:f"));
+        assert!(!is_cognito_arn("cognito-idp"));
+    }
+
+    #[test]
+    fn parse_int_like_javascript() {
+        assert_eq!(parse_int(" 42abc"), Some(42));
+        assert_eq!(parse_int("-3"), Some(-3));
+        assert_eq!(parse_int("abc"), None);
+    }
+
+    #[test]
+    fn cors_defaults_and_object_form() {
+        let c = get_cors(&json!(true), "get");
+        assert_eq!(c.methods, vec!["OPTIONS", "GET"]);
+        assert_eq!(c.origin.as_deref(), Some("*"));
+        assert_eq!(c.headers.len(), 7);
+        let c = get_cors(&json!({"origins": ["https://a.com"], "methods": ["POST"], "headers": "X-A"}), "put");
+        assert_eq!(c.origin, None);
+        assert_eq!(c.methods, vec!["POST", "OPTIONS", "PUT"]);
+        assert_eq!(c.headers, vec!["X-A"]);
+    }
+
+    #[test]
+    fn preflight_methods_newest_first() {
+        let ev = |method: &str| HttpEvent {
+            f: 0,
+            index: 0,
+            path: "items".into(),
+            method: method.into(),
+            authorizer: None,
+            cors: Some(get_cors(&json!(true), method)),
+            integration: "AWS_PROXY".into(),
+            connection_type: None,
+            connection_id: None,
+            request: None,
+            response: None,
+            private: false,
+            is_async: false,
+            operation_id: None,
+        };
+        let p = preflights(&[ev("get"), ev("post")]);
+        assert_eq!(p[0].1.methods, vec!["OPTIONS", "POST", "GET"]);
+    }
+
+    #[test]
+    fn cors_template_regexifies_origins() {
+        let t = cors_response_template(&["https://*.example.com".into()]);
+        assert!(t.contains(r#"$origin.matches("https://.+[.]example[.]com")"#));
+    }
+
+    #[test]
+    fn schema_booleans() {
+        assert!(!schema_bool(&json!("false")));
+        assert!(schema_bool(&json!("true")));
+        assert!(!schema_bool(&json!(0)));
+        assert!(!schema_bool(&Value::Null));
+    }
+}

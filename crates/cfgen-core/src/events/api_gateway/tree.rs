@@ -179,9 +179,12 @@ fn predefined(rest: &Rest) -> Vec<Apply> {
 }
 
 fn required(e: &mut EventCtx, path: &str) -> Result<Resources, Stop> {
-    let d = Diagnostic::error(codes::MISSING_KEY, format!("the resource id of the path `{path}` is required"))
-        .help("list this path in `provider.apiGateway.restApiResources` with its existing resource id")
-        .at_opt(e.ctx.span(&["provider", "apiGateway", "restApiResources"]));
+    let d = Diagnostic::error(
+        codes::MISSING_KEY,
+        format!("the path `{path}` leads to an existing resource of `restApiResources`, so its own resource id is required"),
+    )
+    .help(format!("add `/{path}: <resource id>` to `provider.apiGateway.restApiResources`"))
+    .at_opt(e.ctx.key_span(&["provider", "apiGateway", "restApiResources"]));
     e.ctx.diags.push(d);
     Err(Stop)
 }

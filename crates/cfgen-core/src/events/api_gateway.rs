@@ -1154,7 +1154,7 @@ fn compile_permissions(e: &mut EventCtx, rest: &Rest) {
 /// account CloudWatch role custom resource).
 fn compile_stage(e: &mut EventCtx) {
     let Some(logs) = e.provider.logs.as_ref().and_then(|l| l.get("restApi")).filter(|l| truthy(l)).cloned() else { return };
-    if logs.get("accessLogging").is_some_and(|a| !a.is_null() && !truthy(a)) {
+    if logs.get("accessLogging").is_some_and(|a| !a.is_null() && !schema_bool(a)) {
         return;
     }
     let mut props = Map::new();
@@ -1169,12 +1169,24 @@ fn compile_stage(e: &mut EventCtx) {
         props.insert("DataProtectionPolicy".into(), p.clone());
     }
     e.merge_resource(naming::REST_API_LOG_GROUP, json!({"Type": "AWS::Logs::LogGroup", "Properties": props}));
-    if logs.get("roleManagedExternally").is_some_and(truthy) {
+    ensure_cloud_watch_role(e);
+}
+
+/// v3's `ensureApiGatewayCloudWatchRole` (shared by REST and websocket APIs, memoized: it
+/// runs once per build): the `Custom::ApiGatewayAccountRole` resource and its custom-resource
+/// Lambda, unless `provider.logs.restApi.roleManagedExternally`. Its role ARN comes from
+/// `provider.logs.restApi.role` whichever API asks.
+pub fn ensure_cloud_watch_role(e: &mut EventCtx) {
+    if e.t.resources.contains_key(naming::REST_API_CLOUD_WATCH_ROLE) {
+        return;
+    }
+    let rest_api = e.provider.logs.as_ref().and_then(|l| l.get("restApi")).cloned().unwrap_or(Value::Null);
+    if rest_api.get("roleManagedExternally").is_some_and(schema_bool) {
         return;
     }
     let mut props = Map::new();
     props.insert("ServiceToken".into(), json!({"Fn::GetAtt": [Kind::ApiGatewayCloudWatchRole.function_logical_id(), "Arn"]}));
-    if let Some(r) = logs.get("role").filter(|r| !r.is_null()) {
+    if let Some(r) = rest_api.get("role").filter(|r| !r.is_null()) {
         props.insert("RoleArn".into(), r.clone());
     }
     e.set_resource(naming::REST_API_CLOUD_WATCH_ROLE, json!({"Type": "Custom::ApiGatewayAccountRole", "Version": 1, "Properties": props}));

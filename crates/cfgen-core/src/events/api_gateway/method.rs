@@ -87,6 +87,11 @@ pub(crate) fn compile_methods(e: &mut EventCtx, rest: &mut Rest) -> Result<(), S
         }
         rest.method_ids.push(id.clone());
         e.merge_resource(&id, template);
+        // v3's method object always holds `OperationName` (undefined without `operationId`),
+        // so a later event on the same method sets it in that place.
+        if let Some(Value::Object(props)) = e.t.resources.get_mut(&id).and_then(|r| r.get_mut("Properties")) {
+            front_keys(props, &["HttpMethod", "RequestParameters", "ResourceId", "RestApiId", "OperationName"]);
+        }
     }
     Ok(())
 }
@@ -465,18 +470,24 @@ pub(crate) fn compile_authorizers(e: &mut EventCtx, rest: &Rest) {
         // v3's first object holds `AuthorizerResultTtlInSeconds` and `IdentitySource` even when
         // undefined, so a later event's values land in those first positions.
         if let Some(Value::Object(props)) = e.t.resources.get_mut(&id).and_then(|r| r.get_mut("Properties")) {
-            let mut ordered = Map::new();
-            for k in ["AuthorizerResultTtlInSeconds", "IdentitySource"] {
-                if let Some(v) = props.get(k) {
-                    ordered.insert(k.into(), v.clone());
-                }
-            }
-            for (k, v) in props.iter() {
-                if !ordered.contains_key(k) {
-                    ordered.insert(k.clone(), v.clone());
-                }
-            }
-            *props = ordered;
+            front_keys(props, &["AuthorizerResultTtlInSeconds", "IdentitySource"]);
         }
     }
+}
+
+/// Move `keys` (those present) to the front of `map`, in that order: where v3's first object
+/// held them as `undefined` placeholders, later `_.merge`s fill them in place.
+fn front_keys(map: &mut Map<String, Value>, keys: &[&str]) {
+    let mut ordered = Map::new();
+    for k in keys {
+        if let Some(v) = map.get(*k) {
+            ordered.insert((*k).to_string(), v.clone());
+        }
+    }
+    for (k, v) in map.iter() {
+        if !ordered.contains_key(k) {
+            ordered.insert(k.clone(), v.clone());
+        }
+    }
+    *map = ordered;
 }

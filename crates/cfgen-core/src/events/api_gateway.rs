@@ -225,6 +225,7 @@ pub fn compile(e: &mut EventCtx) {
         Some(Value::Object(o)) => o.clone(),
         _ => Map::new(),
     };
+    check_provider_keys(e, &api_gateway);
     if provider_checks(e, &api_gateway).is_err() {
         return;
     }
@@ -262,6 +263,49 @@ pub fn compile(e: &mut EventCtx) {
     }
     compile_permissions(e, &rest);
     compile_stage(e);
+}
+
+/// Unknown keys in `provider.apiGateway` and `provider.logs.restApi` (v3's schema).
+fn check_provider_keys(e: &mut EventCtx, ag: &Map<String, Value>) {
+    const API_GATEWAY: [&str; 16] = [
+        "apiKeys",
+        "apiKeySourceType",
+        "binaryMediaTypes",
+        "description",
+        "disableDefaultEndpoint",
+        "metrics",
+        "minimumCompressionSize",
+        "resourcePolicy",
+        "restApiId",
+        "restApiResources",
+        "restApiRootResourceId",
+        "request",
+        "shouldStartNameWithService",
+        "stage",
+        "usagePlan",
+        "websocketApiId",
+    ];
+    const REST_API_LOGS: [&str; 7] =
+        ["accessLogging", "executionLogging", "format", "fullExecutionData", "level", "role", "roleManagedExternally"];
+    let logs: Vec<String> = match e.provider.logs.as_ref().and_then(|l| l.get("restApi")) {
+        Some(Value::Object(o)) => o.keys().cloned().collect(),
+        _ => Vec::new(),
+    };
+    let found: Vec<(&str, &str, String, &[&str])> = ag
+        .keys()
+        .map(|k| ("apiGateway", "provider.apiGateway", k.clone(), &API_GATEWAY[..]))
+        .chain(logs.into_iter().map(|k| ("logs", "provider.logs.restApi", k, &REST_API_LOGS[..])))
+        .filter(|(_, _, k, allowed)| !allowed.contains(&k.as_str()))
+        .collect();
+    for (parent, shown, k, allowed) in found {
+        let mut d = Diagnostic::warning(codes::UNKNOWN_KEY, format!("unknown key `{k}` in `{shown}`"));
+        if let Some(s) = cfgen_syntax::diagnostic::did_you_mean(&k, allowed.iter().copied()) {
+            d = d.help(format!("did you mean `{s}`?"));
+        }
+        let path: Vec<&str> = if parent == "logs" { vec!["provider", "logs", "restApi", &k] } else { vec!["provider", "apiGateway", &k] };
+        let span = e.ctx.key_span(&path);
+        e.ctx.diags.push(d.at_opt(span).label("not a setting here"));
+    }
 }
 
 /// The checks v3 makes on `provider` before looking at events.

@@ -265,6 +265,15 @@ pub fn compile(e: &mut EventCtx) {
     compile_stage(e);
 }
 
+/// How v3 treats a schema violation: a warning, or an error with `configValidationMode: error`.
+fn schema_severity(e: &EventCtx) -> cfgen_syntax::Severity {
+    if e.ctx.cfg.config_validation_mode.as_deref() == Some("error") {
+        cfgen_syntax::Severity::Error
+    } else {
+        cfgen_syntax::Severity::Warning
+    }
+}
+
 /// Unknown keys in `provider.apiGateway` and `provider.logs.restApi` (v3's schema).
 fn check_provider_keys(e: &mut EventCtx, ag: &Map<String, Value>) {
     const API_GATEWAY: [&str; 16] = [
@@ -298,7 +307,7 @@ fn check_provider_keys(e: &mut EventCtx, ag: &Map<String, Value>) {
         .filter(|(_, _, k, allowed)| !allowed.contains(&k.as_str()))
         .collect();
     for (parent, shown, k, allowed) in found {
-        let mut d = Diagnostic::warning(codes::UNKNOWN_KEY, format!("unknown key `{k}` in `{shown}`"));
+        let mut d = Diagnostic::new(codes::UNKNOWN_KEY, schema_severity(e), format!("unknown key `{k}` in `{shown}`"));
         if let Some(s) = cfgen_syntax::diagnostic::did_you_mean(&k, allowed.iter().copied()) {
             d = d.help(format!("did you mean `{s}`?"));
         }
@@ -607,7 +616,8 @@ fn check_nested_keys(e: &mut EventCtx, key: &str, i: usize, http: &Map<String, V
     for (field, allowed) in [("authorizer", &AUTHORIZER[..]), ("cors", &CORS[..]), ("request", &REQUEST[..]), ("response", &RESPONSE[..])] {
         let Some(Value::Object(o)) = http.get(field) else { continue };
         for k in o.keys().filter(|k| !allowed.contains(&k.as_str())) {
-            let mut d = Diagnostic::warning(codes::UNKNOWN_KEY, format!("unknown key `{k}` in the `{field}` of an `http` event"));
+            let mut d =
+                Diagnostic::new(codes::UNKNOWN_KEY, schema_severity(e), format!("unknown key `{k}` in the `{field}` of an `http` event"));
             if let Some(s) = cfgen_syntax::diagnostic::did_you_mean(k, allowed.iter().copied()) {
                 d = d.help(format!("did you mean `{s}`?"));
             }
@@ -624,11 +634,7 @@ fn check_schema(e: &mut EventCtx, key: &str, i: usize, body: &Value, http: &Map<
     const METHODS: [&str; 8] = ["GET", "POST", "PUT", "PATCH", "OPTIONS", "HEAD", "DELETE", "ANY"];
     const INTEGRATIONS: [&str; 10] =
         ["LAMBDA_PROXY", "LAMBDA-PROXY", "LAMBDA", "AWS", "AWS_PROXY", "AWS-PROXY", "HTTP", "HTTP_PROXY", "HTTP-PROXY", "MOCK"];
-    let severity = if e.ctx.cfg.config_validation_mode.as_deref() == Some("error") {
-        cfgen_syntax::Severity::Error
-    } else {
-        cfgen_syntax::Severity::Warning
-    };
+    let severity = schema_severity(e);
     let method_ok = |m: &str| m == "*" || METHODS.iter().any(|x| x.eq_ignore_ascii_case(m));
     let mut found: Vec<(String, String, Vec<&str>)> = Vec::new();
     match body {

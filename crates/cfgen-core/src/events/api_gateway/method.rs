@@ -45,6 +45,7 @@ fn parameter_required(v: &Value) -> Value {
 /// `compileMethods`.
 pub(crate) fn compile_methods(e: &mut EventCtx, rest: &mut Rest) -> Result<(), Stop> {
     let events = rest.events.clone();
+    let mut event_methods: Vec<String> = Vec::new();
     for ev in &events {
         let Some(resource_id) = rest.resources.id(&ev.path, rest) else {
             return resource_missing(e, rest, &ev.path);
@@ -85,13 +86,18 @@ pub(crate) fn compile_methods(e: &mut EventCtx, rest: &mut Rest) -> Result<(), S
                 }
             }
         }
+        let merged_into_event_method = event_methods.contains(&id);
         rest.method_ids.push(id.clone());
         e.merge_resource(&id, template);
-        // v3's method object always holds `OperationName` (undefined without `operationId`),
-        // so a later event on the same method sets it in that place.
-        if let Some(Value::Object(props)) = e.t.resources.get_mut(&id).and_then(|r| r.get_mut("Properties")) {
-            front_keys(props, &["HttpMethod", "RequestParameters", "ResourceId", "RestApiId", "OperationName"]);
+        // An event's method object always holds `OperationName` (undefined without
+        // `operationId`), so a later event on the same method sets it in that place, right
+        // after `RestApiId` (a CORS `OPTIONS` method has no such placeholder).
+        if merged_into_event_method {
+            if let Some(Value::Object(props)) = e.t.resources.get_mut(&id).and_then(|r| r.get_mut("Properties")) {
+                place_after(props, "OperationName", "RestApiId");
+            }
         }
+        event_methods.push(id);
     }
     Ok(())
 }
@@ -487,6 +493,22 @@ fn front_keys(map: &mut Map<String, Value>, keys: &[&str]) {
     for (k, v) in map.iter() {
         if !ordered.contains_key(k) {
             ordered.insert(k.clone(), v.clone());
+        }
+    }
+    *map = ordered;
+}
+
+/// Move `key` (when present) right after `after` (when present).
+fn place_after(map: &mut Map<String, Value>, key: &str, after: &str) {
+    let (Some(v), true) = (map.get(key).cloned(), map.contains_key(after)) else { return };
+    let mut ordered = Map::new();
+    for (k, x) in map.iter() {
+        if k == key {
+            continue;
+        }
+        ordered.insert(k.clone(), x.clone());
+        if k == after {
+            ordered.insert(key.to_string(), v.clone());
         }
     }
     *map = ordered;

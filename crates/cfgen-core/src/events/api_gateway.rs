@@ -1128,8 +1128,16 @@ fn cors_response_template(origins: &[String]) -> String {
 /// v3 throws `Can not find API Gateway resource from path <path>`.
 fn resource_missing(e: &mut EventCtx, rest: &Rest, path: &str) -> Result<(), Stop> {
     let at = rest.events.iter().find(|ev| ev.path == path).map(|ev| (e.functions[ev.f].key.clone(), ev.index));
-    let d = Diagnostic::error(codes::INVALID_VALUE, format!("no API Gateway resource for the path `{path}`"))
-        .help("`provider.apiGateway.restApiResources` must name every path (or a parent) the events use");
+    let listed_with_slash = match rest.api_gateway.get("restApiResources") {
+        Some(Value::Array(a)) => a.iter().any(|r| r.get("path").and_then(Value::as_str) == Some(&format!("/{path}"))),
+        _ => false,
+    };
+    let help = if listed_with_slash {
+        format!("when `restApiResources` lists every path of the events, Serverless v3 looks them up without the leading `/`: write `path: {path}`")
+    } else {
+        "`provider.apiGateway.restApiResources` must name every path (or a parent) the events use".to_string()
+    };
+    let d = Diagnostic::error(codes::INVALID_VALUE, format!("no API Gateway resource for the path `{path}`")).help(help);
     match at {
         Some((key, i)) => e.report(d, &key, i, &["http"]),
         None => {

@@ -400,7 +400,11 @@ fn validate_one(e: &mut EventCtx, fi: usize, i: usize, body: &Value) -> Result<H
     let key = e.functions[fi].key.clone();
     let http: Map<String, Value> = match body {
         Value::Object(o) => {
-            e.check_keys(&key, i, "http", body, &EVENT_KEYS);
+            if schema_severity(e) == cfgen_syntax::Severity::Error {
+                check_event_keys_strict(e, &key, i, o);
+            } else {
+                e.check_keys(&key, i, "http", body, &EVENT_KEYS);
+            }
             check_nested_keys(e, &key, i, o);
             o.clone()
         }
@@ -594,6 +598,19 @@ fn validate_one(e: &mut EventCtx, fi: usize, i: usize, body: &Value) -> Result<H
         return Err(Stop);
     }
     Ok(ev)
+}
+
+/// `EventCtx::check_keys` as errors, for `configValidationMode: error` (v3 rejects the file).
+fn check_event_keys_strict(e: &mut EventCtx, key: &str, i: usize, http: &Map<String, Value>) {
+    for k in http.keys().filter(|k| !EVENT_KEYS.contains(&k.as_str())) {
+        let mut d = Diagnostic::error(codes::UNKNOWN_KEY, format!("unknown key `{k}` in a `http` event"));
+        if let Some(s) = cfgen_syntax::diagnostic::did_you_mean(k, EVENT_KEYS) {
+            d = d.help(format!("did you mean `{s}`?"));
+        }
+        let idx = i.to_string();
+        let span = e.ctx.key_span(&["functions", key, "events", &idx, "http", k]);
+        e.ctx.diags.push(d.at_opt(span).label("not a setting of this event"));
+    }
 }
 
 /// Unknown keys inside `authorizer`, `cors`, `request` and `response` (v3's schema).

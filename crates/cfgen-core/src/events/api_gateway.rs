@@ -450,6 +450,18 @@ fn validate_one(e: &mut EventCtx, fi: usize, i: usize, body: &Value) -> Result<H
         return Err(Stop);
     };
     check_schema(e, &key, i, body, &http);
+    if method == "*" {
+        let d = Diagnostic::warning(
+            codes::INVALID_VALUE,
+            "the method `*` ends up in a method's logical id (`ApiGatewayMethod…*`), which CloudFormation rejects; Serverless v3 writes it anyway",
+        )
+        .help("use the method `ANY`");
+        if body.is_object() {
+            report_at_key(e, d, &key, i, &["method"]);
+        } else {
+            e.report(d, &key, i, &["http"]);
+        }
+    }
     let path = path.strip_prefix('/').unwrap_or(path);
     let path = path.strip_suffix('/').unwrap_or(path).to_string();
     let method = method.to_lowercase();

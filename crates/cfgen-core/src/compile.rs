@@ -577,8 +577,8 @@ fn compile_function(
     if let Some(a) = f.architecture.clone().or_else(|| provider.architecture.clone()).filter(|a| !a.is_empty()) {
         props.insert("Architectures".into(), json!([a]));
     }
-    if let Some(d) = f.description.as_ref().filter(|d| !d.is_empty()) {
-        props.insert("Description".into(), json!(d));
+    if let Some(d) = f.description.as_ref().filter(|d| truthy(d)) {
+        props.insert("Description".into(), d.clone());
     }
     let mut resource = Map::new();
     resource.insert("Type".into(), json!("AWS::Lambda::Function"));
@@ -752,8 +752,8 @@ fn compile_function(
         let mut vprops = Map::new();
         vprops.insert("FunctionName".into(), json!({"Ref": fid}));
         vprops.insert("CodeSha256".into(), json!(code_sha));
-        if let Some(d) = f.description.as_ref().filter(|d| !d.is_empty()) {
-            vprops.insert("Description".into(), json!(d));
+        if let Some(d) = f.description.as_ref().filter(|d| truthy(d)) {
+            vprops.insert("Description".into(), d.clone());
         }
         let mut version = Map::new();
         version.insert("Type".into(), json!("AWS::Lambda::Version"));

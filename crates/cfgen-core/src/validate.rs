@@ -179,6 +179,20 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
     let functions: Vec<(String, Function)> =
         service.functions.iter().flatten().filter_map(|(k, f)| f.clone().map(|f| (k.clone(), f))).collect();
 
+    for (k, f) in &functions {
+        if let Some(d) = f.description.as_ref().filter(|d| !d.is_string() && !d.is_null()) {
+            diags.push(
+                Diagnostic::new(
+                    codes::INVALID_TYPE,
+                    schema_severity,
+                    format!("`functions.{k}.description` must be a string, not {}", cfgen_model::coerce::type_name(d)),
+                )
+                .at_opt(span_of(node, &["functions", k, "description"]))
+                .help("Serverless v3 passes it to CloudFormation as written; CloudFormation may reject it"),
+            );
+        }
+    }
+
     // Runtimes.
     let mut runtimes = vec![(provider.runtime.clone(), vec!["provider".to_string(), "runtime".into()])];
     for (k, f) in &functions {

@@ -202,6 +202,19 @@ impl<'de> Deserialize<'de> for Statement {
                     }
                 }
             }
+            // `Resource` is `anyOf [const "*", ARN string, logical id string, list]`: AJV's
+            // array coercion turns a one-item list into its item when a string branch accepts it.
+            for k in ["Resource", "NotResource"] {
+                if let Some(x) = m.get_mut(k) {
+                    let single = match x.as_array().map(Vec::as_slice) {
+                        Some([Value::String(s)]) if s.starts_with("arn:") || is_logical_id_pattern(s) => Some(s.clone()),
+                        _ => None,
+                    };
+                    if let Some(s) = single {
+                        *x = Value::String(s);
+                    }
+                }
+            }
             for k in ["Principal", "NotPrincipal"] {
                 if let Some(Value::Object(p)) = m.get_mut(k) {
                     for (pk, pv) in p.iter_mut() {
@@ -216,6 +229,12 @@ impl<'de> Deserialize<'de> for Statement {
         }
         Ok(Statement(v))
     }
+}
+
+/// `^[#A-Za-z0-9-_./]+[*]?$` (Serverless' `awsLogicalResourceId`).
+fn is_logical_id_pattern(s: &str) -> bool {
+    let body = s.strip_suffix('*').unwrap_or(s);
+    !body.is_empty() && body.chars().all(|c| c.is_ascii_alphanumeric() || "#-_./".contains(c))
 }
 
 /// The coercions Serverless' schema applies inside `resources:`: `Transform` and every

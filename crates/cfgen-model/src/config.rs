@@ -223,8 +223,9 @@ pub struct Function {
     pub image: Option<Value>,
     /// The deployed function name (default `<service>-<stage>-<key>`).
     pub name: Option<String>,
-    /// Description of the function and its versions.
-    pub description: Option<String>,
+    /// Description of the function and its versions (at most 256 characters). Serverless v3
+    /// only warns about a non-string value and passes it through (e.g. a `Fn::Sub`).
+    pub description: Option<Value>,
     /// Runtime (default: the provider's).
     pub runtime: Option<String>,
     /// Memory in MB (default: the provider's, else 1024).

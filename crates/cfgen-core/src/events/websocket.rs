@@ -22,7 +22,6 @@
 //! - provider tags go on the API only with `provider.websocket.useProviderTags` (else a
 //!   deprecation warning).
 
-use super::custom_resources::{self, Kind};
 use super::http_api::{coerce_bool, event_error, event_report, schema_diagnostic, unknown_keys_at};
 use super::EventCtx;
 use crate::naming;
@@ -479,34 +478,8 @@ fn compile_stage(e: &mut EventCtx, api_id: &Value, description: &Value, logs: Op
         lprops.insert("DataProtectionPolicy".into(), p.clone());
     }
     e.set_resource(naming::WEBSOCKETS_LOG_GROUP, json!({"Type": "AWS::Logs::LogGroup", "Properties": lprops}));
-    ensure_cloud_watch_role(e);
-}
-
-/// `ensureApiGatewayCloudWatchRole` (memoized in v3: done once, also for REST API logs).
-fn ensure_cloud_watch_role(e: &mut EventCtx) {
-    let rest = e.provider.logs.as_ref().and_then(|l| l.get("restApi")).cloned();
-    if rest.as_ref().and_then(|r| r.get("roleManagedExternally")).is_some_and(truthy) {
-        return;
-    }
-    if e.t.resources.contains_key(naming::WEBSOCKETS_ACCOUNT_CW_ROLE) {
-        return;
-    }
-    let mut props = Map::new();
-    props.insert("ServiceToken".into(), json!({"Fn::GetAtt": [Kind::ApiGatewayCloudWatchRole.function_logical_id(), "Arn"]}));
-    if let Some(role) = rest.as_ref().and_then(|r| r.get("role")).filter(|v| !v.is_null()) {
-        props.insert("RoleArn".into(), role.clone());
-    }
-    e.set_resource(naming::WEBSOCKETS_ACCOUNT_CW_ROLE, json!({"Type": "Custom::ApiGatewayAccountRole", "Version": 1, "Properties": props}));
-    custom_resources::add(
-        e,
-        Kind::ApiGatewayCloudWatchRole,
-        vec![
-            json!({"Effect": "Allow", "Resource": {"Fn::Join": [":", ["arn", {"Ref": "AWS::Partition"}, "iam:", {"Ref": "AWS::AccountId"}, "role/*"]]},
-                "Action": ["iam:AttachRolePolicy", "iam:CreateRole", "iam:ListAttachedRolePolicies", "iam:PassRole"]}),
-            json!({"Effect": "Allow", "Resource": {"Fn::Join": [":", ["arn", {"Ref": "AWS::Partition"}, "apigateway:*::/account"]]},
-                "Action": ["apigateway:GET", "apigateway:PATCH"]}),
-        ],
-    );
+    // Memoized in v3: made once per service, whether REST or websocket logs ask first.
+    super::api_gateway::ensure_cloud_watch_role(e);
 }
 
 /// `base64(sha256(JSON.stringify(pickWebsocketsTemplatePart(template, "WebsocketsApi"))))`.

@@ -360,7 +360,6 @@ pub const WEBSOCKETS_API: &str = "WebsocketsApi";
 pub const WEBSOCKETS_STAGE: &str = "WebsocketsDeploymentStage";
 pub const WEBSOCKETS_LOG_GROUP: &str = "WebsocketsLogGroup";
 pub const WEBSOCKETS_ENDPOINT_OUTPUT: &str = "ServiceEndpointWebsocket";
-/// The account CloudWatch role custom resource (shared with REST API logs).
 
 /// `getWebsocketsApiName`: `provider.websocketsApiName`, else `<stage>-<service>-websockets`.
 pub fn websockets_api_name(name: Option<&str>, service: &str, stage: &str) -> String {

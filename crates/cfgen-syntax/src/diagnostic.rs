@@ -79,6 +79,7 @@ define_codes! {
     UNKNOWN_PLUGIN = ("CFG409", "unknown-plugin", "a plugin whose effect on the template cfgen does not know");
     PACKAGING = ("CFG410", "packaging", "a problem with the files that go into an artifact");
     INVALID_RESOURCES = ("CFG411", "invalid-resources", "the resources section cannot be merged");
+    V3_QUIRK = ("CFG412", "v3-quirk", "a Serverless v3 behaviour reproduced for parity, though it is probably not what was meant");
 }
 
 /// One finding.

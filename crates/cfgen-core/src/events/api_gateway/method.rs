@@ -7,6 +7,7 @@ use crate::events::EventCtx;
 use crate::merge;
 use crate::naming;
 use cfgen_model::coerce::truthy;
+use cfgen_syntax::codes;
 use serde_json::{json, Map, Value};
 
 /// v3's default `application/json` request template of `lambda` integrations.
@@ -46,6 +47,7 @@ fn parameter_required(v: &Value) -> Value {
 pub(crate) fn compile_methods(e: &mut EventCtx, rest: &mut Rest) -> Result<(), Stop> {
     let events = rest.events.clone();
     let mut event_methods: Vec<String> = Vec::new();
+    let mut lost_dependencies: Vec<(String, usize)> = Vec::new();
     for ev in &events {
         let Some(resource_id) = rest.resources.id(&ev.path, rest) else {
             return resource_missing(e, rest, &ev.path);
@@ -74,7 +76,13 @@ pub(crate) fn compile_methods(e: &mut EventCtx, rest: &mut Rest) -> Result<(), S
         let mut template = json!({"Type": "AWS::ApiGateway::Method", "Properties": props, "DependsOn": depends_on});
         let alias = f.alias.as_ref().map(|(name, _)| name.clone());
         let id = naming::rest_method(&resource_name, &ev.method);
-        merge::merge(&mut template, &authorization(ev));
+        let auth = authorization(ev);
+        if auth.get("DependsOn").is_some() {
+            // v3 merges the authorizer's `DependsOn: [<Auth>ApiGatewayAuthorizer]` over
+            // `[<F>LambdaPermissionApiGateway, ...]` index by index (surprise 6).
+            lost_dependencies.push((f.key.clone(), ev.index));
+        }
+        merge::merge(&mut template, &auth);
         merge::merge(&mut template, &json!({"Properties": {"Integration": integration(ev, &f.logical_id, alias.as_deref())}}));
         merge::merge(&mut template, &json!({"Properties": {"MethodResponses": method_responses(ev)}}));
         if let Some(Value::Object(templates)) = template.pointer_mut("/Properties/Integration/RequestTemplates") {
@@ -98,6 +106,16 @@ pub(crate) fn compile_methods(e: &mut EventCtx, rest: &mut Rest) -> Result<(), S
             }
         }
         event_methods.push(id);
+    }
+    for (key, index) in lost_dependencies {
+        let permission = naming::rest_permission(&key);
+        e.warning(
+            codes::V3_QUIRK,
+            format!("the method's dependency on `{permission}` is replaced by its authorizer's, as Serverless v3 does; CloudFormation may create the method before the permission"),
+            &key,
+            index,
+            &["http", "authorizer"],
+        );
     }
     Ok(())
 }

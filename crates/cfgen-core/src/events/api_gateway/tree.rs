@@ -268,11 +268,32 @@ pub(crate) fn compile_resources(e: &mut EventCtx, rest: &mut Rest) {
     let root = rest.root_resource_id();
     let api = rest.rest_api_id();
     let order = rest.resources.order.clone();
+    let mut seen: Vec<(String, String)> = Vec::new();
     for (path, n) in order {
         if rest.resources.nodes[n].resource_id.is_some() {
             continue;
         }
         let logical_id = naming::rest_resource(&path);
+        // Path parts are normalized case-insensitively (`/userId` and `/userid` are both
+        // `ApiGatewayResourceUserid`): v3 merges such paths into one resource, silently.
+        if let Some((_, first)) = seen.iter().find(|(id, p)| *id == logical_id && *p != path) {
+            let first = first.clone();
+            let at = rest
+                .events
+                .iter()
+                .find(|ev| ev.path == path || ev.path.starts_with(&format!("{path}/")))
+                .map(|ev| (e.functions[ev.f].key.clone(), ev.index));
+            if let Some((key, index)) = at {
+                e.warning(
+                    codes::V3_QUIRK,
+                    format!("path `/{path}` and path `/{first}` both become resource `{logical_id}`; Serverless v3 merges them into one resource"),
+                    &key,
+                    index,
+                    &["http"],
+                );
+            }
+        }
+        seen.push((logical_id.clone(), path.clone()));
         rest.resources.nodes[n].resource_id = Some(json!({"Ref": logical_id}));
         let mut props = Map::new();
         let parent = match rest.resources.nodes[n].parent {

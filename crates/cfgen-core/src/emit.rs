@@ -227,18 +227,24 @@ fn write_map_body(m: &serde_json::Map<String, Value>, depth: usize, out: &mut St
     }
 }
 
-fn write_value_after_key(v: &Value, depth: usize, out: &mut String) {
-    if let Some((tag, inner)) = short_form(v) {
+/// ` !Tag value` (or the tag and a block below it) when `v` has a short form; false otherwise.
+fn write_short_form(v: &Value, depth: usize, out: &mut String) -> bool {
+    let Some((tag, inner)) = short_form(v) else { return false };
+    out.push(' ');
+    out.push_str(&tag);
+    if is_block(&inner) {
+        out.push('\n');
+        write_block(&inner, depth + 1, out);
+    } else {
         out.push(' ');
-        out.push_str(&tag);
-        if is_block(&inner) {
-            out.push('\n');
-            write_block(&inner, depth + 1, out);
-        } else {
-            out.push(' ');
-            write_scalar(&inner, out);
-            out.push('\n');
-        }
+        write_scalar(&inner, out);
+        out.push('\n');
+    }
+    true
+}
+
+fn write_value_after_key(v: &Value, depth: usize, out: &mut String) {
+    if write_short_form(v, depth, out) {
         return;
     }
     if is_block(v) {
@@ -258,18 +264,10 @@ fn write_block(v: &Value, depth: usize, out: &mut String) {
             for x in a {
                 indent(depth, out);
                 out.push('-');
-                if let Some((tag, inner)) = short_form(x) {
-                    out.push(' ');
-                    out.push_str(&tag);
-                    if is_block(&inner) {
-                        out.push('\n');
-                        write_block(&inner, depth + 1, out);
-                    } else {
-                        out.push(' ');
-                        write_scalar(&inner, out);
-                        out.push('\n');
-                    }
-                } else if is_block(x) {
+                if write_short_form(x, depth, out) {
+                    continue;
+                }
+                if is_block(x) {
                     // `- key: value` with the rest of the item indented under it.
                     let mut item = String::new();
                     write_block(x, depth + 1, &mut item);

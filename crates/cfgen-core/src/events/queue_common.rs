@@ -224,3 +224,35 @@ pub fn check_keys(e: &mut EventCtx, key: &str, index: usize, ty: &str, body: &Va
         d.severity = sev;
     }
 }
+
+/// An `AWS::Events::Rule` with `props` (Targets included) and the `AWS::Lambda::Permission`
+/// that lets it invoke `target`, both depending on the function's alias when it has one: the
+/// pair schedule and cloudwatchEvent events compile to.
+pub fn events_rule_and_permission(
+    props: serde_json::Map<String, Value>,
+    depends_on: Option<&str>,
+    target: &Value,
+    rule_id: &str,
+) -> (Value, Value) {
+    let mut rule = serde_json::Map::new();
+    rule.insert("Type".into(), Value::from("AWS::Events::Rule"));
+    if let Some(d) = depends_on {
+        rule.insert("DependsOn".into(), Value::from(d));
+    }
+    rule.insert("Properties".into(), Value::Object(props));
+    let mut perm = serde_json::Map::new();
+    perm.insert("Type".into(), Value::from("AWS::Lambda::Permission"));
+    if let Some(d) = depends_on {
+        perm.insert("DependsOn".into(), Value::from(d));
+    }
+    perm.insert(
+        "Properties".into(),
+        serde_json::json!({
+            "FunctionName": target,
+            "Action": "lambda:InvokeFunction",
+            "Principal": "events.amazonaws.com",
+            "SourceArn": {"Fn::GetAtt": [rule_id, "Arn"]}
+        }),
+    );
+    (Value::Object(rule), Value::Object(perm))
+}

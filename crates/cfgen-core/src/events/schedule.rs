@@ -116,28 +116,9 @@ pub fn compile(e: &mut EventCtx) {
                         props.insert("Description".into(), d.clone());
                     }
                     props.insert("Targets".into(), json!([Value::Object(target)]));
-                    let mut rule = Map::new();
-                    rule.insert("Type".into(), json!("AWS::Events::Rule"));
-                    if let Some(d) = &depends_on {
-                        rule.insert("DependsOn".into(), json!(d));
-                    }
-                    rule.insert("Properties".into(), Value::Object(props));
-                    let mut perm = Map::new();
-                    perm.insert("Type".into(), json!("AWS::Lambda::Permission"));
-                    if let Some(d) = &depends_on {
-                        perm.insert("DependsOn".into(), json!(d));
-                    }
-                    perm.insert(
-                        "Properties".into(),
-                        json!({
-                            "FunctionName": f.target,
-                            "Action": "lambda:InvokeFunction",
-                            "Principal": "events.amazonaws.com",
-                            "SourceArn": {"Fn::GetAtt": [rule_id, "Arn"]}
-                        }),
-                    );
-                    e.set_resource(&rule_id, Value::Object(rule));
-                    e.set_resource(&naming::schedule_permission(&f.key, number), Value::Object(perm));
+                    let (rule, perm) = qc::events_rule_and_permission(props, depends_on.as_deref(), &f.target, &rule_id);
+                    e.set_resource(&rule_id, rule);
+                    e.set_resource(&naming::schedule_permission(&f.key, number), perm);
                 }
             }
         }

@@ -103,6 +103,10 @@ struct InputArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     strict: bool,
+    /// Build even when `plugins:` lists plugins cfgen does not know (warnings instead of errors;
+    /// `cfgen explain CFG409` lists the plugins it knows).
+    #[arg(long)]
+    allow_unknown_plugins: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -143,6 +147,17 @@ fn explain(code: Option<&str>) -> ExitCode {
         Some(q) => match codes::ALL.iter().find(|c| c.id.eq_ignore_ascii_case(q) || c.name == q) {
             Some(c) => {
                 println!("{} ({}): {}", c.id, c.name, c.summary);
+                if c.id == codes::UNKNOWN_PLUGIN.id {
+                    println!("\nplugins cfgen knows:");
+                    for (name, effect) in cfgen_core::plugins::KNOWN {
+                        let (kind, what) = match effect {
+                            cfgen_core::plugins::Effect::Neutral(w) => ("skipped, no template effect", w),
+                            cfgen_core::plugins::Effect::Compiled(w) => ("compiled", w),
+                            cfgen_core::plugins::Effect::NotCompiled(w) => ("not compiled yet", w),
+                        };
+                        println!("  {name:<40} {kind}: {what}");
+                    }
+                }
                 ExitCode::SUCCESS
             }
             None => {
@@ -261,6 +276,7 @@ fn load_input(input: &InputArgs) -> Result<Loaded, ExitCode> {
         stage: input.stage.clone(),
         region: input.region.clone(),
         instance_id: input.instance_id.clone(),
+        allow_unknown_plugins: input.allow_unknown_plugins,
         ..Default::default()
     };
     for p in &input.params {

@@ -131,6 +131,10 @@ pub fn compile(ctx: &mut Ctx, artifacts: &Artifacts) -> Option<Value> {
     template.insert("Outputs".into(), Value::Object(t.outputs));
     let mut template = Value::Object(template);
     merge_resources(ctx, &mut template);
+    // Plugins hooked after `mergeCustomProviderResources`.
+    if crate::plugins::listed(ctx.cfg.plugins.as_ref()).iter().any(|p| p == "serverless-pseudo-parameters") {
+        crate::plugins::pseudo_parameters(&mut template, ctx.cfg.custom.as_ref());
+    }
     if let Some(Value::Object(r)) = template.get_mut("Resources") {
         merge::strip_null_props(r);
     }

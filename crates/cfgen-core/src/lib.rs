@@ -23,6 +23,7 @@ pub mod events;
 pub mod merge;
 pub mod naming;
 pub mod package;
+pub mod plugins;
 pub mod schema;
 pub mod validate;
 pub mod variables;
@@ -84,6 +85,8 @@ pub struct BuildOptions {
     /// Pin the framework instance id (the `ApiGatewayDeployment` suffix and `${sls:instanceId}`);
     /// by default it is derived from the configuration text.
     pub instance_id: Option<String>,
+    /// Build even when `plugins:` names plugins cfgen does not know (they become warnings).
+    pub allow_unknown_plugins: bool,
     /// Pin the artifact folder name (the last part of the S3 folder); by default it is derived
     /// from the configuration and the artifacts' content.
     pub artifact_folder: Option<String>,

@@ -209,13 +209,9 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
             );
         }
     }
-    if let Some(p) = json.get("plugins").filter(|p| !p.is_null()) {
-        let _ = p;
-        diags.push(
-            Diagnostic::error(codes::UNKNOWN_PLUGIN, "plugins are not supported by this version of cfgen yet")
-                .at_opt(key_span(node, &["plugins"]))
-                .help("remove `plugins:` to build without them"),
-        );
+    crate::plugins::check(node, opts.allow_unknown_plugins, diags);
+    if diags.iter().any(Diagnostic::is_error) {
+        return None;
     }
     Some(Prepared { service, service_name, stage, region, functions })
 }

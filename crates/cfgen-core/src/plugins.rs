@@ -1,0 +1,273 @@
+//! The plugin registry: what each Serverless plugin (by npm name) does to the template.
+//!
+//! Serverless v3 stops when a listed plugin is not installed; cfgen cannot run JavaScript, so it
+//! must know each plugin's effect: template-neutral plugins (packaging, local runs, deploy-time
+//! behaviour) are skipped with an info line; plugins that change the template and that cfgen
+//! does not compile yet, and plugins it does not know, are errors at their line in `plugins:`
+//! (unknown ones become warnings with `--allow-unknown-plugins`).
+
+use cfgen_syntax::{codes, Diagnostic, Node, Severity, Value};
+
+/// What cfgen knows about a plugin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// No effect on the template: packaging, local runs or deploy time only.
+    Neutral(&'static str),
+    /// Changes the template in a way cfgen does not compile yet.
+    NotCompiled(&'static str),
+    /// Changes the template; cfgen compiles it.
+    Compiled(&'static str),
+}
+
+/// Every plugin cfgen knows, by npm name.
+pub const KNOWN: &[(&str, Effect)] = &[
+    ("serverless-offline", Effect::Neutral("runs the service locally")),
+    ("serverless-webpack", Effect::Neutral("bundles code before packaging (zip contents only)")),
+    ("serverless-esbuild", Effect::Neutral("bundles code before packaging (zip contents only)")),
+    ("serverless-bundle", Effect::Neutral("bundles code before packaging (zip contents only)")),
+    ("serverless-plugin-typescript", Effect::Neutral("compiles TypeScript before packaging (zip contents only)")),
+    ("serverless-python-requirements", Effect::Neutral("adds Python dependencies to the zips (zip contents only)")),
+    ("serverless-dotenv-plugin", Effect::Neutral("loads .env files into the environment of `serverless` commands")),
+    ("serverless-localstack", Effect::Neutral("points deployments at LocalStack")),
+    ("serverless-prune-plugin", Effect::Neutral("deletes old function versions after deploys")),
+    ("serverless-export-outputs", Effect::Neutral("writes stack outputs to a local file after deploys")),
+    ("serverless-export-env", Effect::Neutral("writes environment variables to a local file")),
+    ("serverless-single-page-app-plugin", Effect::Neutral("adds a command that syncs a folder to S3")),
+    ("serverless-wsgi", Effect::Neutral("adds the WSGI adapter to the zip (zip contents only)")),
+    ("serverless-domain-manager", Effect::Neutral("creates custom domains through the AWS SDK at deploy time")),
+    ("serverless-step-functions", Effect::NotCompiled("state machines, their roles, alarms and events")),
+    ("serverless-iam-roles-per-function", Effect::NotCompiled("one IAM role per function")),
+    ("serverless-pseudo-parameters", Effect::Compiled("`#{AWS::Region}`-style values turned into Fn::Sub")),
+    ("serverless-cloudformation-sub-variables", Effect::NotCompiled("`#{...}` values turned into Fn::Sub")),
+    ("serverless-cf-vars", Effect::NotCompiled("`#{...}` values turned into Fn::Sub")),
+    ("serverless-plugin-aws-alerts", Effect::NotCompiled("CloudWatch alarms and SNS topics")),
+    ("serverless-lift", Effect::NotCompiled("constructs (queues, websites, storage) and `${construct:}` variables")),
+    ("serverless-layers", Effect::NotCompiled("a dependencies layer attached to every function")),
+    ("serverless-ruby-layer", Effect::NotCompiled("a Ruby gems layer")),
+    ("serverless-apigw-binary", Effect::NotCompiled("binary media types on the REST API")),
+    ("serverless-apigateway-service-proxy", Effect::NotCompiled("API Gateway proxies to AWS services")),
+    ("serverless-logging-config", Effect::NotCompiled("log settings on functions")),
+];
+
+/// Check `plugins:` (a list of names, or `{localPath, modules}`): info lines for the neutral
+/// plugins, errors for the rest.
+pub fn check(config: &Node, allow_unknown: bool, diags: &mut Vec<Diagnostic>) {
+    let Some(plugins) = config.get("plugins") else { return };
+    let modules: Vec<&Node> = match &plugins.value {
+        Value::Seq(items) => items.iter().collect(),
+        Value::Map(m) => m.get("modules").and_then(Node::as_seq).map(|s| s.iter().collect()).unwrap_or_default(),
+        Value::Null => return,
+        _ => {
+            diags.push(
+                Diagnostic::error(codes::INVALID_TYPE, "`plugins` must be a list of plugin names or `{localPath, modules}`")
+                    .at(plugins.span),
+            );
+            return;
+        }
+    };
+    for m in modules {
+        let Some(name) = m.as_str() else {
+            diags.push(Diagnostic::error(codes::INVALID_TYPE, "a plugin is named by a string").at(m.span));
+            continue;
+        };
+        let bare = name.rsplit_once('@').filter(|(n, _)| !n.is_empty()).map_or(name, |(n, _)| n);
+        if bare == "@serverless/enterprise-plugin" {
+            continue;
+        }
+        match KNOWN.iter().find(|(n, _)| *n == bare) {
+            Some((_, Effect::Neutral(what))) => diags.push(
+                Diagnostic::info(codes::UNKNOWN_PLUGIN, format!("plugin `{bare}` does not change the template ({what}); cfgen skips it"))
+                    .at(m.span),
+            ),
+            Some((_, Effect::Compiled(_))) => {}
+            Some((_, Effect::NotCompiled(what))) => diags.push(
+                Diagnostic::error(
+                    codes::UNKNOWN_PLUGIN,
+                    format!("plugin `{bare}` changes the template ({what}), which cfgen does not compile yet"),
+                )
+                .at(m.span)
+                .help("remove the plugin to build without it, or use `serverless package` for this service"),
+            ),
+            None => {
+                let local = name.starts_with('.') || name.starts_with('/');
+                let severity = if allow_unknown { Severity::Warning } else { Severity::Error };
+                let what = if local { "a local plugin" } else { "a plugin cfgen does not know" };
+                let mut d =
+                    Diagnostic::new(codes::UNKNOWN_PLUGIN, severity, format!("`{name}` is {what}; its effect on the template is unknown"))
+                        .at(m.span)
+                        .label("unknown plugin");
+                d = match cfgen_syntax::diagnostic::did_you_mean(bare, KNOWN.iter().map(|(n, _)| *n)) {
+                    Some(s) => d.help(format!("did you mean `{s}`? (`--allow-unknown-plugins` builds without it)")),
+                    None => d.help("`--allow-unknown-plugins` builds without it; `cfgen explain CFG409` lists the plugins cfgen knows"),
+                };
+                diags.push(d);
+            }
+        }
+    }
+}
+
+/// The names of the listed plugins (versions and `@serverless/enterprise-plugin` left out).
+pub fn listed(plugins: Option<&serde_json::Value>) -> Vec<String> {
+    let items = match plugins {
+        Some(serde_json::Value::Array(a)) => a.clone(),
+        Some(serde_json::Value::Object(o)) => o.get("modules").and_then(|m| m.as_array()).cloned().unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    items
+        .iter()
+        .filter_map(|v| v.as_str())
+        .map(|n| n.rsplit_once('@').filter(|(b, _)| !b.is_empty()).map_or(n, |(b, _)| b).to_string())
+        .collect()
+}
+
+/// serverless-pseudo-parameters 2.6.1 (`after:aws:package:finalize:mergeCustomProviderResources`):
+/// every string holding `#{X}` becomes `{"Fn::Sub": "...${X}..."}` (rewritten in place when
+/// its key is `Fn::Sub`), `#@{X}` becomes a literal `#{X}`, and with
+/// `custom.pseudoParameters.skipRegionReplace: false` the first region name in a string
+/// becomes `#{AWS::Region}` first. `allowReferences: false` limits it to `#{AWS::...}`.
+pub fn pseudo_parameters(template: &mut serde_json::Value, custom: Option<&serde_json::Value>) {
+    let setting = |k: &str| custom.and_then(|c| c.pointer(&format!("/pseudoParameters/{k}"))).cloned();
+    let skip_region_replace = setting("skipRegionReplace").is_none_or(|v| cfgen_model::coerce::truthy(&v));
+    let allow_references = setting("allowReferences").is_none_or(|v| cfgen_model::coerce::truthy(&v));
+    if let serde_json::Value::Object(m) = template {
+        for (_, v) in m.iter_mut() {
+            replace_children(v, skip_region_replace, allow_references);
+        }
+    }
+}
+
+const PSEUDO_REGIONS: [&str; 15] = [
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-south-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ca-central-1",
+    "eu-central-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+];
+
+fn replace_children(node: &mut serde_json::Value, skip_region_replace: bool, allow_references: bool) {
+    use serde_json::Value as J;
+    let visit = |key: Option<&str>, slot: &mut J| {
+        let mut value = slot.clone();
+        if let J::String(s) = &value {
+            if !skip_region_replace {
+                // The first (leftmost) region name, as JavaScript's non-global `replace` does.
+                if let Some((at, r)) =
+                    PSEUDO_REGIONS.iter().filter_map(|r| s.find(r).map(|i| (i, *r))).min_by_key(|(i, r)| (*i, std::cmp::Reverse(r.len())))
+                {
+                    value = J::String(format!("{}#{{AWS::Region}}{}", &s[..at], &s[at + r.len()..]));
+                }
+            }
+        }
+        if let J::String(s) = &value {
+            if let Some(replaced) = replace_references(s, allow_references) {
+                *slot = if key == Some("Fn::Sub") { J::String(replaced) } else { serde_json::json!({"Fn::Sub": replaced}) };
+            }
+            if s.contains("#@{") {
+                *slot = J::String(unescape(s));
+            }
+        }
+        if value.is_object() || value.is_array() {
+            replace_children(&mut value, skip_region_replace, allow_references);
+            *slot = value;
+        }
+    };
+    match node {
+        J::Object(m) => {
+            for (k, v) in m.iter_mut() {
+                visit(Some(k.as_str()), v);
+            }
+        }
+        J::Array(a) => {
+            for v in a.iter_mut() {
+                visit(None, v);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `s.replace(/#{([^}]+)}/g, '${$1}')` (or only `#{AWS::[a-zA-Z]+}`); `None` when nothing matches.
+fn replace_references(s: &str, allow_references: bool) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = s;
+    let mut found = false;
+    while let Some(i) = rest.find("#{") {
+        let after = &rest[i + 2..];
+        let end = after.find('}');
+        let ok = match end {
+            Some(j) if j > 0 => {
+                let inner = &after[..j];
+                allow_references || inner.strip_prefix("AWS::").is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphabetic()))
+            }
+            _ => false,
+        };
+        if ok {
+            let j = end.unwrap_or(0);
+            out.push_str(&rest[..i]);
+            out.push_str("${");
+            out.push_str(&after[..j]);
+            out.push('}');
+            rest = &after[j + 1..];
+            found = true;
+        } else {
+            out.push_str(&rest[..i + 2]);
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    found.then_some(out)
+}
+
+/// `s.replace(/#@{([^}]+)}/g, '#{$1}')`.
+fn unescape(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("#@{") {
+        let after = &rest[i + 3..];
+        match after.find('}') {
+            Some(j) if j > 0 => {
+                out.push_str(&rest[..i]);
+                out.push_str("#{");
+                out.push_str(&after[..=j]);
+                rest = &after[j + 1..];
+            }
+            _ => {
+                out.push_str(&rest[..i + 3]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn pseudo_parameters_become_fn_sub() {
+        let mut t = json!({"Resources": {"A": {"Properties": {
+            "Arn": "arn:aws:sqs:#{AWS::Region}:#{AWS::AccountId}:q",
+            "Sub": {"Fn::Sub": "x-#{AWS::Region}"},
+            "Esc": "#@{keep}",
+            "Plain": "nothing"
+        }}}});
+        pseudo_parameters(&mut t, None);
+        assert_eq!(
+            t["Resources"]["A"]["Properties"],
+            json!({"Arn": {"Fn::Sub": "arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:q"}, "Sub": {"Fn::Sub": "x-${AWS::Region}"}, "Esc": "#{keep}", "Plain": "nothing"})
+        );
+    }
+}

@@ -1,0 +1,1 @@
+def main(event, context): return 1

@@ -110,8 +110,17 @@ pub fn compile(ctx: &mut Ctx, artifacts: &Artifacts) -> Option<Value> {
         return None;
     }
 
+    let plugins = crate::plugins::listed(ctx.cfg.plugins.as_ref());
+    let step_functions = plugins.iter().any(|p| p == "serverless-step-functions");
+    if step_functions {
+        crate::plugins::step_functions::compile_functions(ctx, &mut t);
+    }
+
     // package:compileEvents
     crate::events::compile(ctx, &provider, &mut t, &artifacts.directory, bucket_name.as_deref());
+    if step_functions {
+        crate::plugins::step_functions::compile_events(ctx, &mut t);
+    }
     if ctx.diags.iter().any(Diagnostic::is_error) {
         return None;
     }
@@ -132,7 +141,7 @@ pub fn compile(ctx: &mut Ctx, artifacts: &Artifacts) -> Option<Value> {
     let mut template = Value::Object(template);
     merge_resources(ctx, &mut template);
     // Plugins hooked after `mergeCustomProviderResources`.
-    if crate::plugins::listed(ctx.cfg.plugins.as_ref()).iter().any(|p| p == "serverless-pseudo-parameters") {
+    if plugins.iter().any(|p| p == "serverless-pseudo-parameters") {
         crate::plugins::pseudo_parameters(&mut template, ctx.cfg.custom.as_ref());
     }
     if let Some(Value::Object(r)) = template.get_mut("Resources") {

@@ -38,6 +38,8 @@ pub struct Service {
     pub custom: Option<Value>,
     /// Parameters per stage (`params.<stage>.<name>`, `params.default.<name>`), read through `${param:}`.
     pub params: Option<Value>,
+    /// State machines and activities of the serverless-step-functions plugin.
+    pub step_functions: Option<Value>,
     /// Serverless Dashboard app (no effect on the template).
     pub app: Option<Value>,
     /// Serverless Dashboard org (no effect on the template).

@@ -6,6 +6,8 @@
 //! does not compile yet, and plugins it does not know, are errors at their line in `plugins:`
 //! (unknown ones become warnings with `--allow-unknown-plugins`).
 
+pub mod step_functions;
+
 use cfgen_syntax::{codes, Diagnostic, Node, Severity, Value};
 
 /// What cfgen knows about a plugin.

@@ -125,6 +125,11 @@ pub fn compile(ctx: &mut Ctx, artifacts: &Artifacts) -> Option<Value> {
         return None;
     }
 
+    // before:package:finalize
+    if plugins.iter().any(|p| p == "serverless-iam-roles-per-function") {
+        crate::plugins::iam_roles_per_function::apply(ctx, &mut t);
+    }
+
     // package:finalize
     for (key, out) in t.outputs.iter_mut() {
         if let Value::Object(o) = out {

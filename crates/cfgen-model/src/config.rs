@@ -294,6 +294,14 @@ pub struct Function {
     pub events: Option<Vec<Value>>,
     /// HTTP API settings of this function.
     pub http_api: Option<Value>,
+    /// serverless-iam-roles-per-function: statements of this function's own role.
+    pub iam_role_statements: Option<Vec<Statement>>,
+    /// serverless-iam-roles-per-function: add the provider's statements to this function's role.
+    pub iam_role_statements_inherit: Option<bool>,
+    /// serverless-iam-roles-per-function: the name of this function's role.
+    pub iam_role_statements_name: Option<String>,
+    /// serverless-iam-roles-per-function: the permissions boundary of this function's role.
+    pub iam_permissions_boundary: Option<Value>,
 }
 
 /// `functions.<key>.destinations`.

@@ -6,6 +6,7 @@
 //! does not compile yet, and plugins it does not know, are errors at their line in `plugins:`
 //! (unknown ones become warnings with `--allow-unknown-plugins`).
 
+pub mod iam_roles_per_function;
 pub mod step_functions;
 
 use cfgen_syntax::{codes, Diagnostic, Node, Severity, Value};
@@ -38,7 +39,7 @@ pub const KNOWN: &[(&str, Effect)] = &[
     ("serverless-wsgi", Effect::Neutral("adds the WSGI adapter to the zip (zip contents only)")),
     ("serverless-domain-manager", Effect::Neutral("creates custom domains through the AWS SDK at deploy time")),
     ("serverless-step-functions", Effect::NotCompiled("state machines, their roles, alarms and events")),
-    ("serverless-iam-roles-per-function", Effect::NotCompiled("one IAM role per function")),
+    ("serverless-iam-roles-per-function", Effect::Compiled("one IAM role per function")),
     ("serverless-pseudo-parameters", Effect::Compiled("`#{AWS::Region}`-style values turned into Fn::Sub")),
     ("serverless-cloudformation-sub-variables", Effect::NotCompiled("`#{...}` values turned into Fn::Sub")),
     ("serverless-cf-vars", Effect::NotCompiled("`#{...}` values turned into Fn::Sub")),

@@ -47,7 +47,7 @@ pub const KNOWN: &[(&str, Effect)] = &[
     ("serverless-lift", Effect::NotCompiled("constructs (queues, websites, storage) and `${construct:}` variables")),
     ("serverless-layers", Effect::NotCompiled("a dependencies layer attached to every function")),
     ("serverless-ruby-layer", Effect::NotCompiled("a Ruby gems layer")),
-    ("serverless-apigw-binary", Effect::NotCompiled("binary media types on the REST API")),
+    ("serverless-apigw-binary", Effect::Neutral("sets binary media types through the AWS SDK after deploys")),
     ("serverless-apigateway-service-proxy", Effect::NotCompiled("API Gateway proxies to AWS services")),
     ("serverless-logging-config", Effect::NotCompiled("log settings on functions")),
 ];

@@ -98,3 +98,30 @@ fn print_resolves_variables() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("stage: prod") && text.contains("s: prod-x"), "{text}");
 }
+
+#[test]
+fn hostile_files_end_in_clear_errors() {
+    let dir = hello_copy("hostile");
+    // Non-UTF-8 text: an error at the first bad byte.
+    std::fs::write(dir.join("latin1.yml"), b"service: caf\xe9\nprovider:\n  name: aws\n").unwrap();
+    let out = cfgen().args(["build", "latin1.yml"]).current_dir(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("error[CFG107]"));
+    // ${file()} pointing at a directory, and at a 1 GB (sparse) file: refused without reading it.
+    std::fs::create_dir_all(dir.join("adir")).unwrap();
+    let big = std::fs::File::create(dir.join("big.yml")).unwrap();
+    big.set_len(1 << 30).unwrap();
+    for target in ["./adir", "./big.yml"] {
+        std::fs::write(dir.join("v.yml"), format!("service: v\nprovider:\n  name: aws\ncustom:\n  x: ${{file({target})}}\n")).unwrap();
+        let out = cfgen().args(["build", "v.yml"]).current_dir(&dir).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{target}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("error[CFG305]"), "{target}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    // A configuration over the size limit is refused before it is read.
+    let huge = std::fs::File::create(dir.join("huge.yml")).unwrap();
+    huge.set_len(1 << 30).unwrap();
+    let out = cfgen().args(["build", "huge.yml"]).current_dir(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("error[CFG104]"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

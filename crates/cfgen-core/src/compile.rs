@@ -145,7 +145,10 @@ pub fn compile(ctx: &mut Ctx, artifacts: &Artifacts) -> Option<Value> {
     template.insert("Outputs".into(), Value::Object(t.outputs));
     let mut template = Value::Object(template);
     merge_resources(ctx, &mut template);
-    // Plugins hooked after `mergeCustomProviderResources`.
+    // Plugins hooked on and after `mergeCustomProviderResources`.
+    if plugins.iter().any(|p| p == "serverless-cf-vars") {
+        crate::plugins::cf_vars::apply(&mut template);
+    }
     if plugins.iter().any(|p| p == "serverless-pseudo-parameters") {
         crate::plugins::pseudo_parameters(&mut template, ctx.cfg.custom.as_ref());
     }

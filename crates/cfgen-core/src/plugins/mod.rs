@@ -6,6 +6,7 @@
 //! does not compile yet, and plugins it does not know, are errors at their line in `plugins:`
 //! (unknown ones become warnings with `--allow-unknown-plugins`).
 
+pub mod cf_vars;
 pub mod iam_roles_per_function;
 pub mod step_functions;
 
@@ -42,7 +43,7 @@ pub const KNOWN: &[(&str, Effect)] = &[
     ("serverless-iam-roles-per-function", Effect::Compiled("one IAM role per function")),
     ("serverless-pseudo-parameters", Effect::Compiled("`#{AWS::Region}`-style values turned into Fn::Sub")),
     ("serverless-cloudformation-sub-variables", Effect::NotCompiled("`#{...}` values turned into Fn::Sub")),
-    ("serverless-cf-vars", Effect::NotCompiled("`#{...}` values turned into Fn::Sub")),
+    ("serverless-cf-vars", Effect::Compiled("`#{...}` values turned into Fn::Sub")),
     ("serverless-plugin-aws-alerts", Effect::NotCompiled("CloudWatch alarms and SNS topics")),
     ("serverless-lift", Effect::NotCompiled("constructs (queues, websites, storage) and `${construct:}` variables")),
     ("serverless-layers", Effect::NotCompiled("a dependencies layer attached to every function")),

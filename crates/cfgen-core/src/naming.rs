@@ -646,6 +646,53 @@ pub fn cloud_front_cache_policy_name(service: &str, stage: &str, name: &str) -> 
 
 // ---- end of alb..cloudFront names ----
 
+// ---- plugins: serverless-step-functions names go below this line ----
+
+/// The plugin's `generateLogicalId`: `getNormalizedFunctionName(name) + suffix`.
+fn sfn_logical_id(name: &str, suffix: &str) -> String {
+    format!("{}{suffix}", normalize_name_dash_underscore(name))
+}
+
+/// A state machine's `id` or `name`, when it has one.
+fn sfn_custom_id(machine: &serde_json::Value) -> Option<String> {
+    ["id", "name"]
+        .iter()
+        .filter_map(|k| machine.get(*k))
+        .find(|v| !matches!(v, serde_json::Value::Null | serde_json::Value::Bool(false)) && v.as_str() != Some(""))
+        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+}
+
+/// `getStateMachineLogicalId`: `id || name` normalized, else `<Key>StepFunctionsStateMachine`.
+pub fn sfn_state_machine(key: &str, machine: &serde_json::Value) -> String {
+    match sfn_custom_id(machine) {
+        Some(c) => sfn_logical_id(&c, ""),
+        None => sfn_logical_id(key, "StepFunctionsStateMachine"),
+    }
+}
+
+/// `getStateMachineOutputLogicalId`.
+pub fn sfn_state_machine_output(key: &str, machine: &serde_json::Value) -> String {
+    match sfn_custom_id(machine) {
+        Some(c) => sfn_logical_id(&c, "Arn"),
+        None => sfn_logical_id(key, "StepFunctionsStateMachineArn"),
+    }
+}
+
+pub fn sfn_activity(name: &str) -> String {
+    sfn_logical_id(name, "StepFunctionsActivity")
+}
+
+pub fn sfn_activity_output(name: &str) -> String {
+    sfn_logical_id(name, "StepFunctionsActivityArn")
+}
+
+/// `getStateMachinePolicyName`.
+pub fn sfn_policy_name(stage: &str, service: &str) -> String {
+    format!("{stage}-{service}-statemachine")
+}
+
+// ---- end of serverless-step-functions names ----
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -37,7 +37,10 @@ pub const KNOWN: &[(&str, Effect)] = &[
     ("serverless-single-page-app-plugin", Effect::Neutral("adds a command that syncs a folder to S3")),
     ("serverless-wsgi", Effect::Neutral("adds the WSGI adapter to the zip (zip contents only)")),
     ("serverless-domain-manager", Effect::Neutral("creates custom domains through the AWS SDK at deploy time")),
-    ("serverless-step-functions", Effect::NotCompiled("state machines, their roles, alarms and events")),
+    (
+        "serverless-step-functions",
+        Effect::Compiled("state machines, their roles and activities (events, alarms and notifications not yet)"),
+    ),
     ("serverless-iam-roles-per-function", Effect::NotCompiled("one IAM role per function")),
     ("serverless-pseudo-parameters", Effect::Compiled("`#{AWS::Region}`-style values turned into Fn::Sub")),
     ("serverless-cloudformation-sub-variables", Effect::NotCompiled("`#{...}` values turned into Fn::Sub")),

@@ -691,6 +691,41 @@ pub fn sfn_policy_name(stage: &str, service: &str) -> String {
     format!("{stage}-{service}-statemachine")
 }
 
+/// `getScheduleLogicalId` / `getSchedulerScheduleLogicalId` (`n` counts from 1 per machine).
+pub fn sfn_schedule(machine_key: &str, n: usize, scheduler: bool) -> String {
+    let kind = if scheduler { "SchedulerSchedule" } else { "EventsRuleSchedule" };
+    sfn_logical_id(machine_key, &format!("StepFunctions{kind}{n}"))
+}
+
+pub fn sfn_schedule_role(machine_key: &str) -> String {
+    sfn_logical_id(machine_key, "ScheduleToStepFunctionsRole")
+}
+
+/// `getScheduleId`: the rule target id (the raw machine key).
+pub fn sfn_schedule_target_id(machine_key: &str) -> String {
+    format!("{machine_key}StepFunctionsSchedule")
+}
+
+pub fn sfn_schedule_policy_name(stage: &str, region: &str, service: &str, machine_key: &str) -> String {
+    format!("{stage}-{region}-{service}-{machine_key}-schedule")
+}
+
+pub fn sfn_cloudwatch_event(machine_key: &str, n: usize) -> String {
+    sfn_logical_id(machine_key, &format!("EventsRuleCloudWatchEvent{n}"))
+}
+
+pub fn sfn_cloudwatch_event_role(machine_key: &str) -> String {
+    sfn_logical_id(machine_key, "EventToStepFunctionsRole")
+}
+
+pub fn sfn_cloudwatch_event_target_id(machine_key: &str) -> String {
+    format!("{machine_key}CloudWatchEvent")
+}
+
+pub fn sfn_cloudwatch_event_policy_name(stage: &str, region: &str, service: &str, machine_key: &str) -> String {
+    format!("{stage}-{region}-{service}-{machine_key}-event")
+}
+
 // ---- end of serverless-step-functions names ----
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! (unknown ones become warnings with `--allow-unknown-plugins`).
 
 pub mod step_functions;
+mod step_functions_events;
 
 use cfgen_syntax::{codes, Diagnostic, Node, Severity, Value};
 
@@ -39,7 +40,9 @@ pub const KNOWN: &[(&str, Effect)] = &[
     ("serverless-domain-manager", Effect::Neutral("creates custom domains through the AWS SDK at deploy time")),
     (
         "serverless-step-functions",
-        Effect::Compiled("state machines, their roles and activities (events, alarms and notifications not yet)"),
+        Effect::Compiled(
+            "state machines, their roles, activities, schedule and cloudwatch events (http events, alarms and notifications not yet)",
+        ),
     ),
     ("serverless-iam-roles-per-function", Effect::NotCompiled("one IAM role per function")),
     ("serverless-pseudo-parameters", Effect::Compiled("`#{AWS::Region}`-style values turned into Fn::Sub")),

@@ -10,8 +10,7 @@
 //! - `DependsOn` is always written, empty when `role` is given;
 //! - activities always get an output, `noOutput` only concerns state machines.
 //!
-//! Not compiled yet (an error at their line): state machine `events`, `alarms`,
-//! `notifications`, and Task resources of services other than Lambda, SNS, SQS, DynamoDB and
+//! Not compiled yet (an error at their line): `http` events, `alarms`, `notifications`, and Task resources of services other than Lambda, SNS, SQS, DynamoDB and
 //! Step Functions.
 
 use cfgen_syntax::{codes, Diagnostic};
@@ -222,25 +221,9 @@ pub fn compile_functions(ctx: &mut Ctx, t: &mut Template) {
 }
 
 /// `package:compileEvents` (after the core's events): the plugin's schedule, http and
-/// cloudwatchEvent events (not compiled yet: an error at each).
-pub fn compile_events(ctx: &mut Ctx, _t: &mut Template) {
-    let Some(Value::Object(machines)) = ctx.cfg.step_functions.as_ref().and_then(|s| s.get("stateMachines")).cloned() else {
-        return;
-    };
-    for (name, sm) in &machines {
-        let Some(Value::Array(events)) = sm.get("events") else { continue };
-        for (i, ev) in events.iter().enumerate() {
-            let ty = ev.as_object().and_then(|o| o.keys().next().cloned()).unwrap_or_default();
-            let idx = i.to_string();
-            error(
-                ctx,
-                codes::NOT_IMPLEMENTED,
-                &format!("state machine `{ty}` events are not compiled by this version of cfgen yet"),
-                &["stepFunctions", "stateMachines", name, "events", &idx],
-                Some("the template would miss this trigger; remove the event or wait for cfgen to support it"),
-            );
-        }
-    }
+/// cloudwatchEvent events.
+pub fn compile_events(ctx: &mut Ctx, t: &mut Template) {
+    super::step_functions_events::compile(ctx, t);
 }
 
 fn error(ctx: &mut Ctx, code: cfgen_syntax::Code, msg: &str, path: &[&str], help: Option<&str>) {
@@ -252,7 +235,7 @@ fn error(ctx: &mut Ctx, code: cfgen_syntax::Code, msg: &str, path: &[&str], help
 }
 
 /// JavaScript truthiness of an optional value.
-fn truthy(v: Option<&Value>) -> bool {
+pub(super) fn truthy(v: Option<&Value>) -> bool {
     match v {
         None | Some(Value::Null) => false,
         Some(Value::Bool(b)) => *b,
@@ -278,7 +261,7 @@ fn js_tag_value(v: &Value) -> Value {
     }
 }
 
-fn merge_into(dst: &mut Map<String, Value>, id: String, v: Value) {
+pub(super) fn merge_into(dst: &mut Map<String, Value>, id: String, v: Value) {
     let mut src = Map::new();
     src.insert(id, v);
     crate::merge::merge_object(dst, &src);
@@ -902,7 +885,7 @@ fn dynamodb_arn(table: &Value) -> Value {
 }
 
 /// JavaScript template-literal interpolation of a value.
-fn js_string(v: &Value) -> String {
+pub(super) fn js_string(v: &Value) -> String {
     match v {
         Value::Null => "null".into(),
         Value::Object(_) => "[object Object]".into(),
@@ -1165,4 +1148,11 @@ fn execution_arn(sm_arn: &Value) -> Value {
             _ => json!("*"),
         },
     }
+}
+
+/// `JSON.stringify` (compact) with JavaScript's number printing.
+pub(super) fn js_stringify(v: &Value) -> String {
+    let mut v = v.clone();
+    js_numbers(&mut v);
+    v.to_string()
 }

@@ -8,6 +8,7 @@
 
 pub mod step_functions;
 mod step_functions_events;
+mod step_functions_monitoring;
 
 use cfgen_syntax::{codes, Diagnostic, Node, Severity, Value};
 
@@ -41,7 +42,7 @@ pub const KNOWN: &[(&str, Effect)] = &[
     (
         "serverless-step-functions",
         Effect::Compiled(
-            "state machines, their roles, activities, schedule and cloudwatch events (http events, alarms and notifications not yet)",
+            "state machines, their roles, activities, alarms, notifications, schedule and cloudwatch events (http events not yet)",
         ),
     ),
     ("serverless-iam-roles-per-function", Effect::NotCompiled("one IAM role per function")),

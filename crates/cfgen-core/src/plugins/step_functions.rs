@@ -10,7 +10,7 @@
 //! - `DependsOn` is always written, empty when `role` is given;
 //! - activities always get an output, `noOutput` only concerns state machines.
 //!
-//! Not compiled yet (an error at their line): `http` events, `alarms`, `notifications`, and Task resources of services other than Lambda, SNS, SQS, DynamoDB and
+//! Not compiled yet (an error at their line): `http` events, and Task resources of services other than Lambda, SNS, SQS, DynamoDB and
 //! Step Functions.
 
 use cfgen_syntax::{codes, Diagnostic};
@@ -204,20 +204,8 @@ pub fn compile_functions(ctx: &mut Ctx, t: &mut Template) {
         Some(_) => error(ctx, codes::INVALID_TYPE, "activities property is not an array", &["stepFunctions", "activities"], None),
     }
 
-    // compileAlarms, compileNotifications: not compiled yet.
-    for (name, sm) in &machines {
-        for key in ["alarms", "notifications"] {
-            if sm.get(key).is_some_and(|v| truthy(Some(v))) {
-                error(
-                    ctx,
-                    codes::NOT_IMPLEMENTED,
-                    &format!("state machine `{key}` are not compiled by this version of cfgen yet"),
-                    &["stepFunctions", "stateMachines", name, key],
-                    Some("the template would miss these resources; remove them or wait for cfgen to support them"),
-                );
-            }
-        }
-    }
+    super::step_functions_monitoring::compile_alarms(ctx, t, &machines);
+    super::step_functions_monitoring::compile_notifications(ctx, t, &machines);
 }
 
 /// `package:compileEvents` (after the core's events): the plugin's schedule, http and
@@ -548,7 +536,7 @@ fn replace_pseudo_parameters(s: &str) -> Option<String> {
 
 /// `translateLocalFunctionNames`: a `Ref`/`Fn::GetAtt` naming a function key (and no
 /// resource) is pointed at `<F>LambdaFunction`.
-fn translate_local(ctx: &Ctx, t: &Template, v: &Value) -> Value {
+pub(super) fn translate_local(ctx: &Ctx, t: &Template, v: &Value) -> Value {
     let translate = |id: &str| -> String {
         if !t.resources.contains_key(id) && ctx.functions.iter().any(|(k, _)| k == id) {
             naming::lambda_function(id)

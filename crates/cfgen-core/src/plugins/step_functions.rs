@@ -277,11 +277,15 @@ fn validate_machine(ctx: &mut Ctx, name: &str, sm: &Value) -> bool {
     }
     match obj.get("definition") {
         None | Some(Value::Null) => {
-            if truthy(obj.get("role")) {
-                error(ctx, codes::MISSING_KEY, &malformed("\"definition\" is required".into()), &path, None);
+            let msg = if truthy(obj.get("role")) {
+                malformed("\"definition\" is required".into())
             } else {
-                error(ctx, codes::MISSING_KEY, &format!("Missing \"definition\" for state machine {name}"), &path, None);
-            }
+                format!("Missing \"definition\" for state machine {name}")
+            };
+            let d = Diagnostic::error(codes::MISSING_KEY, msg)
+                .at_opt(ctx.key_span(&path))
+                .help("give the state machine a `definition` (StartAt and States)");
+            ctx.diags.push(d);
             ok = false;
         }
         Some(Value::String(_)) | Some(Value::Object(_)) => {}

@@ -41,9 +41,7 @@ pub const KNOWN: &[(&str, Effect)] = &[
     ("serverless-domain-manager", Effect::Neutral("creates custom domains through the AWS SDK at deploy time")),
     (
         "serverless-step-functions",
-        Effect::Compiled(
-            "state machines, their roles, activities, alarms, notifications, schedule and cloudwatch events (http events not yet)",
-        ),
+        Effect::Compiled("state machines, their roles, activities, alarms, notifications, schedule, cloudwatch and http events"),
     ),
     ("serverless-iam-roles-per-function", Effect::NotCompiled("one IAM role per function")),
     ("serverless-pseudo-parameters", Effect::Compiled("`#{AWS::Region}`-style values turned into Fn::Sub")),

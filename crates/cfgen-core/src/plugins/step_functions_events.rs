@@ -6,8 +6,12 @@
 //! The plugin writes these resources as JSON text with the values interpolated, then parses
 //! it; cfgen does the same so that its quirks carry over: `input` strings only get their
 //! quotes escaped, literal `\n`/`\r` escapes are dropped from cloudwatch patterns and inputs.
-//! Text that does not parse is an error where the plugin would crash. `http` events are not
-//! compiled yet (an error at each); other event types are ignored by the plugin (a warning).
+//! Text that does not parse is an error where the plugin would crash. `http` events get the
+//! plugin's own REST API pipeline (`ApiGatewayRestApi`, resources, methods integrating with
+//! `states:action/StartExecution`, `ApigatewayToStepFunctionsRole`, the deployment and the
+//! `ServiceEndpoint` output); their cors, authorizers, private, request/response settings,
+//! API keys and usage plans, and a REST API shared with functions' `http` events are not
+//! compiled yet (an error). Other event types are ignored by the plugin (a warning).
 
 use cfgen_syntax::{codes, Diagnostic};
 use serde_json::{json, Map, Value};
@@ -145,20 +149,7 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
             }
         }
     }
-    for (key, _, events) in &machines {
-        for (i, ev) in events.iter().enumerate() {
-            if ev.get("http").is_some_and(|h| truthy(Some(h))) {
-                event_error(
-                    ctx,
-                    codes::NOT_IMPLEMENTED,
-                    key,
-                    i,
-                    "state machine `http` events are not compiled by this version of cfgen yet".into(),
-                    Some("the template would miss this endpoint; remove the event or wait for cfgen to support it"),
-                );
-            }
-        }
-    }
+    http(ctx, t, &machines);
     for (key, sm, events) in &machines {
         let mut n = 0;
         for (i, ev) in events.iter().enumerate() {
@@ -333,4 +324,319 @@ fn cloudwatch_event(ctx: &mut Ctx, t: &mut Template, key: &str, sm: &Value, i: u
         }
         merge_into(&mut t.resources, role_id, iam);
     }
+}
+
+/// The http event keys cfgen compiles.
+const HTTP_KEYS: &[&str] = &["path", "method", "action", "iamRole", "timeoutInMillis"];
+
+struct HttpEvent {
+    machine_id: String,
+    path: String,
+    method: String,
+    http: Map<String, Value>,
+}
+
+/// The http pipeline of the plugin (`compileRestApi` .. `compileDeployment`).
+fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)]) {
+    let mut events: Vec<HttpEvent> = Vec::new();
+    let mut failed = false;
+    for (key, sm, evs) in machines {
+        for (i, ev) in evs.iter().enumerate() {
+            let Some(h) = ev.get("http") else { continue };
+            let http: Map<String, Value> = match h {
+                Value::Object(o) => o.clone(),
+                Value::String(s) => {
+                    let mut parts = s.split(' ');
+                    let mut m = Map::new();
+                    m.insert("method".into(), json!(parts.next().unwrap_or_default()));
+                    if let Some(p) = parts.next() {
+                        m.insert("path".into(), json!(p));
+                    }
+                    m
+                }
+                _ => {
+                    let msg = format!("Invalid http event in stateMachine \"{key}\" in serverless.yml. If you define an http event, make sure you pass a valid value for it, either as string syntax, or object syntax.");
+                    event_error(ctx, codes::INVALID_TYPE, key, i, msg, None);
+                    failed = true;
+                    continue;
+                }
+            };
+            if let Some(k) = http.keys().find(|k| !HTTP_KEYS.contains(&k.as_str())) {
+                event_error(
+                    ctx,
+                    codes::NOT_IMPLEMENTED,
+                    key,
+                    i,
+                    format!("`{k}` of state machine http events is not compiled by this version of cfgen yet"),
+                    Some("the template would differ from Serverless v3; remove the setting or wait for cfgen to support it"),
+                );
+                failed = true;
+                continue;
+            }
+            let Some(path) = http.get("path").and_then(Value::as_str) else {
+                let msg = format!("Missing or invalid \"path\" property in stateMachine \"{key}\" for http event in serverless.yml.");
+                event_error(ctx, codes::MISSING_KEY, key, i, msg, None);
+                failed = true;
+                continue;
+            };
+            let path = path.strip_prefix('/').unwrap_or(path);
+            let path = path.strip_suffix('/').unwrap_or(path).to_string();
+            let Some(method) = http.get("method").and_then(Value::as_str).map(str::to_lowercase) else {
+                let msg = format!("Missing or invalid \"method\" property in stateMachine \"{key}\" for http event in serverless.yml.");
+                event_error(ctx, codes::MISSING_KEY, key, i, msg, None);
+                failed = true;
+                continue;
+            };
+            let allowed = ["get", "post", "put", "patch", "options", "head", "delete", "any"];
+            if !allowed.contains(&method.as_str()) {
+                let msg = format!(
+                    "Invalid APIG method \"{}\" in stateMachine \"{key}\". AWS supported methods are: {}.",
+                    http.get("method").map(js_string).unwrap_or_default(),
+                    allowed.join(", ")
+                );
+                event_error(ctx, codes::INVALID_VALUE, key, i, msg, None);
+                failed = true;
+                continue;
+            }
+            events.push(HttpEvent { machine_id: naming::sfn_state_machine(key, sm), path, method, http });
+        }
+    }
+    if failed || events.is_empty() {
+        return;
+    }
+    let provider = ctx.cfg.provider.clone().unwrap_or_default();
+    let ag = provider.api_gateway.clone().unwrap_or(Value::Null);
+    for k in ["restApiId", "apiKeys", "usagePlan", "resourcePolicy"] {
+        let at_provider = provider_value(ctx, k);
+        if truthy(ag.get(k)) || truthy(at_provider.as_ref()) {
+            let path: Vec<&str> = if truthy(ag.get(k)) { vec!["provider", "apiGateway", k] } else { vec!["provider", k] };
+            let d = Diagnostic::error(
+                codes::NOT_IMPLEMENTED,
+                format!("`{k}` with state machine http events is not compiled by this version of cfgen yet"),
+            )
+            .at_opt(ctx.span(&path));
+            ctx.diags.push(d);
+            return;
+        }
+    }
+    if t.resources.contains_key("ApiGatewayRestApi")
+        || t.resources.values().any(|r| r.get("Type").and_then(Value::as_str) == Some("AWS::ApiGateway::Deployment"))
+    {
+        let d = Diagnostic::error(
+            codes::NOT_IMPLEMENTED,
+            "state machine http events sharing the REST API of functions' http events are not compiled by this version of cfgen yet",
+        )
+        .at_opt(ctx.span(&["stepFunctions", "stateMachines"]));
+        ctx.diags.push(d);
+        return;
+    }
+    if truthy(provider_value(ctx, "vpcEndpointIds").as_ref()) {
+        let d = Diagnostic::error(
+            codes::NOT_IMPLEMENTED,
+            "`vpcEndpointIds` with state machine http events is not compiled by this version of cfgen yet",
+        )
+        .at_opt(ctx.span(&["provider", "vpcEndpointIds"]));
+        ctx.diags.push(d);
+        return;
+    }
+
+    // compileRestApi
+    let endpoint_type = match provider.endpoint_type.as_ref().filter(|v| truthy(Some(v))) {
+        None => "EDGE".to_string(),
+        Some(Value::String(s)) if ["REGIONAL", "EDGE", "PRIVATE"].contains(&s.to_uppercase().as_str()) => s.to_uppercase(),
+        Some(v) => {
+            let msg = if v.is_string() {
+                format!("endpointType must be one of \"REGIONAL\" or \"EDGE\" or \"PRIVATE\". You provided {}.", js_string(v))
+            } else {
+                "endpointType must be a string".to_string()
+            };
+            let d = Diagnostic::error(codes::INVALID_VALUE, msg).at_opt(ctx.span(&["provider", "endpointType"]));
+            ctx.diags.push(d);
+            return;
+        }
+    };
+    let name = match provider.api_name.as_ref().filter(|n| truthy(Some(n))) {
+        Some(n) => js_string(n),
+        None => naming::rest_api_name(&ctx.service, &ctx.stage, ag.get("shouldStartNameWithService") == Some(&Value::Bool(true))),
+    };
+    merge_into(
+        &mut t.resources,
+        "ApiGatewayRestApi".into(),
+        json!({ "Type": "AWS::ApiGateway::RestApi", "Properties": { "Name": name, "EndpointConfiguration": { "Types": [endpoint_type] } } }),
+    );
+    let rest_api = json!({ "Ref": "ApiGatewayRestApi" });
+
+    // compileResources: the path tree, parents first, in order of appearance.
+    struct Node {
+        path: String,
+        part: String,
+        children: Vec<usize>,
+    }
+    let mut nodes: Vec<Node> = Vec::new();
+    let mut roots: Vec<usize> = Vec::new();
+    for e in events.iter().filter(|e| !e.path.is_empty()) {
+        let mut parent: Option<usize> = None;
+        let mut current = String::new();
+        for part in e.path.split('/') {
+            current = if current.is_empty() { part.to_string() } else { format!("{current}/{part}") };
+            let siblings = parent.map_or(&roots, |p| &nodes[p].children);
+            let found = siblings.iter().copied().find(|&n| nodes[n].path == current);
+            let idx = match found {
+                Some(n) => n,
+                None => {
+                    nodes.push(Node { path: current.clone(), part: part.to_string(), children: Vec::new() });
+                    let n = nodes.len() - 1;
+                    match parent {
+                        Some(p) => nodes[p].children.push(n),
+                        None => roots.push(n),
+                    }
+                    n
+                }
+            };
+            parent = Some(idx);
+        }
+    }
+    fn preorder(nodes: &[Node], n: usize, parent: Option<usize>, out: &mut Vec<(usize, Option<usize>)>) {
+        out.push((n, parent));
+        for &c in &nodes[n].children {
+            preorder(nodes, c, Some(n), out);
+        }
+    }
+    let mut order = Vec::new();
+    for &r in &roots {
+        preorder(&nodes, r, None, &mut order);
+    }
+    for (n, parent) in order {
+        let parent_id = parent.map_or_else(
+            || json!({ "Fn::GetAtt": ["ApiGatewayRestApi", "RootResourceId"] }),
+            |p| json!({ "Ref": naming::rest_resource(&nodes[p].path) }),
+        );
+        merge_into(
+            &mut t.resources,
+            naming::rest_resource(&nodes[n].path),
+            json!({ "Type": "AWS::ApiGateway::Resource", "Properties": { "ParentId": parent_id, "PathPart": nodes[n].part, "RestApiId": rest_api } }),
+        );
+    }
+
+    // compileMethods
+    let provider_timeout = ag.get("timeoutInMillis").filter(|v| truthy(Some(v))).cloned();
+    let mut method_ids: Vec<Value> = Vec::new();
+    for e in &events {
+        let (resource_id, resource_name) = if e.path.is_empty() {
+            (json!({ "Fn::GetAtt": ["ApiGatewayRestApi", "RootResourceId"] }), String::new())
+        } else {
+            (json!({ "Ref": naming::rest_resource(&e.path) }), naming::rest_path(&e.path))
+        };
+        let credentials =
+            e.http.get("iamRole").cloned().unwrap_or_else(|| json!({ "Fn::GetAtt": ["ApigatewayToStepFunctionsRole", "Arn"] }));
+        let action = e.http.get("action").filter(|a| truthy(Some(a))).map(js_string);
+        let template = |id: &str| {
+            json!({ "Fn::Sub": [
+                "\n#set( $body = $util.escapeJavaScript($input.json('$')).replaceAll(\"\\\\'\", \"'\") )\n{\"input\": \"$body\", \"name\": \"$context.requestId\", \"stateMachineArn\":\"${StateMachineArn}\"}",
+                { "StateMachineArn": { "Ref": id } }
+            ] })
+        };
+        let mut integration = Map::new();
+        integration.insert("IntegrationHttpMethod".into(), json!("POST"));
+        integration.insert("Type".into(), json!("AWS"));
+        integration.insert("Credentials".into(), credentials);
+        let uri_action = action.as_ref().map_or_else(|| ":states:action/StartExecution".to_string(), |a| format!(":states:action/{a}"));
+        integration.insert(
+            "Uri".into(),
+            json!({ "Fn::Join": ["", ["arn:", { "Ref": "AWS::Partition" }, ":apigateway:", { "Ref": "AWS::Region" }, uri_action]] }),
+        );
+        integration.insert("PassthroughBehavior".into(), json!(if action.is_some() { "WHEN_NO_TEMPLATES" } else { "NEVER" }));
+        let templates = if e.http.contains_key("action") {
+            json!({})
+        } else {
+            json!({ "application/json": template(&e.machine_id), "application/x-www-form-urlencoded": template(&e.machine_id) })
+        };
+        integration.insert("RequestTemplates".into(), templates);
+        if let Some(ms) = e.http.get("timeoutInMillis").filter(|v| truthy(Some(v))).cloned().or_else(|| provider_timeout.clone()) {
+            integration.insert("TimeoutInMillis".into(), ms);
+        }
+        integration.insert(
+            "IntegrationResponses".into(),
+            json!([
+                { "StatusCode": 200, "SelectionPattern": "", "ResponseParameters": {}, "ResponseTemplates": {} },
+                { "StatusCode": 400, "SelectionPattern": "400", "ResponseParameters": {}, "ResponseTemplates": {} }
+            ]),
+        );
+        let method = json!({
+            "Type": "AWS::ApiGateway::Method",
+            "Properties": {
+                "HttpMethod": e.method.to_uppercase(),
+                "RequestParameters": {},
+                "AuthorizationType": "NONE",
+                "ApiKeyRequired": false,
+                "ResourceId": resource_id,
+                "RestApiId": rest_api,
+                "Integration": integration,
+                "MethodResponses": [
+                    { "ResponseParameters": {}, "ResponseModels": {}, "StatusCode": 200 },
+                    { "ResponseParameters": {}, "ResponseModels": {}, "StatusCode": 400 }
+                ]
+            }
+        });
+        let id = naming::rest_method(&resource_name, &e.method);
+        method_ids.push(json!(id));
+        merge_into(&mut t.resources, id, method);
+    }
+
+    // compileHttpIamRole
+    if events.iter().any(|e| !e.http.contains_key("iamRole")) {
+        let mut actions = vec!["states:StartExecution".to_string()];
+        for e in &events {
+            if let Some(a) = e.http.get("action") {
+                let name = format!("states:{}", js_string(a));
+                if !actions.contains(&name) {
+                    actions.push(name);
+                }
+            }
+        }
+        let mut role = json!({
+            "Type": "AWS::IAM::Role",
+            "Properties": {
+                "AssumeRolePolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [{ "Effect": "Allow", "Principal": { "Service": "apigateway.amazonaws.com" }, "Action": "sts:AssumeRole" }]
+                },
+                "Policies": [{
+                    "PolicyName": "apigatewaytostepfunctions",
+                    "PolicyDocument": { "Version": "2012-10-17", "Statement": [{ "Effect": "Allow", "Action": actions, "Resource": "*" }] }
+                }]
+            }
+        });
+        if let Some(b) = provider.role_permissions_boundary.clone().filter(|b| truthy(Some(b))) {
+            role["Properties"]["PermissionsBoundary"] = b;
+        }
+        if let Some(p) = role_path(ctx) {
+            role["Properties"]["Path"] = p;
+        }
+        merge_into(&mut t.resources, "ApigatewayToStepFunctionsRole".into(), role);
+    }
+
+    // compileDeployment
+    merge_into(
+        &mut t.resources,
+        naming::rest_deployment(&ctx.instance_id),
+        json!({
+            "Type": "AWS::ApiGateway::Deployment",
+            "Properties": { "RestApiId": rest_api, "StageName": ctx.stage },
+            "DependsOn": method_ids
+        }),
+    );
+    merge_into(
+        &mut t.outputs,
+        "ServiceEndpoint".into(),
+        json!({
+            "Description": "URL of the service endpoint",
+            "Value": { "Fn::Join": ["", ["https://", rest_api, ".execute-api.", { "Ref": "AWS::Region" }, ".", { "Ref": "AWS::URLSuffix" }, format!("/{}", ctx.stage)]] }
+        }),
+    );
+}
+
+/// A provider setting by its YAML key, from the resolved configuration.
+fn provider_value(ctx: &Ctx, key: &str) -> Option<Value> {
+    ctx.node.pointer(["provider", key]).map(cfgen_syntax::Node::to_json)
 }

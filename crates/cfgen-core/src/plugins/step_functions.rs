@@ -10,8 +10,11 @@
 //! - `DependsOn` is always written, empty when `role` is given;
 //! - activities always get an output, `noOutput` only concerns state machines.
 //!
-//! Not compiled yet (an error at their line): `http` events, and Task resources of services other than Lambda, SNS, SQS, DynamoDB and
-//! Step Functions.
+//! Definitions are checked: StartAt, Next, Default and Choices targets must name states (an
+//! error at the line; Serverless would package it and AWS reject it at deploy).
+//!
+//! Not compiled yet (an error at their line): `configureTaskTimeouts`, and the IAM statements
+//! of Task resources for Redshift Data, EMR and Athena (give the machine a `role` meanwhile).
 
 use cfgen_syntax::{codes, Diagnostic};
 use md5::{Digest, Md5};
@@ -1104,6 +1107,118 @@ fn permissions(ctx: &Ctx, t: &Template, state: &Value) -> Result<Vec<Permission>
             start_execution_permissions("states:StartExecution", sm_arn)
         }
         "aws-sdk:sfn:startSyncExecution" => start_execution_permissions("states:StartSyncExecution", state_machine_arn(state)),
+        "batch:submitJob" | "batch:submitJob.sync" => vec![
+            perm("batch:SubmitJob,batch:DescribeJobs,batch:TerminateJob", json!("*")),
+            perm("events:PutTargets,events:PutRule,events:DescribeRule", events_rule_join("rule/StepFunctionsGetEventsForBatchJobsRule")),
+        ],
+        "glue:startJobRun" | "glue:startJobRun.sync" => {
+            vec![perm("glue:StartJobRun,glue:GetJobRun,glue:GetJobRuns,glue:BatchStopJobRun", json!("*"))]
+        }
+        "ecs:runTask" | "ecs:runTask.sync" | "ecs:runTask.waitForTaskToken" => vec![
+            perm("ecs:RunTask,ecs:StopTask,ecs:DescribeTasks,ecs:TagResource,iam:PassRole", json!("*")),
+            perm("events:PutTargets,events:PutRule,events:DescribeRule", events_rule_join("rule/StepFunctionsGetEventsForECSTaskRule")),
+        ],
+        "codebuild:startBuild" | "codebuild:startBuild.sync" => {
+            let Some(p) = state.get("Parameters").filter(|p| truthy(Some(p))) else { return Err(raw.to_string()) };
+            let project = js_undefined_string(p.get("ProjectName"));
+            vec![
+                perm(
+                    "codebuild:StartBuild,codebuild:StopBuild,codebuild:BatchGetBuilds",
+                    json!({ "Fn::Sub": [format!("arn:${{AWS::Partition}}:codebuild:${{AWS::Region}}:${{AWS::AccountId}}:project/{project}"), {}] }),
+                ),
+                perm(
+                    "events:PutTargets,events:PutRule,events:DescribeRule",
+                    json!({ "Fn::Sub": ["arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/StepFunctionsGetEventForCodeBuildStartBuildRule", {}] }),
+                ),
+            ]
+        }
+        "sagemaker:createTransformJob.sync" => {
+            let Some(p) = state.get("Parameters").filter(|p| truthy(Some(p))) else { return Err(raw.to_string()) };
+            let job = p.get("TransformJobName").filter(|v| truthy(Some(v))).map(js_string).unwrap_or_default();
+            vec![
+                perm(
+                    "sagemaker:CreateTransformJob,sagemaker:DescribeTransformJob,sagemaker:StopTransformJob",
+                    json!({ "Fn::Sub": [format!("arn:${{AWS::Partition}}:sagemaker:${{AWS::Region}}:${{AWS::AccountId}}:transform-job/{job}*"), {}] }),
+                ),
+                perm("sagemaker:ListTags", json!("*")),
+                perm(
+                    "events:PutTargets,events:PutRule,events:DescribeRule",
+                    json!({ "Fn::Sub": ["arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/StepFunctionsGetEventsForSageMakerTransformJobsRule", {}] }),
+                ),
+            ]
+        }
+        "bedrock:invokeModel" => {
+            let Some(model) = state.pointer("/Parameters/ModelId").and_then(Value::as_str) else { return Err(raw.to_string()) };
+            let arn = if model.starts_with("arn:") {
+                json!(model)
+            } else {
+                json!({ "Fn::Sub": [format!("arn:${{AWS::Partition}}:bedrock:${{AWS::Region}}::foundation-model/{model}"), {}] })
+            };
+            vec![perm("bedrock:InvokeModel", arn)]
+        }
+        "http:invoke" => {
+            let connection =
+                state.pointer("/Parameters/Authentication/ConnectionArn").filter(|v| truthy(Some(v))).cloned().unwrap_or(json!("*"));
+            vec![
+                perm("states:InvokeHTTPEndpoint", json!("*")),
+                perm("events:RetrieveConnectionCredentials", connection),
+                perm(
+                    "secretsmanager:GetSecretValue,secretsmanager:DescribeSecret",
+                    json!({ "Fn::Sub": "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:events!connection/*" }),
+                ),
+            ]
+        }
+        "aws-sdk:sesv2:sendEmail" => vec![perm("ses:SendEmail", json!("*"))],
+        "s3:getObject" | "aws-sdk:s3:getObject" => s3_permissions("s3:GetObject", state).ok_or_else(|| raw.to_string())?,
+        "s3:putObject" | "aws-sdk:s3:putObject" => s3_permissions("s3:PutObject", state).ok_or_else(|| raw.to_string())?,
+        "s3:listObjectsV2" | "aws-sdk:s3:listObjectsV2" => s3_permissions("s3:listObjectsV2", state).ok_or_else(|| raw.to_string())?,
+        "events:putEvents" | "events:putEvents.waitForTaskToken" => {
+            let Some(Value::Array(entries)) = param(state, "Entries") else { return Err(raw.to_string()) };
+            let mut buses: Vec<Value> = Vec::new();
+            for e in entries {
+                let bus = e.get("EventBusName").filter(|v| truthy(Some(v))).cloned().unwrap_or(json!("default"));
+                if !buses.contains(&bus) {
+                    buses.push(bus);
+                }
+            }
+            let resources: Vec<Value> = buses
+                .into_iter()
+                .map(|b| json!({ "Fn::Sub": ["arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/${eventBus}", { "eventBus": b }] }))
+                .collect();
+            vec![perm("events:PutEvents", Value::Array(resources))]
+        }
+        "aws-sdk:eventbridge:putTargets" | "aws-sdk:eventbridge:putTargets.waitForTaskToken" => {
+            if is_json_path_param(state, "Rule") || is_jsonata_arg(state, "Rule") {
+                vec![perm("events:PutTargets", json!("*"))]
+            } else {
+                let rule = param(state, "Rule").cloned().unwrap_or(Value::Null);
+                let resource = match param(state, "EventBusName").filter(|v| truthy(Some(v))) {
+                    Some(bus) => json!({ "Fn::Sub": [
+                        "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/${eventBusName}/${ruleName}",
+                        { "eventBusName": bus, "ruleName": rule }
+                    ] }),
+                    None => {
+                        json!({ "Fn::Sub": ["arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/${ruleName}", { "ruleName": rule }] })
+                    }
+                };
+                vec![perm("events:PutTargets", resource)]
+            }
+        }
+        "aws-sdk:scheduler:createSchedule" | "aws-sdk:scheduler:deleteSchedule" => {
+            let action = if service_action.ends_with("createSchedule") { "scheduler:CreateSchedule" } else { "scheduler:DeleteSchedule" };
+            let group = param(state, "GroupName").filter(|v| truthy(Some(v))).cloned().unwrap_or(json!("default"));
+            let mut out = vec![perm(
+                action,
+                json!({ "Fn::Sub": [
+                    "arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}:schedule/${scheduleGroupName}/*",
+                    { "scheduleGroupName": group }
+                ] }),
+            )];
+            if let Some(role) = param(state, "Target").and_then(|t| t.get("RoleArn")).filter(|v| truthy(Some(v))) {
+                out.push(perm("iam:PassRole", role.clone()));
+            }
+            out
+        }
         other => return Err(format!("arn:aws:states:::{other}")),
     };
     Ok(p)
@@ -1147,4 +1262,42 @@ pub(super) fn js_stringify(v: &Value) -> String {
     let mut v = v.clone();
     js_numbers(&mut v);
     v.to_string()
+}
+
+fn events_rule_join(rule: &str) -> Value {
+    json!({ "Fn::Join": [":", ["arn", { "Ref": "AWS::Partition" }, "events", { "Ref": "AWS::Region" }, { "Ref": "AWS::AccountId" }, rule]] })
+}
+
+/// A template-literal interpolation where a missing value prints `undefined`.
+fn js_undefined_string(v: Option<&Value>) -> String {
+    v.map_or_else(|| "undefined".to_string(), js_string)
+}
+
+/// `resolveS3BucketReference`.
+fn s3_ref(bucket: &Value, resource: &str) -> Value {
+    if is_intrinsic(bucket) {
+        json!({ "Fn::Sub": [resource, { "bucket": bucket }] })
+    } else {
+        json!({ "Fn::Sub": resource.replace("${bucket}", &js_string(bucket)) })
+    }
+}
+
+/// The s3 strategy; `None` where the plugin crashes (no `Parameters`).
+fn s3_permissions(action: &str, state: &Value) -> Option<Vec<Permission>> {
+    let p = state.get("Parameters").filter(|p| truthy(Some(p)))?;
+    let bucket = p.get("Bucket").filter(|v| truthy(Some(v))).cloned().unwrap_or(json!("*"));
+    let key = p.get("Key").filter(|v| truthy(Some(v))).cloned().unwrap_or(json!("*"));
+    if action == "s3:listObjectsV2" {
+        let both =
+            || json!([s3_ref(&bucket, "arn:${AWS::Partition}:s3:::${bucket}"), s3_ref(&bucket, "arn:${AWS::Partition}:s3:::${bucket}/*")]);
+        return Some(vec![perm("s3:Get*", both()), perm("s3:List*", both())]);
+    }
+    let arn = if let Some(prefix) = p.get("Prefix").filter(|v| truthy(Some(v))) {
+        s3_ref(&bucket, &format!("arn:${{AWS::Partition}}:s3:::${{bucket}}/{}/{}", js_string(prefix), js_string(&key)))
+    } else if bucket == "*" && key == "*" {
+        json!("*")
+    } else {
+        s3_ref(&bucket, &format!("arn:${{AWS::Partition}}:s3:::${{bucket}}/{}", js_string(&key)))
+    };
+    Some(vec![perm(action, json!([arn]))])
 }

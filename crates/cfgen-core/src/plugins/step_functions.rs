@@ -415,6 +415,29 @@ fn check_definition(ctx: &mut Ctx, name: &str, def: &Value, path: &[&str]) -> bo
                 }
             }
         }
+        if let Some(target) = state.get("Resource").and_then(function_reference) {
+            let lambda_ids: Vec<String> = ctx.functions.iter().map(|(k, _)| naming::lambda_function(k)).collect();
+            let user_resource = ctx.cfg.resources.as_ref().and_then(|r| r.get("Resources")).is_some_and(|r| r.get(&target).is_some());
+            let known = ctx.functions.iter().any(|(k, _)| *k == target) || lambda_ids.contains(&target) || user_resource;
+            if !known {
+                let mut p = sp.clone();
+                p.push("Resource");
+                let mut d = Diagnostic::error(
+                    codes::INVALID_VALUE,
+                    format!("state machine `{name}`: `{target}` is not a function of this service"),
+                )
+                .at_opt(ctx.span(&p));
+                let candidates: Vec<&str> =
+                    lambda_ids.iter().map(String::as_str).chain(ctx.functions.iter().map(|(k, _)| k.as_str())).collect();
+                if let Some(s) = cfgen_syntax::diagnostic::did_you_mean(&target, candidates) {
+                    d = d.help(format!("did you mean `{s}`?"));
+                } else {
+                    d = d.help("name a function key or its `<Name>LambdaFunction` logical id");
+                }
+                ctx.diags.push(d);
+                ok = false;
+            }
+        }
         if let Some(Value::Array(choices)) = state.get("Choices") {
             for (i, c) in choices.iter().enumerate() {
                 if let Some(target) = c.get("Next").and_then(Value::as_str) {
@@ -1300,4 +1323,15 @@ fn s3_permissions(action: &str, state: &Value) -> Option<Vec<Permission>> {
         s3_ref(&bucket, &format!("arn:${{AWS::Partition}}:s3:::${{bucket}}/{}", js_string(&key)))
     };
     Some(vec![perm(action, json!([arn]))])
+}
+
+/// The logical id a Task `Resource` names when it looks like a function of this service:
+/// `Fn::GetAtt: [<X>LambdaFunction, Arn]` or `Ref: <X>LambdaFunction`.
+fn function_reference(resource: &Value) -> Option<String> {
+    let id = resource
+        .get("Fn::GetAtt")
+        .and_then(|g| g.get(0))
+        .and_then(Value::as_str)
+        .or_else(|| resource.get("Ref").and_then(Value::as_str))?;
+    id.ends_with("LambdaFunction").then(|| id.to_string())
 }

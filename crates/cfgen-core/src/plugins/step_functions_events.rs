@@ -9,7 +9,7 @@
 //! Text that does not parse is an error where the plugin would crash. `http` events get the
 //! plugin's own REST API pipeline (`ApiGatewayRestApi`, resources, methods integrating with
 //! `states:action/StartExecution`, `ApigatewayToStepFunctionsRole`, the deployment and the
-//! `ServiceEndpoint` output); their cors, authorizers, private, request/response settings,
+//! `ServiceEndpoint` output, OPTIONS methods for `cors`); their authorizers, private, request/response settings,
 //! API keys and usage plans, and a REST API shared with functions' `http` events are not
 //! compiled yet (an error). Other event types are ignored by the plugin (a warning).
 
@@ -327,9 +327,11 @@ fn cloudwatch_event(ctx: &mut Ctx, t: &mut Template, key: &str, sm: &Value, i: u
 }
 
 /// The http event keys cfgen compiles.
-const HTTP_KEYS: &[&str] = &["path", "method", "action", "iamRole", "timeoutInMillis"];
+const HTTP_KEYS: &[&str] = &["path", "method", "action", "iamRole", "timeoutInMillis", "cors"];
 
 struct HttpEvent {
+    /// The Access-Control-Allow-Origin value of the method's responses, with `cors`.
+    cors_origin: Option<String>,
     machine_id: String,
     path: String,
     method: String,
@@ -339,6 +341,7 @@ struct HttpEvent {
 /// The http pipeline of the plugin (`compileRestApi` .. `compileDeployment`).
 fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)]) {
     let mut events: Vec<HttpEvent> = Vec::new();
+    let mut preflight: Vec<(String, Preflight)> = Vec::new();
     let mut failed = false;
     for (key, sm, evs) in machines {
         for (i, ev) in evs.iter().enumerate() {
@@ -398,7 +401,39 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
                 failed = true;
                 continue;
             }
-            events.push(HttpEvent { machine_id: naming::sfn_state_machine(key, sm), path, method, http });
+            let mut cors_origin = None;
+            if truthy(http.get("cors")) {
+                let cors = match get_cors(http.get("cors").unwrap_or(&Value::Null), &method) {
+                    Ok(c) => c,
+                    Err(msg) => {
+                        event_error(ctx, codes::INVALID_VALUE, key, i, msg.into(), None);
+                        failed = true;
+                        continue;
+                    }
+                };
+                cors_origin = Some(if cors.origins.as_ref().is_some_and(|o| !o.is_empty()) {
+                    cors.origins.clone().unwrap_or_default().join(",")
+                } else {
+                    cors.origin.clone().unwrap_or_else(|| "undefined".into())
+                });
+                let idx = match preflight.iter().position(|(p, _)| *p == path) {
+                    Some(i) => i,
+                    None => {
+                        preflight.push((path.clone(), Preflight::default()));
+                        preflight.len() - 1
+                    }
+                };
+                let pf = &mut preflight[idx].1;
+                pf.headers = union(&cors.headers, &pf.headers);
+                pf.methods = union(&cors.methods, &pf.methods);
+                pf.origins = union(cors.origins.as_deref().unwrap_or(&[]), &pf.origins);
+                pf.origin = cors.origin.clone().filter(|o| !o.is_empty()).unwrap_or_else(|| "*".into());
+                pf.allow_credentials = pf.allow_credentials || cors.allow_credentials;
+                if let Some(m) = cors.max_age.clone() {
+                    pf.max_age = Some(m);
+                }
+            }
+            events.push(HttpEvent { cors_origin, machine_id: naming::sfn_state_machine(key, sm), path, method, http });
         }
     }
     if failed || events.is_empty() {
@@ -555,11 +590,15 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
         if let Some(ms) = e.http.get("timeoutInMillis").filter(|v| truthy(Some(v))).cloned().or_else(|| provider_timeout.clone()) {
             integration.insert("TimeoutInMillis".into(), ms);
         }
+        let params = match &e.cors_origin {
+            Some(o) => json!({ "method.response.header.Access-Control-Allow-Origin": format!("'{o}'") }),
+            None => json!({}),
+        };
         integration.insert(
             "IntegrationResponses".into(),
             json!([
-                { "StatusCode": 200, "SelectionPattern": "", "ResponseParameters": {}, "ResponseTemplates": {} },
-                { "StatusCode": 400, "SelectionPattern": "400", "ResponseParameters": {}, "ResponseTemplates": {} }
+                { "StatusCode": 200, "SelectionPattern": "", "ResponseParameters": params, "ResponseTemplates": {} },
+                { "StatusCode": 400, "SelectionPattern": "400", "ResponseParameters": params, "ResponseTemplates": {} }
             ]),
         );
         let method = json!({
@@ -573,14 +612,73 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
                 "RestApiId": rest_api,
                 "Integration": integration,
                 "MethodResponses": [
-                    { "ResponseParameters": {}, "ResponseModels": {}, "StatusCode": 200 },
-                    { "ResponseParameters": {}, "ResponseModels": {}, "StatusCode": 400 }
+                    { "ResponseParameters": params, "ResponseModels": {}, "StatusCode": 200 },
+                    { "ResponseParameters": params, "ResponseModels": {}, "StatusCode": 400 }
                 ]
             }
         });
         let id = naming::rest_method(&resource_name, &e.method);
         method_ids.push(json!(id));
         merge_into(&mut t.resources, id, method);
+    }
+
+    // compileCors
+    for (path, pf) in &preflight {
+        let origin = if pf.origins.is_empty() { pf.origin.clone() } else { pf.origins.join(",") };
+        let mut headers: Vec<(String, String)> = vec![
+            ("Access-Control-Allow-Origin".into(), format!("'{origin}'")),
+            ("Access-Control-Allow-Headers".into(), format!("'{}'", pf.headers.join(","))),
+            ("Access-Control-Allow-Methods".into(), format!("'{}'", pf.methods.join(","))),
+            ("Access-Control-Allow-Credentials".into(), format!("'{}'", pf.allow_credentials)),
+        ];
+        if let Some(max_age) = &pf.max_age {
+            match max_age.as_i64().filter(|n| *n > 0 && max_age.as_f64().is_some_and(|f| f.fract() == 0.0)) {
+                Some(n) => headers.push(("Access-Control-Max-Age".into(), format!("'{n}'"))),
+                None => {
+                    let d = Diagnostic::error(codes::INVALID_VALUE, "maxAge should be an integer over 0")
+                        .at_opt(ctx.span(&["stepFunctions", "stateMachines"]));
+                    ctx.diags.push(d);
+                    return;
+                }
+            }
+        }
+        if pf.methods.iter().any(|m| m == "ANY") {
+            headers[2].1 = headers[2].1.replacen("ANY", "DELETE,GET,HEAD,PATCH,POST,PUT", 1);
+        }
+        let method_params: Map<String, Value> =
+            headers.iter().map(|(h, _)| (format!("method.response.header.{h}"), Value::Bool(true))).collect();
+        let integration_params: Map<String, Value> =
+            headers.iter().map(|(h, v)| (format!("method.response.header.{h}"), Value::String(v.clone()))).collect();
+        let (resource_id, resource_name) = if path.is_empty() {
+            (json!({ "Fn::GetAtt": ["ApiGatewayRestApi", "RootResourceId"] }), String::new())
+        } else {
+            (json!({ "Ref": naming::rest_resource(path) }), naming::rest_path(path))
+        };
+        merge_into(
+            &mut t.resources,
+            naming::rest_method(&resource_name, "options"),
+            json!({
+                "Type": "AWS::ApiGateway::Method",
+                "Properties": {
+                    "AuthorizationType": "NONE",
+                    "HttpMethod": "OPTIONS",
+                    "MethodResponses": [{ "StatusCode": "200", "ResponseParameters": method_params, "ResponseModels": {} }],
+                    "RequestParameters": {},
+                    "Integration": {
+                        "Type": "MOCK",
+                        "RequestTemplates": { "application/json": "{statusCode:200}" },
+                        "ContentHandling": "CONVERT_TO_TEXT",
+                        "IntegrationResponses": [{
+                            "StatusCode": "200",
+                            "ResponseParameters": integration_params,
+                            "ResponseTemplates": { "application/json": "" }
+                        }]
+                    },
+                    "ResourceId": resource_id,
+                    "RestApiId": rest_api
+                }
+            }),
+        );
     }
 
     // compileHttpIamRole
@@ -639,4 +737,81 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
 /// A provider setting by its YAML key, from the resolved configuration.
 fn provider_value(ctx: &Ctx, key: &str) -> Option<Value> {
     ctx.node.pointer(["provider", key]).map(cfgen_syntax::Node::to_json)
+}
+
+/// The merged CORS settings of one path (`corsPreflight`).
+#[derive(Default)]
+struct Preflight {
+    headers: Vec<String>,
+    methods: Vec<String>,
+    origins: Vec<String>,
+    origin: String,
+    allow_credentials: bool,
+    max_age: Option<Value>,
+}
+
+/// The CORS settings of one event (`getCors`).
+struct Cors {
+    headers: Vec<String>,
+    methods: Vec<String>,
+    origins: Option<Vec<String>>,
+    origin: Option<String>,
+    allow_credentials: bool,
+    max_age: Option<Value>,
+}
+
+/// `_.union(a, b)`.
+fn union(a: &[String], b: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for x in a.iter().chain(b) {
+        if !out.contains(x) {
+            out.push(x.clone());
+        }
+    }
+    out
+}
+
+fn strings(v: Option<&Value>) -> Option<Vec<String>> {
+    v.and_then(Value::as_array).map(|a| a.iter().map(js_string).collect())
+}
+
+fn get_cors(cors: &Value, method: &str) -> Result<Cors, &'static str> {
+    let default_headers: Vec<String> =
+        ["Content-Type", "X-Amz-Date", "Authorization", "X-Api-Key", "X-Amz-Security-Token", "X-Amz-User-Agent"].map(String::from).to_vec();
+    let upper = method.to_uppercase();
+    let Value::Object(o) = cors else {
+        return Ok(Cors {
+            headers: default_headers,
+            methods: vec!["OPTIONS".into(), upper],
+            origins: Some(vec!["*".into()]),
+            origin: Some("*".into()),
+            allow_credentials: false,
+            max_age: None,
+        });
+    };
+    let mut methods = strings(o.get("methods")).unwrap_or_default();
+    let origins = o.get("origins").filter(|v| truthy(Some(v)));
+    let origin = o.get("origin").filter(|v| truthy(Some(v)));
+    if origins.is_some() && origin.is_some() {
+        return Err("You can only use \"origin\" or \"origins\", but not both at the same time to configure CORS. Please check the docs for more info.");
+    }
+    let headers = match o.get("headers").filter(|v| truthy(Some(v))) {
+        Some(Value::Array(_)) => strings(o.get("headers")).unwrap_or_default(),
+        Some(_) => return Err("CORS header values must be provided as an array. Please check the docs for more info."),
+        None => default_headers,
+    };
+    if !methods.iter().any(|m| m == "OPTIONS") {
+        methods.push("OPTIONS".into());
+    }
+    if !methods.contains(&upper) {
+        methods.push(upper);
+    }
+    Ok(Cors {
+        headers,
+        methods,
+        origins: strings(origins),
+        origin: origin.map(js_string),
+        allow_credentials: truthy(o.get("allowCredentials")),
+        max_age: o.get("maxAge").cloned(),
+    })
 }

@@ -9,7 +9,7 @@
 //! Text that does not parse is an error where the plugin would crash. `http` events get the
 //! plugin's own REST API pipeline (`ApiGatewayRestApi`, resources, methods integrating with
 //! `states:action/StartExecution`, `ApigatewayToStepFunctionsRole`, the deployment and the
-//! `ServiceEndpoint` output, OPTIONS methods for `cors`); their authorizers, private, request/response settings,
+//! `ServiceEndpoint` output, OPTIONS methods for `cors`); their authorizers, `request.template: lambda_proxy`, request schemas,
 //! API keys and usage plans, and a REST API shared with functions' `http` events are not
 //! compiled yet (an error). Other event types are ignored by the plugin (a warning).
 
@@ -327,7 +327,8 @@ fn cloudwatch_event(ctx: &mut Ctx, t: &mut Template, key: &str, sm: &Value, i: u
 }
 
 /// The http event keys cfgen compiles.
-const HTTP_KEYS: &[&str] = &["path", "method", "action", "iamRole", "timeoutInMillis", "cors"];
+const HTTP_KEYS: &[&str] =
+    &["path", "method", "action", "iamRole", "timeoutInMillis", "cors", "private", "request", "response", "responses"];
 
 struct HttpEvent {
     /// The Access-Control-Allow-Origin value of the method's responses, with `cors`.
@@ -371,6 +372,23 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
                     key,
                     i,
                     format!("`{k}` of state machine http events is not compiled by this version of cfgen yet"),
+                    Some("the template would differ from Serverless v3; remove the setting or wait for cfgen to support it"),
+                );
+                failed = true;
+                continue;
+            }
+            let request_ok = match http.get("request") {
+                None => true,
+                Some(Value::Object(r)) => r.keys().all(|k| k == "template") && r.get("template").is_none_or(|t| t.is_object()),
+                Some(_) => false,
+            };
+            if !request_ok {
+                event_error(
+                    ctx,
+                    codes::NOT_IMPLEMENTED,
+                    key,
+                    i,
+                    "only custom `request.template` mappings of state machine http events are compiled by this version of cfgen (not `lambda_proxy` or schemas)".into(),
                     Some("the template would differ from Serverless v3; remove the setting or wait for cfgen to support it"),
                 );
                 failed = true;
@@ -581,39 +599,70 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
             json!({ "Fn::Join": ["", ["arn:", { "Ref": "AWS::Partition" }, ":apigateway:", { "Ref": "AWS::Region" }, uri_action]] }),
         );
         integration.insert("PassthroughBehavior".into(), json!(if action.is_some() { "WHEN_NO_TEMPLATES" } else { "NEVER" }));
-        let templates = if e.http.contains_key("action") {
-            json!({})
-        } else {
-            json!({ "application/json": template(&e.machine_id), "application/x-www-form-urlencoded": template(&e.machine_id) })
+        let default_templates =
+            json!({ "application/json": template(&e.machine_id), "application/x-www-form-urlencoded": template(&e.machine_id) });
+        let templates = match e.http.get("request").and_then(|r| r.get("template")) {
+            Some(Value::Object(custom)) => {
+                let mut merged = default_templates.as_object().cloned().unwrap_or_default();
+                for (k, v) in custom {
+                    merged.insert(k.clone(), v.clone());
+                }
+                Value::Object(merged)
+            }
+            _ if e.http.contains_key("action") => json!({}),
+            _ => default_templates,
         };
         integration.insert("RequestTemplates".into(), templates);
         if let Some(ms) = e.http.get("timeoutInMillis").filter(|v| truthy(Some(v))).cloned().or_else(|| provider_timeout.clone()) {
             integration.insert("TimeoutInMillis".into(), ms);
         }
-        let params = match &e.cors_origin {
-            Some(o) => json!({ "method.response.header.Access-Control-Allow-Origin": format!("'{o}'") }),
-            None => json!({}),
+        let with_origin = |mut m: Map<String, Value>| {
+            if let Some(o) = &e.cors_origin {
+                m.insert("method.response.header.Access-Control-Allow-Origin".into(), json!(format!("'{o}'")));
+            }
+            Value::Object(m)
         };
-        integration.insert(
-            "IntegrationResponses".into(),
-            json!([
-                { "StatusCode": 200, "SelectionPattern": "", "ResponseParameters": params, "ResponseTemplates": {} },
-                { "StatusCode": 400, "SelectionPattern": "400", "ResponseParameters": params, "ResponseTemplates": {} }
-            ]),
-        );
+        let response = e.http.get("response");
+        let header_params: Map<String, Value> = response
+            .and_then(|r| r.get("headers"))
+            .and_then(Value::as_object)
+            .map(|h| h.iter().map(|(k, v)| (format!("method.response.header.{k}"), v.clone())).collect())
+            .unwrap_or_default();
+        let integration_responses: Vec<Value> = match e.http.get("responses") {
+            Some(responses) => ordered_entries(responses)
+                .into_iter()
+                .map(|(k, v)| {
+                    let code = v.get("statusCode").cloned().unwrap_or_else(|| json!(k.parse::<i64>().unwrap_or(0)));
+                    let pattern = v.get("selectionPattern").cloned().unwrap_or_else(|| json!(k));
+                    let params = v.get("responseParameters").and_then(Value::as_object).cloned().unwrap_or_default();
+                    let templates = v.get("responseTemplates").cloned().unwrap_or_else(|| json!({}));
+                    json!({ "StatusCode": code, "SelectionPattern": pattern, "ResponseParameters": with_origin(params), "ResponseTemplates": templates })
+                })
+                .collect(),
+            None => vec![
+                json!({
+                    "StatusCode": 200,
+                    "SelectionPattern": "",
+                    "ResponseParameters": with_origin(header_params.clone()),
+                    "ResponseTemplates": response.and_then(|r| r.get("template")).cloned().unwrap_or_else(|| json!({}))
+                }),
+                json!({ "StatusCode": 400, "SelectionPattern": "400", "ResponseParameters": with_origin(Map::new()), "ResponseTemplates": {} }),
+            ],
+        };
+        integration.insert("IntegrationResponses".into(), Value::Array(integration_responses));
         let method = json!({
             "Type": "AWS::ApiGateway::Method",
             "Properties": {
                 "HttpMethod": e.method.to_uppercase(),
                 "RequestParameters": {},
                 "AuthorizationType": "NONE",
-                "ApiKeyRequired": false,
+                "ApiKeyRequired": truthy(e.http.get("private")),
                 "ResourceId": resource_id,
                 "RestApiId": rest_api,
                 "Integration": integration,
                 "MethodResponses": [
-                    { "ResponseParameters": params, "ResponseModels": {}, "StatusCode": 200 },
-                    { "ResponseParameters": params, "ResponseModels": {}, "StatusCode": 400 }
+                    { "ResponseParameters": with_origin(header_params), "ResponseModels": {}, "StatusCode": 200 },
+                    { "ResponseParameters": with_origin(Map::new()), "ResponseModels": {}, "StatusCode": 400 }
                 ]
             }
         });
@@ -814,4 +863,14 @@ fn get_cors(cors: &Value, method: &str) -> Result<Cors, &'static str> {
         allow_credentials: truthy(o.get("allowCredentials")),
         max_age: o.get("maxAge").cloned(),
     })
+}
+
+/// The entries of a JavaScript object in its iteration order: integer keys ascending first.
+fn ordered_entries(v: &Value) -> Vec<(String, Value)> {
+    let Some(o) = v.as_object() else { return Vec::new() };
+    let is_index = |k: &str| !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()) && (k == "0" || !k.starts_with('0')) && k.len() < 10;
+    let mut ints: Vec<(String, Value)> = o.iter().filter(|(k, _)| is_index(k)).map(|(k, v)| (k.clone(), v.clone())).collect();
+    ints.sort_by_key(|(k, _)| k.parse::<u64>().unwrap_or(0));
+    ints.extend(o.iter().filter(|(k, _)| !is_index(k)).map(|(k, v)| (k.clone(), v.clone())));
+    ints
 }

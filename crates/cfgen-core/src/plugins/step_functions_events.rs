@@ -9,7 +9,7 @@
 //! Text that does not parse is an error where the plugin would crash. `http` events get the
 //! plugin's own REST API pipeline (`ApiGatewayRestApi`, resources, methods integrating with
 //! `states:action/StartExecution`, `ApigatewayToStepFunctionsRole`, the deployment and the
-//! `ServiceEndpoint` output, OPTIONS methods for `cors`); their authorizers, `request.template: lambda_proxy`, request schemas,
+//! `ServiceEndpoint` output, OPTIONS methods for `cors`); their authorizers, request schemas,
 //! API keys and usage plans, and a REST API shared with functions' `http` events are not
 //! compiled yet (an error). Other event types are ignored by the plugin (a warning).
 
@@ -379,7 +379,10 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
             }
             let request_ok = match http.get("request") {
                 None => true,
-                Some(Value::Object(r)) => r.keys().all(|k| k == "template") && r.get("template").is_none_or(|t| t.is_object()),
+                Some(Value::Object(r)) => {
+                    r.keys().all(|k| k == "template")
+                        && r.get("template").is_none_or(|t| t.is_object() || t.as_str() == Some("lambda_proxy"))
+                }
                 Some(_) => false,
             };
             if !request_ok {
@@ -388,7 +391,7 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
                     codes::NOT_IMPLEMENTED,
                     key,
                     i,
-                    "only custom `request.template` mappings of state machine http events are compiled by this version of cfgen (not `lambda_proxy` or schemas)".into(),
+                    "only `request.template` (custom mappings or `lambda_proxy`) of state machine http requests is compiled by this version of cfgen (not schemas)".into(),
                     Some("the template would differ from Serverless v3; remove the setting or wait for cfgen to support it"),
                 );
                 failed = true;
@@ -602,6 +605,13 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
         let default_templates =
             json!({ "application/json": template(&e.machine_id), "application/x-www-form-urlencoded": template(&e.machine_id) });
         let templates = match e.http.get("request").and_then(|r| r.get("template")) {
+            Some(Value::String(lp)) if lp == "lambda_proxy" => {
+                let sub = |text: &str| json!({ "Fn::Sub": [text, { "StateMachineArn": { "Ref": e.machine_id }, "AccountId": { "Ref": "AWS::AccountId" } }] });
+                json!({
+                    "application/json": sub(include_str!("sfn_lambda_proxy_json.vtl")),
+                    "application/x-www-form-urlencoded": sub(include_str!("sfn_lambda_proxy_form.vtl")),
+                })
+            }
             Some(Value::Object(custom)) => {
                 let mut merged = default_templates.as_object().cloned().unwrap_or_default();
                 for (k, v) in custom {

@@ -10,7 +10,7 @@
 //! plugin's own REST API pipeline (`ApiGatewayRestApi`, resources, methods integrating with
 //! `states:action/StartExecution`, `ApigatewayToStepFunctionsRole`, the deployment and the
 //! `ServiceEndpoint` output, OPTIONS methods for `cors`); their authorizers, request schemas,
-//! API keys and usage plans, and a REST API shared with functions' `http` events are not
+//! `restApiId`, resource policies, and a REST API shared with functions' `http` events are not
 //! compiled yet (an error). Other event types are ignored by the plugin (a warning).
 
 use cfgen_syntax::{codes, Diagnostic};
@@ -462,7 +462,7 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
     }
     let provider = ctx.cfg.provider.clone().unwrap_or_default();
     let ag = provider.api_gateway.clone().unwrap_or(Value::Null);
-    for k in ["restApiId", "apiKeys", "usagePlan", "resourcePolicy"] {
+    for k in ["restApiId", "resourcePolicy"] {
         let at_provider = provider_value(ctx, k);
         if truthy(ag.get(k)) || truthy(at_provider.as_ref()) {
             let path: Vec<&str> = if truthy(ag.get(k)) { vec!["provider", "apiGateway", k] } else { vec!["provider", k] };
@@ -783,6 +783,87 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
             "DependsOn": method_ids
         }),
     );
+    // compileApiKeys, compileUsagePlan, compileUsagePlanKeys
+    let deployment = naming::rest_deployment(&ctx.instance_id);
+    let setting = |k: &str| ag.get(k).filter(|v| truthy(Some(v))).cloned().or_else(|| provider_value(ctx, k).filter(|v| truthy(Some(v))));
+    let api_keys = setting("apiKeys");
+    let usage_plan = setting("usagePlan");
+    let keys: Vec<Value> = match &api_keys {
+        None => Vec::new(),
+        Some(Value::Array(a)) => a.clone(),
+        Some(_) => {
+            let d = Diagnostic::error(codes::INVALID_TYPE, "apiKeys property must be an array").at_opt(ctx.span(&["provider", "apiKeys"]));
+            ctx.diags.push(d);
+            return;
+        }
+    };
+    if keys.iter().any(|k| !(k.is_string() || k.is_object() || k.is_array() || k.is_null())) {
+        let d = Diagnostic::error(codes::INVALID_TYPE, "API Keys must be strings or objects").at_opt(ctx.span(&["provider", "apiKeys"]));
+        ctx.diags.push(d);
+        return;
+    }
+    for (i, k) in keys.iter().enumerate() {
+        let (name, value) = match k {
+            Value::String(s) => (json!(s), None),
+            other => (other.get("name").cloned().unwrap_or(Value::Null), other.get("value").cloned()),
+        };
+        let mut props = Map::new();
+        props.insert("Enabled".into(), json!(true));
+        if !name.is_null() {
+            props.insert("Name".into(), name);
+        }
+        props.insert("StageKeys".into(), json!([{ "RestApiId": { "Ref": "ApiGatewayRestApi" }, "StageName": ctx.stage }]));
+        if let Some(v) = value {
+            props.insert("Value".into(), v);
+        }
+        merge_into(
+            &mut t.resources,
+            naming::rest_api_key(i + 1, None),
+            json!({ "Type": "AWS::ApiGateway::ApiKey", "Properties": props, "DependsOn": deployment }),
+        );
+    }
+    if usage_plan.is_some() || api_keys.is_some() {
+        let mut props = Map::new();
+        props.insert("ApiStages".into(), json!([{ "ApiId": { "Ref": "ApiGatewayRestApi" }, "Stage": ctx.stage }]));
+        props.insert("Description".into(), json!(format!("Usage plan for {} {} stage", ctx.service, ctx.stage)));
+        props.insert("UsagePlanName".into(), json!(format!("{}-{}", ctx.service, ctx.stage)));
+        let plan = usage_plan.clone().unwrap_or(Value::Null);
+        let pick = |obj: Option<&Value>, pairs: &[(&str, &str)]| -> Value {
+            let mut m = Map::new();
+            for (from, to) in pairs {
+                if let Some(v) = obj.and_then(|o| o.get(*from)).filter(|v| !v.is_null()) {
+                    m.insert((*to).into(), v.clone());
+                }
+            }
+            Value::Object(m)
+        };
+        if let Some(q) = plan.get("quota").filter(|q| !q.is_null()) {
+            props.insert("Quota".into(), pick(Some(q), &[("limit", "Limit"), ("offset", "Offset"), ("period", "Period")]));
+        }
+        if let Some(th) = plan.get("throttle").filter(|q| !q.is_null()) {
+            props.insert("Throttle".into(), pick(Some(th), &[("burstLimit", "BurstLimit"), ("rateLimit", "RateLimit")]));
+        }
+        merge_into(
+            &mut t.resources,
+            naming::rest_usage_plan(None),
+            json!({ "Type": "AWS::ApiGateway::UsagePlan", "DependsOn": deployment, "Properties": props }),
+        );
+    }
+    for i in 0..keys.len() {
+        merge_into(
+            &mut t.resources,
+            naming::rest_usage_plan_key(i + 1, None),
+            json!({
+                "Type": "AWS::ApiGateway::UsagePlanKey",
+                "Properties": {
+                    "KeyId": { "Ref": naming::rest_api_key(i + 1, None) },
+                    "KeyType": "API_KEY",
+                    "UsagePlanId": { "Ref": naming::rest_usage_plan(None) }
+                }
+            }),
+        );
+    }
+
     merge_into(
         &mut t.outputs,
         "ServiceEndpoint".into(),

@@ -646,6 +646,88 @@ pub fn cloud_front_cache_policy_name(service: &str, stage: &str, name: &str) -> 
 
 // ---- end of alb..cloudFront names ----
 
+// ---- plugins: serverless-step-functions names go below this line ----
+
+/// The plugin's `generateLogicalId`: `getNormalizedFunctionName(name) + suffix`.
+fn sfn_logical_id(name: &str, suffix: &str) -> String {
+    format!("{}{suffix}", normalize_name_dash_underscore(name))
+}
+
+/// A state machine's `id` or `name`, when it has one.
+fn sfn_custom_id(machine: &serde_json::Value) -> Option<String> {
+    ["id", "name"]
+        .iter()
+        .filter_map(|k| machine.get(*k))
+        .find(|v| !matches!(v, serde_json::Value::Null | serde_json::Value::Bool(false)) && v.as_str() != Some(""))
+        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+}
+
+/// `getStateMachineLogicalId`: `id || name` normalized, else `<Key>StepFunctionsStateMachine`.
+pub fn sfn_state_machine(key: &str, machine: &serde_json::Value) -> String {
+    match sfn_custom_id(machine) {
+        Some(c) => sfn_logical_id(&c, ""),
+        None => sfn_logical_id(key, "StepFunctionsStateMachine"),
+    }
+}
+
+/// `getStateMachineOutputLogicalId`.
+pub fn sfn_state_machine_output(key: &str, machine: &serde_json::Value) -> String {
+    match sfn_custom_id(machine) {
+        Some(c) => sfn_logical_id(&c, "Arn"),
+        None => sfn_logical_id(key, "StepFunctionsStateMachineArn"),
+    }
+}
+
+pub fn sfn_activity(name: &str) -> String {
+    sfn_logical_id(name, "StepFunctionsActivity")
+}
+
+pub fn sfn_activity_output(name: &str) -> String {
+    sfn_logical_id(name, "StepFunctionsActivityArn")
+}
+
+/// `getStateMachinePolicyName`.
+pub fn sfn_policy_name(stage: &str, service: &str) -> String {
+    format!("{stage}-{service}-statemachine")
+}
+
+/// `getScheduleLogicalId` / `getSchedulerScheduleLogicalId` (`n` counts from 1 per machine).
+pub fn sfn_schedule(machine_key: &str, n: usize, scheduler: bool) -> String {
+    let kind = if scheduler { "SchedulerSchedule" } else { "EventsRuleSchedule" };
+    sfn_logical_id(machine_key, &format!("StepFunctions{kind}{n}"))
+}
+
+pub fn sfn_schedule_role(machine_key: &str) -> String {
+    sfn_logical_id(machine_key, "ScheduleToStepFunctionsRole")
+}
+
+/// `getScheduleId`: the rule target id (the raw machine key).
+pub fn sfn_schedule_target_id(machine_key: &str) -> String {
+    format!("{machine_key}StepFunctionsSchedule")
+}
+
+pub fn sfn_schedule_policy_name(stage: &str, region: &str, service: &str, machine_key: &str) -> String {
+    format!("{stage}-{region}-{service}-{machine_key}-schedule")
+}
+
+pub fn sfn_cloudwatch_event(machine_key: &str, n: usize) -> String {
+    sfn_logical_id(machine_key, &format!("EventsRuleCloudWatchEvent{n}"))
+}
+
+pub fn sfn_cloudwatch_event_role(machine_key: &str) -> String {
+    sfn_logical_id(machine_key, "EventToStepFunctionsRole")
+}
+
+pub fn sfn_cloudwatch_event_target_id(machine_key: &str) -> String {
+    format!("{machine_key}CloudWatchEvent")
+}
+
+pub fn sfn_cloudwatch_event_policy_name(stage: &str, region: &str, service: &str, machine_key: &str) -> String {
+    format!("{stage}-{region}-{service}-{machine_key}-event")
+}
+
+// ---- end of serverless-step-functions names ----
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,8 @@
 pub mod cf_vars;
 pub mod iam_roles_per_function;
 pub mod step_functions;
+mod step_functions_events;
+mod step_functions_monitoring;
 
 use cfgen_syntax::{codes, Diagnostic, Node, Severity, Value};
 
@@ -39,7 +41,10 @@ pub const KNOWN: &[(&str, Effect)] = &[
     ("serverless-single-page-app-plugin", Effect::Neutral("adds a command that syncs a folder to S3")),
     ("serverless-wsgi", Effect::Neutral("adds the WSGI adapter to the zip (zip contents only)")),
     ("serverless-domain-manager", Effect::Neutral("creates custom domains through the AWS SDK at deploy time")),
-    ("serverless-step-functions", Effect::NotCompiled("state machines, their roles, alarms and events")),
+    (
+        "serverless-step-functions",
+        Effect::Compiled("state machines, their roles, activities, alarms, notifications, schedule, cloudwatch and http events"),
+    ),
     ("serverless-iam-roles-per-function", Effect::Compiled("one IAM role per function")),
     ("serverless-pseudo-parameters", Effect::Compiled("`#{AWS::Region}`-style values turned into Fn::Sub")),
     ("serverless-cloudformation-sub-variables", Effect::NotCompiled("`#{...}` values turned into Fn::Sub")),

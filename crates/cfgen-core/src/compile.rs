@@ -70,6 +70,25 @@ pub fn compile(ctx: &mut Ctx, artifacts: &Artifacts) -> Option<Value> {
     let bucket_name = core_template(ctx, &provider, &mut t);
 
     // package:setupProviderConfiguration — log groups, then the execution role.
+    let plugins = crate::plugins::listed(ctx.cfg.plugins.as_ref());
+    let logging_config = if plugins.iter().any(|p| p == "serverless-logging-config") {
+        crate::plugins::logging_config::settings(ctx.cfg.custom.as_ref())
+    } else {
+        None
+    };
+    if plugins.iter().any(|p| p == "serverless-logging-config") && logging_config.is_none() {
+        ctx.diags.push(
+            Diagnostic::error(codes::MISSING_KEY, "serverless-logging-config needs its settings under `custom.serverless-logging-config`")
+                .at_opt(ctx.key_span(&["plugins"]))
+                .help("add `custom: {serverless-logging-config: {logGroupName: my-logs}}`"),
+        );
+        return None;
+    }
+    if let Some(s) = &logging_config {
+        // before:package:initialize
+        crate::plugins::logging_config::disable_function_logs(s, &mut ctx.functions);
+    }
+
     let role_created = merge_iam(ctx, &provider, &mut t);
 
     // package:compileLayers
@@ -110,7 +129,6 @@ pub fn compile(ctx: &mut Ctx, artifacts: &Artifacts) -> Option<Value> {
         return None;
     }
 
-    let plugins = crate::plugins::listed(ctx.cfg.plugins.as_ref());
     let step_functions = plugins.iter().any(|p| p == "serverless-step-functions");
     if step_functions {
         crate::plugins::step_functions::compile_functions(ctx, &mut t);
@@ -121,13 +139,25 @@ pub fn compile(ctx: &mut Ctx, artifacts: &Artifacts) -> Option<Value> {
     if step_functions {
         crate::plugins::step_functions::compile_events(ctx, &mut t);
     }
+    if let Some(s) = &logging_config {
+        // after:package:compileEvents
+        crate::plugins::logging_config::set_logging_config(s, &mut t);
+    }
     if ctx.diags.iter().any(Diagnostic::is_error) {
         return None;
     }
 
-    // before:package:finalize
-    if plugins.iter().any(|p| p == "serverless-iam-roles-per-function") {
-        crate::plugins::iam_roles_per_function::apply(ctx, &mut t);
+    // before:package:finalize, in the order `plugins:` lists them.
+    for p in &plugins {
+        match p.as_str() {
+            "serverless-iam-roles-per-function" => crate::plugins::iam_roles_per_function::apply(ctx, &mut t),
+            "serverless-logging-config" => {
+                if let Some(s) = &logging_config {
+                    crate::plugins::logging_config::add_iam_permissions(s, &mut t);
+                }
+            }
+            _ => {}
+        }
     }
 
     // package:finalize

@@ -8,6 +8,7 @@
 
 pub mod cf_vars;
 pub mod iam_roles_per_function;
+pub mod logging_config;
 pub mod step_functions;
 mod step_functions_events;
 mod step_functions_monitoring;
@@ -55,7 +56,7 @@ pub const KNOWN: &[(&str, Effect)] = &[
     ("serverless-ruby-layer", Effect::NotCompiled("a Ruby gems layer")),
     ("serverless-apigw-binary", Effect::Neutral("sets binary media types through the AWS SDK after deploys")),
     ("serverless-apigateway-service-proxy", Effect::NotCompiled("API Gateway proxies to AWS services")),
-    ("serverless-logging-config", Effect::NotCompiled("log settings on functions")),
+    ("serverless-logging-config", Effect::Compiled("advanced logging settings on every function")),
 ];
 
 /// Check `plugins:` (a list of names, or `{localPath, modules}`): info lines for the neutral

@@ -10,7 +10,7 @@
 //! plugin's own REST API pipeline (`ApiGatewayRestApi`, resources, methods integrating with
 //! `states:action/StartExecution`, `ApigatewayToStepFunctionsRole`, the deployment and the
 //! `ServiceEndpoint` output, OPTIONS methods for `cors`); their authorizers, request schemas,
-//! `restApiId`, resource policies, and a REST API shared with functions' `http` events are not
+//! `restApiId` and a REST API shared with functions' `http` events are not
 //! compiled yet (an error). Other event types are ignored by the plugin (a warning).
 
 use cfgen_syntax::{codes, Diagnostic};
@@ -462,7 +462,7 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
     }
     let provider = ctx.cfg.provider.clone().unwrap_or_default();
     let ag = provider.api_gateway.clone().unwrap_or(Value::Null);
-    for k in ["restApiId", "resourcePolicy"] {
+    for k in ["restApiId"] {
         let at_provider = provider_value(ctx, k);
         if truthy(ag.get(k)) || truthy(at_provider.as_ref()) {
             let path: Vec<&str> = if truthy(ag.get(k)) { vec!["provider", "apiGateway", k] } else { vec!["provider", k] };
@@ -520,6 +520,23 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
         "ApiGatewayRestApi".into(),
         json!({ "Type": "AWS::ApiGateway::RestApi", "Properties": { "Name": name, "EndpointConfiguration": { "Types": [endpoint_type] } } }),
     );
+    let resource_policy = ag.get("resourcePolicy").filter(|v| truthy(Some(v))).cloned().or_else(|| provider_value(ctx, "resourcePolicy"));
+    let non_empty = match &resource_policy {
+        Some(Value::Array(a)) => !a.is_empty(),
+        Some(Value::Object(o)) => !o.is_empty(),
+        Some(Value::String(s)) => !s.is_empty(),
+        _ => false,
+    };
+    if let (true, Some(p)) = (non_empty, resource_policy) {
+        // v3's schema coerces statement fields to arrays (as for functions' REST APIs).
+        let p = match &p {
+            Value::Array(a) => crate::events::api_gateway::coerce_statements(a),
+            _ => p,
+        };
+        let mut extra = Map::new();
+        extra.insert("Properties".into(), json!({ "Policy": { "Version": "2012-10-17", "Statement": p } }));
+        merge_into(&mut t.resources, "ApiGatewayRestApi".into(), Value::Object(extra));
+    }
     let rest_api = json!({ "Ref": "ApiGatewayRestApi" });
 
     // compileResources: the path tree, parents first, in order of appearance.

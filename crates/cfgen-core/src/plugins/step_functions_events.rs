@@ -462,18 +462,15 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
     }
     let provider = ctx.cfg.provider.clone().unwrap_or_default();
     let ag = provider.api_gateway.clone().unwrap_or(Value::Null);
-    for k in ["restApiId"] {
-        let at_provider = provider_value(ctx, k);
-        if truthy(ag.get(k)) || truthy(at_provider.as_ref()) {
-            let path: Vec<&str> = if truthy(ag.get(k)) { vec!["provider", "apiGateway", k] } else { vec!["provider", k] };
-            let d = Diagnostic::error(
-                codes::NOT_IMPLEMENTED,
-                format!("`{k}` with state machine http events is not compiled by this version of cfgen yet"),
-            )
-            .at_opt(ctx.span(&path));
-            ctx.diags.push(d);
-            return;
-        }
+    if truthy(ag.get("restApiId")) || truthy(provider_value(ctx, "restApiId").as_ref()) {
+        let path: &[&str] = if truthy(ag.get("restApiId")) { &["provider", "apiGateway", "restApiId"] } else { &["provider", "restApiId"] };
+        let d = Diagnostic::error(
+            codes::NOT_IMPLEMENTED,
+            "`restApiId` with state machine http events is not compiled by this version of cfgen yet",
+        )
+        .at_opt(ctx.span(path));
+        ctx.diags.push(d);
+        return;
     }
     if t.resources.contains_key("ApiGatewayRestApi")
         || t.resources.values().any(|r| r.get("Type").and_then(Value::as_str) == Some("AWS::ApiGateway::Deployment"))

@@ -13,8 +13,7 @@
 //! Definitions are checked: StartAt, Next, Default and Choices targets must name states (an
 //! error at the line; Serverless would package it and AWS reject it at deploy).
 //!
-//! Not compiled yet (an error at their line): `configureTaskTimeouts`, and the IAM statements
-//! of Task resources for Redshift Data, EMR and Athena (give the machine a `role` meanwhile).
+//! Not compiled yet (an error at their line): the IAM statements of Task resources for Redshift Data, EMR and Athena (give the machine a `role` meanwhile).
 
 use cfgen_syntax::{codes, Diagnostic};
 use md5::{Digest, Md5};
@@ -353,16 +352,6 @@ fn validate_machine(ctx: &mut Ctx, name: &str, sm: &Value) -> bool {
         );
         ok = false;
     }
-    if obj.get("configureTaskTimeouts") == Some(&Value::Bool(true)) {
-        error(
-            ctx,
-            codes::NOT_IMPLEMENTED,
-            "`configureTaskTimeouts` is not compiled by this version of cfgen yet",
-            &[path[0], path[1], name, "configureTaskTimeouts"],
-            None,
-        );
-        ok = false;
-    }
     if ok {
         if let Some(def @ Value::Object(_)) = obj.get("definition") {
             ok &= check_definition(ctx, name, def, &[path[0], path[1], name, "definition"]);
@@ -608,6 +597,9 @@ fn definition_string(ctx: &mut Ctx, t: &mut Template, _name: &str, sm: &Value) -
         }
         def => {
             let mut def = def.clone();
+            if sm.get("configureTaskTimeouts") == Some(&Value::Bool(true)) {
+                configure_task_timeouts(ctx, _name, &mut def);
+            }
             let mut mappings = Vec::new();
             extract_intrinsics(&mut def, &mut mappings);
             js_numbers(&mut def);
@@ -1334,4 +1326,85 @@ fn function_reference(resource: &Value) -> Option<String> {
         .and_then(Value::as_str)
         .or_else(|| resource.get("Ref").and_then(Value::as_str))?;
     id.ends_with("LambdaFunction").then(|| id.to_string())
+}
+
+/// Called with a Task state's name, the state and the function key it invokes.
+type TaskVisitor<'a> = dyn FnMut(&str, &mut Map<String, Value>, String) + 'a;
+
+/// `configureTaskTimeouts`: Task states invoking a function of this service without
+/// `TimeoutSeconds`/`TimeoutSecondsPath` get the function's timeout (else the provider's,
+/// else 6); a longer `TimeoutSeconds` is only a warning.
+fn configure_task_timeouts(ctx: &mut Ctx, machine: &str, def: &mut Value) {
+    let provider_timeout = ctx.cfg.provider.as_ref().and_then(|p| p.timeout.as_ref()).map(|n| n.0);
+    let fallback = provider_timeout.unwrap_or(6.0);
+    let functions: Vec<(String, Option<f64>)> = ctx.functions.iter().map(|(k, f)| (k.clone(), f.timeout.as_ref().map(|n| n.0))).collect();
+    let key_of = |r: &Value| -> Option<String> {
+        let id = match (r.get("Ref").and_then(Value::as_str), r.get("Fn::GetAtt").and_then(|g| g.get(0)).and_then(Value::as_str)) {
+            (Some(id), _) => id,
+            (None, Some(id)) if r.get("Fn::GetAtt").is_some_and(Value::is_array) => id,
+            _ => return None,
+        };
+        functions
+            .iter()
+            .find(|(k, _)| k == id)
+            .or_else(|| functions.iter().find(|(k, _)| naming::lambda_function(k) == id))
+            .map(|(k, _)| k.clone())
+    };
+    let mut warnings = Vec::new();
+    fn walk(states: &mut Value, key_of: &dyn Fn(&Value) -> Option<String>, visit: &mut TaskVisitor) {
+        let Some(states) = states.as_object_mut() else { return };
+        for (name, state) in states.iter_mut() {
+            let Some(st) = state.as_object_mut() else { continue };
+            match st.get("Type").and_then(Value::as_str) {
+                Some("Task") => {
+                    let resource = st.get("Resource").cloned().unwrap_or(Value::Null);
+                    let target = match resource.as_str() {
+                        Some(r) if r.starts_with("arn:aws:states:::lambda:invoke") => {
+                            st.get("Parameters").and_then(|p| p.get("FunctionName")).cloned().unwrap_or(Value::Null)
+                        }
+                        _ => resource,
+                    };
+                    if let Some(k) = key_of(&target) {
+                        visit(name, st, k);
+                    }
+                }
+                Some("Parallel") => {
+                    if let Some(Value::Array(branches)) = st.get_mut("Branches") {
+                        for b in branches.iter_mut() {
+                            if let Some(inner) = b.get_mut("States") {
+                                walk(inner, key_of, visit);
+                            }
+                        }
+                    }
+                }
+                Some("Map") => {
+                    let wrapper =
+                        if st.contains_key("ItemProcessor") && truthy(st.get("ItemProcessor")) { "ItemProcessor" } else { "Iterator" };
+                    if let Some(inner) = st.get_mut(wrapper).and_then(|w| w.get_mut("States")) {
+                        walk(inner, key_of, visit);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let Some(states) = def.get_mut("States") else { return };
+    walk(states, &key_of, &mut |name, st, key| {
+        let timeout = functions.iter().find(|(k, _)| *k == key).and_then(|(_, t)| *t).unwrap_or(fallback);
+        let has = st.contains_key("TimeoutSeconds") || st.contains_key("TimeoutSecondsPath");
+        if !has {
+            st.insert("TimeoutSeconds".into(), json!(timeout));
+        } else if let Some(user) = st.get("TimeoutSeconds").and_then(Value::as_f64) {
+            if user > timeout {
+                warnings.push(format!(
+                    "State machine \"{machine}\" task \"{name}\": TimeoutSeconds ({user}s) is greater than the Lambda function \"{key}\" timeout ({timeout}s); the Lambda will fail before the state-level timeout fires"
+                ));
+            }
+        }
+    });
+    for w in warnings {
+        let d =
+            Diagnostic::warning(codes::V3_QUIRK, w).at_opt(ctx.span(&["stepFunctions", "stateMachines", machine, "configureTaskTimeouts"]));
+        ctx.diags.push(d);
+    }
 }

@@ -931,8 +931,9 @@ fn sqs_arn(url: &Value) -> Value {
         // /https:\/\/sqs.(.*).amazonaws.com\/(.*)\/(.*)/ with greedy groups.
         if let Some(start) = s.find("https://sqs") {
             let rest = &s[start + "https://sqs".len()..];
-            if rest.len() > 1 {
-                let after_dot = &rest[1..];
+            let mut chars = rest.chars();
+            if chars.next().is_some_and(|c| c != '\n') {
+                let after_dot = chars.as_str();
                 if let Some(i) = after_dot.rfind(".amazonaws.com/") {
                     let region = &after_dot[..i];
                     let tail = &after_dot[i + ".amazonaws.com/".len()..];

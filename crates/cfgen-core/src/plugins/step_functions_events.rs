@@ -9,7 +9,7 @@
 //! Text that does not parse is an error where the plugin would crash. `http` events get the
 //! plugin's own REST API pipeline (`ApiGatewayRestApi`, resources, methods integrating with
 //! `states:action/StartExecution`, `ApigatewayToStepFunctionsRole`, the deployment and the
-//! `ServiceEndpoint` output, OPTIONS methods for `cors`); their authorizers, request schemas,
+//! `ServiceEndpoint` output, OPTIONS methods for `cors`); their authorizers other than `aws_iam` and `{type, authorizerId}`, request schemas,
 //! `restApiId` and a REST API shared with functions' `http` events are not
 //! compiled yet (an error). Other event types are ignored by the plugin (a warning).
 
@@ -328,7 +328,7 @@ fn cloudwatch_event(ctx: &mut Ctx, t: &mut Template, key: &str, sm: &Value, i: u
 
 /// The http event keys cfgen compiles.
 const HTTP_KEYS: &[&str] =
-    &["path", "method", "action", "iamRole", "timeoutInMillis", "cors", "private", "request", "response", "responses"];
+    &["path", "method", "action", "iamRole", "timeoutInMillis", "cors", "private", "request", "response", "responses", "authorizer"];
 
 struct HttpEvent {
     /// The Access-Control-Allow-Origin value of the method's responses, with `cors`.
@@ -396,6 +396,23 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
                 );
                 failed = true;
                 continue;
+            }
+            if let Some(a) = http.get("authorizer").filter(|a| truthy(Some(a))) {
+                let iam = a.as_str().is_some_and(|s| s.eq_ignore_ascii_case("aws_iam"))
+                    || a.get("type").and_then(Value::as_str).is_some_and(|s| s.eq_ignore_ascii_case("aws_iam"));
+                let by_id = truthy(a.get("type")) && truthy(a.get("authorizerId"));
+                if !(iam || by_id) {
+                    event_error(
+                        ctx,
+                        codes::NOT_IMPLEMENTED,
+                        key,
+                        i,
+                        "only `aws_iam` and `{type, authorizerId}` authorizers of state machine http events are compiled by this version of cfgen".into(),
+                        Some("the template would miss the authorizer; use an existing authorizer id or wait for cfgen to support it"),
+                    );
+                    failed = true;
+                    continue;
+                }
             }
             let Some(path) = http.get("path").and_then(Value::as_str) else {
                 let msg = format!("Missing or invalid \"path\" property in stateMachine \"{key}\" for http event in serverless.yml.");
@@ -690,6 +707,20 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
                 ]
             }
         });
+        let mut method = method;
+        if let Some(a) = e.http.get("authorizer").filter(|a| truthy(Some(a))) {
+            let by_id = truthy(a.get("type")) && truthy(a.get("authorizerId"));
+            let props = &mut method["Properties"];
+            if by_id {
+                props["AuthorizationType"] = a.get("type").cloned().unwrap_or(Value::Null);
+                props["AuthorizerId"] = a.get("authorizerId").cloned().unwrap_or(Value::Null);
+                if let Some(scopes @ Value::Array(_)) = a.get("scopes") {
+                    props["AuthorizationScopes"] = scopes.clone();
+                }
+            } else {
+                props["AuthorizationType"] = json!("AWS_IAM");
+            }
+        }
         let id = naming::rest_method(&resource_name, &e.method);
         method_ids.push(json!(id));
         merge_into(&mut t.resources, id, method);

@@ -13,7 +13,7 @@
 //! Definitions are checked: StartAt, Next, Default and Choices targets must name states (an
 //! error at the line; Serverless would package it and AWS reject it at deploy).
 //!
-//! Not compiled yet (an error at their line): the IAM statements of Task resources for Redshift Data, EMR and Athena (give the machine a `role` meanwhile).
+//! Not compiled yet (an error at their line): the IAM statements of Task resources for Redshift Data and EMR (give the machine a `role` meanwhile).
 
 use cfgen_syntax::{codes, Diagnostic};
 use md5::{Digest, Md5};
@@ -1235,6 +1235,38 @@ fn permissions(ctx: &Ctx, t: &Template, state: &Value) -> Result<Vec<Permission>
             }
             out
         }
+        "athena:startQueryExecution" | "athena:startQueryExecution.sync" => {
+            let actions = if service_action.ends_with(".sync") {
+                "athena:startQueryExecution,athena:stopQueryExecution,athena:getQueryExecution,athena:getDataCatalog,athena:GetWorkGroup,athena:BatchGetQueryExecution,athena:GetQueryResults,athena:ListQueryExecutions"
+            } else {
+                "athena:startQueryExecution,athena:getDataCatalog"
+            };
+            let wg = state.pointer("/Parameters/WorkGroup").and_then(Value::as_str).filter(|w| !w.is_empty());
+            let glue = |what: &str| json!({ "Fn::Sub": [format!("arn:${{AWS::Partition}}:glue:${{AWS::Region}}:${{AWS::AccountId}}:{what}"), {}] });
+            vec![
+                perm(
+                    actions,
+                    json!([
+                        athena_work_group(wg),
+                        { "Fn::Sub": ["arn:${AWS::Partition}:athena:${AWS::Region}:${AWS::AccountId}:datacatalog/*", {}] }
+                    ]),
+                ),
+                perm(
+                    "s3:GetBucketLocation,s3:GetObject,s3:ListBucket,s3:ListBucketMultipartUploads,s3:ListMultipartUploadParts,s3:AbortMultipartUpload,s3:CreateBucket,s3:PutObject",
+                    json!("arn:aws:s3:::*"),
+                ),
+                perm(
+                    "glue:CreateDatabase,glue:GetDatabase,glue:GetDatabases,glue:UpdateDatabase,glue:DeleteDatabase,glue:CreateTable,glue:UpdateTable,glue:GetTable,glue:GetTables,glue:DeleteTable,glue:BatchDeleteTable,glue:BatchCreatePartition,glue:CreatePartition,glue:UpdatePartition,glue:GetPartition,glue:GetPartitions,glue:BatchGetPartition,glue:DeletePartition,glue:BatchDeletePartition",
+                    json!([glue("catalog"), glue("database/*"), glue("table/*"), glue("userDefinedFunction/*")]),
+                ),
+                perm("lakeformation:GetDataAccess", json!("*")),
+            ]
+        }
+        "athena:stopQueryExecution" => vec![perm("athena:stopQueryExecution", athena_work_group(None))],
+        "athena:getQueryExecution" => vec![perm("athena:getQueryExecution", athena_work_group(None))],
+        "athena:getQueryResults" => {
+            vec![perm("athena:getQueryResults", athena_work_group(None)), perm("s3:GetObject", json!("arn:aws:s3:::*"))]
+        }
         other => return Err(format!("arn:aws:states:::{other}")),
     };
     Ok(p)
@@ -1408,4 +1440,10 @@ fn configure_task_timeouts(ctx: &mut Ctx, machine: &str, def: &mut Value) {
             Diagnostic::warning(codes::V3_QUIRK, w).at_opt(ctx.span(&["stepFunctions", "stateMachines", machine, "configureTaskTimeouts"]));
         ctx.diags.push(d);
     }
+}
+
+/// The plugin's `workGroupArn` (`*` without a static work group).
+fn athena_work_group(name: Option<&str>) -> Value {
+    let target = name.unwrap_or("*");
+    json!({ "Fn::Sub": [format!("arn:${{AWS::Partition}}:athena:${{AWS::Region}}:${{AWS::AccountId}}:workgroup/{target}"), {}] })
 }

@@ -13,7 +13,7 @@
 //! Definitions are checked: StartAt, Next, Default and Choices targets must name states (an
 //! error at the line; Serverless would package it and AWS reject it at deploy).
 //!
-//! Not compiled yet (an error at their line): the IAM statements of Task resources for Redshift Data and EMR (give the machine a `role` meanwhile).
+//! Not compiled yet (an error at their line): the IAM statements of EMR Task resources (give the machine a `role` meanwhile).
 
 use cfgen_syntax::{codes, Diagnostic};
 use md5::{Digest, Md5};
@@ -1267,6 +1267,14 @@ fn permissions(ctx: &Ctx, t: &Template, state: &Value) -> Result<Vec<Permission>
         "athena:getQueryResults" => {
             vec![perm("athena:getQueryResults", athena_work_group(None)), perm("s3:GetObject", json!("arn:aws:s3:::*"))]
         }
+        "aws-sdk:redshiftdata:executeStatement" => redshift_data("redshift-data:ExecuteStatement", state).ok_or_else(|| raw.to_string())?,
+        "aws-sdk:redshiftdata:batchExecuteStatement" => {
+            redshift_data("redshift-data:BatchExecuteStatement", state).ok_or_else(|| raw.to_string())?
+        }
+        "aws-sdk:redshiftdata:listStatements" => vec![perm("redshift-data:ListStatements", json!("*"))],
+        "aws-sdk:redshiftdata:describeStatement" => vec![perm("redshift-data:DescribeStatement", json!("*"))],
+        "aws-sdk:redshiftdata:getStatementResult" => vec![perm("redshift-data:GetStatementResult", json!("*"))],
+        "aws-sdk:redshiftdata:cancelStatement" => vec![perm("redshift-data:CancelStatement", json!("*"))],
         other => return Err(format!("arn:aws:states:::{other}")),
     };
     Ok(p)
@@ -1446,4 +1454,60 @@ fn configure_task_timeouts(ctx: &mut Ctx, machine: &str, def: &mut Value) {
 fn athena_work_group(name: Option<&str>) -> Value {
     let target = name.unwrap_or("*");
     json!({ "Fn::Sub": [format!("arn:${{AWS::Partition}}:athena:${{AWS::Region}}:${{AWS::AccountId}}:workgroup/{target}"), {}] })
+}
+
+/// The redshiftData strategy for (batch) statements; `None` where the plugin crashes (a
+/// non-string WorkgroupName or SecretArn).
+fn redshift_data(action: &str, state: &Value) -> Option<Vec<Permission>> {
+    let p = state.get("Parameters").and_then(Value::as_object).cloned().unwrap_or_default();
+    let db_name = p.get("Database").map_or_else(|| "*".to_string(), js_string);
+    let any_workgroup = json!({ "Fn::Sub": "arn:${AWS::Partition}:redshift-serverless:${AWS::Region}:${AWS::AccountId}:workgroup/*" });
+    let (workgroup, cluster) = if let Some(w) = p.get("WorkgroupName") {
+        let w = w.as_str()?;
+        (Some(if w.starts_with("arn:") { json!(w) } else { any_workgroup }), "*".to_string())
+    } else if p.contains_key("WorkgroupName.$") {
+        (Some(any_workgroup), "*".to_string())
+    } else if let Some(c) = p.get("ClusterIdentifier") {
+        (None, js_string(c))
+    } else {
+        (None, "*".to_string())
+    };
+    let (secret, db_user) = if let Some(sa) = p.get("SecretArn") {
+        let sa = sa.as_str()?;
+        let v = if sa.starts_with("arn:") {
+            json!(sa)
+        } else {
+            json!({ "Fn::Sub": format!("arn:${{AWS::Partition}}:secretsmanager:${{AWS::Region}}:${{AWS::AccountId}}:secret:{sa}*") })
+        };
+        (Some(v), None)
+    } else if p.contains_key("SecretArn.$") {
+        (Some(json!({ "Fn::Sub": "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:*" })), None)
+    } else if let Some(u) = p.get("DbUser") {
+        (None, Some(js_string(u)).filter(|s| !s.is_empty()))
+    } else if p.contains_key("DbUser.$") {
+        (None, Some("*".to_string()))
+    } else {
+        (None, None)
+    };
+    let cluster_arn =
+        json!({ "Fn::Sub": format!("arn:${{AWS::Partition}}:redshift:${{AWS::Region}}:${{AWS::AccountId}}:cluster:{cluster}") });
+    let dbname_arn =
+        json!({ "Fn::Sub": format!("arn:${{AWS::Partition}}:redshift:${{AWS::Region}}:${{AWS::AccountId}}:dbname:{cluster}/{db_name}") });
+    let mut out = vec![perm(action, workgroup.clone().unwrap_or(cluster_arn))];
+    if let Some(sa) = secret {
+        out.push(perm("secretsmanager:GetSecretValue", sa));
+    } else if let Some(u) = db_user {
+        out.push(perm(
+            "redshift:GetClusterCredentials",
+            json!([
+                { "Fn::Sub": format!("arn:${{AWS::Partition}}:redshift:${{AWS::Region}}:${{AWS::AccountId}}:dbuser:{cluster}/{u}") },
+                dbname_arn
+            ]),
+        ));
+    } else if let Some(w) = workgroup {
+        out.push(perm("redshift-serverless:GetCredentials", w));
+    } else {
+        out.push(perm("redshift:GetClusterCredentialsWithIAM", dbname_arn));
+    }
+    Some(out)
 }

@@ -13,7 +13,8 @@
 //! Definitions are checked: StartAt, Next, Default and Choices targets must name states (an
 //! error at the line; Serverless would package it and AWS reject it at deploy).
 //!
-//! Not compiled yet (an error at their line): the IAM statements of EMR Task resources (give the machine a `role` meanwhile).
+//! A Task resource `arn:aws:states:::<service>:<action>` the plugin does not know gets no
+//! statement (the plugin only logs): cfgen matches that and warns.
 
 use cfgen_syntax::{codes, Diagnostic};
 use md5::{Digest, Md5};
@@ -737,20 +738,32 @@ fn role_statements(ctx: &mut Ctx, t: &Template, name: &str, sm: &Value) -> Optio
     let mut tasks = Vec::new();
     task_states(sm.get("definition").and_then(|d| d.get("States")), &machine_name, &mut tasks);
     let mut perms = Vec::new();
+    let mut unknown = Vec::new();
     for state in &tasks {
-        match permissions(ctx, t, state) {
+        match permissions(ctx, t, state, &mut unknown) {
             Ok(p) => perms.extend(p),
             Err(resource) => {
                 error(
                     ctx,
-                    codes::NOT_IMPLEMENTED,
-                    &format!("the IAM permissions of Task resource `{resource}` are not compiled by this version of cfgen yet"),
+                    codes::INVALID_VALUE,
+                    &format!("serverless-step-functions crashes on the Task resource `{resource}` without the Parameters it needs"),
                     &["stepFunctions", "stateMachines", name, "definition"],
-                    Some("give the state machine a `role` of your own, or wait for cfgen to support this service"),
+                    Some("give the Task its Parameters (e.g. ProjectName, ModelId, Bucket, Entries), or the state machine a `role`"),
                 );
                 return None;
             }
         }
+    }
+    for resource in unknown {
+        let d = Diagnostic::warning(
+            codes::V3_QUIRK,
+            format!(
+                "serverless-step-functions cannot generate IAM statements for the Task resource `{resource}`; the role gets none for it"
+            ),
+        )
+        .at_opt(ctx.span(&["stepFunctions", "stateMachines", name, "definition"]))
+        .help("add the permissions with `iamRoleStatements`, or give the state machine a `role`");
+        ctx.diags.push(d);
     }
     if sm.get("loggingConfig").is_some_and(|v| truthy(Some(v))) {
         perms.push(perm(
@@ -1064,7 +1077,7 @@ fn state_machine_arn(state: &Value) -> Value {
 }
 
 /// `getPermissions` of one Task state; `Err(resource)` for services not compiled yet.
-fn permissions(ctx: &Ctx, t: &Template, state: &Value) -> Result<Vec<Permission>, String> {
+fn permissions(ctx: &Ctx, t: &Template, state: &Value, unknown: &mut Vec<String>) -> Result<Vec<Permission>, String> {
     let resource = state.get("Resource").cloned().unwrap_or(Value::Null);
     let Some(raw) = resource.as_str() else { return Ok(fallback_permissions(ctx, t, &resource)) };
     let arn = normalize_arn(raw);
@@ -1275,7 +1288,34 @@ fn permissions(ctx: &Ctx, t: &Template, state: &Value) -> Result<Vec<Permission>
         "aws-sdk:redshiftdata:describeStatement" => vec![perm("redshift-data:DescribeStatement", json!("*"))],
         "aws-sdk:redshiftdata:getStatementResult" => vec![perm("redshift-data:GetStatementResult", json!("*"))],
         "aws-sdk:redshiftdata:cancelStatement" => vec![perm("redshift-data:CancelStatement", json!("*"))],
-        other => return Err(format!("arn:aws:states:::{other}")),
+        "elasticmapreduce:createCluster" | "elasticmapreduce:runJobFlow" | "elasticmapreduce:createCluster.sync" => {
+            // The registry passes the state as the options object: only `.sync` syncs.
+            let actions = if service_action.ends_with(".sync") || truthy(state.get("sync")) {
+                "elasticmapreduce:RunJobFlow,elasticmapreduce:DescribeCluster,elasticmapreduce:TerminateJobFlows"
+            } else {
+                "elasticmapreduce:RunJobFlow"
+            };
+            vec![perm(actions, json!("*")), perm("iam:PassRole", json!("*"))]
+        }
+        "elasticmapreduce:terminateCluster" | "elasticmapreduce:terminateCluster.sync" => {
+            vec![perm("elasticmapreduce:TerminateJobFlows,elasticmapreduce:DescribeCluster", json!("*"))]
+        }
+        "elasticmapreduce:addStep" | "elasticmapreduce:addStep.sync" => {
+            vec![perm("elasticmapreduce:AddJobFlowSteps,elasticmapreduce:DescribeStep,elasticmapreduce:CancelSteps", json!("*"))]
+        }
+        "elasticmapreduce:cancelStep" => vec![perm("elasticmapreduce:CancelSteps", json!("*"))],
+        "elasticmapreduce:setClusterTerminationProtection" => vec![perm("elasticmapreduce:SetTerminationProtection", json!("*"))],
+        "elasticmapreduce:modifyInstanceFleetByName" => {
+            vec![perm("elasticmapreduce:ModifyInstanceFleet,elasticmapreduce:ListInstanceFleets", json!("*"))]
+        }
+        "elasticmapreduce:modifyInstanceGroupByName" => {
+            vec![perm("elasticmapreduce:ModifyInstanceGroups,elasticmapreduce:ListInstanceGroups", json!("*"))]
+        }
+        _ => {
+            // Not in the plugin's registry: its lambda fallback finds nothing and only logs.
+            unknown.push(raw.to_string());
+            vec![]
+        }
     };
     Ok(p)
 }

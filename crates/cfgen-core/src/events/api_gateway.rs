@@ -1041,7 +1041,7 @@ fn compile_rest_api(e: &mut EventCtx, rest: &Rest) -> Result<(), Stop> {
 }
 
 /// The coercions v3's schema applies to resource policy statements (AJV `coerceTypes: array`).
-fn coerce_statements(statements: &[Value]) -> Value {
+pub(crate) fn coerce_statements(statements: &[Value]) -> Value {
     let out = statements
         .iter()
         .map(|st| {

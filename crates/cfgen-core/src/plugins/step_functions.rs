@@ -13,8 +13,8 @@
 //! Definitions are checked: StartAt, Next, Default and Choices targets must name states (an
 //! error at the line; Serverless would package it and AWS reject it at deploy).
 //!
-//! Not compiled yet (an error at their line): `configureTaskTimeouts`, and the IAM statements
-//! of Task resources for Redshift Data, EMR and Athena (give the machine a `role` meanwhile).
+//! A Task resource `arn:aws:states:::<service>:<action>` the plugin does not know gets no
+//! statement (the plugin only logs): cfgen matches that and warns.
 
 use cfgen_syntax::{codes, Diagnostic};
 use md5::{Digest, Md5};
@@ -353,16 +353,6 @@ fn validate_machine(ctx: &mut Ctx, name: &str, sm: &Value) -> bool {
         );
         ok = false;
     }
-    if obj.get("configureTaskTimeouts") == Some(&Value::Bool(true)) {
-        error(
-            ctx,
-            codes::NOT_IMPLEMENTED,
-            "`configureTaskTimeouts` is not compiled by this version of cfgen yet",
-            &[path[0], path[1], name, "configureTaskTimeouts"],
-            None,
-        );
-        ok = false;
-    }
     if ok {
         if let Some(def @ Value::Object(_)) = obj.get("definition") {
             ok &= check_definition(ctx, name, def, &[path[0], path[1], name, "definition"]);
@@ -608,6 +598,9 @@ fn definition_string(ctx: &mut Ctx, t: &mut Template, _name: &str, sm: &Value) -
         }
         def => {
             let mut def = def.clone();
+            if sm.get("configureTaskTimeouts") == Some(&Value::Bool(true)) {
+                configure_task_timeouts(ctx, _name, &mut def);
+            }
             let mut mappings = Vec::new();
             extract_intrinsics(&mut def, &mut mappings);
             js_numbers(&mut def);
@@ -745,20 +738,32 @@ fn role_statements(ctx: &mut Ctx, t: &Template, name: &str, sm: &Value) -> Optio
     let mut tasks = Vec::new();
     task_states(sm.get("definition").and_then(|d| d.get("States")), &machine_name, &mut tasks);
     let mut perms = Vec::new();
+    let mut unknown = Vec::new();
     for state in &tasks {
-        match permissions(ctx, t, state) {
+        match permissions(ctx, t, state, &mut unknown) {
             Ok(p) => perms.extend(p),
             Err(resource) => {
                 error(
                     ctx,
-                    codes::NOT_IMPLEMENTED,
-                    &format!("the IAM permissions of Task resource `{resource}` are not compiled by this version of cfgen yet"),
+                    codes::INVALID_VALUE,
+                    &format!("serverless-step-functions crashes on the Task resource `{resource}` without the Parameters it needs"),
                     &["stepFunctions", "stateMachines", name, "definition"],
-                    Some("give the state machine a `role` of your own, or wait for cfgen to support this service"),
+                    Some("give the Task its Parameters (e.g. ProjectName, ModelId, Bucket, Entries), or the state machine a `role`"),
                 );
                 return None;
             }
         }
+    }
+    for resource in unknown {
+        let d = Diagnostic::warning(
+            codes::V3_QUIRK,
+            format!(
+                "serverless-step-functions cannot generate IAM statements for the Task resource `{resource}`; the role gets none for it"
+            ),
+        )
+        .at_opt(ctx.span(&["stepFunctions", "stateMachines", name, "definition"]))
+        .help("add the permissions with `iamRoleStatements`, or give the state machine a `role`");
+        ctx.diags.push(d);
     }
     if sm.get("loggingConfig").is_some_and(|v| truthy(Some(v))) {
         perms.push(perm(
@@ -939,8 +944,9 @@ fn sqs_arn(url: &Value) -> Value {
         // /https:\/\/sqs.(.*).amazonaws.com\/(.*)\/(.*)/ with greedy groups.
         if let Some(start) = s.find("https://sqs") {
             let rest = &s[start + "https://sqs".len()..];
-            if rest.len() > 1 {
-                let after_dot = &rest[1..];
+            let mut chars = rest.chars();
+            if chars.next().is_some_and(|c| c != '\n') {
+                let after_dot = chars.as_str();
                 if let Some(i) = after_dot.rfind(".amazonaws.com/") {
                     let region = &after_dot[..i];
                     let tail = &after_dot[i + ".amazonaws.com/".len()..];
@@ -1071,7 +1077,7 @@ fn state_machine_arn(state: &Value) -> Value {
 }
 
 /// `getPermissions` of one Task state; `Err(resource)` for services not compiled yet.
-fn permissions(ctx: &Ctx, t: &Template, state: &Value) -> Result<Vec<Permission>, String> {
+fn permissions(ctx: &Ctx, t: &Template, state: &Value, unknown: &mut Vec<String>) -> Result<Vec<Permission>, String> {
     let resource = state.get("Resource").cloned().unwrap_or(Value::Null);
     let Some(raw) = resource.as_str() else { return Ok(fallback_permissions(ctx, t, &resource)) };
     let arn = normalize_arn(raw);
@@ -1242,7 +1248,74 @@ fn permissions(ctx: &Ctx, t: &Template, state: &Value) -> Result<Vec<Permission>
             }
             out
         }
-        other => return Err(format!("arn:aws:states:::{other}")),
+        "athena:startQueryExecution" | "athena:startQueryExecution.sync" => {
+            let actions = if service_action.ends_with(".sync") {
+                "athena:startQueryExecution,athena:stopQueryExecution,athena:getQueryExecution,athena:getDataCatalog,athena:GetWorkGroup,athena:BatchGetQueryExecution,athena:GetQueryResults,athena:ListQueryExecutions"
+            } else {
+                "athena:startQueryExecution,athena:getDataCatalog"
+            };
+            let wg = state.pointer("/Parameters/WorkGroup").and_then(Value::as_str).filter(|w| !w.is_empty());
+            let glue = |what: &str| json!({ "Fn::Sub": [format!("arn:${{AWS::Partition}}:glue:${{AWS::Region}}:${{AWS::AccountId}}:{what}"), {}] });
+            vec![
+                perm(
+                    actions,
+                    json!([
+                        athena_work_group(wg),
+                        { "Fn::Sub": ["arn:${AWS::Partition}:athena:${AWS::Region}:${AWS::AccountId}:datacatalog/*", {}] }
+                    ]),
+                ),
+                perm(
+                    "s3:GetBucketLocation,s3:GetObject,s3:ListBucket,s3:ListBucketMultipartUploads,s3:ListMultipartUploadParts,s3:AbortMultipartUpload,s3:CreateBucket,s3:PutObject",
+                    json!("arn:aws:s3:::*"),
+                ),
+                perm(
+                    "glue:CreateDatabase,glue:GetDatabase,glue:GetDatabases,glue:UpdateDatabase,glue:DeleteDatabase,glue:CreateTable,glue:UpdateTable,glue:GetTable,glue:GetTables,glue:DeleteTable,glue:BatchDeleteTable,glue:BatchCreatePartition,glue:CreatePartition,glue:UpdatePartition,glue:GetPartition,glue:GetPartitions,glue:BatchGetPartition,glue:DeletePartition,glue:BatchDeletePartition",
+                    json!([glue("catalog"), glue("database/*"), glue("table/*"), glue("userDefinedFunction/*")]),
+                ),
+                perm("lakeformation:GetDataAccess", json!("*")),
+            ]
+        }
+        "athena:stopQueryExecution" => vec![perm("athena:stopQueryExecution", athena_work_group(None))],
+        "athena:getQueryExecution" => vec![perm("athena:getQueryExecution", athena_work_group(None))],
+        "athena:getQueryResults" => {
+            vec![perm("athena:getQueryResults", athena_work_group(None)), perm("s3:GetObject", json!("arn:aws:s3:::*"))]
+        }
+        "aws-sdk:redshiftdata:executeStatement" => redshift_data("redshift-data:ExecuteStatement", state).ok_or_else(|| raw.to_string())?,
+        "aws-sdk:redshiftdata:batchExecuteStatement" => {
+            redshift_data("redshift-data:BatchExecuteStatement", state).ok_or_else(|| raw.to_string())?
+        }
+        "aws-sdk:redshiftdata:listStatements" => vec![perm("redshift-data:ListStatements", json!("*"))],
+        "aws-sdk:redshiftdata:describeStatement" => vec![perm("redshift-data:DescribeStatement", json!("*"))],
+        "aws-sdk:redshiftdata:getStatementResult" => vec![perm("redshift-data:GetStatementResult", json!("*"))],
+        "aws-sdk:redshiftdata:cancelStatement" => vec![perm("redshift-data:CancelStatement", json!("*"))],
+        "elasticmapreduce:createCluster" | "elasticmapreduce:runJobFlow" | "elasticmapreduce:createCluster.sync" => {
+            // The registry passes the state as the options object: only `.sync` syncs.
+            let actions = if service_action.ends_with(".sync") || truthy(state.get("sync")) {
+                "elasticmapreduce:RunJobFlow,elasticmapreduce:DescribeCluster,elasticmapreduce:TerminateJobFlows"
+            } else {
+                "elasticmapreduce:RunJobFlow"
+            };
+            vec![perm(actions, json!("*")), perm("iam:PassRole", json!("*"))]
+        }
+        "elasticmapreduce:terminateCluster" | "elasticmapreduce:terminateCluster.sync" => {
+            vec![perm("elasticmapreduce:TerminateJobFlows,elasticmapreduce:DescribeCluster", json!("*"))]
+        }
+        "elasticmapreduce:addStep" | "elasticmapreduce:addStep.sync" => {
+            vec![perm("elasticmapreduce:AddJobFlowSteps,elasticmapreduce:DescribeStep,elasticmapreduce:CancelSteps", json!("*"))]
+        }
+        "elasticmapreduce:cancelStep" => vec![perm("elasticmapreduce:CancelSteps", json!("*"))],
+        "elasticmapreduce:setClusterTerminationProtection" => vec![perm("elasticmapreduce:SetTerminationProtection", json!("*"))],
+        "elasticmapreduce:modifyInstanceFleetByName" => {
+            vec![perm("elasticmapreduce:ModifyInstanceFleet,elasticmapreduce:ListInstanceFleets", json!("*"))]
+        }
+        "elasticmapreduce:modifyInstanceGroupByName" => {
+            vec![perm("elasticmapreduce:ModifyInstanceGroups,elasticmapreduce:ListInstanceGroups", json!("*"))]
+        }
+        _ => {
+            // Not in the plugin's registry: its lambda fallback finds nothing and only logs.
+            unknown.push(raw.to_string());
+            vec![]
+        }
     };
     Ok(p)
 }
@@ -1334,4 +1407,147 @@ fn function_reference(resource: &Value) -> Option<String> {
         .and_then(Value::as_str)
         .or_else(|| resource.get("Ref").and_then(Value::as_str))?;
     id.ends_with("LambdaFunction").then(|| id.to_string())
+}
+
+/// Called with a Task state's name, the state and the function key it invokes.
+type TaskVisitor<'a> = dyn FnMut(&str, &mut Map<String, Value>, String) + 'a;
+
+/// `configureTaskTimeouts`: Task states invoking a function of this service without
+/// `TimeoutSeconds`/`TimeoutSecondsPath` get the function's timeout (else the provider's,
+/// else 6); a longer `TimeoutSeconds` is only a warning.
+fn configure_task_timeouts(ctx: &mut Ctx, machine: &str, def: &mut Value) {
+    let provider_timeout = ctx.cfg.provider.as_ref().and_then(|p| p.timeout.as_ref()).map(|n| n.0);
+    let fallback = provider_timeout.unwrap_or(6.0);
+    let functions: Vec<(String, Option<f64>)> = ctx.functions.iter().map(|(k, f)| (k.clone(), f.timeout.as_ref().map(|n| n.0))).collect();
+    let key_of = |r: &Value| -> Option<String> {
+        let id = match (r.get("Ref").and_then(Value::as_str), r.get("Fn::GetAtt").and_then(|g| g.get(0)).and_then(Value::as_str)) {
+            (Some(id), _) => id,
+            (None, Some(id)) if r.get("Fn::GetAtt").is_some_and(Value::is_array) => id,
+            _ => return None,
+        };
+        functions
+            .iter()
+            .find(|(k, _)| k == id)
+            .or_else(|| functions.iter().find(|(k, _)| naming::lambda_function(k) == id))
+            .map(|(k, _)| k.clone())
+    };
+    let mut warnings = Vec::new();
+    fn walk(states: &mut Value, key_of: &dyn Fn(&Value) -> Option<String>, visit: &mut TaskVisitor) {
+        let Some(states) = states.as_object_mut() else { return };
+        for (name, state) in states.iter_mut() {
+            let Some(st) = state.as_object_mut() else { continue };
+            match st.get("Type").and_then(Value::as_str) {
+                Some("Task") => {
+                    let resource = st.get("Resource").cloned().unwrap_or(Value::Null);
+                    let target = match resource.as_str() {
+                        Some(r) if r.starts_with("arn:aws:states:::lambda:invoke") => {
+                            st.get("Parameters").and_then(|p| p.get("FunctionName")).cloned().unwrap_or(Value::Null)
+                        }
+                        _ => resource,
+                    };
+                    if let Some(k) = key_of(&target) {
+                        visit(name, st, k);
+                    }
+                }
+                Some("Parallel") => {
+                    if let Some(Value::Array(branches)) = st.get_mut("Branches") {
+                        for b in branches.iter_mut() {
+                            if let Some(inner) = b.get_mut("States") {
+                                walk(inner, key_of, visit);
+                            }
+                        }
+                    }
+                }
+                Some("Map") => {
+                    let wrapper =
+                        if st.contains_key("ItemProcessor") && truthy(st.get("ItemProcessor")) { "ItemProcessor" } else { "Iterator" };
+                    if let Some(inner) = st.get_mut(wrapper).and_then(|w| w.get_mut("States")) {
+                        walk(inner, key_of, visit);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let Some(states) = def.get_mut("States") else { return };
+    walk(states, &key_of, &mut |name, st, key| {
+        let timeout = functions.iter().find(|(k, _)| *k == key).and_then(|(_, t)| *t).unwrap_or(fallback);
+        let has = st.contains_key("TimeoutSeconds") || st.contains_key("TimeoutSecondsPath");
+        if !has {
+            st.insert("TimeoutSeconds".into(), json!(timeout));
+        } else if let Some(user) = st.get("TimeoutSeconds").and_then(Value::as_f64) {
+            if user > timeout {
+                warnings.push(format!(
+                    "State machine \"{machine}\" task \"{name}\": TimeoutSeconds ({user}s) is greater than the Lambda function \"{key}\" timeout ({timeout}s); the Lambda will fail before the state-level timeout fires"
+                ));
+            }
+        }
+    });
+    for w in warnings {
+        let d =
+            Diagnostic::warning(codes::V3_QUIRK, w).at_opt(ctx.span(&["stepFunctions", "stateMachines", machine, "configureTaskTimeouts"]));
+        ctx.diags.push(d);
+    }
+}
+
+/// The plugin's `workGroupArn` (`*` without a static work group).
+fn athena_work_group(name: Option<&str>) -> Value {
+    let target = name.unwrap_or("*");
+    json!({ "Fn::Sub": [format!("arn:${{AWS::Partition}}:athena:${{AWS::Region}}:${{AWS::AccountId}}:workgroup/{target}"), {}] })
+}
+
+/// The redshiftData strategy for (batch) statements; `None` where the plugin crashes (a
+/// non-string WorkgroupName or SecretArn).
+fn redshift_data(action: &str, state: &Value) -> Option<Vec<Permission>> {
+    let p = state.get("Parameters").and_then(Value::as_object).cloned().unwrap_or_default();
+    let db_name = p.get("Database").map_or_else(|| "*".to_string(), js_string);
+    let any_workgroup = json!({ "Fn::Sub": "arn:${AWS::Partition}:redshift-serverless:${AWS::Region}:${AWS::AccountId}:workgroup/*" });
+    let (workgroup, cluster) = if let Some(w) = p.get("WorkgroupName") {
+        let w = w.as_str()?;
+        (Some(if w.starts_with("arn:") { json!(w) } else { any_workgroup }), "*".to_string())
+    } else if p.contains_key("WorkgroupName.$") {
+        (Some(any_workgroup), "*".to_string())
+    } else if let Some(c) = p.get("ClusterIdentifier") {
+        (None, js_string(c))
+    } else {
+        (None, "*".to_string())
+    };
+    let (secret, db_user) = if let Some(sa) = p.get("SecretArn") {
+        let sa = sa.as_str()?;
+        let v = if sa.starts_with("arn:") {
+            json!(sa)
+        } else {
+            json!({ "Fn::Sub": format!("arn:${{AWS::Partition}}:secretsmanager:${{AWS::Region}}:${{AWS::AccountId}}:secret:{sa}*") })
+        };
+        (Some(v), None)
+    } else if p.contains_key("SecretArn.$") {
+        (Some(json!({ "Fn::Sub": "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:*" })), None)
+    } else if let Some(u) = p.get("DbUser") {
+        (None, Some(js_string(u)).filter(|s| !s.is_empty()))
+    } else if p.contains_key("DbUser.$") {
+        (None, Some("*".to_string()))
+    } else {
+        (None, None)
+    };
+    let cluster_arn =
+        json!({ "Fn::Sub": format!("arn:${{AWS::Partition}}:redshift:${{AWS::Region}}:${{AWS::AccountId}}:cluster:{cluster}") });
+    let dbname_arn =
+        json!({ "Fn::Sub": format!("arn:${{AWS::Partition}}:redshift:${{AWS::Region}}:${{AWS::AccountId}}:dbname:{cluster}/{db_name}") });
+    let mut out = vec![perm(action, workgroup.clone().unwrap_or(cluster_arn))];
+    if let Some(sa) = secret {
+        out.push(perm("secretsmanager:GetSecretValue", sa));
+    } else if let Some(u) = db_user {
+        out.push(perm(
+            "redshift:GetClusterCredentials",
+            json!([
+                { "Fn::Sub": format!("arn:${{AWS::Partition}}:redshift:${{AWS::Region}}:${{AWS::AccountId}}:dbuser:{cluster}/{u}") },
+                dbname_arn
+            ]),
+        ));
+    } else if let Some(w) = workgroup {
+        out.push(perm("redshift-serverless:GetCredentials", w));
+    } else {
+        out.push(perm("redshift:GetClusterCredentialsWithIAM", dbname_arn));
+    }
+    Some(out)
 }

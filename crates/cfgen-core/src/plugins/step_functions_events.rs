@@ -9,8 +9,8 @@
 //! Text that does not parse is an error where the plugin would crash. `http` events get the
 //! plugin's own REST API pipeline (`ApiGatewayRestApi`, resources, methods integrating with
 //! `states:action/StartExecution`, `ApigatewayToStepFunctionsRole`, the deployment and the
-//! `ServiceEndpoint` output, OPTIONS methods for `cors`); their authorizers, request schemas,
-//! `restApiId`, resource policies, and a REST API shared with functions' `http` events are not
+//! `ServiceEndpoint` output, OPTIONS methods for `cors`); their request schemas,
+//! `restApiId` and a REST API shared with functions' `http` events are not
 //! compiled yet (an error). Other event types are ignored by the plugin (a warning).
 
 use cfgen_syntax::{codes, Diagnostic};
@@ -328,9 +328,10 @@ fn cloudwatch_event(ctx: &mut Ctx, t: &mut Template, key: &str, sm: &Value, i: u
 
 /// The http event keys cfgen compiles.
 const HTTP_KEYS: &[&str] =
-    &["path", "method", "action", "iamRole", "timeoutInMillis", "cors", "private", "request", "response", "responses"];
+    &["path", "method", "action", "iamRole", "timeoutInMillis", "cors", "private", "request", "response", "responses", "authorizer"];
 
 struct HttpEvent {
+    auth: Option<Authorizer>,
     /// The Access-Control-Allow-Origin value of the method's responses, with `cors`.
     cors_origin: Option<String>,
     machine_id: String,
@@ -397,6 +398,17 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
                 failed = true;
                 continue;
             }
+            let auth = match http.get("authorizer").filter(|a| truthy(Some(a))) {
+                None => None,
+                Some(a) => match get_authorizer(ctx, a) {
+                    Ok(x) => Some(x),
+                    Err(msg) => {
+                        event_error(ctx, codes::INVALID_VALUE, key, i, msg, None);
+                        failed = true;
+                        continue;
+                    }
+                },
+            };
             let Some(path) = http.get("path").and_then(Value::as_str) else {
                 let msg = format!("Missing or invalid \"path\" property in stateMachine \"{key}\" for http event in serverless.yml.");
                 event_error(ctx, codes::MISSING_KEY, key, i, msg, None);
@@ -454,7 +466,7 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
                     pf.max_age = Some(m);
                 }
             }
-            events.push(HttpEvent { cors_origin, machine_id: naming::sfn_state_machine(key, sm), path, method, http });
+            events.push(HttpEvent { auth, cors_origin, machine_id: naming::sfn_state_machine(key, sm), path, method, http });
         }
     }
     if failed || events.is_empty() {
@@ -462,18 +474,15 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
     }
     let provider = ctx.cfg.provider.clone().unwrap_or_default();
     let ag = provider.api_gateway.clone().unwrap_or(Value::Null);
-    for k in ["restApiId", "resourcePolicy"] {
-        let at_provider = provider_value(ctx, k);
-        if truthy(ag.get(k)) || truthy(at_provider.as_ref()) {
-            let path: Vec<&str> = if truthy(ag.get(k)) { vec!["provider", "apiGateway", k] } else { vec!["provider", k] };
-            let d = Diagnostic::error(
-                codes::NOT_IMPLEMENTED,
-                format!("`{k}` with state machine http events is not compiled by this version of cfgen yet"),
-            )
-            .at_opt(ctx.span(&path));
-            ctx.diags.push(d);
-            return;
-        }
+    if truthy(ag.get("restApiId")) || truthy(provider_value(ctx, "restApiId").as_ref()) {
+        let path: &[&str] = if truthy(ag.get("restApiId")) { &["provider", "apiGateway", "restApiId"] } else { &["provider", "restApiId"] };
+        let d = Diagnostic::error(
+            codes::NOT_IMPLEMENTED,
+            "`restApiId` with state machine http events is not compiled by this version of cfgen yet",
+        )
+        .at_opt(ctx.span(path));
+        ctx.diags.push(d);
+        return;
     }
     if t.resources.contains_key("ApiGatewayRestApi")
         || t.resources.values().any(|r| r.get("Type").and_then(Value::as_str) == Some("AWS::ApiGateway::Deployment"))
@@ -520,6 +529,23 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
         "ApiGatewayRestApi".into(),
         json!({ "Type": "AWS::ApiGateway::RestApi", "Properties": { "Name": name, "EndpointConfiguration": { "Types": [endpoint_type] } } }),
     );
+    let resource_policy = ag.get("resourcePolicy").filter(|v| truthy(Some(v))).cloned().or_else(|| provider_value(ctx, "resourcePolicy"));
+    let non_empty = match &resource_policy {
+        Some(Value::Array(a)) => !a.is_empty(),
+        Some(Value::Object(o)) => !o.is_empty(),
+        Some(Value::String(s)) => !s.is_empty(),
+        _ => false,
+    };
+    if let (true, Some(p)) = (non_empty, resource_policy) {
+        // v3's schema coerces statement fields to arrays (as for functions' REST APIs).
+        let p = match &p {
+            Value::Array(a) => crate::events::api_gateway::coerce_statements(a),
+            _ => p,
+        };
+        let mut extra = Map::new();
+        extra.insert("Properties".into(), json!({ "Policy": { "Version": "2012-10-17", "Statement": p } }));
+        merge_into(&mut t.resources, "ApiGatewayRestApi".into(), Value::Object(extra));
+    }
     let rest_api = json!({ "Ref": "ApiGatewayRestApi" });
 
     // compileResources: the path tree, parents first, in order of appearance.
@@ -676,9 +702,109 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
                 ]
             }
         });
+        let mut method = method;
+        if let Some(a) = &e.auth {
+            let props = &mut method["Properties"];
+            if a.ty.as_deref() == Some("AWS_IAM") {
+                props["AuthorizationType"] = json!("AWS_IAM");
+            } else if let (Some(ty), Some(id)) = (&a.raw_type, &a.authorizer_id) {
+                props["AuthorizationType"] = ty.clone();
+                props["AuthorizerId"] = id.clone();
+                if let Some(sc) = &a.scopes {
+                    props["AuthorizationScopes"] = sc.clone();
+                }
+            } else {
+                let cognito = a.arn.as_ref().and_then(Value::as_str).is_some_and(is_cognito_arn);
+                props["AuthorizationType"] = json!(if cognito { "COGNITO_USER_POOLS" } else { "CUSTOM" });
+                let auth_id = naming::rest_authorizer(a.name.as_deref().unwrap_or_default());
+                props["AuthorizerId"] = json!({ "Ref": auth_id });
+                if cognito {
+                    if let Some(sc) = &a.scopes {
+                        props["AuthorizationScopes"] = sc.clone();
+                    }
+                }
+                method["DependsOn"] = json!(auth_id);
+            }
+        }
         let id = naming::rest_method(&resource_name, &e.method);
         method_ids.push(json!(id));
         merge_into(&mut t.resources, id, method);
+    }
+
+    // compileAuthorizers
+    let mut authorizers: Vec<(String, Map<String, Value>)> = Vec::new();
+    for e in &events {
+        let Some(a) = &e.auth else { continue };
+        let Some(arn) = a.arn.as_ref().filter(|v| truthy(Some(v))) else { continue };
+        let mut props = Map::new();
+        // An undefined TTL still claims its key's place when a later event merges a value.
+        props.insert("AuthorizerResultTtlInSeconds".into(), a.ttl.map_or_else(|| json!(UNDEFINED), |ttl| json!(ttl)));
+        props.insert("IdentitySource".into(), a.identity_source.clone());
+        if let Some(n) = &a.name {
+            props.insert("Name".into(), json!(n));
+        }
+        props.insert("RestApiId".into(), rest_api.clone());
+        if let Some(x @ Value::String(_)) = &a.identity_validation_expression {
+            props.insert("IdentityValidationExpression".into(), x.clone());
+        }
+        let cognito_type = a.raw_type.as_ref().map(js_string).is_some_and(|t| t.to_uppercase() == "COGNITO_USER_POOLS");
+        if cognito_type || arn.as_str().is_some_and(is_cognito_arn) {
+            props.insert("Type".into(), json!("COGNITO_USER_POOLS"));
+            props.insert("ProviderARNs".into(), json!([arn]));
+        } else {
+            props.insert(
+                "AuthorizerUri".into(),
+                json!({ "Fn::Join": ["", ["arn:", { "Ref": "AWS::Partition" }, ":apigateway:", { "Ref": "AWS::Region" }, ":lambda:path/2015-03-31/functions/", arn, "/invocations"]] }),
+            );
+            let ty = a.raw_type.as_ref().filter(|t| truthy(Some(t))).map_or_else(|| "TOKEN".to_string(), |t| js_string(t).to_uppercase());
+            props.insert("Type".into(), json!(ty));
+        }
+        let id = naming::rest_authorizer(a.name.as_deref().unwrap_or_default());
+        match authorizers.iter_mut().find(|(i, _)| *i == id) {
+            Some((_, existing)) => merge_defined(existing, &props),
+            None => authorizers.push((id, props)),
+        }
+    }
+    for (id, mut props) in authorizers {
+        props.retain(|_, v| v.as_str() != Some(UNDEFINED));
+        merge_into(&mut t.resources, id, json!({ "Type": "AWS::ApiGateway::Authorizer", "Properties": props }));
+    }
+    // compileHttpLambdaPermissions
+    let mut function_ids: Vec<Value> = Vec::new();
+    for r in t.resources.values() {
+        if r.get("Type").and_then(Value::as_str) != Some("AWS::ApiGateway::Authorizer") {
+            continue;
+        }
+        if !matches!(r.pointer("/Properties/Type").and_then(Value::as_str), Some("CUSTOM" | "TOKEN")) {
+            continue;
+        }
+        let Some(parts) = r.pointer("/Properties/AuthorizerUri/Fn::Join/1").and_then(Value::as_array) else { continue };
+        let id = parts
+            .iter()
+            .find_map(|x| x.get("Fn::GetAtt").and_then(|g| g.get(0)).cloned())
+            .or_else(|| parts.len().checked_sub(2).and_then(|i| parts.get(i)).cloned())
+            .unwrap_or(Value::Null);
+        if !function_ids.contains(&id) {
+            function_ids.push(id);
+        }
+    }
+    for id in function_ids {
+        let (perm_id, function) = match id.as_str().and_then(arn_resource_name) {
+            Some(resource_name) => (format!("{resource_name}LambdaPermission"), id.clone()),
+            None => (format!("{}LambdaPermission", js_string(&id)), json!({ "Fn::GetAtt": [id, "Arn"] })),
+        };
+        merge_into(
+            &mut t.resources,
+            perm_id,
+            json!({
+                "Type": "AWS::Lambda::Permission",
+                "Properties": {
+                    "FunctionName": function,
+                    "Action": "lambda:InvokeFunction",
+                    "Principal": { "Fn::Sub": "apigateway.${AWS::URLSuffix}" }
+                }
+            }),
+        );
     }
 
     // compileCors
@@ -964,4 +1090,144 @@ fn ordered_entries(v: &Value) -> Vec<(String, Value)> {
     ints.sort_by_key(|(k, _)| k.parse::<u64>().unwrap_or(0));
     ints.extend(o.iter().filter(|(k, _)| !is_index(k)).map(|(k, v)| (k.clone(), v.clone())));
     ints
+}
+
+/// `getAuthorizer`'s result.
+struct Authorizer {
+    /// `AWS_IAM` for IAM authorization.
+    ty: Option<String>,
+    raw_type: Option<Value>,
+    name: Option<String>,
+    arn: Option<Value>,
+    authorizer_id: Option<Value>,
+    ttl: Option<i64>,
+    identity_source: Value,
+    identity_validation_expression: Option<Value>,
+    scopes: Option<Value>,
+}
+
+/// `/^arn:[a-zA-Z-]*:cognito-idp/`.
+fn is_cognito_arn(s: &str) -> bool {
+    s.strip_prefix("arn:").is_some_and(|r| {
+        let n = r.bytes().take_while(|b| b.is_ascii_alphabetic() || *b == b'-').count();
+        r[n..].starts_with(":cognito-idp")
+    })
+}
+
+/// The `resourceName` group of `/^arn:[^:\n]*:[^:\n]*:[^:\n]*:[^:\n]*:(?<resourceName>[^:/]*)[:/]?.*$/`.
+fn arn_resource_name(s: &str) -> Option<String> {
+    if !s.starts_with("arn:") || s.contains('\n') {
+        return None;
+    }
+    let parts: Vec<&str> = s.splitn(6, ':').collect();
+    let rest = parts.get(5)?;
+    Some(rest.split([':', '/']).next().unwrap_or_default().to_string())
+}
+
+/// `parseInt(x, 10)`: leading integer digits of the string form.
+fn parse_int(v: &Value) -> Option<i64> {
+    let s = js_string(v);
+    let t = s.trim_start();
+    let (sign, digits) = match t.strip_prefix('-') {
+        Some(r) => (-1, r),
+        None => (1, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let n: String = digits.chars().take_while(char::is_ascii_digit).collect();
+    n.parse::<i64>().ok().map(|x| sign * x)
+}
+
+fn get_authorizer(ctx: &Ctx, a: &Value) -> Result<Authorizer, String> {
+    let lambda_arn = |name: &str| -> Result<Value, String> {
+        if ctx.functions.iter().any(|(k, _)| k == name) {
+            Ok(json!({ "Fn::GetAtt": [naming::lambda_function(name), "Arn"] }))
+        } else {
+            Err(format!("Function \"{name}\" doesn't exist in this Service"))
+        }
+    };
+    let mut out = Authorizer {
+        ty: None,
+        raw_type: None,
+        name: None,
+        arn: None,
+        authorizer_id: None,
+        ttl: None,
+        identity_source: json!("method.request.header.Authorization"),
+        identity_validation_expression: None,
+        scopes: None,
+    };
+    match a {
+        Value::String(s) => {
+            if s.eq_ignore_ascii_case("aws_iam") {
+                out.ty = Some("AWS_IAM".into());
+            } else if !s.contains(':') {
+                out.name = Some(s.clone());
+                out.arn = Some(lambda_arn(s)?);
+            } else {
+                out.arn = Some(json!(s));
+                out.name = Some(naming::authorizer_name_from_arn(s));
+            }
+        }
+        Value::Object(o) => {
+            let ty = o.get("type").filter(|v| truthy(Some(v)));
+            if ty.is_some() && truthy(o.get("authorizerId")) {
+                out.raw_type = ty.cloned();
+                out.authorizer_id = o.get("authorizerId").cloned();
+            } else if ty.and_then(Value::as_str).is_some_and(|t| t.eq_ignore_ascii_case("aws_iam")) {
+                out.ty = Some("AWS_IAM".into());
+            } else if let Some(arn) = o.get("arn").filter(|v| truthy(Some(v))) {
+                out.arn = Some(arn.clone());
+                out.name = Some(match o.get("name") {
+                    Some(Value::String(n)) => n.clone(),
+                    _ => naming::authorizer_name_from_arn(&js_string(arn)),
+                });
+            } else if let Some(n) = o.get("name").filter(|v| truthy(Some(v))) {
+                let n = js_string(n);
+                out.arn = Some(lambda_arn(&n)?);
+                out.name = Some(n);
+            } else {
+                return Err("Please provide either an authorizer name or ARN".into());
+            }
+            if out.raw_type.is_none() && out.ty.is_none() {
+                out.raw_type = ty.cloned();
+            }
+            if let Some(sc @ Value::Array(_)) = o.get("scopes") {
+                out.scopes = Some(sc.clone());
+            }
+            out.ttl = Some(o.get("resultTtlInSeconds").and_then(parse_int).unwrap_or(300));
+            if let Some(src) = o.get("identitySource") {
+                out.identity_source = src.clone();
+            }
+            out.identity_validation_expression = o.get("identityValidationExpression").cloned();
+            if out.arn.as_ref().and_then(Value::as_str).is_some_and(is_cognito_arn) && truthy(o.get("claims")) {
+                return Err("Cognito claims can only be filtered when using the lambda integration type".into());
+            }
+        }
+        _ => {
+            return Err(
+                "authorizer property is not an object nor a string. The correct format is: authorizer: functionName OR an object containing a name property."
+                    .into(),
+            )
+        }
+    }
+    Ok(out)
+}
+
+/// Stands for JavaScript's `undefined` while objects are merged.
+const UNDEFINED: &str = "\u{0}undefined";
+
+/// `_.merge` where `UNDEFINED` values only claim a key's place and never overwrite.
+fn merge_defined(dst: &mut Map<String, Value>, src: &Map<String, Value>) {
+    for (k, v) in src {
+        if v.as_str() == Some(UNDEFINED) {
+            dst.entry(k.clone()).or_insert_with(|| v.clone());
+            continue;
+        }
+        match dst.get_mut(k) {
+            Some(d) if d.as_str() != Some(UNDEFINED) => crate::merge::merge(d, v),
+            Some(d) => *d = v.clone(),
+            None => {
+                dst.insert(k.clone(), v.clone());
+            }
+        }
+    }
 }

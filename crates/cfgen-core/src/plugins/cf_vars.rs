@@ -21,7 +21,7 @@ fn step(node: &mut Value, mut inside_sub: bool) {
         match v {
             Value::Object(_) | Value::Array(_) => step(v, *inside_sub),
             Value::String(s) if s.contains("#{") => {
-                if let Some(replaced) = replace_all(s) {
+                if let Some(replaced) = super::replace_references(s, true) {
                     *v = if *inside_sub { Value::String(replaced) } else { json!({"Fn::Sub": replaced}) };
                 }
             }
@@ -41,31 +41,6 @@ fn step(node: &mut Value, mut inside_sub: bool) {
         }
         _ => {}
     }
-}
-
-/// `s.replace(/#{([^}]+)}/g, '${$1}')`; `None` when nothing matches.
-fn replace_all(s: &str) -> Option<String> {
-    let mut out = String::new();
-    let mut rest = s;
-    let mut found = false;
-    while let Some(i) = rest.find("#{") {
-        let after = &rest[i + 2..];
-        match after.find('}') {
-            Some(j) if j > 0 => {
-                out.push_str(&rest[..i]);
-                out.push_str("${");
-                out.push_str(&after[..=j]);
-                rest = &after[j + 1..];
-                found = true;
-            }
-            _ => {
-                out.push_str(&rest[..i + 2]);
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    found.then_some(out)
 }
 
 #[cfg(test)]

@@ -207,7 +207,7 @@ fn replace_children(node: &mut serde_json::Value, skip_region_replace: bool, all
 }
 
 /// `s.replace(/#{([^}]+)}/g, '${$1}')` (or only `#{AWS::[a-zA-Z]+}`); `None` when nothing matches.
-fn replace_references(s: &str, allow_references: bool) -> Option<String> {
+pub(crate) fn replace_references(s: &str, allow_references: bool) -> Option<String> {
     let mut out = String::new();
     let mut rest = s;
     let mut found = false;

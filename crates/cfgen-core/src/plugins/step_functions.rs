@@ -528,32 +528,6 @@ fn js_numbers(v: &mut Value) {
     }
 }
 
-/// `#{X}` to `${X}` (the regex `/#{([^}]+)}/g`); `None` when nothing matched.
-fn replace_pseudo_parameters(s: &str) -> Option<String> {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    let mut replaced = false;
-    while let Some(i) = rest.find("#{") {
-        let after = &rest[i + 2..];
-        match after.find('}') {
-            Some(j) if j > 0 => {
-                out.push_str(&rest[..i]);
-                out.push_str("${");
-                out.push_str(&after[..j]);
-                out.push('}');
-                rest = &after[j + 1..];
-                replaced = true;
-            }
-            _ => {
-                out.push_str(&rest[..i + 1]);
-                rest = &rest[i + 1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    replaced.then_some(out)
-}
-
 /// `translateLocalFunctionNames`: a `Ref`/`Fn::GetAtt` naming a function key (and no
 /// resource) is pointed at `<F>LambdaFunction`.
 pub(super) fn translate_local(ctx: &Ctx, t: &Template, v: &Value) -> Value {
@@ -605,7 +579,7 @@ fn definition_string(ctx: &mut Ctx, t: &mut Template, _name: &str, sm: &Value) -
             extract_intrinsics(&mut def, &mut mappings);
             js_numbers(&mut def);
             let compact = def.to_string();
-            let (replaced, def) = match replace_pseudo_parameters(&compact).and_then(|s| serde_json::from_str::<Value>(&s).ok()) {
+            let (replaced, def) = match super::replace_references(&compact, true).and_then(|s| serde_json::from_str::<Value>(&s).ok()) {
                 Some(d) => (true, d),
                 None => (false, def),
             };

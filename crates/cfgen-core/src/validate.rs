@@ -151,15 +151,38 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
     let mut path = Vec::new();
     unknown_keys(&json, schema, schema, node, &mut path, schema_severity, diags);
 
-    // Typed view.
+    // Typed view. serde stops at the first type error, so on failure each part (the provider,
+    // every function, every layer, the package) is typed on its own to report all of them.
     let service: Service = match serde_path_to_error::deserialize(&json) {
         Ok(s) => s,
-        Err(e) => {
-            let p = e.path().to_string();
-            let segs: Vec<String> =
-                p.split('.').filter(|s| !s.is_empty() && *s != "?").map(|s| s.trim_matches(|c| c == '[' || c == ']').to_string()).collect();
-            let refs: Vec<&str> = segs.iter().map(String::as_str).collect();
-            diags.push(Diagnostic::error(codes::INVALID_TYPE, format!("{p}: {}", e.inner())).at_opt(span_of(node, &refs)));
+        Err(first) => {
+            let mut found = Vec::new();
+            type_errors::<cfgen_model::Provider>(json.get("provider"), "provider", &mut found);
+            type_errors::<cfgen_model::Package>(json.get("package"), "package", &mut found);
+            for (section, is_fn) in [("functions", true), ("layers", false)] {
+                if let Some(Value::Object(items)) = json.get(section) {
+                    for (k, v) in items {
+                        let prefix = format!("{section}.{k}");
+                        if is_fn {
+                            type_errors::<cfgen_model::Function>(Some(v), &prefix, &mut found);
+                        } else {
+                            type_errors::<cfgen_model::Layer>(Some(v), &prefix, &mut found);
+                        }
+                    }
+                }
+            }
+            if found.is_empty() {
+                found.push((first.path().to_string(), first.inner().to_string()));
+            }
+            for (p, msg) in found {
+                let segs: Vec<String> = p
+                    .split('.')
+                    .filter(|s| !s.is_empty() && *s != "?")
+                    .map(|s| s.trim_matches(|c| c == '[' || c == ']').to_string())
+                    .collect();
+                let refs: Vec<&str> = segs.iter().map(String::as_str).collect();
+                diags.push(Diagnostic::error(codes::INVALID_TYPE, format!("{p}: {msg}")).at_opt(span_of(node, &refs)));
+            }
             return None;
         }
     };
@@ -228,6 +251,16 @@ fn move_nulls_last(v: &mut Value) {
         }
         Value::Array(a) => a.iter_mut().for_each(move_nulls_last),
         _ => {}
+    }
+}
+
+/// The first type error of `value` read as `T`, with its full dotted path.
+fn type_errors<T: serde::de::DeserializeOwned>(value: Option<&Value>, prefix: &str, found: &mut Vec<(String, String)>) {
+    let Some(v) = value.filter(|v| !v.is_null()) else { return };
+    if let Err(e) = serde_path_to_error::deserialize::<_, T>(v) {
+        let inner = e.path().to_string();
+        let path = if inner == "." || inner.is_empty() { prefix.to_string() } else { format!("{prefix}.{inner}") };
+        found.push((path, e.inner().to_string()));
     }
 }
 

@@ -41,6 +41,17 @@ pub(super) fn filter_criteria(o: &Map<String, Value>) -> Option<Value> {
     Some(json!({"Filters": filters}))
 }
 
+/// `BatchSize` and `MaximumBatchingWindowInSeconds` of the kafka, msk, activemq and rabbitmq
+/// mappings (set when truthy).
+pub(super) fn insert_batching(o: &Map<String, Value>, props: &mut Map<String, Value>) {
+    if let Some(b) = number(o, "batchSize").filter(truthy) {
+        props.insert("BatchSize".into(), b);
+    }
+    if let Some(w) = number(o, "maximumBatchingWindow").filter(truthy) {
+        props.insert("MaximumBatchingWindowInSeconds".into(), w);
+    }
+}
+
 /// A numeric setting (numeric strings become numbers, as v3's schema coerces them).
 pub(super) fn number(o: &Map<String, Value>, k: &str) -> Option<Value> {
     match o.get(k)? {
@@ -201,12 +212,7 @@ pub fn compile(e: &mut EventCtx) {
                 }
             }
             props.insert("SourceAccessConfigurations".into(), Value::Array(configs));
-            if let Some(b) = number(o, "batchSize").filter(truthy) {
-                props.insert("BatchSize".into(), b);
-            }
-            if let Some(w) = number(o, "maximumBatchingWindow").filter(truthy) {
-                props.insert("MaximumBatchingWindowInSeconds".into(), w);
-            }
+            insert_batching(o, &mut props);
             if let Some(en) = o.get("enabled").filter(|v| !v.is_null()) {
                 props.insert("Enabled".into(), en.clone());
             }

@@ -4,7 +4,7 @@
 //! basic-auth secrets, `mq:DescribeBroker` on the brokers, and the ec2 statement.
 //! `rabbitmq` adds a `VIRTUAL_HOST` access configuration when `virtualHost` is set.
 
-use super::kafka::{depends_on, ec2_statement, filter_criteria, number, object};
+use super::kafka::{depends_on, ec2_statement, filter_criteria, insert_batching, object};
 use super::EventCtx;
 use crate::naming;
 use cfgen_model::coerce::truthy;
@@ -51,12 +51,7 @@ fn compile_type(e: &mut EventCtx, ty: &str) {
             props.insert("EventSourceArn".into(), arn.clone());
             props.insert("Queues".into(), json!([queue]));
             props.insert("SourceAccessConfigurations".into(), Value::Array(access));
-            if let Some(b) = number(o, "batchSize").filter(truthy) {
-                props.insert("BatchSize".into(), b);
-            }
-            if let Some(w) = number(o, "maximumBatchingWindow").filter(truthy) {
-                props.insert("MaximumBatchingWindowInSeconds".into(), w);
-            }
+            insert_batching(o, &mut props);
             if let Some(en) = o.get("enabled").filter(|v| !v.is_null()) {
                 props.insert("Enabled".into(), en.clone());
             }

@@ -3,7 +3,7 @@
 //! `Fn::ImportValue`/`Ref` value or the second `/`-segment of the ARN; per function with events,
 //! `kafka:DescribeCluster`/`kafka:GetBootstrapBrokers` on its clusters, then the ec2 statement.
 
-use super::kafka::{depends_on, ec2_statement, filter_criteria, number, object, starting_position};
+use super::kafka::{depends_on, ec2_statement, filter_criteria, insert_batching, object, starting_position};
 use super::EventCtx;
 use crate::naming;
 use cfgen_model::coerce::truthy;
@@ -66,12 +66,7 @@ pub fn compile(e: &mut EventCtx) {
             if let Some(ts) = timestamp {
                 props.insert("StartingPositionTimestamp".into(), ts);
             }
-            if let Some(b) = number(o, "batchSize").filter(truthy) {
-                props.insert("BatchSize".into(), b);
-            }
-            if let Some(w) = number(o, "maximumBatchingWindow").filter(truthy) {
-                props.insert("MaximumBatchingWindowInSeconds".into(), w);
-            }
+            insert_batching(o, &mut props);
             if let Some(g) = o.get("consumerGroupId").filter(|v| truthy(v)) {
                 props.insert("AmazonManagedKafkaEventSourceConfig".into(), json!({"ConsumerGroupId": g}));
             }

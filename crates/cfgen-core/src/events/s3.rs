@@ -103,14 +103,7 @@ fn new_buckets(e: &mut EventCtx) {
                         }
                         Some(other) if cfgen_model::coerce::truthy(other) => other.to_string(),
                         _ => {
-                            qc::report(
-                                e,
-                                Diagnostic::error(codes::MISSING_KEY, "an `s3` event needs `bucket`, the bucket's name")
-                                    .help("write `bucket: my-bucket`"),
-                                key,
-                                i,
-                                &["s3"],
-                            );
+                            qc::report(e, missing_bucket(), key, i, &["s3"]);
                             continue;
                         }
                     };
@@ -310,14 +303,7 @@ fn existing_buckets(e: &mut EventCtx) {
             qc::check_keys(e, key, i, "s3", body, &KEYS);
             check_rules(e, key, i, o.get("rules"));
             let Some(bucket) = o.get("bucket").filter(|b| cfgen_model::coerce::truthy(b)).cloned() else {
-                qc::report(
-                    e,
-                    Diagnostic::error(codes::MISSING_KEY, "an `s3` event needs `bucket`, the bucket's name")
-                        .help("write `bucket: my-bucket`"),
-                    key,
-                    i,
-                    &["s3"],
-                );
+                qc::report(e, missing_bucket(), key, i, &["s3"]);
                 continue;
             };
             count += 1;
@@ -400,6 +386,11 @@ fn existing_buckets(e: &mut EventCtx) {
 /// `forceDeploy` is `Date.now()` in v3; cfgen takes the (deterministic) instance id instead.
 fn force_deploy_value(e: &EventCtx) -> Value {
     e.instance_id().parse::<u64>().map_or_else(|_| json!(e.instance_id()), Value::from)
+}
+
+/// The error for an `s3` event without `bucket`.
+fn missing_bucket() -> Diagnostic {
+    Diagnostic::error(codes::MISSING_KEY, "an `s3` event needs `bucket`, the bucket's name").help("write `bucket: my-bucket`")
 }
 
 #[cfg(test)]

@@ -264,83 +264,99 @@ fn type_errors<T: serde::de::DeserializeOwned>(value: Option<&Value>, prefix: &s
     }
 }
 
-/// Resolve `$ref`s and nullable wrappers to the schema that describes an object's properties.
-fn object_schema<'a>(s: &'a Value, root: &'a Value) -> Option<&'a serde_json::Map<String, Value>> {
-    if let Some(r) = s.get("$ref").and_then(Value::as_str) {
-        let name = r.rsplit('/').next()?;
-        let target = root.get("definitions").or_else(|| root.get("$defs")).and_then(|d| d.get(name))?;
-        return object_schema(target, root);
-    }
-    if let Some(p) = s.get("properties").and_then(Value::as_object) {
-        return Some(p);
-    }
-    for k in ["anyOf", "oneOf", "allOf"] {
-        if let Some(Value::Array(alts)) = s.get(k) {
-            for a in alts {
-                if let Some(p) = object_schema(a, root) {
-                    return Some(p);
-                }
-            }
-        }
-    }
-    None
+/// What a schema says about the keys of an object, over all its `anyOf`/`oneOf`/`allOf`
+/// alternatives and `$ref`s: the named properties of each alternative, the schemas of map
+/// values (`additionalProperties`/`patternProperties`), and whether some alternative takes any key.
+#[derive(Default)]
+struct ObjectView<'a> {
+    props: Vec<&'a serde_json::Map<String, Value>>,
+    values: Vec<&'a Value>,
+    open: bool,
 }
 
-/// The schema of a map's values (`additionalProperties`), through refs and nullable wrappers.
-fn map_value_schema<'a>(s: &'a Value, root: &'a Value) -> Option<&'a Value> {
-    if let Some(r) = s.get("$ref").and_then(Value::as_str) {
-        let name = r.rsplit('/').next()?;
-        let target = root.get("definitions").or_else(|| root.get("$defs")).and_then(|d| d.get(name))?;
-        return map_value_schema(target, root);
+fn object_view<'a>(s: &'a Value, root: &'a Value, view: &mut ObjectView<'a>, depth: usize) {
+    if depth > 32 {
+        return;
     }
-    if let Some(a) = s.get("additionalProperties").filter(|a| a.is_object()) {
-        return Some(a);
+    let Value::Object(o) = s else {
+        if s == &Value::Bool(true) {
+            view.open = true;
+        }
+        return;
+    };
+    if let Some(r) = o.get("$ref").and_then(Value::as_str) {
+        let name = r.rsplit('/').next().unwrap_or_default();
+        if let Some(target) = root.get("definitions").or_else(|| root.get("$defs")).and_then(|d| d.get(name)) {
+            object_view(target, root, view, depth + 1);
+        }
+        return;
     }
-    for k in ["anyOf", "oneOf"] {
-        if let Some(Value::Array(alts)) = s.get(k) {
-            for a in alts {
-                if let Some(p) = map_value_schema(a, root) {
-                    return Some(p);
-                }
+    let mut shaped = false;
+    if let Some(p) = o.get("properties").and_then(Value::as_object) {
+        view.props.push(p);
+        shaped = true;
+    }
+    if let Some(pp) = o.get("patternProperties").and_then(Value::as_object) {
+        view.values.extend(pp.values());
+        shaped = true;
+    }
+    match o.get("additionalProperties") {
+        Some(a @ Value::Object(_)) => {
+            view.values.push(a);
+            shaped = true;
+        }
+        Some(Value::Bool(true)) => view.open = true,
+        Some(Value::Bool(false)) => shaped = true,
+        _ => {}
+    }
+    let mut alts = false;
+    for k in ["anyOf", "oneOf", "allOf"] {
+        if let Some(Value::Array(list)) = o.get(k) {
+            alts = true;
+            for a in list {
+                object_view(a, root, view, depth + 1);
             }
         }
     }
-    None
+    let is_object_type = match o.get("type") {
+        Some(Value::String(t)) => t == "object",
+        Some(Value::Array(ts)) => ts.iter().any(|t| t == "object"),
+        None => !alts && !o.contains_key("enum") && !o.contains_key("const"),
+        _ => false,
+    };
+    if is_object_type && !shaped {
+        view.open = true;
+    }
 }
 
 fn unknown_keys(v: &Value, s: &Value, root: &Value, node: &Node, path: &mut Vec<String>, sev: Severity, diags: &mut Vec<Diagnostic>) {
     let Value::Object(m) = v else { return };
-    if let Some(props) = object_schema(s, root) {
-        for (k, x) in m {
-            path.push(k.clone());
-            match props.get(k) {
-                Some(sub) => {
-                    if sub.get("deprecated") == Some(&Value::Bool(true)) {
-                        deprecated(k, path, node, diags);
-                    }
-                    unknown_keys(x, sub, root, node, path, sev, diags)
-                }
-                None => {
-                    let refs: Vec<&str> = path.iter().map(String::as_str).collect();
-                    let at =
-                        if path.len() == 1 { "at the top level".to_string() } else { format!("in `{}`", path[..path.len() - 1].join(".")) };
-                    let mut d = Diagnostic::new(codes::UNKNOWN_KEY, sev, format!("unknown key `{k}` {at}"))
-                        .at_opt(key_span(node, &refs))
-                        .label("not a Serverless v3 setting here");
-                    if let Some(sug) = did_you_mean(k, props.keys().map(String::as_str)) {
-                        d = d.help(format!("did you mean `{sug}`?"));
-                    }
-                    diags.push(d);
-                }
+    let mut view = ObjectView::default();
+    object_view(s, root, &mut view, 0);
+    if view.props.is_empty() && view.values.is_empty() {
+        return;
+    }
+    for (k, x) in m {
+        path.push(k.clone());
+        if let Some(sub) = view.props.iter().find_map(|p| p.get(k)) {
+            if sub.get("deprecated") == Some(&Value::Bool(true)) {
+                deprecated(k, path, node, diags);
             }
-            path.pop();
-        }
-    } else if let Some(vs) = map_value_schema(s, root) {
-        for (k, x) in m {
-            path.push(k.clone());
+            unknown_keys(x, sub, root, node, path, sev, diags);
+        } else if let Some(vs) = view.values.first() {
             unknown_keys(x, vs, root, node, path, sev, diags);
-            path.pop();
+        } else if !view.open {
+            let refs: Vec<&str> = path.iter().map(String::as_str).collect();
+            let at = if path.len() == 1 { "at the top level".to_string() } else { format!("in `{}`", path[..path.len() - 1].join(".")) };
+            let mut d = Diagnostic::new(codes::UNKNOWN_KEY, sev, format!("unknown key `{k}` {at}"))
+                .at_opt(key_span(node, &refs))
+                .label("not a Serverless v3 setting here");
+            if let Some(sug) = did_you_mean(k, view.props.iter().flat_map(|p| p.keys()).map(String::as_str)) {
+                d = d.help(format!("did you mean `{sug}`?"));
+            }
+            diags.push(d);
         }
+        path.pop();
     }
 }
 

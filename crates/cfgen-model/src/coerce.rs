@@ -52,9 +52,21 @@ impl<T: JsonSchema> JsonSchema for Maybe<T> {
 
 /// A JavaScript number (what memorySize, timeout and friends hold), read from a number or a
 /// numeric string as AJV coerces it.
-#[derive(Clone, Copy, Debug, PartialEq, JsonSchema)]
-#[schemars(transparent)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Num(pub f64);
+
+impl JsonSchema for Num {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Num".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        // Numeric strings are accepted: Serverless' AJV coerces them.
+        schemars::json_schema!({"type": ["number", "string"], "pattern": "^\\s*[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?\\s*$"})
+    }
+}
 
 impl<'de> Deserialize<'de> for Num {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -85,9 +97,21 @@ impl Num {
 }
 
 /// A string read from a string, number or boolean (AJV coercion to `type: string`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, JsonSchema)]
-#[schemars(transparent)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Str(pub String);
+
+impl JsonSchema for Str {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Str".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        // Numbers and booleans are accepted: Serverless' AJV turns them into strings.
+        schemars::json_schema!({"type": ["string", "number", "boolean"]})
+    }
+}
 
 impl<'de> Deserialize<'de> for Str {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -97,9 +121,22 @@ impl<'de> Deserialize<'de> for Str {
 }
 
 /// A list read from a list or a single item (AJV `coerceTypes: "array"`).
-#[derive(Clone, Debug, PartialEq, JsonSchema)]
-#[schemars(transparent)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct List<T>(pub Vec<T>);
+
+impl<T: JsonSchema> JsonSchema for List<T> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("List_of_{}", T::schema_name()).into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        // One item is accepted where a list is: Serverless' AJV wraps it (`coerceTypes: "array"`).
+        let item = g.subschema_for::<T>();
+        schemars::json_schema!({"anyOf": [{"type": "array", "items": item}, item]})
+    }
+}
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -124,9 +161,24 @@ impl<T> Default for List<T> {
 
 /// The value of an environment variable or tag: scalars become strings (AJV coerces them),
 /// CloudFormation functions stay objects.
-#[derive(Clone, Debug, PartialEq, JsonSchema)]
-#[schemars(transparent)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StrOrCf(pub Value);
+
+impl JsonSchema for StrOrCf {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "StrOrCf".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let f = g.subschema_for::<crate::cf::CfFunction>();
+        let i = g.subschema_for::<crate::cf::CfIf>();
+        let s = g.subschema_for::<crate::cf::CfSelect>();
+        let m = g.subschema_for::<crate::cf::CfFindInMap>();
+        schemars::json_schema!({
+            "description": "A string (numbers and booleans are turned into strings) or a CloudFormation intrinsic function.",
+            "anyOf": [{"type": ["string", "number", "boolean"]}, f, i, s, m]
+        })
+    }
+}
 
 impl<'de> Deserialize<'de> for StrOrCf {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -189,7 +241,7 @@ pub fn truthy(v: &Value) -> bool {
 /// become lists when written as one string. Key order is kept.
 #[derive(Clone, Debug, PartialEq, JsonSchema)]
 #[schemars(transparent)]
-pub struct Statement(pub Value);
+pub struct Statement(#[schemars(with = "crate::cf::IamStatement")] pub Value);
 
 impl<'de> Deserialize<'de> for Statement {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

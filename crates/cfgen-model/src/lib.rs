@@ -11,6 +11,7 @@
 //!
 //! Free-form parts (CloudFormation values, `resources`, `custom`) stay `serde_json::Value`.
 
+pub mod cf;
 pub mod coerce;
 pub mod config;
 

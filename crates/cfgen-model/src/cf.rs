@@ -275,7 +275,7 @@ pub enum IamPrincipal {
     /// Everyone (`*`).
     Star(Star),
     /// Principals by kind.
-    Object(IamPrincipalObject),
+    Object(Box<IamPrincipalObject>),
 }
 
 /// Principals by kind.

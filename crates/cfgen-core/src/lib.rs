@@ -161,8 +161,13 @@ fn load_and_resolve(
     if let Some(r) = &opts.region {
         var_opts.options.insert("region".into(), Value::String(r.clone()));
     }
-    let (node, diags) = variables::resolve(root, &var_opts, host, sources);
+    let (node, mut diags) = variables::resolve(root, &var_opts, host, sources);
     let ok = !diags.iter().any(Diagnostic::is_error);
+    if !ok {
+        // Report every problem at once: keys do not depend on variables, so unknown keys are
+        // still found when some value could not be resolved.
+        validate::unknown_keys_only(&node, &mut diags);
+    }
     (ok.then_some(node), diags)
 }
 

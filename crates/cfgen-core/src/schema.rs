@@ -3,7 +3,8 @@
 //! Two passes over schemars' output make it fit for editors working on unresolved files:
 //! - every property, map value and list item also accepts a `${...}` variable string
 //!   (`#/definitions/Variable`), so `memorySize: ${self:custom.memory}` is not a false error;
-//! - every `description` is copied to `markdownDescription` (VS Code renders that one).
+//! - every `description` is copied to `markdownDescription` (VS Code renders that one);
+//! - objects with named properties take no other keys unless their type says so.
 
 use serde_json::{json, Map, Value};
 use std::sync::OnceLock;
@@ -54,6 +55,11 @@ fn finish(root: &mut Value) {
 /// Wrap the value schemas below `s` (properties, map values, items) with the variable alternative.
 fn walk(s: &mut Value) {
     let Some(obj) = s.as_object_mut() else { return };
+    // A struct lists every key it takes: anything else is flagged (a warning in cfgen, whose
+    // validator walks the same schema; a squiggle in editors). Open maps say so explicitly.
+    if obj.contains_key("properties") && !obj.contains_key("additionalProperties") {
+        obj.insert("additionalProperties".into(), Value::Bool(false));
+    }
     if let Some(Value::Object(props)) = obj.get_mut("properties") {
         for p in props.values_mut() {
             walk(p);

@@ -149,6 +149,7 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
     // Unknown keys.
     let schema = crate::schema::schema_value();
     let mut path = Vec::new();
+    let walked_from = diags.len();
     unknown_keys(&json, schema, schema, node, &mut path, schema_severity, diags);
 
     // Typed view. serde stops at the first type error, so on failure each part (the provider,
@@ -173,6 +174,15 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
             }
             if found.is_empty() {
                 found.push((first.path().to_string(), first.inner().to_string()));
+            }
+            // The typed view's error supersedes the schema walk's finding at the same place.
+            let mut i = walked_from;
+            while i < diags.len() {
+                if found.iter().any(|(p, _)| diags[i].message.starts_with(&format!("`{p}` is "))) {
+                    diags.remove(i);
+                } else {
+                    i += 1;
+                }
             }
             for (p, msg) in found {
                 let segs: Vec<String> = p
@@ -264,6 +274,15 @@ fn type_errors<T: serde::de::DeserializeOwned>(value: Option<&Value>, prefix: &s
     }
 }
 
+/// The unknown-key check alone, for a document whose variables did not all resolve (findings
+/// are warnings: `configValidationMode` may itself be unresolved).
+pub fn unknown_keys_only(node: &Node, diags: &mut Vec<Diagnostic>) {
+    let json = node.to_json();
+    let schema = crate::schema::schema_value();
+    let mut path = Vec::new();
+    unknown_keys(&json, schema, schema, node, &mut path, Severity::Warning, diags);
+}
+
 /// What a schema says about the keys of an object, over all its `anyOf`/`oneOf`/`allOf`
 /// alternatives and `$ref`s: the named properties of each alternative, the schemas of map
 /// values (`additionalProperties`/`patternProperties`), and whether some alternative takes any key.
@@ -330,6 +349,20 @@ fn object_view<'a>(s: &'a Value, root: &'a Value, view: &mut ObjectView<'a>, dep
 }
 
 fn unknown_keys(v: &Value, s: &Value, root: &Value, node: &Node, path: &mut Vec<String>, sev: Severity, diags: &mut Vec<Diagnostic>) {
+    if !matches!(v, Value::Object(_) | Value::Array(_)) {
+        check_scalar(v, s, root, node, path, sev, diags);
+        return;
+    }
+    if let Value::Array(items) = v {
+        if let Some(item_schema) = items_schema(s, root, 0) {
+            for (i, x) in items.iter().enumerate() {
+                path.push(i.to_string());
+                unknown_keys(x, item_schema, root, node, path, sev, diags);
+                path.pop();
+            }
+        }
+        return;
+    }
     let Value::Object(m) = v else { return };
     let mut view = ObjectView::default();
     object_view(s, root, &mut view, 0);
@@ -358,6 +391,130 @@ fn unknown_keys(v: &Value, s: &Value, root: &Value, node: &Node, path: &mut Vec<
         }
         path.pop();
     }
+}
+
+/// The schema of the items of a list, when exactly one list alternative gives one.
+fn items_schema<'a>(s: &'a Value, root: &'a Value, depth: usize) -> Option<&'a Value> {
+    if depth > 32 {
+        return None;
+    }
+    let o = s.as_object()?;
+    if let Some(r) = o.get("$ref").and_then(Value::as_str) {
+        let name = r.rsplit('/').next().unwrap_or_default();
+        return items_schema(root.get("definitions")?.get(name)?, root, depth + 1);
+    }
+    if let Some(it @ Value::Object(_)) = o.get("items") {
+        return Some(it);
+    }
+    let mut found = None;
+    for k in ["anyOf", "oneOf"] {
+        for a in o.get(k).and_then(Value::as_array).into_iter().flatten() {
+            if let Some(it) = items_schema(a, root, depth + 1) {
+                if found.is_some() {
+                    return None;
+                }
+                found = Some(it);
+            }
+        }
+    }
+    found
+}
+
+/// The alternatives a value may match at `s`: `$ref`s followed, `anyOf`/`oneOf` flattened.
+fn alternatives<'a>(s: &'a Value, root: &'a Value, out: &mut Vec<&'a Value>, depth: usize) {
+    if depth > 32 {
+        out.push(&Value::Bool(true));
+        return;
+    }
+    let Some(o) = s.as_object() else {
+        out.push(s);
+        return;
+    };
+    if let Some(r) = o.get("$ref").and_then(Value::as_str) {
+        let name = r.rsplit('/').next().unwrap_or_default();
+        match root.get("definitions").and_then(|d| d.get(name)) {
+            Some(t) => alternatives(t, root, out, depth + 1),
+            None => out.push(&Value::Bool(true)),
+        }
+        return;
+    }
+    let mut split = false;
+    for k in ["anyOf", "oneOf"] {
+        if let Some(Value::Array(list)) = o.get(k) {
+            split = true;
+            for a in list {
+                alternatives(a, root, out, depth + 1);
+            }
+        }
+    }
+    if !split {
+        out.push(s);
+    }
+}
+
+/// Does one (flattened) alternative take the scalar `v`, as far as types, enums and consts go?
+fn takes_scalar(alt: &Value, v: &Value) -> bool {
+    let Some(o) = alt.as_object() else { return alt != &Value::Bool(false) };
+    if let Some(Value::Array(e)) = o.get("enum") {
+        return e.contains(v) || e.iter().any(|x| x.as_f64().is_some() && x.as_f64() == v.as_f64());
+    }
+    if let Some(c) = o.get("const") {
+        return c == v;
+    }
+    let ty = cfgen_model::coerce::type_name(v);
+    let is_int = v.as_f64().is_some_and(|n| n.fract() == 0.0);
+    match o.get("type") {
+        Some(Value::String(t)) => t == ty || (t == "integer" && is_int),
+        Some(Value::Array(ts)) => ts.iter().any(|t| t == ty || (t == "integer" && is_int)),
+        // No type: an object-only schema if it has properties, else anything.
+        _ => !(o.contains_key("properties") || o.contains_key("additionalProperties") || o.contains_key("items")),
+    }
+}
+
+fn check_scalar(v: &Value, s: &Value, root: &Value, node: &Node, path: &[String], sev: Severity, diags: &mut Vec<Diagnostic>) {
+    let mut alts = Vec::new();
+    alternatives(s, root, &mut alts, 0);
+    if alts.is_empty() || alts.iter().any(|a| takes_scalar(a, v)) {
+        return;
+    }
+    let allowed: Vec<String> = alts
+        .iter()
+        .filter_map(|a| a.as_object())
+        .flat_map(|o| o.get("enum").and_then(Value::as_array).cloned().unwrap_or_default().into_iter().chain(o.get("const").cloned()))
+        .filter(|x| !x.is_null())
+        .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+        .collect();
+    let mut types: Vec<String> = Vec::new();
+    for o in alts.iter().filter_map(|a| a.as_object()).filter(|o| !o.contains_key("enum") && !o.contains_key("const")) {
+        let ts: Vec<String> = match o.get("type") {
+            Some(Value::String(t)) => vec![t.clone()],
+            Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+            _ => vec!["object".into()],
+        };
+        for t in ts {
+            if t != "null" && !types.contains(&t) {
+                types.push(t);
+            }
+        }
+    }
+    let refs: Vec<&str> = path.iter().map(String::as_str).collect();
+    let shown = match v {
+        Value::String(x) => format!("`{x}`"),
+        other => format!("`{other}`"),
+    };
+    let mut expected: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
+    expected.extend(types.iter().map(|t| format!("a {t}")));
+    let list = if expected.len() > 12 { format!("{}, ...", expected[..12].join(", ")) } else { expected.join(", ") };
+    let (code, msg) = if allowed.is_empty() {
+        (codes::INVALID_TYPE, format!("`{}` is {shown}, expected {list}", path.join(".")))
+    } else {
+        (codes::INVALID_VALUE, format!("`{}` is {shown}, which is not one of {list}", path.join(".")))
+    };
+    let mut d = Diagnostic::new(code, sev, msg).at_opt(span_of(node, &refs));
+    if let Some(sug) = v.as_str().and_then(|x| did_you_mean(x, allowed.iter().map(String::as_str))) {
+        d = d.help(format!("did you mean `{sug}`?"));
+    }
+    diags.push(d);
 }
 
 /// A key the schema marks deprecated: a warning naming Serverless' deprecation code (which

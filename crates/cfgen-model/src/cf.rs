@@ -155,6 +155,10 @@ pub enum CfFunction {
     Base64(CfBase64),
     /// `Fn::ToJsonString`.
     ToJsonString(CfToJsonString),
+    /// An intrinsic written with a short-form tag that takes a list (`!Join [...]`, `!If [...]`,
+    /// `!GetAtt [Res, Attr]`, `!Select`, `!Split`, `!FindInMap`, `!Sub [...]`), as a YAML editor
+    /// that knows the tags only as custom tags sees it.
+    ShortForm(Vec<Value>),
 }
 
 /// A string or a CloudFormation intrinsic function.

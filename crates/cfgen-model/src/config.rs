@@ -24,7 +24,8 @@ pub struct Service {
     pub use_dotenv: Option<bool>,
     /// The cloud provider and its service-wide settings.
     pub provider: Option<Provider>,
-    /// The Lambda functions of the service, by key.
+    /// The Lambda functions of the service, by key (a list of such maps is merged into one).
+    #[schemars(with = "Option<FunctionsShape>")]
     pub functions: Option<IndexMap<String, Option<Function>>>,
     /// Lambda layers built from this service.
     pub layers: Option<IndexMap<String, Option<Layer>>>,
@@ -57,6 +58,16 @@ pub struct Service {
     /// Obsolete (ignored).
     #[schemars(extend("deprecated" = true))]
     pub variables_resolution_mode: Option<Value>,
+}
+
+/// `functions:` as a map, or as a list of maps that Serverless merges (`- ${file(fns.yml)}`).
+#[derive(JsonSchema)]
+#[serde(untagged)]
+pub enum FunctionsShape {
+    /// Functions by key.
+    Map(IndexMap<String, Option<Function>>),
+    /// Maps of functions, merged in order.
+    List(Vec<IndexMap<String, Option<Function>>>),
 }
 
 /// `provider:` (aws).

@@ -27,3 +27,42 @@ fn schema_is_draft07_and_describes_functions() {
         assert!(function[key].get("description").is_some(), "`{key}` has no description");
     }
 }
+
+/// Every golden ok input, as written (variables unresolved, short-form tags parsed), is valid
+/// against the checked-in schema under a real JSON Schema validator, except on the lines where
+/// cfgen itself reports a schema finding (the `validation-*` cases pin those warnings).
+#[test]
+fn golden_ok_inputs_are_valid_against_the_schema() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("schemas/serverless.schema.json")).expect("schema file")).expect("schema JSON");
+    let validator = jsonschema::options().with_draft(jsonschema::Draft::Draft7).build(&schema).expect("the schema compiles");
+    // The validator does reject what the schema excludes (a misspelt key, a wrong type).
+    assert!(!validator.is_valid(&serde_json::json!({"service": "a", "provider": {"name": "aws", "memorySiz": 1}})));
+    assert!(!validator.is_valid(&serde_json::json!({"service": "a", "functions": {"f": {"handler": ["x"]}}})));
+    assert!(validator.is_valid(&serde_json::json!({"service": "a", "provider": {"name": "aws", "memorySize": "${self:custom.mem}"}})));
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for area in std::fs::read_dir(root.join("golden/ok")).expect("golden/ok") {
+        let area = area.expect("entry").path();
+        for case in std::fs::read_dir(&area).expect("area") {
+            let case = case.expect("entry").path();
+            let file = case.join("serverless.yml");
+            let Ok(src) = std::fs::read_to_string(&file) else { continue };
+            let mut sources = cfgen_syntax::SourceMap::new();
+            let id = sources.add("serverless.yml", &src);
+            let node = cfgen_syntax::yaml::load(&src, id).expect("golden ok inputs parse");
+            let doc = node.to_json();
+            // The lines cfgen flags itself (CFG2xx) are expected to be flagged by the schema too.
+            let expected = std::fs::read_to_string(case.join("diagnostics.txt")).unwrap_or_default();
+            let flagged_by_cfgen = expected.lines().any(|l| l.starts_with("warning[CFG2") || l.starts_with("error[CFG2"));
+            checked += 1;
+            let errors: Vec<String> = validator.iter_errors(&doc).map(|e| format!("{}: {e}", e.instance_path())).collect();
+            if !errors.is_empty() && !flagged_by_cfgen {
+                failures.push(format!("{}:\n    {}", file.display(), errors.iter().take(5).cloned().collect::<Vec<_>>().join("\n    ")));
+            }
+        }
+    }
+    assert!(checked > 200, "only {checked} golden ok inputs found");
+    assert!(failures.is_empty(), "{} golden ok inputs are invalid against the schema:\n{}", failures.len(), failures.join("\n"));
+}

@@ -35,7 +35,8 @@ fn schema_is_draft07_and_describes_functions() {
 fn golden_ok_inputs_are_valid_against_the_schema() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let schema: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(root.join("schemas/serverless.schema.json")).expect("schema file")).expect("schema JSON");
+        serde_json::from_str(&std::fs::read_to_string(root.join("schemas/serverless.schema.json")).expect("schema file"))
+            .expect("schema JSON");
     let validator = jsonschema::options().with_draft(jsonschema::Draft::Draft7).build(&schema).expect("the schema compiles");
     // The validator does reject what the schema excludes (a misspelt key, a wrong type).
     assert!(!validator.is_valid(&serde_json::json!({"service": "a", "provider": {"name": "aws", "memorySiz": 1}})));

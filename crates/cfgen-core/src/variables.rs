@@ -740,7 +740,7 @@ impl Parser<'_> {
     fn register_context(&mut self, new_start: usize) -> Result<(), SyntaxError> {
         if self.contexts.len() >= MAX_SYNTAX_NESTING {
             return Err(SyntaxError {
-                message: format!("Variables are nested more than {MAX_SYNTAX_NESTING} levels deep in \"{}\"", self.text),
+                message: format!("Variables are nested more than {MAX_SYNTAX_NESTING} levels deep in \"{}\"", clip(&self.text, 80)),
                 too_deep: true,
             });
         }
@@ -3427,5 +3427,13 @@ mod tests {
         let out = run(&config(&short));
         out.assert_clean();
         assert_eq!(out.custom("c0"), "end");
+    }
+}
+
+/// `s` cut to at most `n` characters, with `...` when cut (for messages quoting user text).
+fn clip(s: &str, n: usize) -> String {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => format!("{}...", &s[..i]),
+        None => s.to_string(),
     }
 }

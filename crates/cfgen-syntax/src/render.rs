@@ -28,12 +28,25 @@ fn snippet(out: &mut String, span: Span, label: Option<&str>, sources: &SourceMa
     let text = sources.text(span.file);
     let Some(line) = text.lines().nth(span.line.saturating_sub(1) as usize) else { return };
     let num = format!("{:>width$}", span.line);
-    let shown: String = line.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+    let chars: Vec<char> = line.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+    let mut start = span.col.saturating_sub(1) as usize;
+    let line_len = chars.len();
+    let mut end = if span.end_line == span.line && span.end_col > span.col { (span.end_col - 1) as usize } else { line_len.max(start + 1) };
+    // Long lines (minified JSON, generated files) are shown as a window around the span.
+    const WINDOW: usize = 160;
+    let shown: String = if line_len > WINDOW + 40 {
+        let from = start.saturating_sub(60).min(line_len.saturating_sub(WINDOW));
+        let to = (from + WINDOW).min(line_len);
+        let prefix = if from > 0 { "..." } else { "" };
+        let suffix = if to < line_len { "..." } else { "" };
+        start = start - from + prefix.len();
+        end = end.min(to).saturating_sub(from) + prefix.len();
+        format!("{prefix}{}{suffix}", chars[from..to].iter().collect::<String>())
+    } else {
+        chars.iter().collect()
+    };
     let _ = writeln!(out, "{pad} |");
     let _ = writeln!(out, "{num} | {shown}");
-    let start = span.col.saturating_sub(1) as usize;
-    let line_len = shown.chars().count();
-    let end = if span.end_line == span.line && span.end_col > span.col { (span.end_col - 1) as usize } else { line_len.max(start + 1) };
     let width = end.saturating_sub(start).max(1);
     let marks = "^".repeat(width);
     match label {

@@ -740,7 +740,7 @@ impl Parser<'_> {
     fn register_context(&mut self, new_start: usize) -> Result<(), SyntaxError> {
         if self.contexts.len() >= MAX_SYNTAX_NESTING {
             return Err(SyntaxError {
-                message: format!("Variables are nested more than {MAX_SYNTAX_NESTING} levels deep in \"{}\"", clip(&self.text, 80)),
+                message: format!("Variables are nested more than {MAX_SYNTAX_NESTING} levels deep in \"{}\"", clip(self.text, 80)),
                 too_deep: true,
             });
         }

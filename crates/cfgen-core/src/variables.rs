@@ -2636,6 +2636,14 @@ fn collect_strings(node: &Node, base: &mut Path, out: &mut Vec<(Path, String, Sp
     }
 }
 
+/// `s` cut to at most `n` characters, with `...` when cut (for messages quoting user text).
+fn clip(s: &str, n: usize) -> String {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => format!("{}...", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -3427,13 +3435,5 @@ mod tests {
         let out = run(&config(&short));
         out.assert_clean();
         assert_eq!(out.custom("c0"), "end");
-    }
-}
-
-/// `s` cut to at most `n` characters, with `...` when cut (for messages quoting user text).
-fn clip(s: &str, n: usize) -> String {
-    match s.char_indices().nth(n) {
-        Some((i, _)) => format!("{}...", &s[..i]),
-        None => s.to_string(),
     }
 }

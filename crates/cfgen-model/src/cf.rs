@@ -123,17 +123,51 @@ pub struct CfFindInMap {
 pub struct CfGetAzs {
     /// The region (empty for the stack's region) or `{Ref: AWS::Region}`.
     #[serde(rename = "Fn::GetAZs")]
-    pub get_azs: Value,
+    pub get_azs: RegionOrRef,
+}
+
+/// A region name or `{Ref: AWS::Region}`.
+#[derive(Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RegionOrRef {
+    /// A region, e.g. `us-east-1`.
+    Region(#[schemars(length(min = 1))] String),
+    /// `{Ref: AWS::Region}`.
+    Ref(CfRef),
 }
 
 /// `{Fn::Select: [Index, List]}`: one item of a list.
 #[derive(Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct CfSelect {
-    /// `[Index, List]`.
+    /// `[Index, List]`, e.g. `[0, {Fn::GetAZs: ''}]`.
     #[serde(rename = "Fn::Select")]
     #[schemars(length(min = 2, max = 2))]
-    pub select: Vec<Value>,
+    pub select: Vec<CfSelectItem>,
+}
+
+/// The index or the list of a `Fn::Select`.
+#[derive(Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum CfSelectItem {
+    /// An index.
+    Number(f64),
+    /// A string (an index or a list given by a parameter).
+    String(String),
+    /// A literal list.
+    List(Vec<Value>),
+    /// `Fn::FindInMap`.
+    FindInMap(CfFindInMap),
+    /// `Fn::GetAtt`.
+    GetAtt(CfGetAtt),
+    /// `Fn::GetAZs`.
+    GetAzs(CfGetAzs),
+    /// `Fn::If`.
+    If(CfIf),
+    /// `Fn::Split`.
+    Split(CfSplit),
+    /// `Ref`.
+    Ref(CfRef),
 }
 
 /// A CloudFormation intrinsic function Serverless passes through to the template

@@ -272,7 +272,13 @@ struct ObjectView<'a> {
     props: Vec<&'a serde_json::Map<String, Value>>,
     values: Vec<&'a Value>,
     open: bool,
+    /// The compile passes check the keys of this object themselves (schema keyword
+    /// `x-cfgen-keys-checked-by-compiler`): not reported twice.
+    compiler_checked: bool,
 }
+
+/// The schema keyword marking an object whose keys a compile pass checks (and reports) itself.
+const COMPILER_CHECKED: &str = "x-cfgen-keys-checked-by-compiler";
 
 fn object_view<'a>(s: &'a Value, root: &'a Value, view: &mut ObjectView<'a>, depth: usize) {
     if depth > 32 {
@@ -284,6 +290,9 @@ fn object_view<'a>(s: &'a Value, root: &'a Value, view: &mut ObjectView<'a>, dep
         }
         return;
     };
+    if o.get(COMPILER_CHECKED) == Some(&Value::Bool(true)) {
+        view.compiler_checked = true;
+    }
     if let Some(r) = o.get("$ref").and_then(Value::as_str) {
         let name = r.rsplit('/').next().unwrap_or_default();
         if let Some(target) = root.get("definitions").or_else(|| root.get("$defs")).and_then(|d| d.get(name)) {
@@ -333,7 +342,7 @@ fn unknown_keys(v: &Value, s: &Value, root: &Value, node: &Node, path: &mut Vec<
     let Value::Object(m) = v else { return };
     let mut view = ObjectView::default();
     object_view(s, root, &mut view, 0);
-    if view.props.is_empty() && view.values.is_empty() {
+    if view.compiler_checked || (view.props.is_empty() && view.values.is_empty()) {
         return;
     }
     for (k, x) in m {

@@ -309,9 +309,10 @@ pub enum HttpApiPayload {
 }
 
 /// `functions.<key>.httpApi`.
+// The `httpApi` compile pass reports unknown keys here itself: the validator skips it.
 #[derive(JsonSchema)]
 #[serde(rename_all = "camelCase")]
-#[schemars(deny_unknown_fields)]
+#[schemars(deny_unknown_fields, extend("x-cfgen-keys-checked-by-compiler" = true))]
 pub struct FunctionHttpApi {
     /// The payload format of this function's `httpApi` events (default: `provider.httpApi.payload`, else `2.0`).
     pub payload: Option<HttpApiPayload>,

@@ -372,5 +372,20 @@ pub struct IamStatement {
     pub condition: Option<serde_json::Map<String, Value>>,
 }
 
+/// A boolean; the strings `"true"` and `"false"` are accepted too (Serverless' AJV coerces them).
+pub struct Bool;
+
+impl JsonSchema for Bool {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Bool".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"anyOf": [{"type": "boolean"}, {"type": "string", "enum": ["true", "false"]}]})
+    }
+}
+
 /// Tags: `key: value` (values are strings; numbers and booleans are turned into strings).
 pub type Tags = indexmap::IndexMap<String, crate::coerce::Str>;

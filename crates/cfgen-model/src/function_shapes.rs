@@ -3,7 +3,7 @@
 //! (`lib/config-schema.js` and `lib/plugins/aws/provider.js`). Only the JSON Schema comes
 //! from them (via `#[schemars(with = "...")]` on the fields of [`crate::Function`]).
 
-use crate::cf::{AwsArn, CfFindInMap, CfFunction, CfGetAtt, CfIf, CfImport, CfInstruction, CfJoin, CfSplit};
+use crate::cf::{Bool, AwsArn, CfFindInMap, CfFunction, CfGetAtt, CfIf, CfImport, CfInstruction, CfJoin, CfSplit};
 use crate::coerce::{List, Num};
 use schemars::JsonSchema;
 use serde_json::Value;
@@ -168,7 +168,7 @@ pub enum FunctionVpc {
     /// The VPC settings (replace the provider's).
     Config(VpcConfig),
     /// `false`: no VPC, even if the provider has one.
-    Off(bool),
+    Off(Bool),
 }
 
 /// An EFS access point ARN, or `Fn::GetAtt`/`Fn::Join`/`Fn::ImportValue` yielding one.
@@ -207,7 +207,7 @@ pub struct FileSystemConfig {
 #[serde(untagged)]
 pub enum Url {
     /// `true`: a public URL (no authorization, no CORS).
-    Enabled(bool),
+    Enabled(Bool),
     /// The settings.
     Settings(UrlObject),
 }
@@ -250,7 +250,7 @@ pub struct UrlObject {
 #[serde(untagged)]
 pub enum UrlCorsSetting {
     /// `true`: allow any origin, header and method.
-    Enabled(bool),
+    Enabled(Bool),
     /// The settings.
     Settings(UrlCors),
 }
@@ -261,7 +261,7 @@ pub enum UrlCorsSetting {
 #[schemars(deny_unknown_fields)]
 pub struct UrlCors {
     /// `Access-Control-Allow-Credentials`. Default false.
-    pub allow_credentials: Option<bool>,
+    pub allow_credentials: Option<Bool>,
     /// Allowed request headers (default `['*']`).
     #[schemars(extend("default" = ["*"]))]
     pub allowed_headers: Option<List<String>>,

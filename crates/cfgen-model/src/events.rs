@@ -11,7 +11,7 @@
 //! that Serverless matches case-insensitively (`regexp: /.../i`) are [`ci_enum!`] types, which
 //! list the canonical spellings for completion and accept any letter case.
 
-use crate::cf::{Bool, AwsArn, AwsKmsArn, CfFunction, CfIf, CfImport, CfInstruction, CfRef};
+use crate::cf::{AwsArn, AwsKmsArn, Bool, CfFunction, CfIf, CfImport, CfInstruction, CfRef};
 use crate::coerce::{List, Num};
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::{Map, Value};
@@ -97,12 +97,16 @@ pub struct ArnString(#[schemars(regex(pattern = "^arn:"))] pub String);
 /// A Secrets Manager secret ARN (`arn:aws:secretsmanager:<region>:<account>:secret:<name>`).
 #[derive(JsonSchema)]
 #[schemars(transparent)]
-pub struct SecretArnString(#[schemars(regex(pattern = r"arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d+:secret:[A-Za-z0-9/_+=.@-]+"))] pub String);
+pub struct SecretArnString(
+    #[schemars(regex(pattern = r"arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d+:secret:[A-Za-z0-9/_+=.@-]+"))] pub String,
+);
 
 /// An Amazon MQ broker ARN (`arn:aws:mq:<region>:<account>:broker:<name>:b-<id>`).
 #[derive(JsonSchema)]
 #[schemars(transparent)]
-pub struct MqBrokerArnString(#[schemars(regex(pattern = r"arn:[a-z-]+:mq:[a-z0-9-]+:\d+:broker:[A-Za-z0-9/_+=.@-]+:b-[a-z0-9-]+"))] pub String);
+pub struct MqBrokerArnString(
+    #[schemars(regex(pattern = r"arn:[a-z-]+:mq:[a-z0-9-]+:\d+:broker:[A-Za-z0-9/_+=.@-]+:b-[a-z0-9-]+"))] pub String,
+);
 
 /// A string ARN or an intrinsic function (`Ref`, `Fn::GetAtt`, `Fn::ImportValue`, ...).
 #[derive(JsonSchema)]
@@ -1952,4 +1956,22 @@ pub enum OriginAccessIdentity {
     String(#[schemars(regex(pattern = "^origin-access-identity/cloudfront/.+"))] String),
     /// An intrinsic function.
     Function(CfFunction),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn any_case_spells_out_each_letter() {
+        assert_eq!(any_case(&["Get", "*"]), r"(?:[Gg][Ee][Tt]|\*)");
+        assert_eq!(any_case(&["VPC_LINK", "vpc-link"]), "(?:[Vv][Pp][Cc]_[Ll][Ii][Nn][Kk]|[Vv][Pp][Cc]-[Ll][Ii][Nn][Kk])");
+    }
+
+    #[test]
+    fn case_insensitive_enums_list_the_canonical_spellings() {
+        let s = serde_json::to_value(HttpIntegration::json_schema(&mut SchemaGenerator::default())).unwrap_or_default();
+        assert_eq!(s["anyOf"][0]["enum"][0], "AWS_PROXY");
+        assert!(s["anyOf"][1]["pattern"].as_str().unwrap_or_default().starts_with("^(?:[Aa][Ww][Ss]_[Pp][Rr][Oo][Xx][Yy]|"));
+    }
 }

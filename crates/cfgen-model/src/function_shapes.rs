@@ -3,7 +3,7 @@
 //! (`lib/config-schema.js` and `lib/plugins/aws/provider.js`). Only the JSON Schema comes
 //! from them (via `#[schemars(with = "...")]` on the fields of [`crate::Function`]).
 
-use crate::cf::{Bool, AwsArn, CfFindInMap, CfFunction, CfGetAtt, CfIf, CfImport, CfInstruction, CfJoin, CfSplit};
+use crate::cf::{AwsArn, Bool, CfFindInMap, CfFunction, CfGetAtt, CfIf, CfImport, CfInstruction, CfJoin, CfSplit};
 use crate::coerce::{List, Num};
 use schemars::JsonSchema;
 use serde_json::Value;

@@ -512,7 +512,7 @@ pub struct HttpApiEventObject {
     /// The route path, starting with `/` (e.g. `/users/{id}`, `/{proxy+}`), or `*`.
     #[schemars(regex(pattern = r"^(?:\*|/\S*)$"), example = &"/users/{id}")]
     pub path: String,
-    /// The HTTP method, `ANY` or `*` (default: any method).
+    /// The HTTP method, `ANY` or `*` (any method); required unless `path` is `*`.
     pub method: Option<HttpMethod>,
     /// The authorizer: the name of one in `provider.httpApi.authorizers`, or an object.
     pub authorizer: Option<HttpApiAuthorizer>,
@@ -1265,8 +1265,7 @@ pub struct IotEvent {
 #[serde(rename_all = "camelCase")]
 #[schemars(deny_unknown_fields)]
 pub struct IotFleetProvisioningEvent {
-    /// Whether the template is enabled. Default true.
-    #[schemars(extend("default" = true))]
+    /// The template's `Enabled` (left out when not given).
     pub enabled: Option<Bool>,
     /// The role IoT assumes to provision devices.
     pub provisioning_role_arn: AwsArn,
@@ -1530,8 +1529,9 @@ pub struct AlbMatcher {
 #[serde(rename_all = "camelCase")]
 #[schemars(deny_unknown_fields)]
 pub struct EventBridgeEvent {
-    /// The bus: a name (created unless it exists, `default` for the default bus), an ARN,
-    /// `Ref`, `Fn::ImportValue` or `{Fn::GetAtt: [Bus, Name]}` (default: the default bus).
+    /// The bus (default: the default bus): a name (a bus of that name is created; `default` is
+    /// the default bus), the ARN of an existing bus, `Ref`, `Fn::ImportValue` or
+    /// `{Fn::GetAtt: [Bus, Name]}`.
     pub event_bus: Option<EventBus>,
     /// A schedule instead of a pattern: `rate(...)` or `cron(...)`.
     #[schemars(regex(pattern = r"^(?:cron|rate)\(.+\)$"), example = &"rate(10 minutes)")]

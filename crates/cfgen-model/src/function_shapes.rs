@@ -238,7 +238,7 @@ pub enum InvokeMode {
 pub struct UrlObject {
     /// `aws_iam` to require signed requests (default: none, the URL is public).
     pub authorizer: Option<UrlAuthorizer>,
-    /// CORS: `true` for permissive defaults (any origin, header and method) or the settings.
+    /// CORS: `true` for the defaults (any origin and method, the usual headers) or the settings.
     pub cors: Option<UrlCorsSetting>,
     /// `BUFFERED` (the default) or `RESPONSE_STREAM`.
     #[schemars(extend("default" = "BUFFERED"))]
@@ -249,9 +249,9 @@ pub struct UrlObject {
 #[derive(JsonSchema)]
 #[serde(untagged)]
 pub enum UrlCorsSetting {
-    /// `true`: allow any origin, header and method.
+    /// `true`: the defaults (any origin and method, the usual headers).
     Enabled(Bool),
-    /// The settings.
+    /// The settings: each one replaces its default; `null` removes it.
     Settings(UrlCors),
 }
 
@@ -262,8 +262,9 @@ pub enum UrlCorsSetting {
 pub struct UrlCors {
     /// `Access-Control-Allow-Credentials`. Default false.
     pub allow_credentials: Option<Bool>,
-    /// Allowed request headers (default `['*']`).
-    #[schemars(extend("default" = ["*"]))]
+    /// Allowed request headers (default: `Content-Type`, `X-Amz-Date`, `Authorization`,
+    /// `X-Api-Key`, `X-Amz-Security-Token`, `X-Amzn-Trace-Id`).
+    #[schemars(extend("default" = ["Content-Type", "X-Amz-Date", "Authorization", "X-Api-Key", "X-Amz-Security-Token", "X-Amzn-Trace-Id"]))]
     pub allowed_headers: Option<List<String>>,
     /// Allowed methods (default `['*']`).
     #[schemars(extend("default" = ["*"]))]

@@ -67,3 +67,20 @@ fn golden_ok_inputs_are_valid_against_the_schema() {
     assert!(checked > 200, "only {checked} golden ok inputs found");
     assert!(failures.is_empty(), "{} golden ok inputs are invalid against the schema:\n{}", failures.len(), failures.join("\n"));
 }
+
+#[test]
+fn every_event_type_the_compiler_knows_has_a_shape() {
+    let v = cfgen_core::schema::schema_value();
+    let event = v["definitions"]["Event"]["properties"].as_object().expect("Event properties");
+    // `stepFunctions` is accepted by cfgen but is not a function event of Serverless v3's schema.
+    for ty in cfgen_core::events::EVENT_TYPES.iter().filter(|t| **t != "stepFunctions") {
+        let shape = event.get(*ty).unwrap_or_else(|| panic!("no shape for `{ty}` events"));
+        assert!(shape.get("description").is_some(), "`{ty}` has no description");
+    }
+    for key in event.keys().filter(|k| *k != "__schemaWorkaround__") {
+        assert!(cfgen_core::events::EVENT_TYPES.contains(&key.as_str()), "`{key}` is not an event type the compiler knows");
+    }
+    // `functions.<key>.events` items are these shapes.
+    let events = serde_json::to_string(&v["definitions"]["Function"]["properties"]["events"]).unwrap_or_default();
+    assert!(events.contains("#/definitions/Event"), "functions.*.events does not use the Event shape: {events}");
+}

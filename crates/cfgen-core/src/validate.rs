@@ -291,7 +291,13 @@ struct ObjectView<'a> {
     props: Vec<&'a serde_json::Map<String, Value>>,
     values: Vec<&'a Value>,
     open: bool,
+    /// The compile passes check the keys of this object themselves (schema keyword
+    /// `x-cfgen-keys-checked-by-compiler`): not reported twice.
+    compiler_checked: bool,
 }
+
+/// The schema keyword marking an object whose keys a compile pass checks (and reports) itself.
+const COMPILER_CHECKED: &str = "x-cfgen-keys-checked-by-compiler";
 
 fn object_view<'a>(s: &'a Value, root: &'a Value, view: &mut ObjectView<'a>, depth: usize) {
     if depth > 32 {
@@ -303,6 +309,9 @@ fn object_view<'a>(s: &'a Value, root: &'a Value, view: &mut ObjectView<'a>, dep
         }
         return;
     };
+    if o.get(COMPILER_CHECKED) == Some(&Value::Bool(true)) {
+        view.compiler_checked = true;
+    }
     if let Some(r) = o.get("$ref").and_then(Value::as_str) {
         let name = r.rsplit('/').next().unwrap_or_default();
         if let Some(target) = root.get("definitions").or_else(|| root.get("$defs")).and_then(|d| d.get(name)) {
@@ -354,6 +363,9 @@ fn unknown_keys(v: &Value, s: &Value, root: &Value, node: &Node, path: &mut Vec<
         return;
     }
     if let Value::Array(items) = v {
+        if marked_compiler_checked(s) {
+            return;
+        }
         if let Some(item_schema) = items_schema(s, root, 0) {
             for (i, x) in items.iter().enumerate() {
                 path.push(i.to_string());
@@ -366,7 +378,7 @@ fn unknown_keys(v: &Value, s: &Value, root: &Value, node: &Node, path: &mut Vec<
     let Value::Object(m) = v else { return };
     let mut view = ObjectView::default();
     object_view(s, root, &mut view, 0);
-    if view.props.is_empty() && view.values.is_empty() {
+    if view.compiler_checked || (view.props.is_empty() && view.values.is_empty()) {
         return;
     }
     for (k, x) in m {
@@ -391,6 +403,14 @@ fn unknown_keys(v: &Value, s: &Value, root: &Value, node: &Node, path: &mut Vec<
         }
         path.pop();
     }
+}
+
+/// Is `s` (or one of its direct alternatives) marked `x-cfgen-keys-checked-by-compiler`?
+fn marked_compiler_checked(s: &Value) -> bool {
+    s.get(COMPILER_CHECKED) == Some(&Value::Bool(true))
+        || ["anyOf", "oneOf"]
+            .iter()
+            .any(|k| s.get(*k).and_then(Value::as_array).is_some_and(|alts| alts.iter().any(marked_compiler_checked)))
 }
 
 /// The schema of the items of a list, when exactly one list alternative gives one.

@@ -123,17 +123,51 @@ pub struct CfFindInMap {
 pub struct CfGetAzs {
     /// The region (empty for the stack's region) or `{Ref: AWS::Region}`.
     #[serde(rename = "Fn::GetAZs")]
-    pub get_azs: Value,
+    pub get_azs: RegionOrRef,
+}
+
+/// A region name or `{Ref: AWS::Region}`.
+#[derive(Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RegionOrRef {
+    /// A region, e.g. `us-east-1`, or `''` for the stack's region.
+    Region(String),
+    /// `{Ref: AWS::Region}`.
+    Ref(CfRef),
 }
 
 /// `{Fn::Select: [Index, List]}`: one item of a list.
 #[derive(Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct CfSelect {
-    /// `[Index, List]`.
+    /// `[Index, List]`, e.g. `[0, {Fn::GetAZs: ''}]`.
     #[serde(rename = "Fn::Select")]
     #[schemars(length(min = 2, max = 2))]
-    pub select: Vec<Value>,
+    pub select: Vec<CfSelectItem>,
+}
+
+/// The index or the list of a `Fn::Select`.
+#[derive(Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum CfSelectItem {
+    /// An index.
+    Number(f64),
+    /// A string (an index or a list given by a parameter).
+    String(String),
+    /// A literal list.
+    List(Vec<Value>),
+    /// `Fn::FindInMap`.
+    FindInMap(CfFindInMap),
+    /// `Fn::GetAtt`.
+    GetAtt(CfGetAtt),
+    /// `Fn::GetAZs`.
+    GetAzs(CfGetAzs),
+    /// `Fn::If`.
+    If(CfIf),
+    /// `Fn::Split`.
+    Split(CfSplit),
+    /// `Ref`.
+    Ref(CfRef),
 }
 
 /// A CloudFormation intrinsic function Serverless passes through to the template
@@ -195,8 +229,9 @@ pub enum CfArrayInstruction {
 #[derive(Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum AwsArn {
-    /// A literal ARN.
-    String(#[schemars(regex(pattern = "^arn:"))] String),
+    /// A literal ARN (`arn:...`). Any string is taken: an editor sees `!Ref X` / `!GetAtt X.Arn`
+    /// short-form tags as plain strings.
+    String(String),
     /// An intrinsic function (e.g. `{Fn::GetAtt: [MyQueue, Arn]}`).
     Function(CfFunction),
 }
@@ -207,8 +242,8 @@ pub enum AwsArn {
 pub enum AwsKmsArn {
     /// An intrinsic function.
     Function(CfFunction),
-    /// A literal KMS key ARN.
-    String(#[schemars(regex(pattern = "^arn:aws[a-z-]*:kms"))] String),
+    /// A literal KMS key ARN (`arn:aws:kms:...`; any string is taken, as for [`AwsArn`]).
+    String(String),
 }
 
 /// A logical id of a resource in this template (`[#A-Za-z0-9-_./]`, optionally ending in `*`).
@@ -340,6 +375,21 @@ pub struct IamStatement {
     /// Conditions, e.g. `{StringEquals: {aws:RequestedRegion: eu-west-1}}`.
     #[serde(rename = "Condition")]
     pub condition: Option<serde_json::Map<String, Value>>,
+}
+
+/// A boolean; the strings `"true"` and `"false"` are accepted too (Serverless' AJV coerces them).
+pub struct Bool;
+
+impl JsonSchema for Bool {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Bool".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"anyOf": [{"type": "boolean"}, {"type": "string", "enum": ["true", "false"]}]})
+    }
 }
 
 /// Tags: `key: value` (values are strings; numbers and booleans are turned into strings).

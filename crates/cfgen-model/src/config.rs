@@ -232,7 +232,9 @@ pub struct Tracing {
 pub struct Function {
     /// The handler: `file.function` (e.g. `index.handler`).
     pub handler: Option<String>,
-    /// A container image instead of a handler: an ECR URI with digest, or `{uri, command, entryPoint, workingDirectory}`.
+    /// A container image instead of a handler: an ECR URI with digest, the name of an image of
+    /// `provider.ecr.images`, or `{uri | name, command, entryPoint, workingDirectory}`.
+    #[schemars(with = "Option<crate::function_shapes::Image>")]
     pub image: Option<Value>,
     /// The deployed function name (default `<service>-<stage>-<key>`).
     pub name: Option<String>,
@@ -247,27 +249,39 @@ pub struct Function {
     pub timeout: Option<Num>,
     /// `x86_64` or `arm64`.
     pub architecture: Option<String>,
-    /// Runtime update mode.
+    /// When Lambda updates the function's runtime: `auto` (the default), `onFunctionUpdate`,
+    /// or `{mode: manual, arn: <runtime version ARN>}`.
+    #[schemars(with = "Option<crate::function_shapes::RuntimeManagement>")]
     pub runtime_management: Option<Value>,
     /// Environment variables (merged over the provider's).
     pub environment: Option<StrMap>,
     /// Tags (merged over the provider's).
     pub tags: Option<StrMap>,
-    /// An existing role for this function.
+    /// An existing role for this function (instead of the service's execution role): a role
+    /// name, an ARN, the logical id of a role in `resources`, or `Fn::GetAtt`/`Fn::Sub`/`Fn::ImportValue`.
     #[serde(default)]
+    #[schemars(with = "Option<crate::cf::AwsLambdaRole>")]
     pub role: Maybe<Value>,
-    /// VPC settings; `null` or `false` opts out of the provider's.
+    /// VPC settings `{securityGroupIds, subnetIds}` (replace the provider's); `null` or `false`
+    /// opts out of the provider's.
     #[serde(default)]
+    #[schemars(with = "Option<crate::function_shapes::FunctionVpc>")]
     pub vpc: Maybe<Value>,
-    /// Layers (replace the provider's).
+    /// Layer version ARNs, at most 5 (replace the provider's), e.g. `{Ref: MyLambdaLayer}` for a
+    /// layer of this service.
+    #[schemars(with = "Option<List<crate::cf::AwsArn>>")]
     pub layers: Option<List<Value>>,
-    /// KMS key for environment variables.
+    /// KMS key encrypting the environment variables (default: the AWS managed key).
+    #[schemars(with = "Option<crate::cf::AwsKmsArn>")]
     pub kms_key_arn: Option<Value>,
-    /// Accepted but unused by Serverless v3.
+    /// Accepted but unused by Serverless v3 (use `kmsKeyArn`).
+    #[schemars(with = "Option<crate::cf::AwsKmsArn>")]
     pub aws_kms_key_arn: Option<Value>,
     /// X-Ray tracing: `Active`, `PassThrough` or a boolean.
     pub tracing: Option<Value>,
-    /// Dead-letter SNS topic ARN.
+    /// Dead-letter target of failed asynchronous invocations: an SNS topic ARN (or an
+    /// intrinsic function yielding one).
+    #[schemars(with = "Option<crate::function_shapes::OnError>")]
     pub on_error: Option<Value>,
     /// Asynchronous invocation destinations.
     pub destinations: Option<Destinations>,
@@ -275,23 +289,29 @@ pub struct Function {
     pub maximum_event_age: Option<Num>,
     /// Retries of an asynchronous event (0-2).
     pub maximum_retry_attempts: Option<Num>,
-    /// Reserved concurrency (0 allowed).
+    /// Reserved concurrency: the most concurrent executions (0 stops the function). Default: none (the account's pool).
+    #[schemars(with = "Option<crate::function_shapes::Concurrency>")]
     pub reserved_concurrency: Option<Value>,
-    /// Provisioned concurrency (creates an alias named `provisioned`).
+    /// Provisioned concurrency: pre-initialised executions, on an alias named `provisioned`
+    /// (needs versioning).
+    #[schemars(with = "Option<crate::function_shapes::Concurrency>")]
     pub provisioned_concurrency: Option<Value>,
     /// SnapStart on published versions.
     pub snap_start: Option<bool>,
-    /// A function URL: `true` or `{authorizer, cors, invokeMode}`.
+    /// A function URL (an HTTPS endpoint): `true` or `{authorizer, cors, invokeMode}`.
+    #[schemars(with = "Option<crate::function_shapes::Url>")]
     pub url: Option<Value>,
     /// /tmp size in MB (512-10240).
     pub ephemeral_storage_size: Option<Num>,
     /// An EFS access point: `{arn, localMountPath}` (needs a VPC).
+    #[schemars(with = "Option<crate::function_shapes::FileSystemConfig>")]
     pub file_system_config: Option<Value>,
     /// Create no log group for this function.
     pub disable_logs: Option<bool>,
     /// Retention of this function's log group.
     pub log_retention_in_days: Option<Num>,
-    /// Data protection policy of this function's log group.
+    /// Data protection policy of this function's log group (overrides the provider's).
+    #[schemars(with = "Option<crate::function_shapes::LogDataProtectionPolicy>")]
     pub log_data_protection_policy: Option<Value>,
     /// A CloudFormation condition for the function resource.
     pub condition: Option<Value>,
@@ -301,9 +321,13 @@ pub struct Function {
     pub version_function: Option<bool>,
     /// Packaging of this function.
     pub package: Option<Package>,
-    /// Triggers.
+    /// What invokes the function: a list of events, each a mapping with one key, the event
+    /// type (`http`, `httpApi`, `sqs`, `schedule`, ...).
+    /// (The event compile passes check and report the keys of every event themselves.)
+    #[schemars(with = "Option<Vec<crate::events::Event>>", extend("x-cfgen-keys-checked-by-compiler" = true))]
     pub events: Option<Vec<Value>>,
-    /// HTTP API settings of this function.
+    /// HTTP API settings of this function: `payload` (`1.0` or `2.0`).
+    #[schemars(with = "Option<crate::function_shapes::FunctionHttpApi>")]
     pub http_api: Option<Value>,
     /// serverless-iam-roles-per-function: statements of this function's own role.
     pub iam_role_statements: Option<Vec<Statement>>,
@@ -319,9 +343,11 @@ pub struct Function {
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Destinations {
-    /// On success: a function key, an ARN, or `{type, arn}`.
+    /// Where successful asynchronous invocations are reported: a function key, an ARN, or `{type, arn}`.
+    #[schemars(with = "Option<crate::function_shapes::Destination>")]
     pub on_success: Option<Value>,
-    /// On failure: a function key, an ARN, or `{type, arn}`.
+    /// Where failed asynchronous invocations are reported: a function key, an ARN, or `{type, arn}`.
+    #[schemars(with = "Option<crate::function_shapes::Destination>")]
     pub on_failure: Option<Value>,
 }
 

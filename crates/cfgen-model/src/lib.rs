@@ -14,5 +14,7 @@
 pub mod cf;
 pub mod coerce;
 pub mod config;
+pub mod events;
+pub mod function_shapes;
 
 pub use config::*;

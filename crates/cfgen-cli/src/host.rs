@@ -92,3 +92,26 @@ fn walk(dir: &Path, prefix: &str, out: &mut Vec<(String, bool)>, depth: usize, s
         }
     }
 }
+
+/// The service's files as listed, with empty content: enough to compile the template when
+/// only the functions' settings matter (`invoke local`, `graph`), without reading or zipping
+/// the code.
+pub struct SettingsOnly<'a>(pub &'a FsHost);
+
+impl cfgen_core::variables::Host for SettingsOnly<'_> {
+    fn env(&self, name: &str) -> Option<String> {
+        self.0.env(name)
+    }
+    fn read_file(&self, rel: &str) -> Result<Option<String>, String> {
+        self.0.read_file(rel)
+    }
+}
+
+impl cfgen_core::artifacts::FileSource for SettingsOnly<'_> {
+    fn list_files(&self) -> Vec<(String, bool)> {
+        self.0.list_files()
+    }
+    fn read_bytes(&self, rel: &str) -> Option<Vec<u8>> {
+        self.0.path(rel).is_file().then(Vec::new)
+    }
+}

@@ -5,6 +5,7 @@
 //! diagnostics and writes the template; everything else is `cfgen-core`.
 
 mod host;
+mod invoke;
 
 use cfgen_core::{BuildOptions, BuildOutput};
 use cfgen_syntax::{codes, Diagnostic, Severity, SourceMap};
@@ -62,6 +63,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Yaml)]
         format: Format,
     },
+    /// Run a function's handler on this machine (python* with python3, nodejs* with node).
+    Invoke {
+        #[command(subcommand)]
+        what: InvokeCommand,
+    },
     /// Print the JSON Schema (draft-07) of serverless.yml, for editors.
     Schema,
     /// Explain a diagnostic code, or list them all.
@@ -69,6 +75,15 @@ enum Command {
         /// A code such as CFG202 (or its name, e.g. unknown-key); none lists every code.
         code: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum InvokeCommand {
+    /// Run the handler in a child process with the function's resolved environment and a
+    /// Lambda-like context; print its return value as JSON. The function's timeout is enforced.
+    ///
+    /// Exit status: 0 when the handler returned, 1 when it failed or timed out, 2 usage error.
+    Local(invoke::InvokeLocalArgs),
 }
 
 #[derive(Args)]
@@ -128,6 +143,7 @@ fn main() -> ExitCode {
         Command::Validate { input } => run_build(&input, None),
         Command::Package { input, out } => run_package(&input, out),
         Command::Print { input, format } => run_print(&input, format),
+        Command::Invoke { what: InvokeCommand::Local(args) } => invoke::run(&args),
         Command::Schema => {
             println!("{}", cfgen_core::schema::schema_json());
             ExitCode::SUCCESS

@@ -5,6 +5,7 @@
 //! diagnostics and writes the template; everything else is `cfgen-core`.
 
 mod host;
+mod init;
 mod invoke;
 
 use cfgen_core::{BuildOptions, BuildOutput};
@@ -68,6 +69,11 @@ enum Command {
         #[command(subcommand)]
         what: InvokeCommand,
     },
+    /// Write a new service from a blueprint: serverless.yml (with the editor schema modeline),
+    /// the handler, a sample event under events/, and the schema in .cfgen/.
+    ///
+    /// Existing files are never overwritten. `--list` shows the blueprints.
+    Init(init::InitArgs),
     /// Print the JSON Schema (draft-07) of serverless.yml, for editors.
     Schema,
     /// Explain a diagnostic code, or list them all.
@@ -144,6 +150,7 @@ fn main() -> ExitCode {
         Command::Package { input, out } => run_package(&input, out),
         Command::Print { input, format } => run_print(&input, format),
         Command::Invoke { what: InvokeCommand::Local(args) } => invoke::run(&args),
+        Command::Init(args) => init::run(&args),
         Command::Schema => {
             println!("{}", cfgen_core::schema::schema_json());
             ExitCode::SUCCESS

@@ -53,6 +53,7 @@ async function load() {
   }
   const e = new Error(`Cannot find module '${cfg.module}' (looked for .js, .mjs and .cjs under ${cfg.task_root})`);
   e.name = 'Runtime.ImportModuleError';
+  e.stack = '';
   throw e;
 }
 

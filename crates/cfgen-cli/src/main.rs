@@ -4,6 +4,7 @@
 //! This binary is the only place that does IO: it reads files and the environment, renders
 //! diagnostics and writes the template; everything else is `cfgen-core`.
 
+mod graph;
 mod host;
 mod init;
 mod invoke;
@@ -74,6 +75,15 @@ enum Command {
     ///
     /// Existing files are never overwritten. `--list` shows the blueprints.
     Init(init::InitArgs),
+    /// Draw the service: triggers -> functions -> the resources they touch (from event
+    /// sources, IAM statements and environment references), as Mermaid or Graphviz DOT.
+    Graph {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+        format: GraphFormat,
+    },
     /// Print the JSON Schema (draft-07) of serverless.yml, for editors.
     Schema,
     /// Explain a diagnostic code, or list them all.
@@ -137,6 +147,12 @@ enum Format {
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum GraphFormat {
+    Mermaid,
+    Dot,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum DiagFormat {
     Human,
     Json,
@@ -151,6 +167,7 @@ fn main() -> ExitCode {
         Command::Print { input, format } => run_print(&input, format),
         Command::Invoke { what: InvokeCommand::Local(args) } => invoke::run(&args),
         Command::Init(args) => init::run(&args),
+        Command::Graph { input, format } => run_graph(&input, format),
         Command::Schema => {
             println!("{}", cfgen_core::schema::schema_json());
             ExitCode::SUCCESS
@@ -386,6 +403,32 @@ fn run_print(input: &InputArgs, format: Format) -> ExitCode {
     let text = match format {
         Format::Json => cfgen_core::emit::to_json(&json),
         Format::Yaml => cfgen_core::emit::to_yaml(&json),
+    };
+    let mut stdout = std::io::stdout().lock();
+    if stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).is_err() {
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}
+
+fn run_graph(input: &InputArgs, format: GraphFormat) -> ExitCode {
+    let Loaded { display, src, dir, opts } = match load_input(input) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let fs_host = host::FsHost { dir, skip: None };
+    let host = host::SettingsOnly(&fs_host);
+    let out = cfgen_core::build(&src, &display, &opts, &host);
+    if report(&out.diagnostics, &out.sources, input.diagnostics, input.strict) {
+        return ExitCode::from(1);
+    }
+    let Some(template) = out.template else { return ExitCode::from(1) };
+    let resolved = cfgen_core::resolve(&src, &display, &opts, &host);
+    let Some(config) = resolved.config.map(|c| c.to_json()) else { return ExitCode::from(1) };
+    let g = graph::graph(&config, &template);
+    let text = match format {
+        GraphFormat::Mermaid => graph::mermaid(&g),
+        GraphFormat::Dot => graph::dot(&g),
     };
     let mut stdout = std::io::stdout().lock();
     if stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).is_err() {

@@ -237,7 +237,7 @@ pub fn run(args: &InvokeLocalArgs) -> ExitCode {
         let Some((k, v)) = e.split_once('=') else { return usage_error(&format!("--env wants KEY=VALUE, got `{e}`")) };
         env_overrides.push((k.to_string(), v.to_string()));
     }
-    let fs_host = host::FsHost { dir: dir.clone(), skip: None };
+    let fs_host = host::FsHost::new(dir.clone(), None);
     let resolved = cfgen_core::resolve(&src, &display, &opts, &fs_host);
     // The build below reports these again, with the rest; here only a failure stops.
     if resolved.diagnostics.iter().any(cfgen_syntax::Diagnostic::is_error) {

@@ -356,7 +356,7 @@ fn run_build(input: &InputArgs, emit: Option<(Format, Option<PathBuf>)>) -> Exit
         Ok(l) => l,
         Err(code) => return code,
     };
-    let host = host::FsHost { dir, skip: None };
+    let host = host::FsHost::new(dir, None);
     let out: BuildOutput = cfgen_core::build(&src, &display, &opts, &host);
     let failed = report(&out.diagnostics, &out.sources, input.diagnostics, input.strict);
     if failed {
@@ -393,7 +393,7 @@ fn run_print(input: &InputArgs, format: Format) -> ExitCode {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let host = host::FsHost { dir, skip: None };
+    let host = host::FsHost::new(dir, None);
     let out = cfgen_core::resolve(&src, &display, &opts, &host);
     if report(&out.diagnostics, &out.sources, input.diagnostics, input.strict) {
         return ExitCode::from(1);
@@ -416,7 +416,7 @@ fn run_graph(input: &InputArgs, format: GraphFormat) -> ExitCode {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let fs_host = host::FsHost { dir, skip: None };
+    let fs_host = host::FsHost::new(dir, None);
     let host = host::SettingsOnly(&fs_host);
     let out = cfgen_core::build(&src, &display, &opts, &host);
     if report(&out.diagnostics, &out.sources, input.diagnostics, input.strict) {
@@ -437,10 +437,6 @@ fn run_graph(input: &InputArgs, format: GraphFormat) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Lambda's limits for a deployment package.
-const MAX_ZIPPED: u64 = 50 * 1024 * 1024;
-const MAX_UNZIPPED: u64 = 250 * 1024 * 1024;
-
 fn run_package(input: &InputArgs, out_dir: Option<PathBuf>) -> ExitCode {
     let Loaded { display, src, dir, opts } = match load_input(input) {
         Ok(l) => l,
@@ -454,14 +450,17 @@ fn run_package(input: &InputArgs, out_dir: Option<PathBuf>) -> ExitCode {
         .or_else(|| out_dir.strip_prefix("./").ok())
         .map(|p| p.to_string_lossy().trim_end_matches('/').to_string())
         .filter(|p| !p.is_empty());
-    let host = host::FsHost { dir, skip };
+    let mut host = host::FsHost::new(dir, skip);
+    host.progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let out = cfgen_core::build(&src, &display, &opts, &host);
-    if report(&out.diagnostics, &out.sources, input.diagnostics, input.strict) {
+    // Lambda's size limits, per artifact.
+    let mut diagnostics = out.diagnostics;
+    diagnostics.extend(cfgen_core::artifacts::check_sizes(&out.artifacts, cfgen_core::artifacts::LAMBDA_LIMITS));
+    if report(&diagnostics, &out.sources, input.diagnostics, input.strict) {
         return ExitCode::from(1);
     }
     let Some(template) = out.template else { return ExitCode::from(1) };
 
-    // Lambda's size limits, per artifact cfgen built.
     let arts = &out.artifacts;
     let mut plans: Vec<&cfgen_core::artifacts::ArtifactPlan> = Vec::new();
     for p in arts.service.iter().chain(arts.functions.values()).map(|p| &**p).chain(arts.layers.values()) {
@@ -469,30 +468,8 @@ fn run_package(input: &InputArgs, out_dir: Option<PathBuf>) -> ExitCode {
             plans.push(p);
         }
     }
-    let mut too_big = false;
-    for p in &plans {
-        let zipped = p.bytes.len() as u64;
-        let unzipped: u64 = p.files.iter().map(|(_, n)| n).sum();
-        if zipped > MAX_ZIPPED || unzipped > MAX_UNZIPPED {
-            too_big = true;
-            let mut largest: Vec<&(String, u64)> = p.files.iter().collect();
-            largest.sort_by_key(|f| std::cmp::Reverse(f.1));
-            let list: Vec<String> = largest.iter().take(5).map(|(f, n)| format!("{f} ({})", human_size(*n))).collect();
-            eprintln!(
-                "error[{}]: {} is {} zipped and {} unzipped; Lambda takes at most {} zipped (direct upload) and {} unzipped\n  = help: the largest files: {}",
-                codes::PACKAGING.id,
-                p.file_name,
-                human_size(zipped),
-                human_size(unzipped),
-                human_size(MAX_ZIPPED),
-                human_size(MAX_UNZIPPED),
-                list.join(", ")
-            );
-        }
-    }
-    if too_big {
-        return ExitCode::from(1);
-    }
+    let custom = cfgen_core::artifacts::uses_custom_resources(&template).then(cfgen_core::artifacts::custom_resources_zip);
+    plans.extend(custom.as_ref());
 
     if let Err(e) = std::fs::create_dir_all(&out_dir) {
         eprintln!("error: cannot create {}: {e}", out_dir.display());
@@ -512,14 +489,7 @@ fn run_package(input: &InputArgs, out_dir: Option<PathBuf>) -> ExitCode {
             eprintln!("error: cannot write {}: {e}", path.display());
             return ExitCode::from(1);
         }
-        eprintln!("wrote {} ({})", path.display(), human_size(bytes.len() as u64));
-    }
-    let text = cfgen_core::emit::to_json(&template);
-    if text.contains("/custom-resources.zip\"") {
-        eprintln!(
-            "warning[{}]: the template deploys Serverless' custom-resource Lambda from custom-resources.zip, which cfgen does not build yet; upload it from `serverless package` before deploying",
-            codes::PACKAGING.id
-        );
+        eprintln!("wrote {} ({})", path.display(), cfgen_core::artifacts::human_size(bytes.len() as u64));
     }
     ExitCode::SUCCESS
 }
@@ -540,15 +510,4 @@ fn core_template(template: &Value) -> Option<Value> {
         "Resources": r,
         "Outputs": {"ServerlessDeploymentBucketName": {"Value": {"Ref": "ServerlessDeploymentBucket"}}}
     }))
-}
-
-fn human_size(n: u64) -> String {
-    const MB: f64 = 1024.0 * 1024.0;
-    if n as f64 >= MB {
-        format!("{:.1} MB", n as f64 / MB)
-    } else if n >= 1024 {
-        format!("{:.1} KB", n as f64 / 1024.0)
-    } else {
-        format!("{n} B")
-    }
 }

@@ -168,11 +168,21 @@ fn describe(kind: &str, v: &Value) -> String {
         "stream" => {
             let arn = if v.is_string() { v.clone() } else { field(v, "arn").cloned().unwrap_or(Value::Null) };
             let text = arn.as_str().unwrap_or_default();
-            let kind = if text.contains(":kinesis:") || field(v, "type").and_then(Value::as_str) == Some("kinesis") { "Kinesis" } else { "DynamoDB stream" };
-            let name = if text.contains(":dynamodb:") { text.split("table/").nth(1).and_then(|t| t.split('/').next()).unwrap_or("").to_string() } else { short(&arn) };
+            let kind = if text.contains(":kinesis:") || field(v, "type").and_then(Value::as_str) == Some("kinesis") {
+                "Kinesis"
+            } else {
+                "DynamoDB stream"
+            };
+            let name = if text.contains(":dynamodb:") {
+                text.split("table/").nth(1).and_then(|t| t.split('/').next()).unwrap_or("").to_string()
+            } else {
+                short(&arn)
+            };
             join(&[kind.into(), name])
         }
-        "s3" => join(&["S3".into(), if v.is_string() { short(v) } else { f("bucket") }, if v.is_string() { String::new() } else { f("event") }]),
+        "s3" => {
+            join(&["S3".into(), if v.is_string() { short(v) } else { f("bucket") }, if v.is_string() { String::new() } else { f("event") }])
+        }
         "eventBridge" => {
             let bus = field(v, "eventBus").map(short).unwrap_or_else(|| "default".into());
             let what = if field(v, "schedule").is_some() { f("schedule") } else { "rule".into() };
@@ -181,7 +191,9 @@ fn describe(kind: &str, v: &Value) -> String {
         "cloudwatchEvent" => "CloudWatch Events rule".into(),
         "cloudwatchLog" => join(&["CloudWatch Logs".into(), if v.is_string() { short(v) } else { f("logGroup") }]),
         "alb" => {
-            let path = field(v, "conditions").and_then(|c| field(c, "path")).map(|p| as_list(Some(p)).iter().map(|x| short(x)).collect::<Vec<_>>().join(", "));
+            let path = field(v, "conditions")
+                .and_then(|c| field(c, "path"))
+                .map(|p| as_list(Some(p)).iter().map(|x| short(x)).collect::<Vec<_>>().join(", "));
             join(&["ALB".into(), path.unwrap_or_default()])
         }
         "iot" => join(&["IoT rule".into(), f("name")]),
@@ -261,7 +273,9 @@ fn statements_for(f: &Value, config: &Value, template: &serde_json::Map<String, 
     }
     match provider.pointer("/iam/role") {
         Some(r @ Value::String(_)) => role_statements(r),
-        Some(r @ Value::Object(m)) if !m.contains_key("statements") && (m.contains_key("Fn::GetAtt") || m.contains_key("Ref")) => role_statements(r),
+        Some(r @ Value::Object(m)) if !m.contains_key("statements") && (m.contains_key("Fn::GetAtt") || m.contains_key("Ref")) => {
+            role_statements(r)
+        }
         _ => match provider.get("role") {
             Some(r) => role_statements(r),
             None => provider_statements(),
@@ -290,8 +304,11 @@ pub fn graph(config: &Value, template: &Value) -> Graph {
         };
         g.node(format!("resource:{id}"), label, Some(t), Kind::Resource)
     };
-    let functions: Vec<(String, Value)> =
-        config.get("functions").and_then(Value::as_object).map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default();
+    let functions: Vec<(String, Value)> = config
+        .get("functions")
+        .and_then(Value::as_object)
+        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default();
     let function_ids: IndexMap<String, String> =
         functions.iter().map(|(k, _)| (cfgen_core::naming::lambda_function(k), k.clone())).collect();
 
@@ -301,7 +318,9 @@ pub fn graph(config: &Value, template: &Value) -> Graph {
         for event in as_list(f.get("events")) {
             let Some((kind, v)) = event.as_object().and_then(|m| m.iter().next()) else { continue };
             let sources = refs_in(v, resources);
-            if !sources.is_empty() && matches!(kind.as_str(), "sqs" | "stream" | "sns" | "s3" | "kafka" | "msk" | "activemq" | "rabbitmq" | "cloudwatchLog") {
+            if !sources.is_empty()
+                && matches!(kind.as_str(), "sqs" | "stream" | "sns" | "s3" | "kafka" | "msk" | "activemq" | "rabbitmq" | "cloudwatchLog")
+            {
                 for s in sources {
                     let n = resource_node(&mut g, &s);
                     g.edge(&n, &fnode, Some(kind.clone()));

@@ -171,6 +171,9 @@ mod tests {
         let (pct, line) = progress_line("a.zip", big / 2, big, None).unwrap();
         assert_eq!((pct, line.as_str()), (50, "\rpackaging a.zip:  50% (50.0 MB of 100.0 MB)"));
         assert_eq!(progress_line("a.zip", big / 2 + 1, big, Some(&("a.zip".into(), 50))), None, "same percent: no new line");
-        assert_eq!(progress_line("a.zip", big, big, Some(&("a.zip".into(), 99))).unwrap().1, "\rpackaging a.zip: 100% (100.0 MB of 100.0 MB)\n");
+        assert_eq!(
+            progress_line("a.zip", big, big, Some(&("a.zip".into(), 99))).unwrap().1,
+            "\rpackaging a.zip: 100% (100.0 MB of 100.0 MB)\n"
+        );
     }
 }

@@ -134,7 +134,8 @@ pub fn render(bp: &Blueprint, service: &str) -> Result<Vec<(String, String)>, St
 
 /// Write `files` under `dir`, refusing (before writing anything) when any exists.
 pub fn write_all(dir: &Path, files: &[(String, String)]) -> Result<(), String> {
-    let existing: Vec<String> = files.iter().filter(|(p, _)| dir.join(p).exists()).map(|(p, _)| dir.join(p).display().to_string()).collect();
+    let existing: Vec<String> =
+        files.iter().filter(|(p, _)| dir.join(p).exists()).map(|(p, _)| dir.join(p).display().to_string()).collect();
     if !existing.is_empty() {
         return Err(format!("refusing to overwrite existing files: {}", existing.join(", ")));
     }

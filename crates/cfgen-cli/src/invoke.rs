@@ -304,11 +304,7 @@ pub fn run(args: &InvokeLocalArgs) -> ExitCode {
         "memory_mb": f.memory_mb,
         "log_group_name": log_group,
     });
-    let writes = [
-        (wrapper_name, wrapper.to_string()),
-        ("event.json", event.to_string()),
-        ("config.json", wrapper_config.to_string()),
-    ];
+    let writes = [(wrapper_name, wrapper.to_string()), ("event.json", event.to_string()), ("config.json", wrapper_config.to_string())];
     for (name, text) in writes {
         if let Err(e) = std::fs::write(tmp.0.join(name), text) {
             return fail(&format!("cannot write {}: {e}", tmp.0.join(name).display()));

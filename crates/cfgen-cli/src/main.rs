@@ -50,6 +50,9 @@ enum Command {
     ///
     /// The zips are byte-for-byte reproducible (sorted entries, fixed times and modes, the same
     /// bytes Serverless v3 writes), and each template `CodeSha256` is the sha256 of the zip written.
+    /// Serverless' `custom-resources.zip` is written when the template uses it. An artifact over
+    /// Lambda's limits (50 MB zipped, 250 MB unzipped) is an error naming its largest files; on a
+    /// terminal, large artifacts show a progress line.
     Package {
         #[command(flatten)]
         input: InputArgs,
@@ -70,13 +73,17 @@ enum Command {
         #[command(subcommand)]
         what: InvokeCommand,
     },
-    /// Write a new service from a blueprint: serverless.yml (with the editor schema modeline),
-    /// the handler, a sample event under events/, and the schema in .cfgen/.
+    /// Write a new service from a blueprint (`--list` shows them).
     ///
-    /// Existing files are never overwritten. `--list` shows the blueprints.
+    /// Writes serverless.yml (its first line the yaml-language-server modeline), the handler, a
+    /// sample event under events/, and the editor schema in .cfgen/. Existing files are never
+    /// overwritten.
     Init(init::InitArgs),
-    /// Draw the service: triggers -> functions -> the resources they touch (from event
-    /// sources, IAM statements and environment references), as Mermaid or Graphviz DOT.
+    /// Draw the service: triggers -> functions -> the resources they touch.
+    ///
+    /// Built from the event sources, the IAM statements that apply to each function, the
+    /// `Ref`/`Fn::GetAtt` in its environment, and state machines; printed as Mermaid or Graphviz
+    /// DOT.
     Graph {
         #[command(flatten)]
         input: InputArgs,

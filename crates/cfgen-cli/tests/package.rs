@@ -121,12 +121,14 @@ fn artifacts_over_lambda_limits_are_errors() {
     .unwrap();
     std::fs::create_dir_all(dir.join("dist")).unwrap();
     let mb = 1024 * 1024;
-    std::fs::write(dir.join("dist/big.zip"), claimed_zip(&[("h.py", 1000), ("libs/torch.so", 200 * mb), ("libs/numpy.so", 80 * mb)])).unwrap();
+    std::fs::write(dir.join("dist/big.zip"), claimed_zip(&[("h.py", 1000), ("libs/torch.so", 200 * mb), ("libs/numpy.so", 80 * mb)]))
+        .unwrap();
     let out = package(&dir, "out");
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("error[CFG410]: big.zip (function f) is ") && stderr.contains("280.0 MB unzipped; Lambda takes at most 50.0 MB zipped (direct upload) and 250.0 MB unzipped"),
+        stderr.contains("error[CFG410]: big.zip (function f) is ")
+            && stderr.contains("280.0 MB unzipped; Lambda takes at most 50.0 MB zipped (direct upload) and 250.0 MB unzipped"),
         "{stderr}"
     );
     assert!(stderr.contains("the largest files: libs/torch.so (200.0 MB), libs/numpy.so (80.0 MB), h.py (1000 B)"), "{stderr}");

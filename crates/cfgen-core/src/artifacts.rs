@@ -522,7 +522,13 @@ mod tests {
         let listing = zip_listing(&a.bytes).unwrap();
         let names: Vec<&str> = listing.iter().map(|(n, _)| n.as_str()).collect();
         // Every handler the template names (`s3/handler.handler`, ...) is in it.
-        for h in ["s3/handler.js", "cognito-user-pool/handler.js", "event-bridge/handler.js", "api-gateway-cloud-watch-role/handler.js", "utils.js"] {
+        for h in [
+            "s3/handler.js",
+            "cognito-user-pool/handler.js",
+            "event-bridge/handler.js",
+            "api-gateway-cloud-watch-role/handler.js",
+            "utils.js",
+        ] {
             assert!(names.contains(&h), "{h} in {names:?}");
         }
         assert_eq!(listing.len(), 13);
@@ -563,7 +569,10 @@ mod tests {
         given.files.clear();
         arts.layers.insert("deps".into(), given);
         let d = check_sizes(&arts, SizeLimits { zipped: 1 << 20, unzipped: 4000 });
-        assert!(d.iter().any(|x| x.message.starts_with("given.zip (layer deps) is") && x.help.as_deref().unwrap().contains("lib.so (4.9 KB)")), "{d:?}");
+        assert!(
+            d.iter().any(|x| x.message.starts_with("given.zip (layer deps) is") && x.help.as_deref().unwrap().contains("lib.so (4.9 KB)")),
+            "{d:?}"
+        );
     }
 
     #[test]

@@ -276,12 +276,17 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
         };
         out.layers.insert(key.clone(), plan);
     }
-    // The folder: a hash of the configuration and every artifact.
+    // The folder: a hash of the configuration and every artifact, custom-resources.zip's
+    // sources included (its functions carry no CodeSha256: a new folder is what redeploys them).
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     h.update(input.seed.as_bytes());
     for p in out.functions.values().map(|p| &**p).chain(out.layers.values()) {
         h.update(p.code_sha256.as_bytes());
+    }
+    for (path, data) in CUSTOM_RESOURCE_FILES {
+        h.update(path.as_bytes());
+        h.update(data);
     }
     let digest = crate::compile::hex(&h.finalize());
     let prefix = match cfg.provider.as_ref().and_then(|p| p.deployment_prefix.as_ref()) {

@@ -10,7 +10,7 @@
 use crate::{host, load_input, report, usage_error, InputArgs, Loaded};
 use clap::Args;
 use serde_json::{json, Value};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
@@ -32,7 +32,7 @@ pub struct InvokeLocalArgs {
     #[arg(long, short = 'd', value_name = "JSON", conflicts_with = "path")]
     pub data: Option<String>,
     /// A JSON or YAML file holding the event (relative to the service directory, else to the
-    /// current directory).
+    /// current directory; `-` reads standard input).
     #[arg(long, short = 'p', value_name = "FILE")]
     pub path: Option<PathBuf>,
     /// Show the handler's own output (stdout and stderr).
@@ -67,6 +67,8 @@ pub struct LocalFunction {
     /// Variables with plain values, and the names of those that are CloudFormation expressions.
     pub env: Vec<(String, String)>,
     pub unresolved: Vec<String>,
+    /// Logical ids of the service's own layers the function uses (`Ref` in `Layers`).
+    pub layers: Vec<String>,
 }
 
 /// Read a function's settings from its compiled `AWS::Lambda::Function` resource.
@@ -96,7 +98,13 @@ pub fn local_function(template: &Value, key: &str) -> Result<LocalFunction, Stri
             }
         }
     }
+    let layers = props
+        .get("Layers")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(|l| l.get("Ref").and_then(Value::as_str).map(String::from)).collect())
+        .unwrap_or_default();
     Ok(LocalFunction {
+        layers,
         handler,
         runtime,
         timeout_s: number("Timeout").unwrap_or(6).max(1),
@@ -117,6 +125,33 @@ pub fn split_handler(handler: &str, runtime: &str) -> Option<(String, String)> {
     }
     let module = if dir.is_empty() { module.to_string() } else { format!("{dir}/{module}") };
     Some((module, attr.to_string()))
+}
+
+/// The folders of the service's own layers the runtime would put on its search path:
+/// `python/` (and `python/lib/*/site-packages`) or `nodejs/node_modules` (and
+/// `nodejs/node*/node_modules`), for the layers of `f` defined in `config`.
+pub fn layer_paths(f: &LocalFunction, config: &Value, dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Some(layers) = config.get("layers").and_then(Value::as_object) else { return out };
+    let python = f.runtime.starts_with("python");
+    for id in &f.layers {
+        let Some((key, l)) = layers.iter().find(|(k, _)| cfgen_core::naming::layer(k) == *id) else { continue };
+        let base = dir.join(l.get("path").and_then(Value::as_str).unwrap_or(key));
+        let (root, sub) = if python { (base.join("python"), "site-packages") } else { (base.join("nodejs"), "node_modules") };
+        if python && root.is_dir() {
+            out.push(root.clone());
+        }
+        if !python && root.join(sub).is_dir() {
+            out.push(root.join(sub));
+        }
+        let nested = if python { root.join("lib") } else { root.clone() };
+        let mut more: Vec<PathBuf> = std::fs::read_dir(&nested)
+            .map(|rd| rd.flatten().map(|e| e.path().join(sub)).filter(|p| p.is_dir() && !out.contains(p)).collect())
+            .unwrap_or_default();
+        more.sort();
+        out.extend(more);
+    }
+    out
 }
 
 /// What the wrapper reports.
@@ -184,15 +219,28 @@ fn read_event(args: &InvokeLocalArgs, dir: &Path) -> Result<Value, String> {
         return Ok(serde_json::from_str(d).unwrap_or_else(|_| Value::String(d.clone())));
     }
     let Some(p) = &args.path else { return Ok(json!({})) };
-    let candidates = if p.is_absolute() { vec![p.clone()] } else { vec![dir.join(p), p.clone()] };
-    let Some(file) = candidates.iter().find(|c| c.is_file()) else {
-        return Err(format!("--path {}: no such file", p.display()));
+    let text = if p.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .lock()
+            .take(host::MAX_TEXT_FILE + 1)
+            .read_to_string(&mut text)
+            .map_err(|e| format!("--path -: cannot read stdin: {e}"))?;
+        if text.len() as u64 > host::MAX_TEXT_FILE {
+            return Err(format!("--path -: events of at most {} bytes are read", host::MAX_TEXT_FILE));
+        }
+        text
+    } else {
+        let candidates = if p.is_absolute() { vec![p.clone()] } else { vec![dir.join(p), p.clone()] };
+        let Some(file) = candidates.iter().find(|c| c.is_file()) else {
+            return Err(format!("--path {}: no such file", p.display()));
+        };
+        let meta = std::fs::metadata(file).map_err(|e| format!("--path {}: {e}", p.display()))?;
+        if meta.len() > host::MAX_TEXT_FILE {
+            return Err(format!("--path {}: {} bytes; events of at most {} bytes are read", p.display(), meta.len(), host::MAX_TEXT_FILE));
+        }
+        std::fs::read_to_string(file).map_err(|e| format!("--path {}: {e}", p.display()))?
     };
-    let meta = std::fs::metadata(file).map_err(|e| format!("--path {}: {e}", p.display()))?;
-    if meta.len() > host::MAX_TEXT_FILE {
-        return Err(format!("--path {}: {} bytes; events of at most {} bytes are read", p.display(), meta.len(), host::MAX_TEXT_FILE));
-    }
-    let text = std::fs::read_to_string(file).map_err(|e| format!("--path {}: {e}", p.display()))?;
     if let Ok(v) = serde_json::from_str::<Value>(&text) {
         return Ok(v);
     }
@@ -303,6 +351,7 @@ pub fn run(args: &InvokeLocalArgs) -> ExitCode {
         "function_arn": format!("arn:aws:lambda:{region}:{account}:function:{}", f.name),
         "memory_mb": f.memory_mb,
         "log_group_name": log_group,
+        "extra_paths": layer_paths(&f, &config, &task_root).iter().map(|p| p.to_string_lossy().into_owned()).collect::<Vec<_>>(),
     });
     let writes = [(wrapper_name, wrapper.to_string()), ("event.json", event.to_string()), ("config.json", wrapper_config.to_string())];
     for (name, text) in writes {
@@ -333,6 +382,15 @@ pub fn run(args: &InvokeLocalArgs) -> ExitCode {
     ];
     for (k, v) in lambda_env {
         cmd.env(k, v);
+    }
+    if f.runtime.starts_with("nodejs") {
+        let mut node_path = layer_paths(&f, &config, &task_root);
+        if let Some(existing) = std::env::var_os("NODE_PATH") {
+            node_path.extend(std::env::split_paths(&existing));
+        }
+        if let Ok(joined) = std::env::join_paths(node_path) {
+            cmd.env("NODE_PATH", joined);
+        }
     }
     for k in &f.unresolved {
         cmd.env_remove(k);

@@ -84,8 +84,14 @@ functions:
   py:
     handler: p.handler
     runtime: python3.12
+    layers:
+      - Ref: CommonLambdaLayer
     environment:
       OWN: ${self:service}-own
+  withLayer:
+    handler: h.withLayer
+    layers:
+      - Ref: CommonLambdaLayer
   pyslow:
     handler: p.slow
     runtime: python3.12
@@ -96,6 +102,9 @@ functions:
   java:
     handler: com.example.Handler
     runtime: java21
+layers:
+  common:
+    path: layer
 resources:
   Resources:
     Table:
@@ -111,13 +120,15 @@ exports.ctx = async (event, c) => ({ event, name: c.functionName, memory: c.memo
 exports.callback = (event, context, callback) => { console.log('cb log'); setTimeout(() => callback(null, { via: 'callback' }), 20); };
 exports.slow = async () => { await new Promise((r) => setTimeout(r, 10000)); return 'late'; };
 exports.boom = async () => { throw new TypeError('no such thing'); };
+exports.withLayer = async (e) => require('greet')(e.who);
 ";
 
 const PYTHON: &str = "\
 import os, time
 def handler(event, context):
+    import shared
     print('py log', event)
-    return {'name': context.function_name, 'memory': context.memory_limit_in_mb,
+    return {'layer': shared.NAME,'name': context.function_name, 'memory': context.memory_limit_in_mb,
             'remaining': 0 < context.get_remaining_time_in_millis() <= 6000,
             'request': len(context.aws_request_id), 'group': context.log_group_name,
             'env': [os.environ.get('GREETING'), os.environ.get('OWN'), os.environ.get('TABLE'), os.environ.get('EXTRA')]}
@@ -135,6 +146,11 @@ fn service(tag: &str) -> PathBuf {
     std::fs::write(dir.join("lib/m.mjs"), "export const handler = async (e) => ({ esm: e });\n").unwrap();
     std::fs::write(dir.join("p.py"), PYTHON).unwrap();
     std::fs::write(dir.join("event.yml"), "k: [1, 2]\n").unwrap();
+    // The service's own layer: python/ and nodejs/node_modules/ are on the search paths.
+    std::fs::create_dir_all(dir.join("layer/python")).unwrap();
+    std::fs::write(dir.join("layer/python/shared.py"), "NAME = 'from the layer'\n").unwrap();
+    std::fs::create_dir_all(dir.join("layer/nodejs/node_modules/greet")).unwrap();
+    std::fs::write(dir.join("layer/nodejs/node_modules/greet/index.js"), "module.exports = (who) => `hello ${who}`;\n").unwrap();
     dir
 }
 
@@ -173,10 +189,27 @@ fn invoke_local_node_and_python() {
     let result: serde_json::Value = serde_json::from_str(stdout.split_once('\n').unwrap().1).unwrap();
     assert_eq!(
         result,
-        serde_json::json!({"name": "inv-dev-py", "memory": "1024", "remaining": true, "request": 36, "group": "/aws/lambda/inv-dev-py",
+        serde_json::json!({"layer": "from the layer", "name": "inv-dev-py", "memory": "1024", "remaining": true, "request": 36, "group": "/aws/lambda/inv-dev-py",
             "env": ["hi", "inv-own", "t", "1"]})
     );
     assert!(!text(&out.stderr).contains("TABLE"), "--env sets it: no warning");
+
+    // A node layer module, and the event from stdin.
+    let mut child = cfgen()
+        .args(["invoke", "local", "-f", "withLayer", "--path", "-"])
+        .current_dir(&dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(b"{\"who\": \"stdin\"}").unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "\"hello stdin\"\n");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

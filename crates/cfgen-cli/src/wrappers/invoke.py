@@ -33,15 +33,16 @@ def finish(outcome, code):
     os._exit(code)
 
 
-def error_of(e, error_type=None, skip_frames=0):
-    tb = e.__traceback__
-    for _ in range(skip_frames):
-        tb = tb.tb_next if tb is not None else None
+def error_of(e, error_type=None):
+    # The handler's frames only: not this wrapper's, nor the import machinery's.
+    frames = [f for f in traceback.extract_tb(e.__traceback__)
+              if f.filename != __file__ and not f.filename.startswith("<frozen")
+              and "importlib" not in f.filename]
     return {
         "error": {
             "errorType": error_type or type(e).__name__,
             "errorMessage": str(e),
-            "stackTrace": [line.rstrip("\n") for line in traceback.format_tb(tb)],
+            "stackTrace": [line.rstrip("\n") for line in traceback.format_list(frames)],
         }
     }
 
@@ -71,6 +72,7 @@ class LambdaContext(object):
 
 
 sys.path.insert(0, cfg["task_root"])
+sys.path.extend(cfg.get("extra_paths", []))  # the service's own layers, like /opt/python
 try:
     module = importlib.import_module(cfg["module"].replace("/", "."))
 except Exception as e:  # noqa: BLE001 - every import failure is the handler's
@@ -91,7 +93,7 @@ timer.start()
 try:
     result = handler(event, context)
 except Exception as e:  # noqa: BLE001 - reported like the Lambda runtime reports it
-    finish(error_of(e, skip_frames=1), 1)
+    finish(error_of(e), 1)
 try:
     text = json.dumps(result, default=decimal_serializer)
 except Exception as e:  # noqa: BLE001

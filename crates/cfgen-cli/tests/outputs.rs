@@ -46,3 +46,12 @@ fn graph_outputs() {
 fn print_outputs() {
     check("print", &[("print.yaml", "yaml"), ("print.json", "json")]);
 }
+
+/// The README shows the graph of `tests/golden/graph/orders` as it is rendered today.
+#[test]
+fn readme_graph_is_current() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(dir.join("../../README.md")).unwrap();
+    let graph = std::fs::read_to_string(dir.join("tests/golden/graph/orders/graph.mmd")).unwrap();
+    assert!(readme.contains(&format!("```mermaid\n{graph}```\n")), "README.md's mermaid block is not tests/golden/graph/orders/graph.mmd");
+}

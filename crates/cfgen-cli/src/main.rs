@@ -4,7 +4,10 @@
 //! This binary is the only place that does IO: it reads files and the environment, renders
 //! diagnostics and writes the template; everything else is `cfgen-core`.
 
+mod graph;
 mod host;
+mod init;
+mod invoke;
 
 use cfgen_core::{BuildOptions, BuildOutput};
 use cfgen_syntax::{codes, Diagnostic, Severity, SourceMap};
@@ -47,6 +50,9 @@ enum Command {
     ///
     /// The zips are byte-for-byte reproducible (sorted entries, fixed times and modes, the same
     /// bytes Serverless v3 writes), and each template `CodeSha256` is the sha256 of the zip written.
+    /// Serverless' `custom-resources.zip` is written when the template uses it. An artifact over
+    /// Lambda's limits (50 MB zipped, 250 MB unzipped) is an error naming its largest files; on a
+    /// terminal, large artifacts show a progress line.
     Package {
         #[command(flatten)]
         input: InputArgs,
@@ -62,6 +68,29 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Yaml)]
         format: Format,
     },
+    /// Run a function's handler on this machine (python* with python3, nodejs* with node).
+    Invoke {
+        #[command(subcommand)]
+        what: InvokeCommand,
+    },
+    /// Write a new service from a blueprint (`--list` shows them).
+    ///
+    /// Writes serverless.yml (its first line the yaml-language-server modeline), the handler, a
+    /// sample event under events/, and the editor schema in .cfgen/. Existing files are never
+    /// overwritten.
+    Init(init::InitArgs),
+    /// Draw the service: triggers -> functions -> the resources they touch.
+    ///
+    /// Built from the event sources, the IAM statements that apply to each function, the
+    /// `Ref`/`Fn::GetAtt` in its environment, and state machines; printed as Mermaid or Graphviz
+    /// DOT.
+    Graph {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+        format: GraphFormat,
+    },
     /// Print the JSON Schema (draft-07) of serverless.yml, for editors.
     Schema,
     /// Explain a diagnostic code, or list them all.
@@ -69,6 +98,15 @@ enum Command {
         /// A code such as CFG202 (or its name, e.g. unknown-key); none lists every code.
         code: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum InvokeCommand {
+    /// Run the handler in a child process with the function's resolved environment and a
+    /// Lambda-like context; print its return value as JSON. The function's timeout is enforced.
+    ///
+    /// Exit status: 0 when the handler returned, 1 when it failed or timed out, 2 usage error.
+    Local(invoke::InvokeLocalArgs),
 }
 
 #[derive(Args)]
@@ -116,6 +154,12 @@ enum Format {
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum GraphFormat {
+    Mermaid,
+    Dot,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum DiagFormat {
     Human,
     Json,
@@ -128,6 +172,9 @@ fn main() -> ExitCode {
         Command::Validate { input } => run_build(&input, None),
         Command::Package { input, out } => run_package(&input, out),
         Command::Print { input, format } => run_print(&input, format),
+        Command::Invoke { what: InvokeCommand::Local(args) } => invoke::run(&args),
+        Command::Init(args) => init::run(&args),
+        Command::Graph { input, format } => run_graph(&input, format),
         Command::Schema => {
             println!("{}", cfgen_core::schema::schema_json());
             ExitCode::SUCCESS
@@ -316,7 +363,7 @@ fn run_build(input: &InputArgs, emit: Option<(Format, Option<PathBuf>)>) -> Exit
         Ok(l) => l,
         Err(code) => return code,
     };
-    let host = host::FsHost { dir, skip: None };
+    let host = host::FsHost::new(dir, None);
     let out: BuildOutput = cfgen_core::build(&src, &display, &opts, &host);
     let failed = report(&out.diagnostics, &out.sources, input.diagnostics, input.strict);
     if failed {
@@ -353,7 +400,7 @@ fn run_print(input: &InputArgs, format: Format) -> ExitCode {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let host = host::FsHost { dir, skip: None };
+    let host = host::FsHost::new(dir, None);
     let out = cfgen_core::resolve(&src, &display, &opts, &host);
     if report(&out.diagnostics, &out.sources, input.diagnostics, input.strict) {
         return ExitCode::from(1);
@@ -371,9 +418,31 @@ fn run_print(input: &InputArgs, format: Format) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Lambda's limits for a deployment package.
-const MAX_ZIPPED: u64 = 50 * 1024 * 1024;
-const MAX_UNZIPPED: u64 = 250 * 1024 * 1024;
+fn run_graph(input: &InputArgs, format: GraphFormat) -> ExitCode {
+    let Loaded { display, src, dir, opts } = match load_input(input) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let fs_host = host::FsHost::new(dir, None);
+    let host = host::SettingsOnly(&fs_host);
+    let out = cfgen_core::build(&src, &display, &opts, &host);
+    if report(&out.diagnostics, &out.sources, input.diagnostics, input.strict) {
+        return ExitCode::from(1);
+    }
+    let Some(template) = out.template else { return ExitCode::from(1) };
+    let resolved = cfgen_core::resolve(&src, &display, &opts, &host);
+    let Some(config) = resolved.config.map(|c| c.to_json()) else { return ExitCode::from(1) };
+    let g = graph::graph(&config, &template);
+    let text = match format {
+        GraphFormat::Mermaid => graph::mermaid(&g),
+        GraphFormat::Dot => graph::dot(&g),
+    };
+    let mut stdout = std::io::stdout().lock();
+    if stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).is_err() {
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}
 
 fn run_package(input: &InputArgs, out_dir: Option<PathBuf>) -> ExitCode {
     let Loaded { display, src, dir, opts } = match load_input(input) {
@@ -388,14 +457,17 @@ fn run_package(input: &InputArgs, out_dir: Option<PathBuf>) -> ExitCode {
         .or_else(|| out_dir.strip_prefix("./").ok())
         .map(|p| p.to_string_lossy().trim_end_matches('/').to_string())
         .filter(|p| !p.is_empty());
-    let host = host::FsHost { dir, skip };
+    let mut host = host::FsHost::new(dir, skip);
+    host.progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let out = cfgen_core::build(&src, &display, &opts, &host);
-    if report(&out.diagnostics, &out.sources, input.diagnostics, input.strict) {
+    // Lambda's size limits, per artifact.
+    let mut diagnostics = out.diagnostics;
+    diagnostics.extend(cfgen_core::artifacts::check_sizes(&out.artifacts, cfgen_core::artifacts::LAMBDA_LIMITS));
+    if report(&diagnostics, &out.sources, input.diagnostics, input.strict) {
         return ExitCode::from(1);
     }
     let Some(template) = out.template else { return ExitCode::from(1) };
 
-    // Lambda's size limits, per artifact cfgen built.
     let arts = &out.artifacts;
     let mut plans: Vec<&cfgen_core::artifacts::ArtifactPlan> = Vec::new();
     for p in arts.service.iter().chain(arts.functions.values()).map(|p| &**p).chain(arts.layers.values()) {
@@ -403,30 +475,8 @@ fn run_package(input: &InputArgs, out_dir: Option<PathBuf>) -> ExitCode {
             plans.push(p);
         }
     }
-    let mut too_big = false;
-    for p in &plans {
-        let zipped = p.bytes.len() as u64;
-        let unzipped: u64 = p.files.iter().map(|(_, n)| n).sum();
-        if zipped > MAX_ZIPPED || unzipped > MAX_UNZIPPED {
-            too_big = true;
-            let mut largest: Vec<&(String, u64)> = p.files.iter().collect();
-            largest.sort_by_key(|f| std::cmp::Reverse(f.1));
-            let list: Vec<String> = largest.iter().take(5).map(|(f, n)| format!("{f} ({})", human_size(*n))).collect();
-            eprintln!(
-                "error[{}]: {} is {} zipped and {} unzipped; Lambda takes at most {} zipped (direct upload) and {} unzipped\n  = help: the largest files: {}",
-                codes::PACKAGING.id,
-                p.file_name,
-                human_size(zipped),
-                human_size(unzipped),
-                human_size(MAX_ZIPPED),
-                human_size(MAX_UNZIPPED),
-                list.join(", ")
-            );
-        }
-    }
-    if too_big {
-        return ExitCode::from(1);
-    }
+    let custom = cfgen_core::artifacts::uses_custom_resources(&template).then(cfgen_core::artifacts::custom_resources_zip);
+    plans.extend(custom.as_ref());
 
     if let Err(e) = std::fs::create_dir_all(&out_dir) {
         eprintln!("error: cannot create {}: {e}", out_dir.display());
@@ -446,14 +496,7 @@ fn run_package(input: &InputArgs, out_dir: Option<PathBuf>) -> ExitCode {
             eprintln!("error: cannot write {}: {e}", path.display());
             return ExitCode::from(1);
         }
-        eprintln!("wrote {} ({})", path.display(), human_size(bytes.len() as u64));
-    }
-    let text = cfgen_core::emit::to_json(&template);
-    if text.contains("/custom-resources.zip\"") {
-        eprintln!(
-            "warning[{}]: the template deploys Serverless' custom-resource Lambda from custom-resources.zip, which cfgen does not build yet; upload it from `serverless package` before deploying",
-            codes::PACKAGING.id
-        );
+        eprintln!("wrote {} ({})", path.display(), cfgen_core::artifacts::human_size(bytes.len() as u64));
     }
     ExitCode::SUCCESS
 }
@@ -474,15 +517,4 @@ fn core_template(template: &Value) -> Option<Value> {
         "Resources": r,
         "Outputs": {"ServerlessDeploymentBucketName": {"Value": {"Ref": "ServerlessDeploymentBucket"}}}
     }))
-}
-
-fn human_size(n: u64) -> String {
-    const MB: f64 = 1024.0 * 1024.0;
-    if n as f64 >= MB {
-        format!("{:.1} MB", n as f64 / MB)
-    } else if n >= 1024 {
-        format!("{:.1} KB", n as f64 / 1024.0)
-    } else {
-        format!("{n} B")
-    }
 }

@@ -5,7 +5,7 @@
 //! S3 folder of the artifacts is derived from their content and the configuration, never from
 //! the clock.
 
-use crate::package::{build_zip, code_sha256, select_files, serverless_excludes, ZipEntry};
+use crate::package::{build_zip, build_zip_with, code_sha256, select_files, serverless_excludes, zip_listing, ZipEntry};
 use cfgen_model::Service;
 use cfgen_syntax::{codes, Diagnostic, Node, Span};
 use indexmap::IndexMap;
@@ -20,6 +20,9 @@ pub trait FileSource {
     fn list_files(&self) -> Vec<(String, bool)>;
     /// The bytes of a file relative to the service directory; `None` when it does not exist.
     fn read_bytes(&self, path: &str) -> Option<Vec<u8>>;
+    /// Called while artifact `name` is compressed: `done` of `total` uncompressed bytes are in
+    /// (the last call has `done == total`). The CLI shows it on a terminal; by default nothing.
+    fn progress(&self, _name: &str, _done: u64, _total: u64) {}
 }
 
 /// One artifact.
@@ -109,7 +112,7 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
     let individually = pkg.individually == Some(true);
 
     let executable: std::collections::BTreeSet<&str> = all.iter().filter(|(_, e)| *e).map(|(p, _)| p.as_str()).collect();
-    let zip_of = |selected: &[String], strip_prefix: Option<&str>| -> (Vec<u8>, Vec<(String, u64)>) {
+    let zip_of = |selected: &[String], strip_prefix: Option<&str>, name: &str| -> (Vec<u8>, Vec<(String, u64)>) {
         let mut owned: Vec<(String, bool, Vec<u8>)> = Vec::new();
         for p in selected {
             let exec = executable.contains(p.as_str());
@@ -121,8 +124,10 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
             owned.push((name, exec, data));
         }
         let entries: Vec<ZipEntry> = owned.iter().map(|(p, e, d)| ZipEntry { path: p, executable: *e, data: d }).collect();
-        let sizes = owned.iter().map(|(p, _, d)| (p.clone(), d.len() as u64)).collect();
-        (build_zip(&entries), sizes)
+        let sizes: Vec<(String, u64)> = owned.iter().map(|(p, _, d)| (p.clone(), d.len() as u64)).collect();
+        let total: u64 = sizes.iter().map(|(_, n)| n).sum();
+        let bytes = build_zip_with(&entries, &mut |done| files.progress(name, done, total));
+        (bytes, sizes)
     };
     let given = |path: &str, span: Option<Span>, diags: &mut Vec<Diagnostic>| -> ArtifactPlan {
         let bytes = match files.read_bytes(path) {
@@ -181,7 +186,7 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
             let code_exists = handler_candidates(input, f).is_none_or(|c| c.iter().any(|x| all_set.contains(x.trim_start_matches("./"))));
             check_not_empty(&selected, code_exists, &format!("function `{key}`"), span, diags);
             check_handler(input, key, f, &selected.iter().cloned().collect(), diags);
-            let (bytes, files) = zip_of(&selected, None);
+            let (bytes, files) = zip_of(&selected, None, &crate::naming::function_artifact(key));
             Arc::new(ArtifactPlan {
                 file_name: crate::naming::function_artifact(key),
                 path_for_sort: format!(".serverless/{}", crate::naming::function_artifact(key)),
@@ -213,7 +218,7 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
             let selected = service_selected.as_deref().unwrap_or_default();
             let set = service_set.get_or_insert_with(|| selected.iter().cloned().collect());
             let plan = service_zip.get_or_insert_with(|| {
-                let (bytes, files) = zip_of(selected, None);
+                let (bytes, files) = zip_of(selected, None, &crate::naming::service_artifact(input.service));
                 Arc::new(ArtifactPlan {
                     file_name: crate::naming::service_artifact(input.service),
                     path_for_sort: format!(".serverless/{}", crate::naming::service_artifact(input.service)),
@@ -259,7 +264,7 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
                 );
             }
             let full: Vec<String> = selected.iter().map(|p| format!("{prefix}{p}")).collect();
-            let (bytes, files) = zip_of(&full, Some(&prefix));
+            let (bytes, files) = zip_of(&full, Some(&prefix), &crate::naming::layer_artifact(key));
             ArtifactPlan {
                 file_name: crate::naming::layer_artifact(key),
                 path_for_sort: format!(".serverless/{}", crate::naming::layer_artifact(key)),
@@ -271,12 +276,17 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
         };
         out.layers.insert(key.clone(), plan);
     }
-    // The folder: a hash of the configuration and every artifact.
+    // The folder: a hash of the configuration and every artifact, custom-resources.zip's
+    // sources included (its functions carry no CodeSha256: a new folder is what redeploys them).
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     h.update(input.seed.as_bytes());
     for p in out.functions.values().map(|p| &**p).chain(out.layers.values()) {
         h.update(p.code_sha256.as_bytes());
+    }
+    for (path, data) in CUSTOM_RESOURCE_FILES {
+        h.update(path.as_bytes());
+        h.update(data);
     }
     let digest = crate::compile::hex(&h.finalize());
     let prefix = match cfg.provider.as_ref().and_then(|p| p.deployment_prefix.as_ref()) {
@@ -285,6 +295,130 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
     };
     let folder = input.folder.map_or_else(|| format!("cfgen-{}", &digest[..16]), String::from);
     out.directory = crate::naming::artifact_directory(&prefix, input.service, input.stage, &folder);
+    out
+}
+
+/// Serverless' own `custom-resources.zip`: the Lambdas behind existing S3 buckets, existing
+/// Cognito user pools, legacy EventBridge buses and the API Gateway CloudWatch role. The
+/// sources are vendored from Serverless v3.40.0 (MIT; see `vendor/serverless-custom-resources`).
+pub const CUSTOM_RESOURCES_ZIP: &str = "custom-resources.zip";
+
+macro_rules! vendored {
+    ($($path:literal),* $(,)?) => {
+        &[$(($path, include_bytes!(concat!("../vendor/serverless-custom-resources/resources/", $path)))),*]
+    };
+}
+
+/// The files Serverless zips (`generate-zip.js`: every file of `resources/`).
+const CUSTOM_RESOURCE_FILES: &[(&str, &[u8])] = vendored!(
+    "README.md",
+    "api-gateway-cloud-watch-role/handler.js",
+    "cognito-user-pool/handler.js",
+    "cognito-user-pool/lib/permissions.js",
+    "cognito-user-pool/lib/user-pool.js",
+    "event-bridge/handler.js",
+    "event-bridge/lib/event-bridge.js",
+    "event-bridge/lib/permissions.js",
+    "event-bridge/lib/utils.js",
+    "s3/handler.js",
+    "s3/lib/bucket.js",
+    "s3/lib/permissions.js",
+    "utils.js",
+);
+
+/// The custom-resources artifact, built like every other zip (reproducible bytes).
+pub fn custom_resources_zip() -> ArtifactPlan {
+    let entries: Vec<ZipEntry> = CUSTOM_RESOURCE_FILES.iter().map(|(path, data)| ZipEntry { path, executable: false, data }).collect();
+    let bytes = build_zip(&entries);
+    ArtifactPlan {
+        file_name: CUSTOM_RESOURCES_ZIP.into(),
+        path_for_sort: format!(".serverless/{CUSTOM_RESOURCES_ZIP}"),
+        code_sha256: code_sha256(&bytes),
+        bytes,
+        built: true,
+        files: CUSTOM_RESOURCE_FILES.iter().map(|(p, d)| (p.to_string(), d.len() as u64)).collect(),
+    }
+}
+
+/// Whether the template deploys a function from `custom-resources.zip`.
+pub fn uses_custom_resources(template: &Value) -> bool {
+    let suffix = format!("/{CUSTOM_RESOURCES_ZIP}");
+    template.get("Resources").and_then(Value::as_object).is_some_and(|r| {
+        r.values().any(|res| {
+            res.get("Type").and_then(Value::as_str) == Some("AWS::Lambda::Function")
+                && res.pointer("/Properties/Code/S3Key").and_then(Value::as_str).is_some_and(|k| k.ends_with(&suffix))
+        })
+    })
+}
+
+/// Lambda's limits for a deployment package.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SizeLimits {
+    /// Zipped, for a direct upload.
+    pub zipped: u64,
+    /// Unzipped (code and layers together).
+    pub unzipped: u64,
+}
+
+pub const LAMBDA_LIMITS: SizeLimits = SizeLimits { zipped: 50 * 1024 * 1024, unzipped: 250 * 1024 * 1024 };
+
+/// `1.5 MB`, `12.0 KB`, `10 B`.
+pub fn human_size(n: u64) -> String {
+    const MB: f64 = 1024.0 * 1024.0;
+    if n as f64 >= MB {
+        format!("{:.1} MB", n as f64 / MB)
+    } else if n >= 1024 {
+        format!("{:.1} KB", n as f64 / 1024.0)
+    } else {
+        format!("{n} B")
+    }
+}
+
+/// An error for every artifact over a limit, naming its largest files. User-given artifacts
+/// (`package.artifact`) are measured too: their unzipped size is read from the zip's directory.
+pub fn check_sizes(arts: &Artifacts, limits: SizeLimits) -> Vec<Diagnostic> {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
+    let plans = arts.service.iter().map(|p| &**p).chain(arts.functions.values().map(|p| &**p)).chain(arts.layers.values());
+    for p in plans {
+        if seen.contains(&p.file_name.as_str()) {
+            continue;
+        }
+        seen.push(&p.file_name);
+        let files = if p.built { p.files.clone() } else { zip_listing(&p.bytes).unwrap_or_default() };
+        let zipped = p.bytes.len() as u64;
+        let unzipped: u64 = files.iter().map(|(_, n)| n).sum();
+        if zipped <= limits.zipped && unzipped <= limits.unzipped {
+            continue;
+        }
+        let users: Vec<&str> = arts.functions.iter().filter(|(_, f)| f.file_name == p.file_name).map(|(k, _)| k.as_str()).collect();
+        let layers: Vec<&str> = arts.layers.iter().filter(|(_, l)| l.file_name == p.file_name).map(|(k, _)| k.as_str()).collect();
+        let whose = if !users.is_empty() {
+            format!(" (function{} {})", if users.len() > 1 { "s" } else { "" }, users.join(", "))
+        } else if !layers.is_empty() {
+            format!(" (layer {})", layers.join(", "))
+        } else {
+            String::new()
+        };
+        let mut largest: Vec<&(String, u64)> = files.iter().collect();
+        largest.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let list: Vec<String> = largest.iter().take(5).map(|(f, n)| format!("{f} ({})", human_size(*n))).collect();
+        let d = Diagnostic::error(
+            codes::PACKAGING,
+            format!(
+                "{}{whose} is {} zipped and {} unzipped; Lambda takes at most {} zipped (direct upload) and {} unzipped",
+                p.file_name,
+                human_size(zipped),
+                human_size(unzipped),
+                human_size(limits.zipped),
+                human_size(limits.unzipped)
+            ),
+        );
+        let largest = if list.is_empty() { String::new() } else { format!("the largest files: {}; ", list.join(", ")) };
+        out.push(d.help(format!(
+            "{largest}leave out what the code does not need with `package.patterns` (e.g. '!tests/**'), or move libraries into a layer"
+        )));
+    }
     out
 }
 
@@ -363,5 +497,98 @@ pub fn deep_sort(v: &Value) -> Value {
         }
         Value::Array(a) => Value::Array(a.iter().map(deep_sort).collect()),
         other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan_of(name: &str, files: &[(&str, usize)]) -> ArtifactPlan {
+        let data: Vec<(String, Vec<u8>)> = files.iter().map(|(p, n)| (p.to_string(), vec![b'x'; *n])).collect();
+        let entries: Vec<ZipEntry> = data.iter().map(|(p, d)| ZipEntry { path: p, executable: false, data: d }).collect();
+        let bytes = build_zip(&entries);
+        ArtifactPlan {
+            file_name: name.into(),
+            path_for_sort: name.into(),
+            code_sha256: code_sha256(&bytes),
+            bytes,
+            built: true,
+            files: data.iter().map(|(p, d)| (p.clone(), d.len() as u64)).collect(),
+        }
+    }
+
+    #[test]
+    fn custom_resources_zip_holds_serverless_sources_reproducibly() {
+        let a = custom_resources_zip();
+        let b = custom_resources_zip();
+        assert_eq!(a.bytes, b.bytes);
+        assert_eq!(a.code_sha256, code_sha256(&a.bytes));
+        let listing = zip_listing(&a.bytes).unwrap();
+        let names: Vec<&str> = listing.iter().map(|(n, _)| n.as_str()).collect();
+        // Every handler the template names (`s3/handler.handler`, ...) is in it.
+        for h in [
+            "s3/handler.js",
+            "cognito-user-pool/handler.js",
+            "event-bridge/handler.js",
+            "api-gateway-cloud-watch-role/handler.js",
+            "utils.js",
+        ] {
+            assert!(names.contains(&h), "{h} in {names:?}");
+        }
+        assert_eq!(listing.len(), 13);
+        let mut files = a.files.clone();
+        files.sort_by(|x, y| crate::collate::locale_compare(&x.0, &y.0));
+        assert_eq!(listing, files, "the zip holds exactly the vendored files, in Serverless' order");
+    }
+
+    #[test]
+    fn uses_custom_resources_looks_at_function_code() {
+        let t = serde_json::json!({"Resources": {"F": {"Type": "AWS::Lambda::Function", "Properties": {"Code": {"S3Key": "serverless/s/dev/x/custom-resources.zip"}}}}});
+        assert!(uses_custom_resources(&t));
+        let t = serde_json::json!({"Resources": {"F": {"Type": "AWS::Lambda::Function", "Properties": {"Code": {"S3Key": "serverless/s/dev/x/s.zip"}}}}});
+        assert!(!uses_custom_resources(&t));
+    }
+
+    #[test]
+    fn sizes_over_the_limits_are_errors_naming_the_largest_files() {
+        let mut arts = Artifacts::default();
+        let service = Arc::new(plan_of("svc.zip", &[("small.js", 10), ("big.bin", 3000), ("mid.bin", 900)]));
+        arts.service = Some(service.clone());
+        arts.functions.insert("a".into(), service.clone());
+        arts.functions.insert("b".into(), service);
+        arts.functions.insert("c".into(), Arc::new(plan_of("c.zip", &[("c.js", 10)])));
+        let limits = SizeLimits { zipped: 1 << 20, unzipped: 2000 };
+        let d = check_sizes(&arts, limits);
+        assert_eq!(d.len(), 1, "one error for the shared zip, none for c.zip: {d:?}");
+        assert!(d[0].is_error());
+        assert!(d[0].message.starts_with("svc.zip (functions a, b) is ") && d[0].message.contains("3.8 KB unzipped"), "{}", d[0].message);
+        assert!(d[0].help.as_deref().unwrap().starts_with("the largest files: big.bin (2.9 KB), mid.bin (900 B), small.js (10 B);"));
+        // Zipped size counts too.
+        let tight = SizeLimits { zipped: 10, unzipped: 1 << 30 };
+        assert_eq!(check_sizes(&arts, tight).len(), 2);
+        assert!(check_sizes(&arts, LAMBDA_LIMITS).is_empty());
+        // A given artifact is measured from its zip directory.
+        let mut given = plan_of("given.zip", &[("lib.so", 5000)]);
+        given.built = false;
+        given.files.clear();
+        arts.layers.insert("deps".into(), given);
+        let d = check_sizes(&arts, SizeLimits { zipped: 1 << 20, unzipped: 4000 });
+        assert!(
+            d.iter().any(|x| x.message.starts_with("given.zip (layer deps) is") && x.help.as_deref().unwrap().contains("lib.so (4.9 KB)")),
+            "{d:?}"
+        );
+    }
+
+    #[test]
+    fn progress_reaches_the_total() {
+        let data = [vec![1u8; 100], vec![2u8; 50]];
+        let entries = [ZipEntry { path: "a", executable: false, data: &data[0] }, ZipEntry { path: "b", executable: true, data: &data[1] }];
+        let mut seen = Vec::new();
+        let bytes = build_zip_with(&entries, &mut |d| seen.push(d));
+        assert_eq!(seen, [100, 150]);
+        assert_eq!(bytes, build_zip(&entries), "progress does not change the bytes");
+        assert_eq!(zip_listing(&bytes).unwrap(), [("a".to_string(), 100), ("b".to_string(), 50)]);
+        assert_eq!(zip_listing(b"not a zip"), None);
     }
 }

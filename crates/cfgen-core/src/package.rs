@@ -855,6 +855,12 @@ fn sanitize_name(path: &str) -> String {
 /// The zip Serverless v3 writes for these files (see the module docs for the format).
 /// Entries with an empty `path` after sanitizing are skipped (archiver rejects them).
 pub fn build_zip(entries: &[ZipEntry]) -> Vec<u8> {
+    build_zip_with(entries, &mut |_| {})
+}
+
+/// [`build_zip`], calling `progress` with the uncompressed bytes compressed so far after each
+/// entry (the last call has the total).
+pub fn build_zip_with(entries: &[ZipEntry], progress: &mut dyn FnMut(u64)) -> Vec<u8> {
     let mut order: Vec<&ZipEntry> = entries.iter().collect();
     order.sort_by(|a, b| locale_compare(a.path, b.path));
 
@@ -871,9 +877,12 @@ pub fn build_zip(entries: &[ZipEntry]) -> Vec<u8> {
 
     let mut out: Vec<u8> = Vec::new();
     let mut central: Vec<Central> = Vec::with_capacity(order.len());
+    let mut done = 0u64;
     for entry in order {
+        done += entry.data.len() as u64;
         let name = sanitize_name(entry.path);
         if name.is_empty() {
+            progress(done);
             continue;
         }
         let flags = FLAG_DATA_DESCRIPTOR | if name.is_ascii() { 0 } else { FLAG_UTF8 };
@@ -906,6 +915,7 @@ pub fn build_zip(entries: &[ZipEntry]) -> Vec<u8> {
         }
         let mode = if entry.executable { 0o755 } else { 0o644 };
         central.push(Central { name: name.into_bytes(), flags, method, crc, csize, size, mode, offset });
+        progress(done);
     }
 
     let central_offset = out.len() as u64;
@@ -980,6 +990,62 @@ fn put32(out: &mut Vec<u8>, v: u32) {
 
 fn put64(out: &mut Vec<u8>, v: u64) {
     out.extend_from_slice(&v.to_le_bytes());
+}
+
+/// The entries of a zip and their uncompressed sizes, read from its central directory (zip64
+/// sizes too); `None` when the bytes are not a zip cfgen can read.
+pub fn zip_listing(bytes: &[u8]) -> Option<Vec<(String, u64)>> {
+    let u16_at = |i: usize| bytes.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
+    let u32_at = |i: usize| bytes.get(i..i + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+    let u64_at = |i: usize| bytes.get(i..i + 8).map(|b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8])));
+    // The end of central directory record: in the last 64 KiB + 22 bytes.
+    let min = bytes.len().saturating_sub(22 + 0xFFFF);
+    let eocd = (min..=bytes.len().saturating_sub(22)).rev().find(|&i| u32_at(i) == Some(0x0605_4b50))?;
+    let mut count = u64::from(u16_at(eocd + 10)?);
+    let mut offset = u64::from(u32_at(eocd + 16)?);
+    if count == 0xFFFF || offset == ZIP64_MAGIC {
+        // The zip64 end of central directory, through its locator just before the EOCD.
+        let locator = eocd.checked_sub(20)?;
+        if u32_at(locator)? != 0x0706_4b50 {
+            return None;
+        }
+        let z = usize::try_from(u64_at(locator + 8)?).ok()?;
+        if u32_at(z)? != 0x0606_4b50 {
+            return None;
+        }
+        count = u64_at(z + 32)?;
+        offset = u64_at(z + 48)?;
+    }
+    let mut at = usize::try_from(offset).ok()?;
+    let mut out = Vec::new();
+    for _ in 0..count {
+        if u32_at(at)? != 0x0201_4b50 {
+            return None;
+        }
+        let mut size = u64::from(u32_at(at + 24)?);
+        let name_len = usize::from(u16_at(at + 28)?);
+        let extra_len = usize::from(u16_at(at + 30)?);
+        let comment_len = usize::from(u16_at(at + 32)?);
+        let name = String::from_utf8_lossy(bytes.get(at + 46..at + 46 + name_len)?).into_owned();
+        if size == ZIP64_MAGIC {
+            // The zip64 extra field: the uncompressed size comes first.
+            let mut e = at + 46 + name_len;
+            let end = e + extra_len;
+            while e + 4 <= end {
+                let (id, len) = (u16_at(e)?, usize::from(u16_at(e + 2)?));
+                if id == 0x0001 {
+                    size = u64_at(e + 4)?;
+                    break;
+                }
+                e += 4 + len;
+            }
+        }
+        if !name.ends_with('/') {
+            out.push((name, size));
+        }
+        at += 46 + name_len + extra_len + comment_len;
+    }
+    Some(out)
 }
 
 /// base64(sha256(bytes)) — Lambda's `CodeSha256`.

@@ -43,13 +43,6 @@ pub const ROLE: &str = "IamRoleCustomResourcesLambdaExecution";
 /// Add (or refresh) the custom-resource function of `kind`, its role (unless the provider
 /// names a deployment role) and `statements` on that role.
 pub fn add(e: &mut EventCtx, kind: Kind, statements: Vec<Value>) {
-    const GAP: &str = "the template deploys Serverless' custom-resource Lambda from `custom-resources.zip`, which cfgen does not build yet";
-    if !e.ctx.diags.iter().any(|d| d.message.starts_with(GAP)) {
-        e.ctx.diags.push(
-            cfgen_syntax::Diagnostic::warning(cfgen_syntax::codes::NOT_IMPLEMENTED, format!("{GAP} ({})", kind.function_name()))
-                .help("upload the custom-resources.zip that `serverless package` writes to the artifact folder before deploying"),
-        );
-    }
     let prefix = format!("{}-{}", e.service(), e.stage());
     let mut absolute = format!("{prefix}-{}", kind.function_name());
     if absolute.len() > 64 {

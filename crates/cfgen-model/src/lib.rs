@@ -14,5 +14,6 @@
 pub mod cf;
 pub mod coerce;
 pub mod config;
+pub mod provider;
 
 pub use config::*;

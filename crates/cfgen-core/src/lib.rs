@@ -215,6 +215,11 @@ fn compile_node(
     };
     let arts = artifacts::plan(&plan_input, host, diags);
     let template = compile::compile(&mut ctx, &arts);
+    // Some passes check the keys of the sections they compile (`provider.apiGateway`,
+    // `provider.httpApi`, `resources.extensions`, ...) with a more specific message than the
+    // schema check of `validate`: one finding per key, the pass's.
+    let pass_spans: Vec<_> = ctx.diags.iter().filter_map(|d| d.span).collect();
+    diags.retain(|d| d.code != codes::UNKNOWN_KEY || !d.span.is_some_and(|s| pass_spans.contains(&s)));
     diags.extend(ctx.diags);
     // Any error (e.g. a schema error under `configValidationMode: error`) means no template.
     let template = template.filter(|_| !diags.iter().any(Diagnostic::is_error));

@@ -233,7 +233,9 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
         }
     }
     crate::plugins::check(node, opts.allow_unknown_plugins, diags);
-    if diags.iter().any(Diagnostic::is_error) {
+    // Unknown keys (errors under `configValidationMode: error`) are ignored by the compile
+    // passes, so compiling goes on to report the other problems; the template is dropped.
+    if diags.iter().any(|d| d.is_error() && d.code != codes::UNKNOWN_KEY) {
         return None;
     }
     Some(Prepared { service, service_name, stage, region, functions })

@@ -27,3 +27,48 @@ fn schema_is_draft07_and_describes_functions() {
         assert!(function[key].get("description").is_some(), "`{key}` has no description");
     }
 }
+
+/// Every property reachable from the top level, outside `functions` (described by the
+/// function shapes), has a description, so editors show what it does.
+#[test]
+fn every_property_outside_functions_is_described() {
+    let v: serde_json::Value = serde_json::from_str(&cfgen_core::schema::schema_json()).expect("schema is JSON");
+    let mut missing = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (k, sub) in v["properties"].as_object().expect("properties") {
+        if k == "functions" {
+            continue;
+        }
+        if sub.get("description").is_none() {
+            missing.push(k.clone());
+        }
+        described(sub, &v, k, &mut seen, &mut missing);
+    }
+    assert!(missing.is_empty(), "properties without a description: {missing:?}");
+}
+
+fn described(s: &serde_json::Value, root: &serde_json::Value, at: &str, seen: &mut std::collections::HashSet<String>, missing: &mut Vec<String>) {
+    let Some(o) = s.as_object() else { return };
+    if let Some(r) = o.get("$ref").and_then(|r| r.as_str()) {
+        let name = r.rsplit('/').next().unwrap_or_default();
+        if name != "Function" && seen.insert(name.to_string()) {
+            described(&root["definitions"][name], root, name, seen, missing);
+        }
+    }
+    for key in ["anyOf", "oneOf", "allOf"] {
+        for alt in o.get(key).and_then(|a| a.as_array()).into_iter().flatten() {
+            described(alt, root, at, seen, missing);
+        }
+    }
+    for (k, sub) in o.get("properties").and_then(|p| p.as_object()).into_iter().flatten() {
+        if sub.get("description").is_none() {
+            missing.push(format!("{at}.{k}"));
+        }
+        described(sub, root, &format!("{at}.{k}"), seen, missing);
+    }
+    for key in ["additionalProperties", "items"] {
+        if let Some(sub) = o.get(key) {
+            described(sub, root, at, seen, missing);
+        }
+    }
+}

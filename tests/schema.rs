@@ -47,7 +47,13 @@ fn every_property_outside_functions_is_described() {
     assert!(missing.is_empty(), "properties without a description: {missing:?}");
 }
 
-fn described(s: &serde_json::Value, root: &serde_json::Value, at: &str, seen: &mut std::collections::HashSet<String>, missing: &mut Vec<String>) {
+fn described(
+    s: &serde_json::Value,
+    root: &serde_json::Value,
+    at: &str,
+    seen: &mut std::collections::HashSet<String>,
+    missing: &mut Vec<String>,
+) {
     let Some(o) = s.as_object() else { return };
     if let Some(r) = o.get("$ref").and_then(|r| r.as_str()) {
         let name = r.rsplit('/').next().unwrap_or_default();

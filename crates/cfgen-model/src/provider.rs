@@ -5,9 +5,7 @@
 //! v3.40 (`lib/plugins/aws/provider.js`) and the top level (`lib/config-schema.js`): the same
 //! keys, the same closed enumerations, open objects where Serverless' are open.
 
-use crate::cf::{
-    AwsArn, AwsArnString, AwsLambdaRole, CfFunction, CfIf, CfImportLocallyResolvable, CfInstruction, ResourcePolicyStatement,
-};
+use crate::cf::{AwsArn, AwsArnString, AwsLambdaRole, CfFunction, CfIf, CfImportLocallyResolvable, CfInstruction, ResourcePolicyStatement};
 use crate::coerce::{List, Str};
 use indexmap::IndexMap;
 use schemars::JsonSchema;
@@ -137,9 +135,7 @@ impl JsonSchema for ApiKeySourceType {
 /// An S3 bucket name (3-63 lowercase letters, digits, dots and hyphens).
 #[derive(JsonSchema)]
 #[schemars(transparent)]
-pub struct AwsS3BucketName(
-    #[schemars(length(min = 3, max = 63), regex(pattern = "^[a-z0-9][a-z0-9.-]*[a-z0-9]$"))] pub String,
-);
+pub struct AwsS3BucketName(#[schemars(length(min = 3, max = 63), regex(pattern = "^[a-z0-9][a-z0-9.-]*[a-z0-9]$"))] pub String);
 
 /// A free-form JSON object.
 pub type Object = Map<String, Value>;

@@ -78,3 +78,77 @@ fn described(
         }
     }
 }
+
+const SHAPES: &str = include_str!("data/provider-shapes.yml");
+
+/// The messages of the unknown-key findings of a build of `src`.
+fn unknown_keys(src: &str) -> Vec<String> {
+    let mut host = cfgen_core::MemoryHost::default();
+    host.files.insert("app.js".into(), b"exports.handler = async () => 1;\n".to_vec());
+    let opts = cfgen_core::BuildOptions { stage: Some("dev".into()), region: Some("us-east-1".into()), ..Default::default() };
+    let out = cfgen_core::build(src, "serverless.yml", &opts, &host);
+    out.diagnostics
+        .iter()
+        .filter(|d| d.code == cfgen_syntax::codes::UNKNOWN_KEY && d.message.starts_with("unknown key"))
+        .map(|d| format!("{} ({})", d.message, d.help.clone().unwrap_or_default()))
+        .collect()
+}
+
+#[test]
+fn valid_provider_sections_have_no_unknown_keys() {
+    assert_eq!(unknown_keys(SHAPES), Vec::<String>::new());
+}
+
+/// The shapes are closed where Serverless v3's are: a misspelt key deep in each section is
+/// reported, with the right spelling suggested.
+#[test]
+fn misspelt_keys_in_provider_sections_are_reported() {
+    let cases = [
+        ("    maxAge: 60", "    maxAgee: 60", "unknown key `maxAgee` in `provider.httpApi.cors`", "maxAge"),
+        (
+            "        userPoolDomain: d",
+            "        userPoolDomian: d",
+            "unknown key `userPoolDomian` in `provider.alb.authorizers.cog`",
+            "userPoolDomain",
+        ),
+        (
+            "      versioningConfiguration:",
+            "      versioningConfig:",
+            "unknown key `versioningConfig` in `provider.s3.uploads`",
+            "versioningConfiguration",
+        ),
+        (
+            "          EnableAcceptEncodingGzip: true",
+            "          EnableAcceptEncodingGZip: true",
+            "unknown key `EnableAcceptEncodingGZip` in `provider.cloudFront.cachePolicies.p.ParametersInCacheKeyAndForwardedToOrigin`",
+            "EnableAcceptEncodingGzip",
+        ),
+        (
+            "      permissionsBoundary: arn",
+            "      permissionsBoundry: arn",
+            "unknown key `permissionsBoundry` in `provider.iam.role`",
+            "permissionsBoundary",
+        ),
+        ("    scanOnPush: true", "    scanOnPsh: true", "unknown key `scanOnPsh` in `provider.ecr`", "scanOnPush"),
+        ("    logIngestMode: pull", "    logIngestMod: pull", "unknown key `logIngestMod` in `custom.enterprise`", "logIngestMode"),
+        ("  localPath: ./plugins", "  localPth: ./plugins", "unknown key `localPth` in `plugins`", "localPath"),
+        (
+            "      UpdateReplacePolicy: Retain",
+            "      UpdateReplacePolicyy: Retain",
+            "unknown key `UpdateReplacePolicyy` in `resources.Resources.Q`",
+            "UpdateReplacePolicy",
+        ),
+        ("{Name: AWS::Include", "{Nam: AWS::Include", "unknown key `Nam` in `resources.Resources.Fn::Transform`", "Name"),
+        (
+            "    RollbackTriggers:",
+            "    RollbackTrigger:",
+            "unknown key `RollbackTrigger` in `provider.rollbackConfiguration`",
+            "RollbackTriggers",
+        ),
+    ];
+    for (from, to, message, suggestion) in cases {
+        assert!(SHAPES.contains(from), "fixture lacks `{from}`");
+        let found = unknown_keys(&SHAPES.replacen(from, to, 1));
+        assert_eq!(found, vec![format!("{message} (did you mean `{suggestion}`?)")], "after replacing `{from}`");
+    }
+}

@@ -129,8 +129,8 @@ pub struct CfGetAzs {
 #[derive(JsonSchema)]
 #[serde(untagged)]
 pub enum CfGetAzsRegion {
-    /// A region name, e.g. `eu-west-1`.
-    String(#[schemars(length(min = 1))] String),
+    /// A region name, e.g. `eu-west-1`, or `''` for the stack's region.
+    String(String),
     /// `{Ref: AWS::Region}`.
     Ref(CfRef),
 }
@@ -634,4 +634,20 @@ pub enum ResourcePolicyResources {
     List(Vec<ResourcePolicyResource>),
     /// One resource.
     One(ResourcePolicyResource),
+}
+
+/// A boolean. Serverless v3's validator coerces the strings `'true'` and `'false'`, so they
+/// pass too.
+pub struct Bool;
+
+impl JsonSchema for Bool {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Bool".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": ["boolean", "string"], "enum": [true, false, "true", "false"]})
+    }
 }

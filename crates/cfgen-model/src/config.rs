@@ -39,7 +39,7 @@ pub struct Service {
     pub layers: Option<IndexMap<String, Option<Layer>>>,
     /// CloudFormation merged into the generated template: `Resources`, `Outputs`, `Conditions`,
     /// `Parameters`, ... and `extensions` of generated resources.
-    #[schemars(with = "Option<crate::provider::Resources>")]
+    #[schemars(with = "Option<crate::provider::ResourcesSetting>")]
     pub resources: Option<Value>,
     /// How the service is packaged (one zip for the service unless `individually`).
     pub package: Option<Package>,

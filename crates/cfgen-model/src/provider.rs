@@ -5,8 +5,8 @@
 //! v3.40 (`lib/plugins/aws/provider.js`) and the top level (`lib/config-schema.js`): the same
 //! keys, the same closed enumerations, open objects where Serverless' are open.
 
-use crate::cf::{AwsArn, AwsArnString, AwsLambdaRole, CfFunction, CfIf, CfImportLocallyResolvable, CfInstruction, ResourcePolicyStatement};
-use crate::coerce::{List, Str};
+use crate::cf::{AwsArn, Bool, AwsArnString, AwsLambdaRole, CfFunction, CfIf, CfImportLocallyResolvable, CfInstruction, ResourcePolicyStatement};
+use crate::coerce::{List, Num, Str};
 use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde_json::{Map, Value};
@@ -163,26 +163,26 @@ pub struct DeploymentBucketSettings {
     pub name: Option<AwsS3BucketName>,
     /// Block all public access to the generated bucket (`PublicAccessBlockConfiguration`, all four
     /// settings true). Default false.
-    pub block_public_access: Option<bool>,
+    pub block_public_access: Option<Bool>,
     /// Do not create the bucket policy that denies non-TLS access. Default false.
-    pub skip_policy_setup: Option<bool>,
+    pub skip_policy_setup: Option<Bool>,
     /// How many past deployments' artifacts to keep in the bucket (default 5; deploy time only).
     #[schemars(extend("default" = 5))]
-    pub max_previous_deployment_artifacts: Option<u64>,
+    pub max_previous_deployment_artifacts: Option<Num>,
     /// Turn on versioning of the generated bucket. Default false.
-    pub versioning: Option<bool>,
+    pub versioning: Option<Bool>,
     /// Server-side encryption of uploaded artifacts: `AES256` or `aws:kms` (deploy time only).
     pub server_side_encryption: Option<ServerSideEncryption>,
     /// SSE-C algorithm (`AES256`) for uploaded artifacts (the spelling is Serverless').
-    pub sse_customer_algorithim: Option<String>,
+    pub sse_customer_algorithim: Option<Str>,
     /// SSE-C key for uploaded artifacts.
-    pub sse_customer_key: Option<String>,
+    pub sse_customer_key: Option<Str>,
     /// MD5 of the SSE-C key.
     #[serde(rename = "sseCustomerKeyMD5")]
-    pub sse_customer_key_md5: Option<String>,
+    pub sse_customer_key_md5: Option<Str>,
     /// KMS key id for `serverSideEncryption: aws:kms`.
     #[serde(rename = "sseKMSKeyId")]
-    pub sse_kms_key_id: Option<String>,
+    pub sse_kms_key_id: Option<Str>,
     /// Tags of the generated bucket.
     pub tags: Option<IndexMap<String, Str>>,
 }
@@ -215,16 +215,16 @@ pub enum DeploymentMethod {
 pub struct StackParameter {
     /// The parameter's name in `resources.Parameters`.
     #[serde(rename = "ParameterKey")]
-    pub parameter_key: Option<String>,
+    pub parameter_key: Option<Str>,
     /// The value to deploy with.
     #[serde(rename = "ParameterValue")]
-    pub parameter_value: Option<String>,
+    pub parameter_value: Option<Str>,
     /// Keep the value of the previous deployment.
     #[serde(rename = "UsePreviousValue")]
-    pub use_previous_value: Option<bool>,
+    pub use_previous_value: Option<Bool>,
     /// The resolved value of an SSM parameter type.
     #[serde(rename = "ResolvedValue")]
-    pub resolved_value: Option<String>,
+    pub resolved_value: Option<Str>,
 }
 
 /// `provider.rollbackConfiguration`: alarms that roll a deployment back.
@@ -233,10 +233,10 @@ pub struct StackParameter {
 pub struct RollbackConfiguration {
     /// CloudWatch alarms watched during and after the deployment.
     #[serde(rename = "RollbackTriggers")]
-    pub rollback_triggers: Option<Vec<RollbackTrigger>>,
+    pub rollback_triggers: Option<List<RollbackTrigger>>,
     /// Minutes to keep watching the alarms after the deployment (0-180).
     #[serde(rename = "MonitoringTimeInMinutes")]
-    pub monitoring_time_in_minutes: Option<u64>,
+    pub monitoring_time_in_minutes: Option<Num>,
 }
 
 /// One rollback trigger.
@@ -265,17 +265,17 @@ pub enum RollbackTriggerType {
 pub struct LogDataProtectionPolicy {
     /// The policy's name.
     #[serde(rename = "Name")]
-    pub name: String,
+    pub name: Str,
     /// What the policy does.
     #[serde(rename = "Description")]
-    pub description: Option<String>,
+    pub description: Option<Str>,
     /// The policy language version, `2021-06-01`.
     #[serde(rename = "Version")]
     #[schemars(example = "2021-06-01")]
-    pub version: String,
+    pub version: Str,
     /// The statements: which data identifiers to audit and to mask.
     #[serde(rename = "Statement")]
-    pub statement: Vec<Value>,
+    pub statement: List<Value>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -305,24 +305,24 @@ pub struct ApiGateway {
     /// API keys to create: names, `{name, value, description, customerId, enabled}`, or
     /// `{<usage plan name>: [keys]}` when `usagePlan` is a list.
     #[schemars(extend("examples" = [["myFirstKey", {"name": "partnerKey", "value": "0123456789abcdefghij"}]]))]
-    pub api_keys: Option<Vec<ApiKey>>,
+    pub api_keys: Option<List<ApiKey>>,
     /// Where API keys are read from: `HEADER` (default) or `AUTHORIZER`.
     #[schemars(with = "Option<ApiKeySourceType>")]
     pub api_key_source_type: Option<Value>,
     /// Media types the API treats as binary, e.g. `image/png` or `*/*`.
     #[schemars(extend("examples" = [["image/png", "multipart/form-data"]]))]
-    pub binary_media_types: Option<Vec<MediaType>>,
+    pub binary_media_types: Option<List<MediaType>>,
     /// Description of the REST API and of its deployments.
-    pub description: Option<String>,
+    pub description: Option<Str>,
     /// Turn off the default `execute-api` endpoint (use a custom domain). Default false.
-    pub disable_default_endpoint: Option<bool>,
+    pub disable_default_endpoint: Option<Bool>,
     /// Detailed CloudWatch metrics of the stage (set at deploy time). Default false.
-    pub metrics: Option<bool>,
+    pub metrics: Option<Bool>,
     /// Compress responses larger than this many bytes (0-10485760); unset means no compression.
     #[schemars(range(max = 10485760))]
-    pub minimum_compression_size: Option<u64>,
+    pub minimum_compression_size: Option<Num>,
     /// Statements of the API's resource policy (e.g. allow only some source IPs).
-    pub resource_policy: Option<Vec<ResourcePolicyStatement>>,
+    pub resource_policy: Option<List<ResourcePolicyStatement>>,
     /// An existing REST API to add the endpoints to (its id); Serverless then creates no
     /// `ApiGatewayRestApi`. Needs `restApiRootResourceId`.
     #[schemars(example = &"a1b2c3d4e5")]
@@ -334,9 +334,9 @@ pub struct ApiGateway {
     /// Request validation models shared by `http` events (`request.schemas`).
     pub request: Option<ApiGatewayRequest>,
     /// Name the API `<service>-<stage>` instead of `<stage>-<service>`. Default false.
-    pub should_start_name_with_service: Option<bool>,
+    pub should_start_name_with_service: Option<Bool>,
     /// The stage name of the deployment (default: the Serverless stage).
-    pub stage: Option<String>,
+    pub stage: Option<Str>,
     /// A usage plan (`{quota, throttle}`), or several: `[{<name>: {quota, throttle}}]`.
     pub usage_plan: Option<UsagePlanSetting>,
     /// An existing WebSocket API to add the routes of `websocket` events to; Serverless then
@@ -358,7 +358,7 @@ pub enum ApiKey {
     /// A key with settings.
     Key(ApiKeyProperties),
     /// Keys of one usage plan: `{<plan name>: [keys]}`.
-    ForPlan(IndexMap<String, Vec<ApiKeyInPlan>>),
+    ForPlan(IndexMap<String, List<ApiKeyInPlan>>),
 }
 
 /// A key of a usage plan.
@@ -377,15 +377,15 @@ pub enum ApiKeyInPlan {
 #[schemars(deny_unknown_fields)]
 pub struct ApiKeyProperties {
     /// The key's name.
-    pub name: Option<String>,
+    pub name: Option<Str>,
     /// The key's value (at least 20 characters); AWS generates one if unset.
-    pub value: Option<String>,
+    pub value: Option<Str>,
     /// What the key is for.
-    pub description: Option<String>,
+    pub description: Option<Str>,
     /// An AWS Marketplace customer id.
-    pub customer_id: Option<String>,
+    pub customer_id: Option<Str>,
     /// Whether the key can be used. Default true.
-    pub enabled: Option<bool>,
+    pub enabled: Option<Bool>,
 }
 
 /// `apiGateway.restApiResources`.
@@ -393,7 +393,7 @@ pub struct ApiKeyProperties {
 #[serde(untagged)]
 pub enum RestApiResources {
     /// `[{path: /users, resourceId: abc123}]`.
-    List(Vec<RestApiResource>),
+    List(List<RestApiResource>),
     /// `{/users: abc123}`.
     Map(Object),
 }
@@ -404,9 +404,9 @@ pub enum RestApiResources {
 #[schemars(deny_unknown_fields)]
 pub struct RestApiResource {
     /// The resource's path, e.g. `/users`.
-    pub path: Option<String>,
+    pub path: Option<Str>,
     /// The resource's id.
-    pub resource_id: Option<String>,
+    pub resource_id: Option<Str>,
 }
 
 /// `apiGateway.request`.
@@ -426,9 +426,9 @@ pub struct RequestSchema {
     /// The JSON Schema (draft 4) of the body.
     pub schema: Object,
     /// The model's name (default: derived from the id).
-    pub name: Option<String>,
+    pub name: Option<Str>,
     /// The model's description.
-    pub description: Option<String>,
+    pub description: Option<Str>,
 }
 
 /// `apiGateway.usagePlan`.
@@ -438,7 +438,7 @@ pub enum UsagePlanSetting {
     /// One usage plan.
     One(UsagePlan),
     /// Several named plans: `[{free: {...}}, {paid: {...}}]`.
-    Named(Vec<IndexMap<String, UsagePlan>>),
+    Named(List<IndexMap<String, UsagePlan>>),
 }
 
 /// A usage plan's limits.
@@ -459,9 +459,9 @@ pub struct UsagePlan {
 pub struct UsagePlanQuota {
     /// Requests allowed per period.
     #[schemars(example = 5000)]
-    pub limit: Option<u64>,
+    pub limit: Option<Num>,
     /// Requests subtracted from the first period's limit.
-    pub offset: Option<u64>,
+    pub offset: Option<Num>,
     /// `DAY`, `WEEK` or `MONTH`.
     pub period: Option<QuotaPeriod>,
 }
@@ -487,10 +487,10 @@ pub enum QuotaPeriod {
 pub struct UsagePlanThrottle {
     /// Maximum concurrent requests (bucket size).
     #[schemars(example = 200)]
-    pub burst_limit: Option<u64>,
+    pub burst_limit: Option<Num>,
     /// Steady-state requests per second.
     #[schemars(example = 100)]
-    pub rate_limit: Option<u64>,
+    pub rate_limit: Option<Num>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -510,18 +510,18 @@ pub struct HttpApi {
     /// then creates no API, stage, CORS or logs.
     pub id: Option<HttpApiId>,
     /// The API's name (default `<stage>-<service>`).
-    pub name: Option<String>,
+    pub name: Option<Str>,
     /// Default payload format version of the integrations: `2.0` (default) or `1.0`.
     #[schemars(extend("default" = "2.0", "examples" = ["1.0"]))]
-    pub payload: Option<String>,
+    pub payload: Option<Str>,
     /// Detailed route metrics on the stage. Default false.
-    pub metrics: Option<bool>,
+    pub metrics: Option<Bool>,
     /// Tag the API and its stage with `provider.tags` (only `true` is allowed).
     pub use_provider_tags: Option<True>,
     /// Turn off the default `execute-api` endpoint. Default false.
-    pub disable_default_endpoint: Option<bool>,
+    pub disable_default_endpoint: Option<Bool>,
     /// Name the API `<service>-<stage>` instead of `<stage>-<service>`. Default false.
-    pub should_start_name_with_service: Option<bool>,
+    pub should_start_name_with_service: Option<Bool>,
 }
 
 /// The literal `true`.
@@ -554,7 +554,7 @@ pub enum HttpApiId {
 #[serde(untagged)]
 pub enum HttpApiCorsSetting {
     /// `true`: any origin, the common headers, every method.
-    Enabled(bool),
+    Enabled(Bool),
     /// The settings.
     Settings(HttpApiCors),
 }
@@ -565,19 +565,19 @@ pub enum HttpApiCorsSetting {
 #[schemars(deny_unknown_fields)]
 pub struct HttpApiCors {
     /// Allow credentials (cookies, authorization headers). Default false.
-    pub allow_credentials: Option<bool>,
+    pub allow_credentials: Option<Bool>,
     /// Allowed request headers (default: `Content-Type`, `X-Amz-Date`, `Authorization`,
     /// `X-Api-Key`, `X-Amz-Security-Token`, `X-Amz-User-Agent`, `X-Amzn-Trace-Id`).
-    pub allowed_headers: Option<Vec<String>>,
+    pub allowed_headers: Option<List<String>>,
     /// Allowed methods (default: the methods of the routes, plus `OPTIONS`).
-    pub allowed_methods: Option<Vec<String>>,
+    pub allowed_methods: Option<List<String>>,
     /// Allowed origins (default `*`).
     #[schemars(extend("examples" = [["https://example.com"]]))]
-    pub allowed_origins: Option<Vec<String>>,
+    pub allowed_origins: Option<List<String>>,
     /// Response headers exposed to the browser.
-    pub exposed_response_headers: Option<Vec<String>>,
+    pub exposed_response_headers: Option<List<String>>,
     /// Seconds browsers may cache a preflight response.
-    pub max_age: Option<u64>,
+    pub max_age: Option<Num>,
 }
 
 /// An HTTP API authorizer: JWT or Lambda (`request`).
@@ -598,7 +598,7 @@ pub struct HttpApiJwtAuthorizer {
     /// `jwt` (the default type).
     pub r#type: Option<JwtType>,
     /// The authorizer's name (default: the key).
-    pub name: Option<String>,
+    pub name: Option<Str>,
     /// Where the token is, e.g. `$request.header.Authorization`.
     #[schemars(example = "$request.header.Authorization")]
     pub identity_source: CfInstruction,
@@ -632,7 +632,7 @@ pub enum HttpApiAudience {
     /// One audience.
     One(CfInstruction),
     /// Several audiences.
-    List(Vec<CfInstruction>),
+    List(List<CfInstruction>),
 }
 
 /// A Lambda (`request`) authorizer. Open like Serverless' own schema.
@@ -643,18 +643,18 @@ pub struct HttpApiRequestAuthorizer {
     /// `request`.
     pub r#type: RequestType,
     /// The authorizer's name (default: the key).
-    pub name: Option<String>,
+    pub name: Option<Str>,
     /// The key of a function of this service that authorizes.
-    pub function_name: Option<String>,
+    pub function_name: Option<Str>,
     /// The ARN of an authorizer function outside this service.
     pub function_arn: Option<CfInstruction>,
     /// The authorizer's permission to be invoked is managed elsewhere (with `functionArn`).
-    pub managed_externally: Option<bool>,
+    pub managed_externally: Option<Bool>,
     /// Seconds a result is cached (0-3600; needs `identitySource`). Default 0.
     #[schemars(range(max = 3600))]
-    pub result_ttl_in_seconds: Option<u64>,
+    pub result_ttl_in_seconds: Option<Num>,
     /// The function returns `{isAuthorized: bool}` instead of a policy (payload 2.0 only).
-    pub enable_simple_responses: Option<bool>,
+    pub enable_simple_responses: Option<Bool>,
     /// Payload format version sent to the authorizer: `1.0` or `2.0` (default).
     pub payload_version: Option<HttpApiPayload>,
     /// Where the identity is read from (cache key), e.g. `$request.header.Auth`.
@@ -683,7 +683,7 @@ pub enum HttpApiPayload {
 #[schemars(extend("additionalProperties" = true))]
 pub struct Logs {
     /// Log the custom-resource Lambdas Serverless deploys (a log group and log permissions).
-    pub framework_lambda: Option<bool>,
+    pub framework_lambda: Option<Bool>,
     /// HTTP API access logs: `true` for the default JSON format, or `{format}`.
     pub http_api: Option<HttpApiLogsSetting>,
     /// REST API logs: `true` for access and execution logs with defaults, or the settings.
@@ -697,7 +697,7 @@ pub struct Logs {
 #[serde(untagged)]
 pub enum HttpApiLogsSetting {
     /// On with the default format, or off.
-    Enabled(bool),
+    Enabled(Bool),
     /// The settings.
     Settings(HttpApiLogs),
 }
@@ -709,7 +709,7 @@ pub enum HttpApiLogsSetting {
 pub struct HttpApiLogs {
     /// The access log line format (`$context` variables); default: a JSON object with request
     /// id, IP, time, method, route, status, protocol and response length.
-    pub format: Option<String>,
+    pub format: Option<Str>,
 }
 
 /// `logs.restApi`.
@@ -717,7 +717,7 @@ pub struct HttpApiLogs {
 #[serde(untagged)]
 pub enum RestApiLogsSetting {
     /// On with defaults, or off.
-    Enabled(bool),
+    Enabled(Bool),
     /// The settings.
     Settings(RestApiLogs),
 }
@@ -728,19 +728,19 @@ pub enum RestApiLogsSetting {
 #[schemars(deny_unknown_fields)]
 pub struct RestApiLogs {
     /// Write access logs to the `/aws/api-gateway/<service>-<stage>` log group. Default true.
-    pub access_logging: Option<bool>,
+    pub access_logging: Option<Bool>,
     /// Write execution logs. Default true.
-    pub execution_logging: Option<bool>,
+    pub execution_logging: Option<Bool>,
     /// The access log line format (`$context` variables).
-    pub format: Option<String>,
+    pub format: Option<Str>,
     /// Log full requests and responses in execution logs. Default true.
-    pub full_execution_data: Option<bool>,
+    pub full_execution_data: Option<Bool>,
     /// Execution log level: `INFO` (default) or `ERROR`.
     pub level: Option<LogLevel>,
     /// The role API Gateway writes logs with (default: one Serverless creates).
     pub role: Option<AwsArn>,
     /// The account's API Gateway CloudWatch role is set up elsewhere; Serverless leaves it alone.
-    pub role_managed_externally: Option<bool>,
+    pub role_managed_externally: Option<Bool>,
 }
 
 /// `logs.websocket`.
@@ -748,7 +748,7 @@ pub struct RestApiLogs {
 #[serde(untagged)]
 pub enum WebsocketLogsSetting {
     /// On with defaults, or off.
-    Enabled(bool),
+    Enabled(Bool),
     /// The settings.
     Settings(WebsocketLogs),
 }
@@ -759,13 +759,13 @@ pub enum WebsocketLogsSetting {
 #[schemars(deny_unknown_fields)]
 pub struct WebsocketLogs {
     /// Write access logs. Default true.
-    pub access_logging: Option<bool>,
+    pub access_logging: Option<Bool>,
     /// Write execution logs. Default true.
-    pub execution_logging: Option<bool>,
+    pub execution_logging: Option<Bool>,
     /// The access log line format.
-    pub format: Option<String>,
+    pub format: Option<Str>,
     /// Log full messages in execution logs. Default true.
-    pub full_execution_data: Option<bool>,
+    pub full_execution_data: Option<Bool>,
     /// Execution log level: `INFO` (default) or `ERROR`.
     pub level: Option<LogLevel>,
 }
@@ -787,7 +787,7 @@ pub enum LogLevel {
 #[schemars(deny_unknown_fields)]
 pub struct Websocket {
     /// Tag the WebSocket API with `provider.tags`. Default false.
-    pub use_provider_tags: Option<bool>,
+    pub use_provider_tags: Option<Bool>,
 }
 
 /// `provider.eventBridge`.
@@ -796,7 +796,7 @@ pub struct Websocket {
 #[schemars(deny_unknown_fields)]
 pub struct EventBridge {
     /// `true` (the v3 default): plain CloudFormation rules; `false`: the legacy custom resource.
-    pub use_cloud_formation: Option<bool>,
+    pub use_cloud_formation: Option<Bool>,
 }
 
 /// `provider.kinesis`.
@@ -828,7 +828,7 @@ pub enum ConsumerNamingMode {
 pub struct Alb {
     /// Prefix of the generated target group names (at most 16 characters).
     #[schemars(length(max = 16))]
-    pub target_group_prefix: Option<String>,
+    pub target_group_prefix: Option<Str>,
     /// Authenticating actions by name, referenced from `alb.authorizer` of events.
     pub authorizers: Option<IndexMap<String, AlbAuthorizer>>,
 }
@@ -881,27 +881,27 @@ pub struct AlbOidcAuthorizer {
     /// `oidc`.
     pub r#type: OidcType,
     /// The IdP's authorization endpoint URL.
-    pub authorization_endpoint: String,
+    pub authorization_endpoint: Str,
     /// The OAuth client id.
-    pub client_id: String,
+    pub client_id: Str,
     /// The OAuth client secret.
-    pub client_secret: Option<String>,
+    pub client_secret: Option<Str>,
     /// The IdP's issuer URL.
-    pub issuer: String,
+    pub issuer: Str,
     /// The IdP's token endpoint URL.
-    pub token_endpoint: String,
+    pub token_endpoint: Str,
     /// The IdP's user info endpoint URL.
-    pub user_info_endpoint: String,
+    pub user_info_endpoint: Str,
     /// `allow`, `authenticate` (default) or `deny`.
     pub on_unauthenticated_request: Option<OnUnauthenticatedRequest>,
     /// Extra query parameters of the redirect (at most 10).
-    pub request_extra_params: Option<IndexMap<String, String>>,
+    pub request_extra_params: Option<IndexMap<String, Str>>,
     /// Requested claims (default `openid`).
-    pub scope: Option<String>,
+    pub scope: Option<Str>,
     /// Session cookie name (default `AWSELBAuthSessionCookie`).
-    pub session_cookie_name: Option<String>,
+    pub session_cookie_name: Option<Str>,
     /// Session lifetime in seconds (default 604800, 7 days).
-    pub session_timeout: Option<u64>,
+    pub session_timeout: Option<Num>,
 }
 
 /// A Cognito authenticate action.
@@ -914,19 +914,19 @@ pub struct AlbCognitoAuthorizer {
     /// The user pool's ARN.
     pub user_pool_arn: AwsArn,
     /// The app client id.
-    pub user_pool_client_id: String,
+    pub user_pool_client_id: Str,
     /// The user pool's domain prefix.
-    pub user_pool_domain: String,
+    pub user_pool_domain: Str,
     /// `allow`, `authenticate` (default) or `deny`.
     pub on_unauthenticated_request: Option<OnUnauthenticatedRequest>,
     /// Extra query parameters of the redirect (at most 10).
-    pub request_extra_params: Option<IndexMap<String, String>>,
+    pub request_extra_params: Option<IndexMap<String, Str>>,
     /// Requested claims (default `openid`).
-    pub scope: Option<String>,
+    pub scope: Option<Str>,
     /// Session cookie name (default `AWSELBAuthSessionCookie`).
-    pub session_cookie_name: Option<String>,
+    pub session_cookie_name: Option<Str>,
     /// Session lifetime in seconds (default 604800, 7 days).
-    pub session_timeout: Option<u64>,
+    pub session_timeout: Option<Num>,
 }
 
 /// `provider.cloudFront`.
@@ -945,16 +945,16 @@ pub struct CloudFront {
 pub struct CachePolicy {
     /// A comment.
     #[serde(rename = "Comment")]
-    pub comment: Option<String>,
+    pub comment: Option<Str>,
     /// Default time to live in seconds.
     #[serde(rename = "DefaultTTL")]
-    pub default_ttl: u64,
+    pub default_ttl: Num,
     /// Maximum time to live in seconds.
     #[serde(rename = "MaxTTL")]
-    pub max_ttl: u64,
+    pub max_ttl: Num,
     /// Minimum time to live in seconds.
     #[serde(rename = "MinTTL")]
-    pub min_ttl: u64,
+    pub min_ttl: Num,
     /// What is part of the cache key and forwarded to the origin.
     #[serde(rename = "ParametersInCacheKeyAndForwardedToOrigin")]
     pub parameters_in_cache_key_and_forwarded_to_origin: CacheKeyParameters,
@@ -969,10 +969,10 @@ pub struct CacheKeyParameters {
     pub cookies_config: CookiesConfig,
     /// Cache Brotli-compressed objects separately.
     #[serde(rename = "EnableAcceptEncodingBrotli")]
-    pub enable_accept_encoding_brotli: Option<bool>,
+    pub enable_accept_encoding_brotli: Option<Bool>,
     /// Cache gzip-compressed objects separately.
     #[serde(rename = "EnableAcceptEncodingGzip")]
-    pub enable_accept_encoding_gzip: bool,
+    pub enable_accept_encoding_gzip: Bool,
     /// Headers in the cache key.
     #[serde(rename = "HeadersConfig")]
     pub headers_config: HeadersConfig,
@@ -1007,7 +1007,7 @@ pub struct CookiesConfig {
     pub cookie_behavior: CookieBehavior,
     /// The cookie names.
     #[serde(rename = "Cookies")]
-    pub cookies: Option<Vec<String>>,
+    pub cookies: Option<List<String>>,
 }
 
 /// Which headers are in the cache key.
@@ -1030,7 +1030,7 @@ pub struct HeadersConfig {
     pub header_behavior: HeaderBehavior,
     /// The header names.
     #[serde(rename = "Headers")]
-    pub headers: Option<Vec<String>>,
+    pub headers: Option<List<String>>,
 }
 
 /// Query strings of the cache key.
@@ -1042,7 +1042,7 @@ pub struct QueryStringsConfig {
     pub query_string_behavior: CookieBehavior,
     /// The query string names.
     #[serde(rename = "QueryStrings")]
-    pub query_strings: Option<Vec<String>>,
+    pub query_strings: Option<List<String>>,
 }
 
 /// `provider.ecr`: container images Serverless builds and pushes (deploy time).
@@ -1051,7 +1051,7 @@ pub struct QueryStringsConfig {
 #[schemars(deny_unknown_fields)]
 pub struct Ecr {
     /// Scan pushed images for vulnerabilities. Default false.
-    pub scan_on_push: Option<bool>,
+    pub scan_on_push: Option<Bool>,
     /// Images by name (`^[a-z][a-z0-9-_]{1,31}$`), referenced from `functions.<key>.image.name`.
     pub images: IndexMap<String, EcrImage>,
 }
@@ -1072,17 +1072,17 @@ pub enum EcrImage {
 #[schemars(deny_unknown_fields)]
 pub struct EcrImageBuild {
     /// An existing image URI (`<account>.dkr.ecr.<region>.amazonaws.com/<repo>@sha256:<digest>`).
-    pub uri: Option<String>,
+    pub uri: Option<Str>,
     /// The build context folder.
-    pub path: Option<String>,
+    pub path: Option<Str>,
     /// The Dockerfile, relative to `path` (default `Dockerfile`).
-    pub file: Option<String>,
+    pub file: Option<Str>,
     /// `--build-arg` values.
-    pub build_args: Option<IndexMap<String, String>>,
+    pub build_args: Option<IndexMap<String, Str>>,
     /// `--cache-from` images.
-    pub cache_from: Option<Vec<String>>,
+    pub cache_from: Option<List<String>>,
     /// `--platform`, e.g. `linux/arm64`.
-    pub platform: Option<String>,
+    pub platform: Option<Str>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1102,33 +1102,33 @@ pub struct S3Bucket {
     /// Transfer acceleration.
     pub accelerate_configuration: Option<AccelerateConfiguration>,
     /// A canned ACL, e.g. `Private`.
-    pub access_control: Option<String>,
+    pub access_control: Option<Str>,
     /// Storage class analysis.
-    pub analytics_configurations: Option<Vec<AnalyticsConfiguration>>,
+    pub analytics_configurations: Option<List<AnalyticsConfiguration>>,
     /// Default encryption.
     pub bucket_encryption: Option<BucketEncryption>,
     /// CORS rules.
     pub cors_configuration: Option<CorsConfiguration>,
     /// Inventory reports.
-    pub inventory_configurations: Option<Vec<InventoryConfiguration>>,
+    pub inventory_configurations: Option<List<InventoryConfiguration>>,
     /// Lifecycle rules (expiration, transitions).
     pub lifecycle_configuration: Option<LifecycleConfiguration>,
     /// Server access logging.
     pub logging_configuration: Option<LoggingConfiguration>,
     /// Request metrics.
-    pub metrics_configurations: Option<Vec<MetricsConfiguration>>,
+    pub metrics_configurations: Option<List<MetricsConfiguration>>,
     /// Notifications besides the ones of `s3` events.
     pub notification_configuration: Option<NotificationConfiguration>,
     /// Object Lock rule.
     pub object_lock_configuration: Option<ObjectLockConfiguration>,
     /// Turn on Object Lock.
-    pub object_lock_enabled: Option<bool>,
+    pub object_lock_enabled: Option<Bool>,
     /// Public access block.
     pub public_access_block_configuration: Option<PublicAccessBlockConfiguration>,
     /// Replication rules.
     pub replication_configuration: Option<ReplicationConfiguration>,
     /// Tags: `[{Key, Value}]`.
-    pub tags: Option<Vec<TagFilter>>,
+    pub tags: Option<List<TagFilter>>,
     /// Versioning.
     pub versioning_configuration: Option<VersioningConfiguration>,
     /// Static website hosting.
@@ -1168,10 +1168,10 @@ pub struct AccelerateConfiguration {
 pub struct TagFilter {
     /// The tag key.
     #[serde(rename = "Key")]
-    pub key: String,
+    pub key: Str,
     /// The tag value.
     #[serde(rename = "Value")]
-    pub value: String,
+    pub value: Str,
 }
 
 /// Report output formats.
@@ -1194,7 +1194,7 @@ pub struct ReportDestination {
     /// The account owning the destination bucket.
     #[serde(rename = "BucketAccountId")]
     #[schemars(regex(pattern = r"\d{12}"))]
-    pub bucket_account_id: Option<String>,
+    pub bucket_account_id: Option<Str>,
     /// The destination bucket's ARN.
     #[serde(rename = "BucketArn")]
     pub bucket_arn: AwsArn,
@@ -1203,7 +1203,7 @@ pub struct ReportDestination {
     pub format: ReportFormat,
     /// Key prefix of the reports.
     #[serde(rename = "Prefix")]
-    pub prefix: Option<String>,
+    pub prefix: Option<Str>,
 }
 
 /// A storage class analysis.
@@ -1212,16 +1212,16 @@ pub struct ReportDestination {
 pub struct AnalyticsConfiguration {
     /// The configuration's id.
     #[serde(rename = "Id")]
-    pub id: String,
+    pub id: Str,
     /// Analyse objects with this key prefix.
     #[serde(rename = "Prefix")]
-    pub prefix: Option<String>,
+    pub prefix: Option<Str>,
     /// The analysis and its export.
     #[serde(rename = "StorageClassAnalysis")]
     pub storage_class_analysis: StorageClassAnalysis,
     /// Analyse objects with these tags.
     #[serde(rename = "TagFilters")]
-    pub tag_filters: Option<Vec<TagFilter>>,
+    pub tag_filters: Option<List<TagFilter>>,
 }
 
 /// Storage class analysis settings.
@@ -1259,7 +1259,7 @@ pub enum OutputSchemaVersion {
 pub struct BucketEncryption {
     /// The encryption rules.
     #[serde(rename = "ServerSideEncryptionConfiguration")]
-    pub server_side_encryption_configuration: Vec<ServerSideEncryptionRule>,
+    pub server_side_encryption_configuration: List<ServerSideEncryptionRule>,
 }
 
 /// An encryption rule.
@@ -1271,7 +1271,7 @@ pub struct ServerSideEncryptionRule {
     pub server_side_encryption_by_default: Option<ServerSideEncryptionByDefault>,
     /// Use an S3 bucket key for SSE-KMS.
     #[serde(rename = "BucketKeyEnabled")]
-    pub bucket_key_enabled: Option<bool>,
+    pub bucket_key_enabled: Option<Bool>,
 }
 
 /// The default encryption of new objects.
@@ -1303,7 +1303,7 @@ pub struct CorsConfiguration {
     /// The rules (at most 100).
     #[serde(rename = "CorsRules")]
     #[schemars(length(max = 100))]
-    pub cors_rules: Vec<CorsRule>,
+    pub cors_rules: List<CorsRule>,
 }
 
 /// A bucket CORS rule.
@@ -1312,23 +1312,23 @@ pub struct CorsConfiguration {
 pub struct CorsRule {
     /// Allowed request headers.
     #[serde(rename = "AllowedHeaders")]
-    pub allowed_headers: Option<Vec<String>>,
+    pub allowed_headers: Option<List<String>>,
     /// Allowed methods.
     #[serde(rename = "AllowedMethods")]
-    pub allowed_methods: Vec<S3CorsMethod>,
+    pub allowed_methods: List<S3CorsMethod>,
     /// Allowed origins.
     #[serde(rename = "AllowedOrigins")]
-    pub allowed_origins: Vec<String>,
+    pub allowed_origins: List<String>,
     /// Response headers exposed to the browser.
     #[serde(rename = "ExposedHeaders")]
-    pub exposed_headers: Option<Vec<String>>,
+    pub exposed_headers: Option<List<String>>,
     /// The rule's id.
     #[serde(rename = "Id")]
     #[schemars(length(max = 255))]
-    pub id: Option<String>,
+    pub id: Option<Str>,
     /// Seconds a preflight response may be cached.
     #[serde(rename = "MaxAge")]
-    pub max_age: Option<u64>,
+    pub max_age: Option<Num>,
 }
 
 /// Methods of a bucket CORS rule.
@@ -1360,19 +1360,19 @@ pub struct InventoryConfiguration {
     pub destination: ReportDestination,
     /// Whether the report is produced.
     #[serde(rename = "Enabled")]
-    pub enabled: bool,
+    pub enabled: Bool,
     /// The configuration's id.
     #[serde(rename = "Id")]
-    pub id: String,
+    pub id: Str,
     /// `All` or `Current` object versions.
     #[serde(rename = "IncludedObjectVersions")]
     pub included_object_versions: IncludedObjectVersions,
     /// Extra fields of the report, e.g. `Size`.
     #[serde(rename = "OptionalFields")]
-    pub optional_fields: Option<Vec<String>>,
+    pub optional_fields: Option<List<String>>,
     /// Only objects with this key prefix.
     #[serde(rename = "Prefix")]
-    pub prefix: Option<String>,
+    pub prefix: Option<Str>,
     /// `Daily` or `Weekly`.
     #[serde(rename = "ScheduleFrequency")]
     pub schedule_frequency: ScheduleFrequency,
@@ -1402,7 +1402,7 @@ pub enum ScheduleFrequency {
 pub struct LifecycleConfiguration {
     /// The rules.
     #[serde(rename = "Rules")]
-    pub rules: Vec<LifecycleRule>,
+    pub rules: List<LifecycleRule>,
 }
 
 /// Storage classes objects can move to.
@@ -1430,35 +1430,35 @@ pub struct LifecycleRule {
     pub abort_incomplete_multipart_upload: Option<AbortIncompleteMultipartUpload>,
     /// Expire objects on this date (ISO 8601).
     #[serde(rename = "ExpirationDate")]
-    pub expiration_date: Option<String>,
+    pub expiration_date: Option<Str>,
     /// Expire objects this many days after creation.
     #[serde(rename = "ExpirationInDays")]
     pub expiration_in_days: Option<ExpirationInDays>,
     /// The rule's id.
     #[serde(rename = "Id")]
     #[schemars(length(max = 255))]
-    pub id: Option<String>,
+    pub id: Option<Str>,
     /// Expire noncurrent versions this many days after they become noncurrent.
     #[serde(rename = "NoncurrentVersionExpirationInDays")]
-    pub noncurrent_version_expiration_in_days: Option<u64>,
+    pub noncurrent_version_expiration_in_days: Option<Num>,
     /// Move noncurrent versions to another storage class (one transition).
     #[serde(rename = "NoncurrentVersionTransition")]
     pub noncurrent_version_transition: Option<NoncurrentVersionTransition>,
     /// Move noncurrent versions to other storage classes.
     #[serde(rename = "NoncurrentVersionTransitions")]
-    pub noncurrent_version_transitions: Option<Vec<NoncurrentVersionTransition>>,
+    pub noncurrent_version_transitions: Option<List<NoncurrentVersionTransition>>,
     /// Only objects with this key prefix.
     #[serde(rename = "Prefix")]
-    pub prefix: Option<String>,
+    pub prefix: Option<Str>,
     /// `Enabled` or `Disabled`.
     #[serde(rename = "Status")]
     pub status: EnabledDisabled,
     /// Only objects with these tags.
     #[serde(rename = "TagFilters")]
-    pub tag_filters: Option<Vec<TagFilter>>,
+    pub tag_filters: Option<List<TagFilter>>,
     /// Move objects to other storage classes.
     #[serde(rename = "Transitions")]
-    pub transitions: Option<Vec<Transition>>,
+    pub transitions: Option<List<Transition>>,
 }
 
 /// Days before expiration: a number or an intrinsic function.
@@ -1466,7 +1466,7 @@ pub struct LifecycleRule {
 #[serde(untagged)]
 pub enum ExpirationInDays {
     /// Days.
-    Days(u64),
+    Days(Num),
     /// An intrinsic function.
     Function(CfFunction),
     /// `Fn::If`.
@@ -1479,7 +1479,7 @@ pub enum ExpirationInDays {
 pub struct AbortIncompleteMultipartUpload {
     /// Days after the upload started.
     #[serde(rename = "DaysAfterInitiation")]
-    pub days_after_initiation: u64,
+    pub days_after_initiation: Num,
 }
 
 /// A transition of noncurrent versions.
@@ -1491,7 +1491,7 @@ pub struct NoncurrentVersionTransition {
     pub storage_class: TransitionStorageClass,
     /// Days after the version became noncurrent.
     #[serde(rename = "TransitionInDays")]
-    pub transition_in_days: u64,
+    pub transition_in_days: Num,
 }
 
 /// A transition of current objects.
@@ -1503,11 +1503,11 @@ pub struct Transition {
     pub storage_class: TransitionStorageClass,
     /// Move on this date (ISO 8601).
     #[serde(rename = "TransitionDate")]
-    pub transition_date: Option<String>,
+    pub transition_date: Option<Str>,
     /// Move this many days after creation (at least 1).
     #[serde(rename = "TransitionInDays")]
     #[schemars(range(min = 1))]
-    pub transition_in_days: Option<u64>,
+    pub transition_in_days: Option<Num>,
 }
 
 /// Server access logging.
@@ -1519,7 +1519,7 @@ pub struct LoggingConfiguration {
     pub destination_bucket_name: Option<BucketNameOrCf>,
     /// Key prefix of the log objects.
     #[serde(rename = "LogFilePrefix")]
-    pub log_file_prefix: Option<String>,
+    pub log_file_prefix: Option<Str>,
 }
 
 /// A bucket name or an intrinsic function.
@@ -1538,13 +1538,13 @@ pub enum BucketNameOrCf {
 pub struct MetricsConfiguration {
     /// The configuration's id.
     #[serde(rename = "Id")]
-    pub id: String,
+    pub id: Str,
     /// Only objects with this key prefix.
     #[serde(rename = "Prefix")]
-    pub prefix: Option<String>,
+    pub prefix: Option<Str>,
     /// Only objects with these tags.
     #[serde(rename = "TagFilters")]
-    pub tag_filters: Option<Vec<TagFilter>>,
+    pub tag_filters: Option<List<TagFilter>>,
 }
 
 /// Bucket notifications.
@@ -1553,13 +1553,13 @@ pub struct MetricsConfiguration {
 pub struct NotificationConfiguration {
     /// Lambda functions to invoke.
     #[serde(rename = "LambdaConfigurations")]
-    pub lambda_configurations: Option<Vec<LambdaNotification>>,
+    pub lambda_configurations: Option<List<LambdaNotification>>,
     /// SQS queues to send to.
     #[serde(rename = "QueueConfigurations")]
-    pub queue_configurations: Option<Vec<QueueNotification>>,
+    pub queue_configurations: Option<List<QueueNotification>>,
     /// SNS topics to publish to.
     #[serde(rename = "TopicConfigurations")]
-    pub topic_configurations: Option<Vec<TopicNotification>>,
+    pub topic_configurations: Option<List<TopicNotification>>,
 }
 
 /// An S3 event type, e.g. `s3:ObjectCreated:*`.
@@ -1627,7 +1627,7 @@ pub struct NotificationFilter {
 pub struct S3KeyFilter {
     /// `prefix`/`suffix` rules.
     #[serde(rename = "Rules")]
-    pub rules: Vec<S3KeyRule>,
+    pub rules: List<S3KeyRule>,
 }
 
 /// A key rule.
@@ -1639,7 +1639,7 @@ pub struct S3KeyRule {
     pub name: S3KeyRuleName,
     /// The prefix or suffix, e.g. `.jpg`.
     #[serde(rename = "Value")]
-    pub value: String,
+    pub value: Str,
 }
 
 /// Kinds of key rules.
@@ -1687,13 +1687,13 @@ pub struct ObjectLockRule {
 pub struct DefaultRetention {
     /// Days (or use `Years`).
     #[serde(rename = "Days")]
-    pub days: Option<u64>,
+    pub days: Option<Num>,
     /// `COMPLIANCE` or `GOVERNANCE`.
     #[serde(rename = "Mode")]
     pub mode: Option<RetentionMode>,
     /// Years (or use `Days`).
     #[serde(rename = "Years")]
-    pub years: Option<u64>,
+    pub years: Option<Num>,
 }
 
 /// Object Lock modes.
@@ -1712,16 +1712,16 @@ pub enum RetentionMode {
 pub struct PublicAccessBlockConfiguration {
     /// Reject public ACLs.
     #[serde(rename = "BlockPublicAcls")]
-    pub block_public_acls: Option<bool>,
+    pub block_public_acls: Option<Bool>,
     /// Reject public bucket policies.
     #[serde(rename = "BlockPublicPolicy")]
-    pub block_public_policy: Option<bool>,
+    pub block_public_policy: Option<Bool>,
     /// Ignore public ACLs.
     #[serde(rename = "IgnorePublicAcls")]
-    pub ignore_public_acls: Option<bool>,
+    pub ignore_public_acls: Option<Bool>,
     /// Restrict access under public policies to AWS services and the owner.
     #[serde(rename = "RestrictPublicBuckets")]
-    pub restrict_public_buckets: Option<bool>,
+    pub restrict_public_buckets: Option<Bool>,
 }
 
 /// Replication settings.
@@ -1734,7 +1734,7 @@ pub struct ReplicationConfiguration {
     /// The rules (1-1000).
     #[serde(rename = "Rules")]
     #[schemars(length(min = 1, max = 1000))]
-    pub rules: Vec<ReplicationRule>,
+    pub rules: List<ReplicationRule>,
 }
 
 /// A replication rule.
@@ -1753,13 +1753,13 @@ pub struct ReplicationRule {
     /// The rule's id.
     #[serde(rename = "Id")]
     #[schemars(length(max = 255))]
-    pub id: Option<String>,
+    pub id: Option<Str>,
     /// Only objects with this key prefix (legacy form of `Filter`).
     #[serde(rename = "Prefix")]
-    pub prefix: Option<String>,
+    pub prefix: Option<Str>,
     /// Priority among overlapping rules.
     #[serde(rename = "Priority")]
-    pub priority: Option<i64>,
+    pub priority: Option<Num>,
     /// Which encrypted objects.
     #[serde(rename = "SourceSelectionCriteria")]
     pub source_selection_criteria: Option<SourceSelectionCriteria>,
@@ -1787,7 +1787,7 @@ pub struct ReplicationDestination {
     /// The destination account.
     #[serde(rename = "Account")]
     #[schemars(regex(pattern = r"^\d{12}$"))]
-    pub account: Option<String>,
+    pub account: Option<Str>,
     /// The destination bucket's ARN.
     #[serde(rename = "Bucket")]
     pub bucket: AwsArn,
@@ -1827,7 +1827,7 @@ pub enum DestinationOwner {
 pub struct ReplicaEncryption {
     /// The KMS key id for replicas.
     #[serde(rename = "ReplicaKmsKeyID")]
-    pub replica_kms_key_id: String,
+    pub replica_kms_key_id: Str,
 }
 
 /// Replication metrics.
@@ -1860,7 +1860,7 @@ pub struct ReplicationTime {
 pub struct Minutes {
     /// Minutes.
     #[serde(rename = "Minutes")]
-    pub minutes: u64,
+    pub minutes: Num,
 }
 
 /// Storage classes of replicas.
@@ -1894,7 +1894,7 @@ pub struct ReplicationFilter {
     pub and: Option<ReplicationAnd>,
     /// A key prefix.
     #[serde(rename = "Prefix")]
-    pub prefix: Option<String>,
+    pub prefix: Option<Str>,
     /// A tag.
     #[serde(rename = "TagFilter")]
     pub tag_filter: Option<TagFilter>,
@@ -1906,10 +1906,10 @@ pub struct ReplicationFilter {
 pub struct ReplicationAnd {
     /// A key prefix.
     #[serde(rename = "Prefix")]
-    pub prefix: Option<String>,
+    pub prefix: Option<Str>,
     /// Tags.
     #[serde(rename = "TagFilters")]
-    pub tag_filters: Option<Vec<TagFilter>>,
+    pub tag_filters: Option<List<TagFilter>>,
 }
 
 /// Which encrypted objects are replicated.
@@ -1945,16 +1945,16 @@ pub struct VersioningConfiguration {
 pub struct WebsiteConfiguration {
     /// The error page, e.g. `error.html`.
     #[serde(rename = "ErrorDocument")]
-    pub error_document: Option<String>,
+    pub error_document: Option<Str>,
     /// The index page, e.g. `index.html`.
     #[serde(rename = "IndexDocument")]
-    pub index_document: Option<String>,
+    pub index_document: Option<Str>,
     /// Redirect every request to another host.
     #[serde(rename = "RedirectAllRequestsTo")]
     pub redirect_all_requests_to: Option<RedirectAllRequestsTo>,
     /// Conditional redirects.
     #[serde(rename = "RoutingRules")]
-    pub routing_rules: Option<Vec<RoutingRule>>,
+    pub routing_rules: Option<List<RoutingRule>>,
 }
 
 /// `http` or `https`.
@@ -1974,7 +1974,7 @@ pub enum Protocol {
 pub struct RedirectAllRequestsTo {
     /// The target host.
     #[serde(rename = "HostName")]
-    pub host_name: String,
+    pub host_name: Str,
     /// `http` or `https` (default: the request's).
     #[serde(rename = "Protocol")]
     pub protocol: Option<Protocol>,
@@ -1998,19 +1998,19 @@ pub struct RoutingRule {
 pub struct RedirectRule {
     /// The target host.
     #[serde(rename = "HostName")]
-    pub host_name: Option<String>,
+    pub host_name: Option<Str>,
     /// The HTTP status, e.g. `301`.
     #[serde(rename = "HttpRedirectCode")]
-    pub http_redirect_code: Option<String>,
+    pub http_redirect_code: Option<Str>,
     /// `http` or `https`.
     #[serde(rename = "Protocol")]
     pub protocol: Option<Protocol>,
     /// Replace the matched key prefix with this.
     #[serde(rename = "ReplaceKeyPrefixWith")]
-    pub replace_key_prefix_with: Option<String>,
+    pub replace_key_prefix_with: Option<Str>,
     /// Replace the whole key with this.
     #[serde(rename = "ReplaceKeyWith")]
-    pub replace_key_with: Option<String>,
+    pub replace_key_with: Option<Str>,
 }
 
 /// When a redirect applies.
@@ -2019,10 +2019,10 @@ pub struct RedirectRule {
 pub struct RoutingRuleCondition {
     /// The error code returned, e.g. `404`.
     #[serde(rename = "HttpErrorCodeReturnedEquals")]
-    pub http_error_code_returned_equals: Option<String>,
+    pub http_error_code_returned_equals: Option<Str>,
     /// The key starts with this.
     #[serde(rename = "KeyPrefixEquals")]
-    pub key_prefix_equals: Option<String>,
+    pub key_prefix_equals: Option<Str>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2037,14 +2037,14 @@ pub struct Resources {
     /// The template format version, `2010-09-09`.
     #[serde(rename = "AWSTemplateFormatVersion")]
     #[schemars(example = "2010-09-09")]
-    pub aws_template_format_version: Option<String>,
+    pub aws_template_format_version: Option<Str>,
     /// Conditions by name, e.g. `IsProd: {Fn::Equals: [prod, '${sls:stage}']}`.
     #[serde(rename = "Conditions")]
     pub conditions: Option<Object>,
     /// The template description (default `The AWS CloudFormation template for this Serverless
     /// application`).
     #[serde(rename = "Description")]
-    pub description: Option<String>,
+    pub description: Option<Str>,
     /// Mappings for `Fn::FindInMap`.
     #[serde(rename = "Mappings")]
     pub mappings: Option<Object>,
@@ -2069,6 +2069,17 @@ pub struct Resources {
     pub extensions: Option<IndexMap<String, ResourceExtension>>,
 }
 
+/// `resources:` one mapping, or a list of them (often `${file(...)}`s) that Serverless merges
+/// in order before validating.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+pub enum ResourcesSetting {
+    /// The resources.
+    One(Box<Resources>),
+    /// Parts merged in order (objects key by key, lists item by item).
+    Merged(Vec<Resources>),
+}
+
 /// `resources.Resources`: resources by logical id, and an optional `Fn::Transform`.
 #[derive(JsonSchema)]
 pub struct ResourceMap {
@@ -2086,7 +2097,7 @@ pub struct ResourceMap {
 pub struct FnTransform {
     /// The macro's name, e.g. `AWS::Include`.
     #[serde(rename = "Name")]
-    pub name: String,
+    pub name: Str,
     /// The macro's parameters, e.g. `{Location: s3://bucket/snippet.yml}`.
     #[serde(rename = "Parameters")]
     pub parameters: Option<Object>,
@@ -2100,7 +2111,7 @@ pub struct CfResource {
     /// change parts of a generated one (Serverless v3 warns then, and merges).
     #[serde(rename = "Type")]
     #[schemars(example = &"AWS::S3::Bucket")]
-    pub r#type: Option<String>,
+    pub r#type: Option<Str>,
     /// The resource's properties (free-form: CloudFormation checks them).
     #[serde(rename = "Properties")]
     pub properties: Option<Object>,
@@ -2126,7 +2137,7 @@ pub struct CfResource {
     pub update_replace_policy: Option<DeletionPolicy>,
     /// Create the resource only when this condition (from `Conditions`) is true.
     #[serde(rename = "Condition")]
-    pub condition: Option<String>,
+    pub condition: Option<Str>,
 }
 
 /// A change to a generated resource (`resources.extensions.<id>`).
@@ -2156,7 +2167,7 @@ pub struct ResourceExtension {
     pub update_replace_policy: Option<DeletionPolicy>,
     /// Replaces the condition.
     #[serde(rename = "Condition")]
-    pub condition: Option<String>,
+    pub condition: Option<Str>,
 }
 
 /// A deletion (or update-replace) policy; the list is CloudFormation's, other strings pass.
@@ -2180,7 +2191,7 @@ impl JsonSchema for DeletionPolicy {
 pub enum Plugins {
     /// Plugin package names (or paths), loaded in order.
     #[schemars(extend("examples" = [["serverless-offline", "serverless-step-functions"]]))]
-    List(Vec<String>),
+    List(List<String>),
     /// Plugins with a custom local folder.
     Settings(PluginsSettings),
 }
@@ -2191,9 +2202,9 @@ pub enum Plugins {
 #[schemars(deny_unknown_fields)]
 pub struct PluginsSettings {
     /// The folder local plugins are loaded from (default `./.serverless_plugins`).
-    pub local_path: Option<String>,
+    pub local_path: Option<Str>,
     /// Plugin names, loaded in order.
-    pub modules: Vec<String>,
+    pub modules: List<String>,
 }
 
 /// `custom:` free-form values (read through `${self:custom.*}` and by plugins); only
@@ -2211,25 +2222,25 @@ pub struct Custom {
 #[schemars(deny_unknown_fields)]
 pub struct Enterprise {
     /// Collect API Gateway logs. Default true.
-    pub collect_api_gateway_logs: Option<bool>,
+    pub collect_api_gateway_logs: Option<Bool>,
     /// Collect Lambda logs. Default true.
-    pub collect_lambda_logs: Option<bool>,
+    pub collect_lambda_logs: Option<Bool>,
     /// Compress log data. Default true.
-    pub compress_logs: Option<bool>,
+    pub compress_logs: Option<Bool>,
     /// Do not trace AWS SDK calls.
-    pub disable_aws_spans: Option<bool>,
+    pub disable_aws_spans: Option<Bool>,
     /// Do not instrument web frameworks.
-    pub disable_frameworks_instrumentation: Option<bool>,
+    pub disable_frameworks_instrumentation: Option<Bool>,
     /// Do not trace HTTP calls.
-    pub disable_http_spans: Option<bool>,
+    pub disable_http_spans: Option<Bool>,
     /// The role that grants the Dashboard access to the logs.
     pub log_access_iam_role: Option<AwsArnString>,
     /// `push` or `pull` log ingestion.
     pub log_ingest_mode: Option<LogIngestMode>,
     /// Do not wrap handlers.
-    pub disable_wrapping: Option<bool>,
+    pub disable_wrapping: Option<Bool>,
     /// Do not set up monitoring.
-    pub disable_monitoring_setup: Option<bool>,
+    pub disable_monitoring_setup: Option<Bool>,
 }
 
 /// Log ingestion modes.
@@ -2249,7 +2260,7 @@ pub enum LogIngestMode {
 #[schemars(deny_unknown_fields)]
 pub struct Dashboard {
     /// Turn Dashboard monitoring off for this service.
-    pub disable_monitoring: Option<bool>,
+    pub disable_monitoring: Option<Bool>,
 }
 
 /// `configValidationMode`.
@@ -2287,7 +2298,7 @@ pub enum DisabledDeprecations {
     /// Every deprecation.
     All(crate::cf::Star),
     /// Codes, e.g. `PROVIDER_IAM_SETTINGS_V3`.
-    Codes(Vec<DeprecationCode>),
+    Codes(List<DeprecationCode>),
 }
 
 /// A deprecation code.
@@ -2300,7 +2311,7 @@ pub struct DeprecationCode(#[schemars(regex(pattern = "^[A-Z0-9_]+$"))] pub Stri
 #[serde(untagged)]
 pub enum Console {
     /// On or off.
-    Enabled(bool),
+    Enabled(Bool),
     /// Settings.
     Settings(Object),
 }

@@ -145,6 +145,20 @@ fn misspelt_keys_in_provider_sections_are_reported() {
             "unknown key `RollbackTrigger` in `provider.rollbackConfiguration`",
             "RollbackTriggers",
         ),
+        // Inside lists.
+        ("    - ParameterKey: P", "    - ParameterKy: P", "unknown key `ParameterKy` in `provider.stackParameters.0`", "ParameterKey"),
+        (
+            "        Condition: {IpAddress",
+            "        Conditon: {IpAddress",
+            "unknown key `Conditon` in `provider.apiGateway.resourcePolicy.0`",
+            "Condition",
+        ),
+        (
+            "{AllowedMethods: [GET]",
+            "{AllowedMethod: [GET]",
+            "unknown key `AllowedMethod` in `provider.s3.uploads.corsConfiguration.CorsRules.0`",
+            "AllowedMethods",
+        ),
     ];
     for (from, to, message, suggestion) in cases {
         assert!(SHAPES.contains(from), "fixture lacks `{from}`");

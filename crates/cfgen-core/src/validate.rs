@@ -331,22 +331,79 @@ fn object_view<'a>(s: &'a Value, root: &'a Value, view: &mut ObjectView<'a>, dep
     }
 }
 
+/// The item schemas of the list schemas among `s`'s `anyOf`/`oneOf`/`allOf` alternatives and `$ref`s.
+fn items_of<'a>(s: &'a Value, root: &'a Value, out: &mut Vec<&'a Value>, depth: usize) {
+    let Value::Object(o) = s else { return };
+    if depth > 32 {
+        return;
+    }
+    if let Some(r) = o.get("$ref").and_then(Value::as_str) {
+        let name = r.rsplit('/').next().unwrap_or_default();
+        if let Some(target) = root.get("definitions").or_else(|| root.get("$defs")).and_then(|d| d.get(name)) {
+            items_of(target, root, out, depth + 1);
+        }
+        return;
+    }
+    if let Some(it @ Value::Object(_)) = o.get("items") {
+        out.push(it);
+    }
+    for k in ["anyOf", "oneOf", "allOf"] {
+        if let Some(Value::Array(list)) = o.get(k) {
+            for a in list {
+                items_of(a, root, out, depth + 1);
+            }
+        }
+    }
+}
+
 fn unknown_keys(v: &Value, s: &Value, root: &Value, node: &Node, path: &mut Vec<String>, sev: Severity, diags: &mut Vec<Diagnostic>) {
+    unknown_keys_in(v, &[s], root, node, path, sev, diags);
+}
+
+/// Report the keys of `v` (and of the objects and lists inside it) that none of `schemas`
+/// (alternatives that may describe it) defines.
+fn unknown_keys_in(
+    v: &Value,
+    schemas: &[&Value],
+    root: &Value,
+    node: &Node,
+    path: &mut Vec<String>,
+    sev: Severity,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if let Value::Array(items) = v {
+        let mut item_schemas = Vec::new();
+        for s in schemas {
+            items_of(s, root, &mut item_schemas, 0);
+        }
+        if item_schemas.is_empty() {
+            return;
+        }
+        for (i, x) in items.iter().enumerate() {
+            path.push(i.to_string());
+            unknown_keys_in(x, &item_schemas, root, node, path, sev, diags);
+            path.pop();
+        }
+        return;
+    }
     let Value::Object(m) = v else { return };
     let mut view = ObjectView::default();
-    object_view(s, root, &mut view, 0);
+    for s in schemas {
+        object_view(s, root, &mut view, 0);
+    }
     if view.props.is_empty() && view.values.is_empty() {
         return;
     }
     for (k, x) in m {
         path.push(k.clone());
-        if let Some(sub) = view.props.iter().find_map(|p| p.get(k)) {
-            if sub.get("deprecated") == Some(&Value::Bool(true)) {
+        let subs: Vec<&Value> = view.props.iter().filter_map(|p| p.get(k)).collect();
+        if !subs.is_empty() {
+            if subs.iter().any(|sub| sub.get("deprecated") == Some(&Value::Bool(true))) {
                 deprecated(k, path, node, diags);
             }
-            unknown_keys(x, sub, root, node, path, sev, diags);
-        } else if let Some(vs) = view.values.first() {
-            unknown_keys(x, vs, root, node, path, sev, diags);
+            unknown_keys_in(x, &subs, root, node, path, sev, diags);
+        } else if !view.values.is_empty() {
+            unknown_keys_in(x, &view.values, root, node, path, sev, diags);
         } else if !view.open {
             let refs: Vec<&str> = path.iter().map(String::as_str).collect();
             let at = if path.len() == 1 { "at the top level".to_string() } else { format!("in `{}`", path[..path.len() - 1].join(".")) };

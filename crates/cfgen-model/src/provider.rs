@@ -5,7 +5,9 @@
 //! v3.40 (`lib/plugins/aws/provider.js`) and the top level (`lib/config-schema.js`): the same
 //! keys, the same closed enumerations, open objects where Serverless' are open.
 
-use crate::cf::{AwsArn, Bool, AwsArnString, AwsLambdaRole, CfFunction, CfIf, CfImportLocallyResolvable, CfInstruction, ResourcePolicyStatement};
+use crate::cf::{
+    AwsArn, AwsArnString, AwsLambdaRole, Bool, CfFunction, CfIf, CfImportLocallyResolvable, CfInstruction, ResourcePolicyStatement,
+};
 use crate::coerce::{List, Num, Str};
 use indexmap::IndexMap;
 use schemars::JsonSchema;

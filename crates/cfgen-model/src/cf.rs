@@ -428,7 +428,7 @@ pub struct CfImportLocallyResolvable {
 pub struct AwsLambdaRuntime;
 
 /// Runtimes offered for completion: Serverless v3.40's list, then newer AWS runtimes.
-pub const LAMBDA_RUNTIMES: [&str; 31] = [
+pub const LAMBDA_RUNTIMES: [&str; 27] = [
     "dotnet6",
     "dotnet8",
     "go1.x",
@@ -456,10 +456,6 @@ pub const LAMBDA_RUNTIMES: [&str; 31] = [
     "ruby3.2",
     "ruby3.3",
     "ruby3.4",
-    "nodejs12.x",
-    "python3.6",
-    "dotnetcore3.1",
-    "python2.7",
 ];
 
 impl JsonSchema for AwsLambdaRuntime {

@@ -239,15 +239,20 @@ pub struct Provider {
     pub kinesis: Option<Value>,
 }
 
-/// `provider.lambdaHashingVersion`.
-#[derive(JsonSchema)]
-pub enum LambdaHashingVersion {
-    /// The legacy algorithm (Serverless v2's default).
-    #[serde(rename = "20200924")]
-    Legacy,
-    /// The default algorithm.
-    #[serde(rename = "20201221")]
-    Current,
+/// `provider.lambdaHashingVersion`: `20201221` (the default) or the legacy `20200924`; written
+/// as a number or a string.
+pub struct LambdaHashingVersion;
+
+impl JsonSchema for LambdaHashingVersion {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "LambdaHashingVersion".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "`20201221` (the default algorithm) or `20200924` (Serverless v2's, legacy).",
+            "enum": ["20201221", "20200924", 20201221, 20200924]
+        })
+    }
 }
 
 /// `provider.iam`.

@@ -39,9 +39,9 @@ fn golden_ok_inputs_are_valid_against_the_schema() {
             .expect("schema JSON");
     let validator = jsonschema::options().with_draft(jsonschema::Draft::Draft7).build(&schema).expect("the schema compiles");
     // The validator does reject what the schema excludes (a misspelt key, a wrong type).
-    assert!(!validator.is_valid(&serde_json::json!({"service": "a", "provider": {"name": "aws", "memorySiz": 1}})));
-    assert!(!validator.is_valid(&serde_json::json!({"service": "a", "functions": {"f": {"handler": ["x"]}}})));
-    assert!(validator.is_valid(&serde_json::json!({"service": "a", "provider": {"name": "aws", "memorySize": "${self:custom.mem}"}})));
+    assert!(!validator.is_valid(&serde_json::json!({"service": "demo", "provider": {"name": "aws", "memorySiz": 1}})));
+    assert!(!validator.is_valid(&serde_json::json!({"service": "demo", "functions": {"f": {"handler": ["x"]}}})));
+    assert!(validator.is_valid(&serde_json::json!({"service": "demo", "provider": {"name": "aws", "memorySize": "${self:custom.mem}"}})));
     let mut checked = 0;
     let mut failures = Vec::new();
     for area in std::fs::read_dir(root.join("golden/ok")).expect("golden/ok") {
@@ -83,4 +83,143 @@ fn every_event_type_the_compiler_knows_has_a_shape() {
     // `functions.<key>.events` items are these shapes.
     let events = serde_json::to_string(&v["definitions"]["Function"]["properties"]["events"]).unwrap_or_default();
     assert!(events.contains("#/definitions/Event"), "functions.*.events does not use the Event shape: {events}");
+}
+
+/// Every property reachable from the top level, outside `functions` (described by the
+/// function shapes), has a description, so editors show what it does.
+#[test]
+fn every_property_outside_functions_is_described() {
+    let v: serde_json::Value = serde_json::from_str(&cfgen_core::schema::schema_json()).expect("schema is JSON");
+    let mut missing = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (k, sub) in v["properties"].as_object().expect("properties") {
+        if k == "functions" {
+            continue;
+        }
+        if sub.get("description").is_none() {
+            missing.push(k.clone());
+        }
+        described(sub, &v, k, &mut seen, &mut missing);
+    }
+    assert!(missing.is_empty(), "properties without a description: {missing:?}");
+}
+
+fn described(
+    s: &serde_json::Value,
+    root: &serde_json::Value,
+    at: &str,
+    seen: &mut std::collections::HashSet<String>,
+    missing: &mut Vec<String>,
+) {
+    let Some(o) = s.as_object() else { return };
+    if let Some(r) = o.get("$ref").and_then(|r| r.as_str()) {
+        let name = r.rsplit('/').next().unwrap_or_default();
+        if name != "Function" && seen.insert(name.to_string()) {
+            described(&root["definitions"][name], root, name, seen, missing);
+        }
+    }
+    for key in ["anyOf", "oneOf", "allOf"] {
+        for alt in o.get(key).and_then(|a| a.as_array()).into_iter().flatten() {
+            described(alt, root, at, seen, missing);
+        }
+    }
+    for (k, sub) in o.get("properties").and_then(|p| p.as_object()).into_iter().flatten() {
+        if sub.get("description").is_none() {
+            missing.push(format!("{at}.{k}"));
+        }
+        described(sub, root, &format!("{at}.{k}"), seen, missing);
+    }
+    for key in ["additionalProperties", "items"] {
+        if let Some(sub) = o.get(key) {
+            described(sub, root, at, seen, missing);
+        }
+    }
+}
+
+const SHAPES: &str = include_str!("data/provider-shapes.yml");
+
+/// The messages of the unknown-key findings of a build of `src`.
+fn unknown_keys(src: &str) -> Vec<String> {
+    let mut host = cfgen_core::MemoryHost::default();
+    host.files.insert("app.js".into(), b"exports.handler = async () => 1;\n".to_vec());
+    let opts = cfgen_core::BuildOptions { stage: Some("dev".into()), region: Some("us-east-1".into()), ..Default::default() };
+    let out = cfgen_core::build(src, "serverless.yml", &opts, &host);
+    out.diagnostics
+        .iter()
+        .filter(|d| d.code == cfgen_syntax::codes::UNKNOWN_KEY && d.message.starts_with("unknown key"))
+        .map(|d| format!("{} ({})", d.message, d.help.clone().unwrap_or_default()))
+        .collect()
+}
+
+#[test]
+fn valid_provider_sections_have_no_unknown_keys() {
+    assert_eq!(unknown_keys(SHAPES), Vec::<String>::new());
+}
+
+/// The shapes are closed where Serverless v3's are: a misspelt key deep in each section is
+/// reported, with the right spelling suggested.
+#[test]
+fn misspelt_keys_in_provider_sections_are_reported() {
+    let cases = [
+        ("    maxAge: 60", "    maxAgee: 60", "unknown key `maxAgee` in `provider.httpApi.cors`", "maxAge"),
+        (
+            "        userPoolDomain: d",
+            "        userPoolDomian: d",
+            "unknown key `userPoolDomian` in `provider.alb.authorizers.cog`",
+            "userPoolDomain",
+        ),
+        (
+            "      versioningConfiguration:",
+            "      versioningConfig:",
+            "unknown key `versioningConfig` in `provider.s3.uploads`",
+            "versioningConfiguration",
+        ),
+        (
+            "          EnableAcceptEncodingGzip: true",
+            "          EnableAcceptEncodingGZip: true",
+            "unknown key `EnableAcceptEncodingGZip` in `provider.cloudFront.cachePolicies.p.ParametersInCacheKeyAndForwardedToOrigin`",
+            "EnableAcceptEncodingGzip",
+        ),
+        (
+            "      permissionsBoundary: arn",
+            "      permissionsBoundry: arn",
+            "unknown key `permissionsBoundry` in `provider.iam.role`",
+            "permissionsBoundary",
+        ),
+        ("    scanOnPush: true", "    scanOnPsh: true", "unknown key `scanOnPsh` in `provider.ecr`", "scanOnPush"),
+        ("    logIngestMode: pull", "    logIngestMod: pull", "unknown key `logIngestMod` in `custom.enterprise`", "logIngestMode"),
+        ("  localPath: ./plugins", "  localPth: ./plugins", "unknown key `localPth` in `plugins`", "localPath"),
+        (
+            "      UpdateReplacePolicy: Retain",
+            "      UpdateReplacePolicyy: Retain",
+            "unknown key `UpdateReplacePolicyy` in `resources.Resources.Q`",
+            "UpdateReplacePolicy",
+        ),
+        ("{Name: AWS::Include", "{Nam: AWS::Include", "unknown key `Nam` in `resources.Resources.Fn::Transform`", "Name"),
+        (
+            "    RollbackTriggers:",
+            "    RollbackTrigger:",
+            "unknown key `RollbackTrigger` in `provider.rollbackConfiguration`",
+            "RollbackTriggers",
+        ),
+        // Inside lists.
+        ("    - ParameterKey: P", "    - ParameterKy: P", "unknown key `ParameterKy` in `provider.stackParameters.0`", "ParameterKey"),
+        (
+            "        Condition: {IpAddress",
+            "        Conditon: {IpAddress",
+            "unknown key `Conditon` in `provider.apiGateway.resourcePolicy.0`",
+            "Condition",
+        ),
+        (
+            "{AllowedMethods: [GET]",
+            "{AllowedMethod: [GET]",
+            "unknown key `AllowedMethod` in `provider.s3.uploads.corsConfiguration.CorsRules.0`",
+            "AllowedMethods",
+        ),
+    ];
+    for (from, to, message, suggestion) in cases {
+        assert!(SHAPES.contains(from), "fixture lacks `{from}`");
+        let found = unknown_keys(&SHAPES.replacen(from, to, 1));
+        assert_eq!(found, vec![format!("{message} (did you mean `{suggestion}`?)")], "after replacing `{from}`");
+    }
 }

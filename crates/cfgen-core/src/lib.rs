@@ -220,6 +220,12 @@ fn compile_node(
     };
     let arts = artifacts::plan(&plan_input, host, diags);
     let template = compile::compile(&mut ctx, &arts);
+    // Some passes check the keys of the sections they compile (`provider.apiGateway`,
+    // `provider.httpApi`, `resources.extensions`, ...) with a more specific message than the
+    // schema check of `validate`: one finding per key, the pass's.
+    let pass_spans: Vec<_> = ctx.diags.iter().filter_map(|d| d.span).collect();
+    let schema_codes = [codes::UNKNOWN_KEY.id, codes::INVALID_VALUE.id, codes::INVALID_TYPE.id];
+    diags.retain(|d| !schema_codes.contains(&d.code.id) || !d.span.is_some_and(|s| pass_spans.contains(&s)));
     diags.extend(ctx.diags);
     // Any error (e.g. a schema error under `configValidationMode: error`) means no template.
     let template = template.filter(|_| !diags.iter().any(Diagnostic::is_error));

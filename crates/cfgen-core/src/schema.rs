@@ -26,6 +26,8 @@ pub fn schema_json() -> String {
 }
 
 const VARIABLE_REF: &str = "#/definitions/Variable";
+/// What a variable string matches (`${...}` somewhere in it).
+pub const VARIABLE_PATTERN: &str = "\\$\\{.+\\}";
 const META: [&str; 6] = ["description", "markdownDescription", "deprecated", "default", "examples", "title"];
 
 fn finish(root: &mut Value) {
@@ -38,7 +40,7 @@ fn finish(root: &mut Value) {
             json!({
                 "description": "A Serverless variable (`${self:...}`, `${env:...}`, `${opt:...}`, `${sls:...}`, `${param:...}`, `${file(...)}`, `${ssm:...}`, ...), resolved before the configuration is validated.",
                 "type": "string",
-                "pattern": "\\$\\{.+\\}"
+                "pattern": VARIABLE_PATTERN
             }),
         );
         let sorted: Map<String, Value> = {

@@ -243,7 +243,9 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
         }
     }
     crate::plugins::check(node, opts.allow_unknown_plugins, diags);
-    if diags.iter().any(Diagnostic::is_error) {
+    // Unknown keys (errors under `configValidationMode: error`) are ignored by the compile
+    // passes, so compiling goes on to report the other problems; the template is dropped.
+    if diags.iter().any(|d| d.is_error() && d.code != codes::UNKNOWN_KEY) {
         return None;
     }
     Some(Prepared { service, service_name, stage, region, functions })
@@ -294,6 +296,8 @@ struct ObjectView<'a> {
     /// The compile passes check the keys of this object themselves (schema keyword
     /// `x-cfgen-keys-checked-by-compiler`): not reported twice.
     compiler_checked: bool,
+    /// The `required` keys of each alternative with named properties (same order as `props`).
+    required: Vec<Vec<&'a str>>,
 }
 
 /// The schema keyword marking an object whose keys a compile pass checks (and reports) itself.
@@ -322,6 +326,7 @@ fn object_view<'a>(s: &'a Value, root: &'a Value, view: &mut ObjectView<'a>, dep
     let mut shaped = false;
     if let Some(p) = o.get("properties").and_then(Value::as_object) {
         view.props.push(p);
+        view.required.push(o.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect());
         shaped = true;
     }
     if let Some(pp) = o.get("patternProperties").and_then(Value::as_object) {
@@ -357,39 +362,97 @@ fn object_view<'a>(s: &'a Value, root: &'a Value, view: &mut ObjectView<'a>, dep
     }
 }
 
+/// The item schemas of the list schemas among `s`'s `anyOf`/`oneOf`/`allOf` alternatives and `$ref`s.
+fn items_of<'a>(s: &'a Value, root: &'a Value, out: &mut Vec<&'a Value>, depth: usize) {
+    let Value::Object(o) = s else { return };
+    if depth > 32 {
+        return;
+    }
+    if let Some(r) = o.get("$ref").and_then(Value::as_str) {
+        let name = r.rsplit('/').next().unwrap_or_default();
+        if let Some(target) = root.get("definitions").or_else(|| root.get("$defs")).and_then(|d| d.get(name)) {
+            items_of(target, root, out, depth + 1);
+        }
+        return;
+    }
+    if let Some(it @ Value::Object(_)) = o.get("items") {
+        out.push(it);
+    }
+    for k in ["anyOf", "oneOf", "allOf"] {
+        if let Some(Value::Array(list)) = o.get(k) {
+            for a in list {
+                items_of(a, root, out, depth + 1);
+            }
+        }
+    }
+}
+
 fn unknown_keys(v: &Value, s: &Value, root: &Value, node: &Node, path: &mut Vec<String>, sev: Severity, diags: &mut Vec<Diagnostic>) {
-    if !matches!(v, Value::Object(_) | Value::Array(_)) {
-        check_scalar(v, s, root, node, path, sev, diags);
+    unknown_keys_in(v, &[s], root, node, path, sev, diags);
+}
+
+/// Report the keys of `v` (and of the objects and lists inside it) that none of `schemas`
+/// (alternatives that may describe it) defines, and scalars none of them takes.
+fn unknown_keys_in(
+    v: &Value,
+    schemas: &[&Value],
+    root: &Value,
+    node: &Node,
+    path: &mut Vec<String>,
+    sev: Severity,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if !check_scalar(v, schemas, root, node, path, sev, diags) || !matches!(v, Value::Object(_) | Value::Array(_)) {
         return;
     }
     if let Value::Array(items) = v {
-        if marked_compiler_checked(s) {
+        if schemas.iter().any(|s| marked_compiler_checked(s)) {
             return;
         }
-        if let Some(item_schema) = items_schema(s, root, 0) {
-            for (i, x) in items.iter().enumerate() {
-                path.push(i.to_string());
-                unknown_keys(x, item_schema, root, node, path, sev, diags);
-                path.pop();
-            }
+        let mut item_schemas = Vec::new();
+        for s in schemas {
+            items_of(s, root, &mut item_schemas, 0);
+        }
+        if item_schemas.is_empty() {
+            return;
+        }
+        for (i, x) in items.iter().enumerate() {
+            path.push(i.to_string());
+            unknown_keys_in(x, &item_schemas, root, node, path, sev, diags);
+            path.pop();
         }
         return;
     }
     let Value::Object(m) = v else { return };
     let mut view = ObjectView::default();
-    object_view(s, root, &mut view, 0);
+    for s in schemas {
+        object_view(s, root, &mut view, 0);
+    }
     if view.compiler_checked || (view.props.is_empty() && view.values.is_empty()) {
         return;
     }
+    // Required keys, when one shape describes the object (with alternatives, which one applies
+    // is not known).
+    if let ([_], [required]) = (view.props.as_slice(), view.required.as_slice()) {
+        for r in required.iter().filter(|r| !m.contains_key(**r)) {
+            let refs: Vec<&str> = path.iter().map(String::as_str).collect();
+            let at = if path.is_empty() { "at the top level".to_string() } else { format!("in `{}`", path.join(".")) };
+            diags.push(
+                Diagnostic::new(codes::MISSING_KEY, sev, format!("missing required key `{r}` {at}"))
+                    .at_opt(key_span(node, &refs).or_else(|| span_of(node, &refs))),
+            );
+        }
+    }
     for (k, x) in m {
         path.push(k.clone());
-        if let Some(sub) = view.props.iter().find_map(|p| p.get(k)) {
-            if sub.get("deprecated") == Some(&Value::Bool(true)) {
+        let subs: Vec<&Value> = view.props.iter().filter_map(|p| p.get(k)).collect();
+        if !subs.is_empty() {
+            if subs.iter().any(|sub| sub.get("deprecated") == Some(&Value::Bool(true))) {
                 deprecated(k, path, node, diags);
             }
-            unknown_keys(x, sub, root, node, path, sev, diags);
-        } else if let Some(vs) = view.values.first() {
-            unknown_keys(x, vs, root, node, path, sev, diags);
+            unknown_keys_in(x, &subs, root, node, path, sev, diags);
+        } else if !view.values.is_empty() {
+            unknown_keys_in(x, &view.values, root, node, path, sev, diags);
         } else if !view.open {
             let refs: Vec<&str> = path.iter().map(String::as_str).collect();
             let at = if path.len() == 1 { "at the top level".to_string() } else { format!("in `{}`", path[..path.len() - 1].join(".")) };
@@ -411,33 +474,6 @@ fn marked_compiler_checked(s: &Value) -> bool {
         || ["anyOf", "oneOf"]
             .iter()
             .any(|k| s.get(*k).and_then(Value::as_array).is_some_and(|alts| alts.iter().any(marked_compiler_checked)))
-}
-
-/// The schema of the items of a list, when exactly one list alternative gives one.
-fn items_schema<'a>(s: &'a Value, root: &'a Value, depth: usize) -> Option<&'a Value> {
-    if depth > 32 {
-        return None;
-    }
-    let o = s.as_object()?;
-    if let Some(r) = o.get("$ref").and_then(Value::as_str) {
-        let name = r.rsplit('/').next().unwrap_or_default();
-        return items_schema(root.get("definitions")?.get(name)?, root, depth + 1);
-    }
-    if let Some(it @ Value::Object(_)) = o.get("items") {
-        return Some(it);
-    }
-    let mut found = None;
-    for k in ["anyOf", "oneOf"] {
-        for a in o.get(k).and_then(Value::as_array).into_iter().flatten() {
-            if let Some(it) = items_schema(a, root, depth + 1) {
-                if found.is_some() {
-                    return None;
-                }
-                found = Some(it);
-            }
-        }
-    }
-    found
 }
 
 /// The alternatives a value may match at `s`: `$ref`s followed, `anyOf`/`oneOf` flattened.
@@ -473,13 +509,47 @@ fn alternatives<'a>(s: &'a Value, root: &'a Value, out: &mut Vec<&'a Value>, dep
 }
 
 /// Does one (flattened) alternative take the scalar `v`, as far as types, enums and consts go?
+/// Patterns are not checked, except the variable alternative's (a `${` in the string). Values
+/// are coerced as Serverless' AJV does (`coerceTypes`): numbers and booleans to strings, numeric
+/// and boolean strings to numbers and booleans.
 fn takes_scalar(alt: &Value, v: &Value) -> bool {
+    let forms = coerced_forms(v);
+    forms.iter().any(|f| takes_exactly(alt, f))
+}
+
+fn coerced_forms(v: &Value) -> Vec<Value> {
+    let mut forms = vec![v.clone()];
+    match v {
+        Value::Number(_) | Value::Bool(_) => {
+            if let Some(s) = cfgen_model::coerce::scalar_string(v) {
+                forms.push(Value::String(s));
+            }
+        }
+        Value::String(s) => {
+            if let Ok(n) = s.trim().parse::<f64>() {
+                if let Some(n) = serde_json::Number::from_f64(n) {
+                    forms.push(Value::Number(n));
+                }
+            }
+            if s == "true" || s == "false" {
+                forms.push(Value::Bool(s == "true"));
+            }
+        }
+        _ => {}
+    }
+    forms
+}
+
+fn takes_exactly(alt: &Value, v: &Value) -> bool {
     let Some(o) = alt.as_object() else { return alt != &Value::Bool(false) };
     if let Some(Value::Array(e)) = o.get("enum") {
         return e.contains(v) || e.iter().any(|x| x.as_f64().is_some() && x.as_f64() == v.as_f64());
     }
     if let Some(c) = o.get("const") {
         return c == v;
+    }
+    if o.get("pattern").and_then(Value::as_str) == Some(VARIABLE_PATTERN) {
+        return v.as_str().is_some_and(|s| s.contains("${"));
     }
     let ty = cfgen_model::coerce::type_name(v);
     let is_int = v.as_f64().is_some_and(|n| n.fract() == 0.0);
@@ -491,11 +561,26 @@ fn takes_scalar(alt: &Value, v: &Value) -> bool {
     }
 }
 
-fn check_scalar(v: &Value, s: &Value, root: &Value, node: &Node, path: &[String], sev: Severity, diags: &mut Vec<Diagnostic>) {
+/// The pattern of `#/definitions/Variable` (see `schema.rs`).
+const VARIABLE_PATTERN: &str = crate::schema::VARIABLE_PATTERN;
+
+/// Report `v` when none of `schemas` takes it (its type, or its value for closed sets); `false`
+/// when it was reported.
+fn check_scalar(
+    v: &Value,
+    schemas: &[&Value],
+    root: &Value,
+    node: &Node,
+    path: &[String],
+    sev: Severity,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
     let mut alts = Vec::new();
-    alternatives(s, root, &mut alts, 0);
+    for s in schemas {
+        alternatives(s, root, &mut alts, 0);
+    }
     if alts.is_empty() || alts.iter().any(|a| takes_scalar(a, v)) {
-        return;
+        return true;
     }
     let allowed: Vec<String> = alts
         .iter()
@@ -505,7 +590,8 @@ fn check_scalar(v: &Value, s: &Value, root: &Value, node: &Node, path: &[String]
         .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
         .collect();
     let mut types: Vec<String> = Vec::new();
-    for o in alts.iter().filter_map(|a| a.as_object()).filter(|o| !o.contains_key("enum") && !o.contains_key("const")) {
+    let is_variable = |o: &&serde_json::Map<String, Value>| o.get("pattern").and_then(Value::as_str) == Some(VARIABLE_PATTERN);
+    for o in alts.iter().filter_map(|a| a.as_object()).filter(|o| !o.contains_key("enum") && !o.contains_key("const") && !is_variable(o)) {
         let ts: Vec<String> = match o.get("type") {
             Some(Value::String(t)) => vec![t.clone()],
             Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).map(str::to_string).collect(),
@@ -520,6 +606,8 @@ fn check_scalar(v: &Value, s: &Value, root: &Value, node: &Node, path: &[String]
     let refs: Vec<&str> = path.iter().map(String::as_str).collect();
     let shown = match v {
         Value::String(x) => format!("`{x}`"),
+        Value::Object(_) => "an object".to_string(),
+        Value::Array(_) => "a list".to_string(),
         other => format!("`{other}`"),
     };
     let mut expected: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
@@ -535,6 +623,7 @@ fn check_scalar(v: &Value, s: &Value, root: &Value, node: &Node, path: &[String]
         d = d.help(format!("did you mean `{sug}`?"));
     }
     diags.push(d);
+    false
 }
 
 /// A key the schema marks deprecated: a warning naming Serverless' deprecation code (which

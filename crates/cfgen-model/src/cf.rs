@@ -8,11 +8,10 @@
 //! `#[schemars(with = "...")]`, so the schema and the validator come from these Rust types.
 
 use schemars::JsonSchema;
-use serde::Serialize;
 use serde_json::Value;
 
 /// `{Ref: LogicalId}`: the value of a parameter or the primary id of a resource.
-#[derive(Serialize, JsonSchema)]
+#[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct CfRef {
     /// The logical id of a resource or parameter, or a pseudo parameter such as `AWS::Region`.
@@ -22,7 +21,7 @@ pub struct CfRef {
 }
 
 /// `{Fn::GetAtt: [LogicalId, Attribute]}`: an attribute of a resource of the template.
-#[derive(Serialize, JsonSchema)]
+#[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct CfGetAtt {
     /// `[LogicalId, Attribute]`, e.g. `[MyQueue, Arn]`.
@@ -32,7 +31,7 @@ pub struct CfGetAtt {
 }
 
 /// `{Fn::ImportValue: ExportName}`: an output exported by another stack.
-#[derive(Serialize, JsonSchema)]
+#[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct CfImport {
     /// The export name (a string or an intrinsic function).
@@ -41,7 +40,7 @@ pub struct CfImport {
 }
 
 /// `{Fn::Join: [Delimiter, [Values]]}`: values joined with a delimiter.
-#[derive(Serialize, JsonSchema)]
+#[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct CfJoin {
     /// `[Delimiter, [Value, ...]]`.
@@ -51,7 +50,7 @@ pub struct CfJoin {
 }
 
 /// `{Fn::Sub: String}` or `{Fn::Sub: [String, {Var: Value}]}`: `${Name}` substitution.
-#[derive(Serialize, JsonSchema)]
+#[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct CfSub {
     /// A string with `${LogicalId}`, `${LogicalId.Attribute}` and `${AWS::Region}`-style
@@ -61,7 +60,7 @@ pub struct CfSub {
 }
 
 /// `{Fn::Base64: Value}`.
-#[derive(Serialize, JsonSchema)]
+#[derive(JsonSchema)]
 pub struct CfBase64 {
     /// The string to encode.
     #[serde(rename = "Fn::Base64")]
@@ -69,7 +68,7 @@ pub struct CfBase64 {
 }
 
 /// `{Fn::ToJsonString: Object}` (needs the `AWS::LanguageExtensions` transform).
-#[derive(Serialize, JsonSchema)]
+#[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct CfToJsonString {
     /// An object or a list to serialise to a JSON string.
@@ -78,7 +77,7 @@ pub struct CfToJsonString {
 }
 
 /// An object or an array.
-#[derive(Serialize, JsonSchema)]
+#[derive(JsonSchema)]
 #[serde(untagged)]
 pub enum ObjectOrArray {
     /// An object.
@@ -88,7 +87,7 @@ pub enum ObjectOrArray {
 }
 
 /// `{Fn::If: [Condition, ValueIfTrue, ValueIfFalse]}`.
-#[derive(Serialize, JsonSchema)]
+#[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct CfIf {
     /// `[ConditionName, ValueIfTrue, ValueIfFalse]`.
@@ -98,7 +97,7 @@ pub struct CfIf {
 }
 
 /// `{Fn::Split: [Delimiter, String]}`: a list from a delimited string.
-#[derive(Serialize, JsonSchema)]
+#[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct CfSplit {
     /// `[Delimiter, SourceString]`.
@@ -108,7 +107,7 @@ pub struct CfSplit {
 }
 
 /// `{Fn::FindInMap: [MapName, TopLevelKey, SecondLevelKey]}`.
-#[derive(Serialize, JsonSchema)]
+#[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct CfFindInMap {
     /// `[MapName, TopLevelKey, SecondLevelKey]`.
@@ -118,26 +117,26 @@ pub struct CfFindInMap {
 }
 
 /// `{Fn::GetAZs: Region}`: the availability zones of a region.
-#[derive(Serialize, JsonSchema)]
+#[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct CfGetAzs {
     /// The region (empty for the stack's region) or `{Ref: AWS::Region}`.
     #[serde(rename = "Fn::GetAZs")]
-    pub get_azs: RegionOrRef,
+    pub get_azs: CfGetAzsRegion,
 }
 
-/// A region name or `{Ref: AWS::Region}`.
-#[derive(Serialize, JsonSchema)]
+/// The region argument of `Fn::GetAZs`.
+#[derive(JsonSchema)]
 #[serde(untagged)]
-pub enum RegionOrRef {
-    /// A region, e.g. `us-east-1`, or `''` for the stack's region.
-    Region(String),
+pub enum CfGetAzsRegion {
+    /// A region name, e.g. `eu-west-1`, or `''` for the stack's region.
+    String(String),
     /// `{Ref: AWS::Region}`.
     Ref(CfRef),
 }
 
 /// `{Fn::Select: [Index, List]}`: one item of a list.
-#[derive(Serialize, JsonSchema)]
+#[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct CfSelect {
     /// `[Index, List]`, e.g. `[0, {Fn::GetAZs: ''}]`.
@@ -146,16 +145,16 @@ pub struct CfSelect {
     pub select: Vec<CfSelectItem>,
 }
 
-/// The index or the list of a `Fn::Select`.
-#[derive(Serialize, JsonSchema)]
+/// An argument of `Fn::Select`: the index, or the list (literal or from an intrinsic).
+#[derive(JsonSchema)]
 #[serde(untagged)]
 pub enum CfSelectItem {
-    /// An index.
+    /// The index.
     Number(f64),
-    /// A string (an index or a list given by a parameter).
+    /// A string (an index written as a string, or a literal).
     String(String),
     /// A literal list.
-    List(Vec<Value>),
+    Array(Vec<Value>),
     /// `Fn::FindInMap`.
     FindInMap(CfFindInMap),
     /// `Fn::GetAtt`.
@@ -166,13 +165,13 @@ pub enum CfSelectItem {
     If(CfIf),
     /// `Fn::Split`.
     Split(CfSplit),
-    /// `Ref`.
+    /// `Ref` (e.g. a `CommaDelimitedList` parameter).
     Ref(CfRef),
 }
 
 /// A CloudFormation intrinsic function Serverless passes through to the template
 /// (`Ref`, `Fn::GetAtt`, `Fn::ImportValue`, `Fn::Join`, `Fn::Sub`, `Fn::Base64`, `Fn::ToJsonString`).
-#[derive(Serialize, JsonSchema)]
+#[derive(JsonSchema)]
 #[serde(untagged)]
 pub enum CfFunction {
     /// `Fn::ImportValue`.
@@ -196,7 +195,7 @@ pub enum CfFunction {
 }
 
 /// A string or a CloudFormation intrinsic function.
-#[derive(Serialize, JsonSchema)]
+#[derive(JsonSchema)]
 #[serde(untagged)]
 pub enum StringOrCfFunction {
     /// A literal string.
@@ -206,7 +205,7 @@ pub enum StringOrCfFunction {
 }
 
 /// A non-empty string or a CloudFormation intrinsic function (Serverless' `awsCfInstruction`).
-#[derive(Serialize, JsonSchema)]
+#[derive(JsonSchema)]
 #[serde(untagged)]
 pub enum CfInstruction {
     /// A literal string.
@@ -216,7 +215,7 @@ pub enum CfInstruction {
 }
 
 /// A list of strings/intrinsics, or `Fn::Split` producing one.
-#[derive(Serialize, JsonSchema)]
+#[derive(JsonSchema)]
 #[serde(untagged)]
 pub enum CfArrayInstruction {
     /// A list.
@@ -226,7 +225,7 @@ pub enum CfArrayInstruction {
 }
 
 /// An ARN (`arn:...`) or an intrinsic function that yields one.
-#[derive(Serialize, JsonSchema)]
+#[derive(JsonSchema)]
 #[serde(untagged)]
 pub enum AwsArn {
     /// A literal ARN (`arn:...`). Any string is taken: an editor sees `!Ref X` / `!GetAtt X.Arn`
@@ -237,7 +236,7 @@ pub enum AwsArn {
 }
 
 /// A KMS key ARN (`arn:aws:kms:...`) or an intrinsic function that yields one.
-#[derive(Serialize, JsonSchema)]
+#[derive(JsonSchema)]
 #[serde(untagged)]
 pub enum AwsKmsArn {
     /// An intrinsic function.
@@ -247,12 +246,12 @@ pub enum AwsKmsArn {
 }
 
 /// A logical id of a resource in this template (`[#A-Za-z0-9-_./]`, optionally ending in `*`).
-#[derive(Serialize, JsonSchema)]
+#[derive(JsonSchema)]
 #[schemars(transparent)]
 pub struct AwsLogicalResourceId(#[schemars(regex(pattern = "^[#A-Za-z0-9-_./]+[*]?$"))] pub String);
 
 /// An IAM role for a function: a name, an ARN, a logical id, or `Fn::GetAtt`/`Fn::Sub`/`Fn::ImportValue`.
-#[derive(Serialize, JsonSchema)]
+#[derive(JsonSchema)]
 #[serde(untagged)]
 pub enum AwsLambdaRole {
     /// A role name, ARN or logical id of a role in `resources:`.
@@ -266,7 +265,7 @@ pub enum AwsLambdaRole {
 }
 
 /// The literal `"*"`.
-#[derive(Serialize, JsonSchema)]
+#[derive(JsonSchema)]
 pub enum Star {
     /// Everything.
     #[serde(rename = "*")]
@@ -274,7 +273,7 @@ pub enum Star {
 }
 
 /// IAM actions: a list (or one) of `service:Action` strings, wildcards allowed.
-#[derive(Serialize, JsonSchema)]
+#[derive(JsonSchema)]
 #[serde(untagged)]
 pub enum IamActions {
     /// A list of actions, e.g. `[s3:GetObject, s3:PutObject]`.
@@ -284,7 +283,7 @@ pub enum IamActions {
 }
 
 /// One resource of an IAM statement: `*`, an ARN, an intrinsic or a logical id.
-#[derive(Serialize, JsonSchema)]
+#[derive(JsonSchema)]
 #[serde(untagged)]
 pub enum IamResourceItem {
     /// `*`.
@@ -298,7 +297,7 @@ pub enum IamResourceItem {
 }
 
 /// The resources of an IAM statement: one or a list.
-#[derive(Serialize, JsonSchema)]
+#[derive(JsonSchema)]
 #[serde(untagged)]
 pub enum IamResources {
     /// A list of resources.
@@ -308,7 +307,7 @@ pub enum IamResources {
 }
 
 /// The principal of a resource-based policy statement.
-#[derive(Serialize, JsonSchema)]
+#[derive(JsonSchema)]
 #[serde(untagged)]
 pub enum IamPrincipal {
     /// Everyone (`*`).
@@ -318,25 +317,49 @@ pub enum IamPrincipal {
 }
 
 /// Principals by kind.
-#[derive(Serialize, JsonSchema)]
+#[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct IamPrincipalObject {
     /// AWS accounts, users or roles (ARNs, account ids, `*` or `Fn::If`).
     #[serde(rename = "AWS")]
-    pub aws: Option<Value>,
-    /// Identity providers (web identity or SAML).
+    #[schemars(extend("examples" = [["arn:aws:iam::123456789012:root"]]))]
+    pub aws: Option<IamPrincipalAws>,
+    /// Identity providers (web identity or SAML); one string becomes a list.
     #[serde(rename = "Federated")]
-    pub federated: Option<Value>,
-    /// AWS services, e.g. `lambda.amazonaws.com`.
+    pub federated: Option<crate::coerce::List<String>>,
+    /// AWS services, e.g. `lambda.amazonaws.com`; one string becomes a list.
     #[serde(rename = "Service")]
-    pub service: Option<Value>,
-    /// S3 canonical user ids.
+    #[schemars(extend("examples" = [["apigateway.amazonaws.com"]]))]
+    pub service: Option<crate::coerce::List<String>>,
+    /// S3 canonical user ids; one string becomes a list.
     #[serde(rename = "CanonicalUser")]
-    pub canonical_user: Option<Value>,
+    pub canonical_user: Option<crate::coerce::List<String>>,
+}
+
+/// The `AWS` principal: everyone, a condition, or accounts/ARNs.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+pub enum IamPrincipalAws {
+    /// Every AWS principal (`*`).
+    Star(Star),
+    /// `Fn::If` choosing between principals.
+    If(CfIf),
+    /// Account ids (12 digits) or ARNs / intrinsics; one item becomes a list.
+    List(crate::coerce::List<AccountOrArn>),
+}
+
+/// A 12-digit AWS account id, an ARN, or an intrinsic function yielding one.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+pub enum AccountOrArn {
+    /// An account id, e.g. `123456789012`.
+    Account(#[schemars(regex(pattern = r"^\d{12}$"))] String),
+    /// An ARN or an intrinsic function.
+    Arn(AwsArn),
 }
 
 /// Effect of an IAM statement.
-#[derive(Serialize, JsonSchema)]
+#[derive(JsonSchema)]
 pub enum IamEffect {
     /// Grant.
     Allow,
@@ -345,7 +368,7 @@ pub enum IamEffect {
 }
 
 /// One IAM policy statement (CloudFormation spelling: `Effect`, `Action`, `Resource`, ...).
-#[derive(Serialize, JsonSchema)]
+#[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct IamStatement {
     /// An optional statement id.
@@ -377,7 +400,245 @@ pub struct IamStatement {
     pub condition: Option<serde_json::Map<String, Value>>,
 }
 
-/// A boolean; the strings `"true"` and `"false"` are accepted too (Serverless' AJV coerces them).
+/// Tags: `key: value` (values are strings; numbers and booleans are turned into strings).
+pub type Tags = indexmap::IndexMap<String, crate::coerce::Str>;
+
+/// A literal ARN string (`arn:...`), no intrinsic function.
+#[derive(JsonSchema)]
+#[schemars(transparent)]
+pub struct AwsArnString(#[schemars(regex(pattern = "^arn:"))] pub String);
+
+/// A non-empty string, a CloudFormation intrinsic function, or `Fn::If` (list items of
+/// `vpc.securityGroupIds`/`subnetIds`).
+#[derive(JsonSchema)]
+#[serde(untagged)]
+pub enum CfInstructionOrIf {
+    /// A string or an intrinsic function.
+    Instruction(CfInstruction),
+    /// `Fn::If`.
+    If(CfIf),
+}
+
+/// `{Fn::ImportValue: ExportName}` with a literal export name (Serverless resolves it itself).
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct CfImportLocallyResolvable {
+    /// The export name, a literal string.
+    #[serde(rename = "Fn::ImportValue")]
+    pub import_value: String,
+}
+
+/// A Lambda runtime. The list offers the runtimes Serverless v3.40 knows and the ones AWS
+/// added since; any other string is accepted too (Serverless v3 only warns and passes it on).
+pub struct AwsLambdaRuntime;
+
+/// Runtimes offered for completion: Serverless v3.40's list, then newer AWS runtimes.
+pub const LAMBDA_RUNTIMES: [&str; 27] = [
+    "dotnet6",
+    "dotnet8",
+    "go1.x",
+    "java8",
+    "java8.al2",
+    "java11",
+    "java17",
+    "java21",
+    "nodejs14.x",
+    "nodejs16.x",
+    "nodejs18.x",
+    "nodejs20.x",
+    "nodejs22.x",
+    "provided",
+    "provided.al2",
+    "provided.al2023",
+    "python3.7",
+    "python3.8",
+    "python3.9",
+    "python3.10",
+    "python3.11",
+    "python3.12",
+    "python3.13",
+    "ruby2.7",
+    "ruby3.2",
+    "ruby3.3",
+    "ruby3.4",
+];
+
+impl JsonSchema for AwsLambdaRuntime {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AwsLambdaRuntime".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A Lambda runtime identifier, e.g. `nodejs20.x`, `python3.12`, `java21`, `provided.al2023`. Runtimes outside the list are accepted as written.",
+            "anyOf": [
+                {"enum": LAMBDA_RUNTIMES.as_slice()},
+                {"type": "string"}
+            ]
+        })
+    }
+}
+
+/// The instruction set of a Lambda function.
+#[derive(JsonSchema)]
+pub enum AwsLambdaArchitecture {
+    /// AWS Graviton (ARM).
+    #[serde(rename = "arm64")]
+    Arm64,
+    /// Intel/AMD (the Lambda default).
+    #[serde(rename = "x86_64")]
+    X86_64,
+}
+
+/// X-Ray tracing mode of a Lambda function: `Active`, `PassThrough`, or a boolean (`true` is
+/// `Active`, `false` turns tracing off).
+#[derive(JsonSchema)]
+#[serde(untagged)]
+pub enum AwsLambdaTracing {
+    /// `Active` samples and traces requests; `PassThrough` only forwards an incoming trace header.
+    Mode(TracingMode),
+    /// `true` means `Active`; `false` leaves tracing off.
+    Bool(bool),
+}
+
+/// `Active` or `PassThrough`.
+#[derive(JsonSchema)]
+pub enum TracingMode {
+    /// Trace requests (X-Ray sampling).
+    Active,
+    /// Only pass an upstream trace header on.
+    PassThrough,
+}
+
+/// When Lambda updates a function's runtime: a mode, or `{mode: manual, arn}` to pin a version.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+pub enum AwsLambdaRuntimeManagement {
+    /// `auto` (the default: AWS updates the runtime) or `onFunctionUpdate`.
+    Mode(RuntimeUpdateMode),
+    /// The mode with a runtime version ARN (required for `manual`).
+    Settings(RuntimeManagementSettings),
+}
+
+/// Runtime update modes that need no ARN.
+#[derive(JsonSchema)]
+pub enum RuntimeUpdateMode {
+    /// AWS updates the runtime automatically (the default).
+    #[serde(rename = "auto")]
+    Auto,
+    /// The runtime is updated when the function is deployed.
+    #[serde(rename = "onFunctionUpdate")]
+    OnFunctionUpdate,
+}
+
+/// Runtime management with an explicit mode.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RuntimeManagementSettings {
+    /// `auto` (default), `onFunctionUpdate`, or `manual` (pins the runtime version `arn`).
+    pub mode: Option<RuntimeManagementMode>,
+    /// The runtime version ARN used with `mode: manual`.
+    #[schemars(example = "arn:aws:lambda:us-east-1::runtime:0b1d1a3c2f1e5d2b7e6b4d5c1a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f")]
+    pub arn: Option<AwsArn>,
+}
+
+/// Every runtime update mode.
+#[derive(JsonSchema)]
+pub enum RuntimeManagementMode {
+    /// AWS updates the runtime automatically.
+    #[serde(rename = "auto")]
+    Auto,
+    /// The runtime is updated on deployment.
+    #[serde(rename = "onFunctionUpdate")]
+    OnFunctionUpdate,
+    /// The runtime stays at `arn`.
+    #[serde(rename = "manual")]
+    Manual,
+}
+
+/// VPC settings of a Lambda function (`VpcConfig`): both lists are required.
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(deny_unknown_fields)]
+pub struct AwsLambdaVpcConfig {
+    /// Security groups of the function's network interfaces (at most 5).
+    #[schemars(extend("examples" = [["sg-0123456789abcdef0"]]))]
+    pub security_group_ids: VpcIdList,
+    /// Subnets the function runs in (at most 16); private subnets with a NAT for internet access.
+    #[schemars(extend("examples" = [["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]]))]
+    pub subnet_ids: VpcIdList,
+}
+
+/// A list of VPC ids, or an intrinsic function producing one.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+pub enum VpcIdList {
+    /// Ids (strings or intrinsic functions, `Fn::If` allowed).
+    List(Vec<CfInstructionOrIf>),
+    /// `Fn::Split` of a comma-separated string (e.g. an imported value).
+    Split(CfSplit),
+    /// `Fn::FindInMap`.
+    FindInMap(CfFindInMap),
+}
+
+/// One statement of a resource policy (e.g. the REST API's `resourcePolicy`); like
+/// [`IamStatement`], and `Resource` may also be an abbreviated `execute-api:/...` ARN.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct ResourcePolicyStatement {
+    /// An optional statement id.
+    #[serde(rename = "Sid")]
+    pub sid: Option<String>,
+    /// `Allow` or `Deny`.
+    #[serde(rename = "Effect")]
+    pub effect: IamEffect,
+    /// The actions, e.g. `execute-api:Invoke`.
+    #[serde(rename = "Action")]
+    pub action: Option<IamActions>,
+    /// Every action except these.
+    #[serde(rename = "NotAction")]
+    pub not_action: Option<IamActions>,
+    /// Who the statement applies to, e.g. `*`.
+    #[serde(rename = "Principal")]
+    pub principal: Option<IamPrincipal>,
+    /// Everyone except these principals.
+    #[serde(rename = "NotPrincipal")]
+    pub not_principal: Option<IamPrincipal>,
+    /// The resources, e.g. `execute-api:/*/*/*` (Serverless expands it to the API's ARN).
+    #[serde(rename = "Resource")]
+    #[schemars(example = "execute-api:/*/*/*")]
+    pub resource: Option<ResourcePolicyResources>,
+    /// Every resource except these.
+    #[serde(rename = "NotResource")]
+    pub not_resource: Option<ResourcePolicyResources>,
+    /// Conditions, e.g. `{IpAddress: {aws:SourceIp: [203.0.113.0/24]}}`.
+    #[serde(rename = "Condition")]
+    pub condition: Option<serde_json::Map<String, Value>>,
+}
+
+/// One resource of a resource policy statement.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+pub enum ResourcePolicyResource {
+    /// `*`.
+    Star(Star),
+    /// An ARN or an intrinsic function.
+    Arn(AwsArn),
+    /// An abbreviated API Gateway ARN, e.g. `execute-api:/*/GET/pets`.
+    Abbreviated(#[schemars(regex(pattern = "^execute-api:/"))] String),
+}
+
+/// The resources of a resource policy statement: one or a list.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+pub enum ResourcePolicyResources {
+    /// A list.
+    List(Vec<ResourcePolicyResource>),
+    /// One resource.
+    One(ResourcePolicyResource),
+}
+
+/// A boolean. Serverless v3's validator coerces the strings `'true'` and `'false'`, so they
+/// pass too.
 pub struct Bool;
 
 impl JsonSchema for Bool {
@@ -388,9 +649,6 @@ impl JsonSchema for Bool {
         true
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({"anyOf": [{"type": "boolean"}, {"type": "string", "enum": ["true", "false"]}]})
+        schemars::json_schema!({"type": ["boolean", "string"], "enum": [true, false, "true", "false"]})
     }
 }
-
-/// Tags: `key: value` (values are strings; numbers and booleans are turned into strings).
-pub type Tags = indexmap::IndexMap<String, crate::coerce::Str>;

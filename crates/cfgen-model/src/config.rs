@@ -10,47 +10,67 @@ use serde_json::Value;
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Service {
-    /// The service name; it prefixes every function name and the stack name.
+    /// The service name (letters, digits and hyphens, starting with a letter). It prefixes
+    /// function names (`<service>-<stage>-<function>`) and the stack name (`<service>-<stage>`).
+    #[schemars(with = "Option<String>", regex(pattern = "^[a-zA-Z][0-9a-zA-Z-]+$"), example = "my-service")]
     pub service: Option<Value>,
-    /// The Serverless Framework versions this file works with (a semver range).
+    /// The Serverless Framework versions this file works with, a semver range such as `'3'`.
+    #[schemars(with = "Option<String>", example = "3")]
     pub framework_version: Option<Str>,
-    /// What to do with configuration errors: `error`, `warn` (the default) or `off`.
+    /// What configuration errors do: `error` stops, `warn` (the default) reports and goes on,
+    /// `off` is silent.
+    #[schemars(with = "Option<crate::provider::ConfigValidationMode>", extend("default" = "warn"))]
     pub config_validation_mode: Option<String>,
-    /// How deprecations are reported (`error`, `warn`, `warn:summary`).
+    /// How deprecations are reported: `error`, `warn`, or `warn:summary` (the default).
+    #[schemars(with = "Option<crate::provider::DeprecationNotificationMode>", extend("default" = "warn:summary"))]
     pub deprecation_notification_mode: Option<String>,
-    /// Deprecation codes to silence, or `'*'`.
+    /// Deprecation codes to silence (e.g. `PROVIDER_IAM_SETTINGS_V3`), or `'*'` for all.
+    #[schemars(with = "Option<crate::provider::DisabledDeprecations>", extend("examples" = [["CONFIG_VALIDATION_MODE_DEFAULT_V3"]]))]
     pub disabled_deprecations: Option<Value>,
-    /// Load `.env.<stage>` (or `.env`) into the environment for `${env:}` variables.
+    /// `true`: load `.env.<stage>` (else `.env`) into the environment for `${env:}` variables,
+    /// and leave `.env*` files out of the package.
+    #[schemars(with = "Option<crate::provider::True>")]
     pub use_dotenv: Option<bool>,
-    /// The cloud provider and its service-wide settings.
+    /// The cloud provider (`name: aws`) and its service-wide settings.
     pub provider: Option<Provider>,
-    /// The Lambda functions of the service, by key (a list of such maps is merged into one).
+    /// The Lambda functions of the service, by key (letters, digits, `-` and `_`); a list of
+    /// such maps is merged into one.
     #[schemars(with = "Option<FunctionsShape>")]
     pub functions: Option<IndexMap<String, Option<Function>>>,
-    /// Lambda layers built from this service.
+    /// Lambda layers built from folders of this service, by key.
     pub layers: Option<IndexMap<String, Option<Layer>>>,
-    /// Extra CloudFormation merged into the generated template.
+    /// CloudFormation merged into the generated template: `Resources`, `Outputs`, `Conditions`,
+    /// `Parameters`, ... and `extensions` of generated resources.
+    #[schemars(with = "Option<crate::provider::ResourcesSetting>")]
     pub resources: Option<Value>,
-    /// How the service is packaged.
+    /// How the service is packaged (one zip for the service unless `individually`).
     pub package: Option<Package>,
-    /// Serverless plugins.
+    /// Serverless plugins: a list of names, or `{localPath, modules}`.
+    #[schemars(with = "Option<crate::provider::Plugins>")]
     pub plugins: Option<Value>,
-    /// Free-form values, usually read through `${self:custom...}`.
+    /// Free-form values, usually read through `${self:custom...}` and by plugins.
+    #[schemars(with = "Option<crate::provider::Custom>")]
     pub custom: Option<Value>,
-    /// Parameters per stage (`params.<stage>.<name>`, `params.default.<name>`), read through `${param:}`.
+    /// Parameters per stage (`params.<stage>.<name>`, `params.default.<name>`), read through
+    /// `${param:<name>}`: the stage's block first, then `default`.
+    #[schemars(with = "Option<IndexMap<String, serde_json::Map<String, Value>>>")]
     pub params: Option<Value>,
     /// State machines and activities of the serverless-step-functions plugin.
     pub step_functions: Option<Value>,
     /// Serverless Dashboard app (no effect on the template).
+    #[schemars(with = "Option<String>", regex(pattern = "^[a-z0-9][a-z0-9-]{1,37}[a-z0-9]$"))]
     pub app: Option<Value>,
     /// Serverless Dashboard org (no effect on the template).
+    #[schemars(with = "Option<String>", regex(pattern = "^[a-z0-9]{5,39}$"))]
     pub org: Option<Value>,
     /// Serverless Dashboard settings (no effect on the template).
+    #[schemars(with = "Option<crate::provider::Dashboard>")]
     pub dashboard: Option<Value>,
     /// Serverless Console settings (deprecated; no effect on the template).
-    #[schemars(extend("deprecated" = true))]
+    #[schemars(with = "Option<crate::provider::Console>", extend("deprecated" = true))]
     pub console: Option<Value>,
-    /// Serverless Dashboard outputs (no effect on the template).
+    /// Serverless Dashboard outputs: values other services read (no effect on the template).
+    #[schemars(with = "Option<serde_json::Map<String, Value>>")]
     pub outputs: Option<Value>,
     /// Obsolete (ignored).
     #[schemars(extend("deprecated" = true))]
@@ -70,159 +90,237 @@ pub enum FunctionsShape {
     List(Vec<IndexMap<String, Option<Function>>>),
 }
 
-/// `provider:` (aws).
+/// `provider:` the cloud provider (`aws`) and the settings shared by the whole service.
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Provider {
-    /// The provider; cfgen supports `aws`.
+    /// The provider: `aws` (the only one Serverless v3 and cfgen support).
+    #[schemars(with = "Option<crate::provider::ProviderName>")]
     pub name: Option<Value>,
-    /// The default Lambda runtime (Serverless v3 defaults to `nodejs16.x`).
+    /// The default Lambda runtime of functions (Serverless v3 defaults to `nodejs16.x`).
+    #[schemars(with = "Option<crate::cf::AwsLambdaRuntime>", extend("default" = "nodejs16.x", "examples" = ["nodejs20.x", "python3.12"]))]
     pub runtime: Option<String>,
-    /// The stage (default `dev`; `--stage` wins).
+    /// The default stage (default `dev`; the `--stage` option wins). Letters, digits, hyphens.
+    #[schemars(extend("default" = "dev"))]
     pub stage: Option<Str>,
-    /// The region (default `us-east-1`; `--region` wins).
+    /// The region to deploy to (default `us-east-1`; the `--region` option wins).
+    #[schemars(with = "Option<crate::provider::AwsRegion>", extend("default" = "us-east-1"))]
     pub region: Option<Str>,
-    /// Default function memory in MB (default 1024).
+    /// Default memory of functions in MB (128-10240). Default 1024.
+    #[schemars(extend("default" = 1024, "examples" = [512]))]
     pub memory_size: Option<Num>,
-    /// Default function timeout in seconds (default 6).
+    /// Default timeout of functions in seconds (1-900). Default 6.
+    #[schemars(extend("default" = 6, "examples" = [29]))]
     pub timeout: Option<Num>,
-    /// Instruction set of every function: `x86_64` or `arm64`.
+    /// Default instruction set of functions: `x86_64` (the default) or `arm64`.
+    #[schemars(with = "Option<crate::cf::AwsLambdaArchitecture>", extend("default" = "x86_64"))]
     pub architecture: Option<String>,
-    /// Environment variables of every function (a function's own win).
+    /// Environment variables of every function (a function's own variables win). Values are
+    /// strings (numbers and booleans are turned into strings) or intrinsic functions.
+    #[schemars(extend("examples" = [{"TABLE_NAME": "${self:service}-${sls:stage}"}]))]
     pub environment: Option<StrMap>,
-    /// Tags of every function (a function's own win).
+    /// Tags of every function (a function's own tags win), also put on the HTTP API.
     pub tags: Option<StrMap>,
-    /// Stack tags (applied at deploy; no template effect).
+    /// Tags of the CloudFormation stack (applied at deploy; no template effect).
     pub stack_tags: Option<StrMap>,
     /// The CloudFormation stack name (default `<service>-<stage>`).
+    #[schemars(regex(pattern = "^[a-zA-Z][a-zA-Z0-9-]*$"), length(max = 128))]
     pub stack_name: Option<String>,
-    /// An existing bucket for artifacts (a name), or settings for the generated one.
+    /// An existing bucket for the artifacts (its name), or settings of the generated one.
+    #[schemars(with = "Option<crate::provider::DeploymentBucket>")]
     pub deployment_bucket: Option<Value>,
-    /// The artifact key prefix in the bucket (default `serverless`).
+    /// The prefix of artifact keys in the bucket. Default `serverless`.
+    #[schemars(extend("default" = "serverless"))]
     pub deployment_prefix: Option<Str>,
-    /// Publish a Lambda version on every deploy (default true).
+    /// Publish a Lambda version of every function on each deploy. Default true.
+    #[schemars(extend("default" = true))]
     pub version_functions: Option<bool>,
-    /// Retention of every log group cfgen creates.
+    /// Retention in days of every log group Serverless creates (1, 3, 5, 7, 14, 30, ...).
+    /// Default: never expire.
+    #[schemars(with = "Option<crate::provider::AwsLogRetentionInDays>", extend("examples" = [14]))]
     pub log_retention_in_days: Option<Num>,
-    /// Data protection policy of every log group cfgen creates.
+    /// Data protection policy of every log group Serverless creates.
+    #[schemars(with = "Option<crate::provider::LogDataProtectionPolicy>")]
     pub log_data_protection_policy: Option<Value>,
-    /// IAM: the execution role (`role`) and the deployment role.
+    /// IAM: the execution role of the functions (`role`) and the CloudFormation deployment role.
     pub iam: Option<Iam>,
     /// Legacy: statements of the execution role (use `iam.role.statements`).
     #[schemars(extend("deprecated" = true))]
     pub iam_role_statements: Option<Vec<Statement>>,
     /// Legacy: managed policies of the execution role (use `iam.role.managedPolicies`).
-    #[schemars(extend("deprecated" = true))]
+    #[schemars(with = "Option<Vec<crate::cf::AwsArn>>", extend("deprecated" = true))]
     pub iam_managed_policies: Option<Vec<Value>>,
     /// Legacy: an existing execution role (use `iam.role`).
-    #[schemars(extend("deprecated" = true))]
+    #[schemars(with = "Option<crate::cf::AwsLambdaRole>", extend("deprecated" = true))]
     #[serde(default)]
     pub role: Maybe<Value>,
     /// Legacy: the execution role's permissions boundary (use `iam.role.permissionsBoundary`).
-    #[schemars(extend("deprecated" = true))]
+    #[schemars(with = "Option<crate::cf::AwsArnString>", extend("deprecated" = true))]
     pub role_permissions_boundary: Option<Value>,
     /// Legacy: the CloudFormation deployment role (use `iam.deploymentRole`).
-    #[schemars(extend("deprecated" = true))]
+    #[schemars(with = "Option<crate::cf::AwsArn>", extend("deprecated" = true))]
     pub cfn_role: Option<Value>,
-    /// VPC of every function.
+    /// VPC of every function: `{securityGroupIds, subnetIds}`. Serverless also attaches
+    /// `AWSLambdaVPCAccessExecutionRole` to the execution role.
+    #[schemars(with = "Option<crate::cf::AwsLambdaVpcConfig>")]
     pub vpc: Option<Value>,
-    /// KMS key for environment variables of every function.
+    /// KMS key that encrypts the environment variables of every function.
+    #[schemars(with = "Option<crate::cf::AwsKmsArn>")]
     pub kms_key_arn: Option<Value>,
-    /// X-Ray tracing.
+    /// X-Ray tracing of Lambda functions and of the REST API.
     pub tracing: Option<Tracing>,
-    /// Layers of every function that has none of its own.
+    /// Layers (ARNs or intrinsic functions) of every function that has none of its own.
+    #[schemars(with = "Option<List<crate::cf::AwsArn>>")]
     pub layers: Option<List<Value>>,
-    /// Runtime update mode: `auto`, `onFunctionUpdate`, or `{mode: manual, arn}`.
+    /// When Lambda updates the runtime: `auto` (default), `onFunctionUpdate`, or
+    /// `{mode: manual, arn}`.
+    #[schemars(with = "Option<crate::cf::AwsLambdaRuntimeManagement>")]
     pub runtime_management: Option<Value>,
-    /// Version hash algorithm (`20201221` is the default; `20200924` is legacy).
+    /// The version hash algorithm: `20201221` (the default) or the legacy `20200924`.
+    #[schemars(with = "Option<LambdaHashingVersion>")]
     pub lambda_hashing_version: Option<Value>,
-    /// AWS profile (deploy time only).
+    /// The AWS credentials profile (deploy time only).
+    #[schemars(with = "Option<String>")]
     pub profile: Option<Value>,
-    /// Stack parameters (deploy time only).
+    /// Values of `resources.Parameters` to deploy with (deploy time only).
+    #[schemars(with = "Option<Vec<crate::provider::StackParameter>>")]
     pub stack_parameters: Option<Value>,
-    /// Stack policy (deploy time only).
+    /// The stack policy: statements that allow or deny updates of resources (deploy time only).
+    #[schemars(with = "Option<Vec<crate::cf::IamStatement>>")]
     pub stack_policy: Option<Value>,
-    /// SNS topics notified of stack events (deploy time only).
+    /// SNS topic ARNs notified of stack events (deploy time only).
+    #[schemars(with = "Option<Vec<crate::cf::AwsArnString>>")]
     pub notification_arns: Option<Value>,
-    /// Rollback triggers (deploy time only).
+    /// Alarms that roll the deployment back (deploy time only).
+    #[schemars(with = "Option<crate::provider::RollbackConfiguration>")]
     pub rollback_configuration: Option<Value>,
-    /// Disable rollback (deploy time only).
+    /// Keep the resources of a failed deployment instead of rolling back (deploy time only).
+    #[schemars(with = "Option<bool>")]
     pub disable_rollback: Option<Value>,
-    /// `changesets` or `direct` (deploy time only).
+    /// `changesets` (the default) or `direct` (deploy time only).
+    #[schemars(with = "Option<crate::provider::DeploymentMethod>", extend("default" = "changesets"))]
     pub deployment_method: Option<Value>,
-    /// REST API name.
+    /// The REST API's name (default `<stage>-<service>`).
+    #[schemars(with = "Option<String>")]
     pub api_name: Option<Value>,
-    /// REST API endpoint type.
+    /// The REST API's endpoint type: `EDGE` (default), `REGIONAL` or `PRIVATE`.
+    #[schemars(with = "Option<crate::provider::EndpointType>", extend("default" = "EDGE"))]
     pub endpoint_type: Option<Value>,
-    /// REST API VPC endpoints.
+    /// VPC endpoint ids of a `PRIVATE` REST API.
+    #[schemars(with = "Option<crate::cf::CfArrayInstruction>")]
     pub vpc_endpoint_ids: Option<Value>,
-    /// REST API (API Gateway v1) settings.
+    /// REST API (API Gateway v1) settings: keys, usage plans, resource policy, an existing API.
+    #[schemars(with = "Option<crate::provider::ApiGateway>")]
     pub api_gateway: Option<Value>,
-    /// HTTP API (API Gateway v2) settings.
+    /// HTTP API (API Gateway v2) settings: authorizers, CORS, an existing API.
+    #[schemars(with = "Option<crate::provider::HttpApi>")]
     pub http_api: Option<Value>,
-    /// Logging of API Gateway, HTTP API, websockets and framework Lambdas.
+    /// Logging of the REST API, the HTTP API, websockets and the framework's Lambdas.
+    #[schemars(with = "Option<crate::provider::Logs>")]
     pub logs: Option<Value>,
-    /// WebSocket API name.
+    /// The WebSocket API's name (default `<stage>-<service>-websockets`).
+    #[schemars(with = "Option<String>")]
     pub websockets_api_name: Option<Value>,
-    /// WebSocket route selection expression.
+    /// The WebSocket route selection expression. Default `$request.body.action`.
+    #[schemars(with = "Option<String>", extend("default" = "$request.body.action"))]
     pub websockets_api_route_selection_expression: Option<Value>,
-    /// WebSocket API description.
+    /// The WebSocket API's description. Default `Serverless Websockets`.
+    #[schemars(with = "Option<String>", extend("default" = "Serverless Websockets"))]
     pub websockets_description: Option<Value>,
-    /// WebSocket settings.
+    /// WebSocket API settings.
+    #[schemars(with = "Option<crate::provider::Websocket>")]
     pub websocket: Option<Value>,
     /// EventBridge settings.
+    #[schemars(with = "Option<crate::provider::EventBridge>")]
     pub event_bridge: Option<Value>,
-    /// Application Load Balancer settings.
+    /// Application Load Balancer settings: target group prefix and authorizers.
+    #[schemars(with = "Option<crate::provider::Alb>")]
     pub alb: Option<Value>,
-    /// CloudFront settings.
+    /// CloudFront settings: cache policies for `cloudFront` events.
+    #[schemars(with = "Option<crate::provider::CloudFront>")]
     pub cloud_front: Option<Value>,
-    /// Buckets for `s3` events, by reference.
+    /// Buckets for `s3` events by reference (`s3: {bucket: <key>}`): name and bucket
+    /// properties.
+    #[schemars(with = "Option<IndexMap<String, crate::provider::S3Bucket>>")]
     pub s3: Option<Value>,
-    /// Container images built and pushed by Serverless.
+    /// Container images Serverless builds and pushes to ECR (deploy time).
+    #[schemars(with = "Option<crate::provider::Ecr>")]
     pub ecr: Option<Value>,
     /// Kinesis settings.
+    #[schemars(with = "Option<crate::provider::Kinesis>")]
     pub kinesis: Option<Value>,
+}
+
+/// `provider.lambdaHashingVersion`: `20201221` (the default) or the legacy `20200924`; written
+/// as a number or a string.
+pub struct LambdaHashingVersion;
+
+impl JsonSchema for LambdaHashingVersion {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "LambdaHashingVersion".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "`20201221` (the default algorithm) or `20200924` (Serverless v2's, legacy).",
+            "enum": ["20201221", "20200924", 20201221, 20200924]
+        })
+    }
 }
 
 /// `provider.iam`.
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(deny_unknown_fields)]
 pub struct Iam {
-    /// The execution role: an existing role (ARN, logical id, `Fn::GetAtt`, `Fn::Sub`,
-    /// `Fn::ImportValue`) or settings of the generated one.
+    /// The execution role of the functions: an existing role (ARN, name, logical id,
+    /// `Fn::GetAtt`, `Fn::Sub`, `Fn::ImportValue`) or settings of the generated
+    /// `IamRoleLambdaExecution`.
+    #[schemars(with = "Option<crate::provider::IamRoleSetting>")]
     pub role: Option<Value>,
-    /// The role CloudFormation deploys with.
+    /// The role CloudFormation deploys the stack with (also the role of the framework's
+    /// custom-resource Lambdas).
+    #[schemars(with = "Option<crate::cf::AwsArn>", example = "arn:aws:iam::123456789012:role/deploy-role")]
     pub deployment_role: Option<Value>,
 }
 
 /// Settings of the generated execution role (`provider.iam.role` as an object).
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(deny_unknown_fields)]
 pub struct IamRole {
-    /// RoleName (default `<service>-<stage>-<region>-lambdaRole`).
+    /// The role name (`RoleName`, at most 64 characters). Default
+    /// `<service>-<stage>-<region>-lambdaRole`.
+    #[schemars(with = "Option<String>", regex(pattern = "^[A-Za-z0-9/_+=,.@-]{1,64}$"), example = "my-service-lambda-role")]
     pub name: Option<Value>,
-    /// Path (default `/`).
+    /// The role's path, e.g. `/service-roles/`. Default `/`.
+    #[schemars(with = "Option<String>", regex(pattern = "(^\\/$)|(^\\/[!-~]+\\/$)"), extend("default" = "/"))]
     pub path: Option<Value>,
-    /// Managed policy ARNs.
+    /// ARNs (or intrinsic functions) of managed policies attached to the role.
+    #[schemars(with = "Option<Vec<crate::cf::AwsArn>>", extend("examples" = [["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]]))]
     pub managed_policies: Option<Vec<Value>>,
-    /// IAM statements added to the role's policy.
+    /// Statements of the role's inline policy, after the log statements Serverless adds.
     pub statements: Option<Vec<Statement>>,
-    /// Permissions boundary ARN.
+    /// ARN of the policy that bounds the role's permissions (`PermissionsBoundary`).
+    #[schemars(with = "Option<crate::cf::AwsArn>")]
     pub permissions_boundary: Option<Value>,
-    /// Permissions boundary ARN (alternative spelling).
-    #[schemars(extend("deprecated" = true))]
+    /// Deprecated spelling of `permissionsBoundary`.
+    #[schemars(with = "Option<crate::cf::AwsArn>", extend("deprecated" = true))]
     pub permission_boundary: Option<Value>,
-    /// Role tags.
+    /// Tags of the role.
     pub tags: Option<StrMap>,
 }
 
-/// `provider.tracing`.
+/// `provider.tracing`: X-Ray tracing.
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(deny_unknown_fields)]
 pub struct Tracing {
-    /// Lambda tracing: `Active`, `PassThrough` or a boolean.
+    /// Tracing of every function: `Active`, `PassThrough`, or `true` (= `Active`). Serverless
+    /// adds the X-Ray permissions to the execution role.
+    #[schemars(with = "Option<crate::cf::AwsLambdaTracing>")]
     pub lambda: Option<Value>,
-    /// API Gateway tracing (no template effect).
+    /// Tracing of the REST API stage (set at deploy time; no template effect). Default false.
+    #[schemars(with = "Option<bool>")]
     pub api_gateway: Option<Value>,
 }
 
@@ -351,50 +449,66 @@ pub struct Destinations {
     pub on_failure: Option<Value>,
 }
 
-/// `package` (service, function or layer).
+/// `package` (service, function or layer): which files go into the zip.
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(deny_unknown_fields)]
 pub struct Package {
-    /// Glob patterns; `!` excludes.
+    /// Glob patterns applied in order over every file of the service; a `!` pattern excludes.
+    /// `serverless.yml`, `.git`, `.serverless`, `node_modules` dev dependencies and the like are
+    /// excluded by default.
+    #[schemars(extend("examples" = [["!tests/**", "!*.md", "src/**"]]))]
     pub patterns: Option<List<String>>,
     /// Legacy includes (use `patterns`).
     #[schemars(extend("deprecated" = true))]
     pub include: Option<List<String>>,
-    /// Legacy excludes (use `patterns`).
+    /// Legacy excludes (use `patterns` with `!`).
     #[schemars(extend("deprecated" = true))]
     pub exclude: Option<List<String>>,
-    /// A prebuilt zip to deploy as is.
+    /// A prebuilt zip to deploy as is (no packaging).
+    #[schemars(example = &"dist/app.zip")]
     pub artifact: Option<String>,
-    /// One zip per function.
+    /// One zip per function instead of one for the service. Default false.
     pub individually: Option<bool>,
-    /// Leave out dev dependencies (default true).
+    /// Leave out Node.js dev dependencies. Default true.
+    #[schemars(extend("default" = true))]
     pub exclude_dev_dependencies: Option<bool>,
-    /// Where `serverless package` writes artifacts.
+    /// Where `serverless package` writes the artifacts (default `.serverless`).
     pub path: Option<String>,
-    /// Do not package this function.
+    /// Do not package this function (function level).
     pub disable: Option<bool>,
 }
 
-/// `layers.<key>`.
+/// `layers.<key>`: a Lambda layer (`AWS::Lambda::LayerVersion`) built from a folder.
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(deny_unknown_fields)]
 pub struct Layer {
-    /// The folder whose files make the layer.
+    /// The folder whose files make the layer (e.g. `layer` holding `python/` or `nodejs/`).
+    #[schemars(example = &"layers/deps")]
     pub path: Option<String>,
-    /// LayerName (default: the key).
+    /// The layer's name (`LayerName`; default: the key).
+    #[schemars(length(min = 1, max = 140))]
     pub name: Option<String>,
     /// Description (at most 256 characters).
+    #[schemars(length(max = 256))]
     pub description: Option<String>,
-    /// License (at most 512 characters).
+    /// License (`LicenseInfo`, at most 512 characters), e.g. `MIT`.
+    #[schemars(length(max = 512))]
     pub license_info: Option<String>,
-    /// Compatible runtimes.
+    /// Runtimes the layer works with (at most 15).
+    #[schemars(with = "Option<List<crate::cf::AwsLambdaRuntime>>")]
     pub compatible_runtimes: Option<List<Str>>,
-    /// Compatible architectures.
+    /// Instruction sets the layer works with: `x86_64`, `arm64`.
+    #[schemars(with = "Option<List<crate::cf::AwsLambdaArchitecture>>")]
     pub compatible_architectures: Option<List<Str>>,
-    /// Accounts allowed to use the layer (`*` for everyone).
+    /// Accounts allowed to use the layer: account ids, `arn:aws:iam::<id>:root`, or `*` for
+    /// everyone (a `LayerVersionPermission` each).
+    #[schemars(extend("examples" = [["*"]]))]
     pub allowed_accounts: Option<List<Str>>,
-    /// Keep old layer versions.
+    /// Keep old layer versions when a new one is published (`DeletionPolicy: Retain`).
+    /// Default false.
     pub retain: Option<bool>,
-    /// Packaging of the layer.
+    /// Packaging of the layer (`artifact`, `patterns`).
     pub package: Option<Package>,
 }

@@ -16,5 +16,6 @@ pub mod coerce;
 pub mod config;
 pub mod events;
 pub mod function_shapes;
+pub mod provider;
 
 pub use config::*;

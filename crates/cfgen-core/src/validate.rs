@@ -225,7 +225,8 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
         }
         runtimes.push((f.runtime.clone(), vec!["functions".into(), k.clone(), "runtime".into()]));
     }
-    // A blocked runtime does not stop compiling: `cfgen validate` goes on to report the rest.
+    // A blocked runtime (an error only under `cfgen validate`) does not stop compiling, so that
+    // `cfgen validate` goes on to report the rest.
     let mut runtime_diags = Vec::new();
     for (rt, p) in runtimes {
         let Some(rt) = rt else { continue };
@@ -236,12 +237,11 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
         let note = format!(" (Serverless v3's default: `functions.{k}` and every function without a runtime get it)");
         runtime_finding(DEFAULT_RUNTIME, key_span(node, &["provider"]), &note, opts, &mut runtime_diags);
     }
+    diags.extend(runtime_diags);
     crate::plugins::check(node, opts.allow_unknown_plugins, diags);
-    if diags.iter().any(Diagnostic::is_error) {
-        diags.extend(runtime_diags);
+    if diags.iter().any(|d| d.is_error() && d.code != codes::RUNTIME_BLOCKED) {
         return None;
     }
-    diags.extend(runtime_diags);
     Some(Prepared { service, service_name, stage, region, functions })
 }
 

@@ -118,8 +118,8 @@ pub fn check(template: &Value, node: &Node, prov: &Provenance, opts: &CheckOptio
                 stage_origin(prov, id, res),
                 found,
             ),
-            "AWS::ApiGatewayV2::Api" | "AWS::ApiGateway::RestApi" => {
-                name_rule(prop("Name"), 128, "an API Gateway API name", |_| true, "", at(&["Name"]), found)
+            "AWS::ApiGatewayV2::Api" => {
+                name_rule(prop("Name"), 128, "an API Gateway API name", |_| true, "", api_name_origin(prov, id, res), found)
             }
             _ => {}
         }
@@ -137,6 +137,12 @@ fn is_stage_char(c: char) -> bool {
 /// The stage comes from `--stage` or `provider.stage`.
 fn stage_origin(prov: &Provenance, id: &str, res: &Value) -> Origin {
     prov.value_origin(&["provider", "stage"]).unwrap_or_else(|| prov.resource(id, res, &["StageName"]))
+}
+
+/// An HTTP or WebSocket API's name comes from `provider.httpApi.name` / `provider.websocketsApiName`.
+fn api_name_origin(prov: &Provenance, id: &str, res: &Value) -> Origin {
+    let path: &[&str] = if id == "HttpApi" { &["provider", "httpApi", "name"] } else { &["provider", "websocketsApiName"] };
+    prov.value_origin(path).unwrap_or_else(|| prov.resource(id, res, &["Name"]))
 }
 
 fn number(v: &Value) -> Option<i64> {
@@ -221,36 +227,42 @@ fn stack(template: &Value, node: &Node, prov: &Provenance, found: &mut Found) {
     }
 }
 
-/// What to split: the functions and resource types contributing most.
+/// What to split: where the resources come from (each function's own, each event kind, the
+/// shared ones) and the functions contributing most.
 fn split_advice(template: &Value, node: &Node, prov: &Provenance) -> String {
     let mut by_fn: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut by_type: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut by_source: BTreeMap<String, usize> = BTreeMap::new();
     let mut shared = 0;
     if let Some(rs) = template.get("Resources").and_then(Value::as_object) {
         for (id, r) in rs {
-            *by_type.entry(r.get("Type").and_then(Value::as_str).unwrap_or("?")).or_default() += 1;
             match prov.function_of(id, r) {
-                Some(f) => *by_fn.entry(f).or_default() += 1,
+                Some(f) => {
+                    *by_fn.entry(f).or_default() += 1;
+                    let source = match prov.event_kind(f, id, r) {
+                        Some(k) => format!("`{k}` events"),
+                        None => "the functions themselves (function, version, log group, ...)".to_string(),
+                    };
+                    *by_source.entry(source).or_default() += 1;
+                }
                 None => shared += 1,
             }
         }
     }
-    let top = |m: &BTreeMap<&str, usize>| {
-        let mut v: Vec<(&str, usize)> = m.iter().map(|(k, n)| (*k, *n)).collect();
+    let top = |m: &BTreeMap<String, usize>, n: usize| {
+        let mut v: Vec<(&str, usize)> = m.iter().map(|(k, n)| (k.as_str(), *n)).collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-        v.into_iter().take(5).map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", ")
+        v.into_iter().take(n).map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", ")
     };
+    let fns: BTreeMap<String, usize> = by_fn.iter().map(|(k, n)| (format!("`{k}`"), *n)).collect();
     let nfns = node.get("functions").and_then(Node::as_map).map_or(0, |m| m.len());
     let per_fn = if nfns > 0 { by_fn.values().sum::<usize>() as f64 / nfns as f64 } else { 0.0 };
+    let fit = if per_fn > 0.0 { ((MAX_RESOURCES - shared.min(MAX_RESOURCES)) as f64 / per_fn).floor() as usize } else { 0 };
     format!(
-        "{} functions make {:.1} resources each on average (most: {}), {shared} are shared; by type: {}. \
-         Split the service into several stacks (e.g. by API or event source; at this rate about {} functions fit in one), \
+        "by source: {}, shared (API, role, bucket, ...) {shared}; the functions making most: {}. \
+         Split the service into several (e.g. by API or by event source; at {per_fn:.1} resources a function about {fit} functions fit in one stack), \
          or move resources into nested stacks as serverless-plugin-split-stacks does and build with --no-limit-checks",
-        nfns,
-        per_fn,
-        top(&by_fn),
-        top(&by_type),
-        if per_fn > 0.0 { ((MAX_RESOURCES - shared.min(MAX_RESOURCES)) as f64 / per_fn).floor() as usize } else { 0 }
+        top(&by_source, 6),
+        top(&fns, 5),
     )
 }
 

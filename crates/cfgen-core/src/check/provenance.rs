@@ -227,6 +227,9 @@ impl<'a> Provenance<'a> {
         if let Some((_, lk)) = self.layers.iter().find(|(l, _)| id.starts_with(l.as_str())) {
             return self.key_origin(&["layers", lk]);
         }
+        if let Some(o) = self.named_by_event(res) {
+            return o;
+        }
         let provider_path: &[&str] = if id == "IamRoleLambdaExecution" {
             match path.first().copied() {
                 Some("RoleName") => &["provider", "iam", "role", "name"],
@@ -268,6 +271,29 @@ impl<'a> Provenance<'a> {
             }
         }
         self.key_origin(&provider_path[..1])
+    }
+
+    /// Topics, buckets and event buses that events create by name: the event setting that
+    /// holds the name.
+    fn named_by_event(&self, res: &Value) -> Option<Origin> {
+        let (kind, prop) = match res.get("Type").and_then(Value::as_str)? {
+            "AWS::Events::EventBus" => ("eventBridge", "Name"),
+            "AWS::SNS::Topic" => ("sns", "TopicName"),
+            "AWS::S3::Bucket" => ("s3", "BucketName"),
+            _ => return None,
+        };
+        let name = res.pointer(&format!("/Properties/{prop}"))?.as_str()?;
+        for (_, fk) in &self.functions {
+            let Some(events) = self.node.pointer(["functions", fk.as_str(), "events"]).and_then(Node::as_seq) else { continue };
+            for e in events {
+                if let Some(v) = e.get(kind) {
+                    if let Some(n) = find_scalar(v, name, 0) {
+                        return Some(Origin { span: Some(n.span), extent: Some(extent(e)) });
+                    }
+                }
+            }
+        }
+        None
     }
 
     fn in_function(&self, fk: &str, id: &str, res: &Value, path: &[&str]) -> Origin {
@@ -313,6 +339,11 @@ impl<'a> Provenance<'a> {
                     rest[pos + frag.len()..].chars().take_while(char::is_ascii_digit).collect::<String>().parse().unwrap_or(1)
                 };
                 if let Some(o) = self.event_origin(fk, kinds, n) {
+                    if path == ["Name"] {
+                        if let Some(v) = self.event_setting(fk, kinds, n, "name") {
+                            return v;
+                        }
+                    }
                     return o;
                 }
             }
@@ -323,6 +354,27 @@ impl<'a> Provenance<'a> {
             }
         }
         self.key_origin(&["functions", fk])
+    }
+
+    /// The event kind (`http`, `sqs`, ...) that made resource `id` of function `fk`, if any
+    /// of the function's events is of that kind.
+    pub fn event_kind(&self, fk: &str, id: &str, res: &Value) -> Option<&'static str> {
+        let ty = res.get("Type").and_then(Value::as_str).unwrap_or_default();
+        let rest = id.strip_prefix(naming::function(fk).as_str()).unwrap_or(id);
+        let kinds: Vec<&str> = self
+            .node
+            .pointer(["functions", fk, "events"])
+            .and_then(Node::as_seq)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.as_map().and_then(|m| m.keys().next()).map(String::as_str))
+            .collect();
+        EVENT_FRAGMENTS
+            .iter()
+            .filter(|(frag, _)| rest.contains(frag) || ty.contains(frag))
+            .flat_map(|(_, ks)| ks.iter())
+            .find(|k| kinds.contains(k))
+            .copied()
     }
 
     /// The `n`-th (1-based) event of one of `kinds` in function `fk`: its kind key, extent the entry.
@@ -345,6 +397,15 @@ impl<'a> Provenance<'a> {
             }
         }
         first
+    }
+
+    /// The value of `key` in the `n`-th event of one of `kinds`, when the event is an object.
+    fn event_setting(&self, fk: &str, kinds: &[&str], n: usize, key: &str) -> Option<Origin> {
+        let events = self.node.pointer(["functions", fk, "events"])?.as_seq()?;
+        let e =
+            events.iter().filter(|e| e.as_map().and_then(|m| m.keys().next()).is_some_and(|k| kinds.contains(&k.as_str()))).nth(n - 1)?;
+        let v = e.as_map()?.iter().next()?.1.get(key)?;
+        Some(Origin { span: Some(v.span), extent: Some(extent(e)) })
     }
 
     /// The value at `path` (its key for maps and lists), if present.
@@ -412,4 +473,17 @@ pub fn extent(n: &Node) -> Span {
         _ => {}
     }
     s
+}
+
+/// The first scalar node in `n` whose text is `text`.
+fn find_scalar<'n>(n: &'n Node, text: &str, depth: usize) -> Option<&'n Node> {
+    if depth > 8 {
+        return None;
+    }
+    match &n.value {
+        cfgen_syntax::Value::String(s) if s == text => Some(n),
+        cfgen_syntax::Value::Map(m) => m.iter().find_map(|(_, v)| find_scalar(v, text, depth + 1)),
+        cfgen_syntax::Value::Seq(items) => items.iter().find_map(|v| find_scalar(v, text, depth + 1)),
+        _ => None,
+    }
 }

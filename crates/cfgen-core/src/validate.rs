@@ -614,6 +614,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn runtime_lifecycle_is_data() {
+        assert!(matches!(runtime_status("python3.6"), RuntimeStatus::Blocked { update_blocked: "2022-08-29", .. }));
+        assert!(matches!(runtime_status("nodejs16.x"), RuntimeStatus::Blocked { .. }));
+        assert!(matches!(runtime_status("python3.10"), RuntimeStatus::Deprecated { .. }));
+        assert_eq!(runtime_status("python3.12"), RuntimeStatus::Supported);
+        assert_eq!(runtime_status("provided.al2023"), RuntimeStatus::Supported);
+        assert_eq!(runtime_status("cobol1.0"), RuntimeStatus::Unknown);
+        // Every row: known dates are ISO dates, in order, none after the table's own date is blocked.
+        for (rt, dep, create, update) in RUNTIMES {
+            for d in [dep, create, update].into_iter().filter(|d| !d.is_empty()) {
+                assert!(d.len() == 10 && d.as_bytes()[4] == b'-' && d.as_bytes()[7] == b'-', "{rt}: {d}");
+            }
+            if !create.is_empty() && !update.is_empty() {
+                assert!(create <= update, "{rt}");
+            }
+        }
+        assert!(RUNTIMES.iter().any(|r| r.0 == DEFAULT_RUNTIME));
+    }
+
+    #[test]
     fn framework_versions() {
         let v = (3, 40, 0);
         for ok in ["3", "*", "^3.0.0", ">=3.0.0 <4.0.0", "~3.40", "2 || 3", ">=1.0.0", "3.x"] {

@@ -87,7 +87,7 @@ define_codes! {
     STACK_LIMIT = ("CFG510", "stack-limit", "the template exceeds a CloudFormation stack quota (resources, outputs, parameters, mappings, body size)");
     LOGICAL_ID = ("CFG511", "logical-id", "a logical id CloudFormation rejects (not alphanumeric, or over 255 characters)");
     LAMBDA_LIMIT = ("CFG512", "lambda-limit", "a Lambda setting outside what Lambda accepts (name, memory, timeout, environment size, layers, storage, concurrency)");
-    NAME_LIMIT = ("CFG513", "name-limit", "a generated or given name AWS rejects (IAM role, API Gateway, EventBridge)");
+    NAME_LIMIT = ("CFG513", "name-limit", "a generated or given name AWS rejects (IAM role, S3 bucket, API Gateway, EventBridge)");
     LOG_RETENTION = ("CFG514", "log-retention", "a log retention CloudWatch Logs does not offer");
     API_TIMEOUT = ("CFG515", "api-timeout", "a function timeout longer than its API Gateway integration waits");
     RUNTIME_BLOCKED = ("CFG520", "runtime-blocked", "a Lambda runtime AWS no longer lets functions be created or updated with");

@@ -82,6 +82,7 @@ pub fn check(template: &Value, node: &Node, prov: &Provenance, opts: &CheckOptio
                     }
                 }
             }
+            "AWS::S3::Bucket" => bucket_name(prop("BucketName"), at(&["BucketName"]), found),
             "AWS::Events::Rule" => name_rule(
                 prop("Name"),
                 64,
@@ -123,6 +124,27 @@ pub fn check(template: &Value, node: &Node, prov: &Provenance, opts: &CheckOptio
             }
             _ => {}
         }
+    }
+}
+
+/// S3's bucket naming rules: 3 to 63 lowercase letters, digits, `.` and `-`, starting and
+/// ending with a letter or digit, no `..`.
+fn bucket_name(v: Option<&Value>, at: Origin, found: &mut Found) {
+    let Some(name) = v.and_then(Value::as_str) else { return };
+    let n = name.chars().count();
+    let why = if !(3..=63).contains(&n) {
+        Some(format!("it is {n} characters (3 to 63)"))
+    } else if let Some(c) = name.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '.' || *c == '-')) {
+        Some(format!("`{c}` is not allowed (lowercase letters, digits, `.`, `-`)"))
+    } else if !name.starts_with(|c: char| c.is_ascii_alphanumeric()) || !name.ends_with(|c: char| c.is_ascii_alphanumeric()) {
+        Some("it must start and end with a letter or digit".to_string())
+    } else if name.contains("..") {
+        Some("it holds `..`".to_string())
+    } else {
+        None
+    };
+    if let Some(why) = why {
+        found.push(finding(codes::NAME_LIMIT, Severity::Error, format!("`{name}` is not an S3 bucket name: {why}"), at));
     }
 }
 
@@ -430,4 +452,65 @@ fn lambda(id: &str, res: &Value, prov: &Provenance, api: &BTreeMap<String, &'sta
         }
     }
     found.append(&mut err_out);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::{check, CheckOptions};
+    use cfgen_syntax::{Diagnostic, Node, Severity};
+    use serde_json::{json, Value};
+
+    fn run(t: &Value, opts: CheckOptions) -> Vec<Diagnostic> {
+        let mut diags = Vec::new();
+        check(t, &Node::null(Default::default()), &opts, &mut diags);
+        diags
+    }
+
+    fn topic() -> Value {
+        json!({"Type": "AWS::SNS::Topic"})
+    }
+
+    #[test]
+    fn template_body_size() {
+        let small = json!({"Resources": {"T": topic()}});
+        assert!(run(&small, CheckOptions::default()).is_empty());
+        let inline = json!({"Description": "x".repeat(60_000), "Resources": {"T": topic()}});
+        let d = run(&inline, CheckOptions::default());
+        assert_eq!(d.len(), 1);
+        assert_eq!((d[0].severity, d[0].code.id), (Severity::Warning, "CFG510"));
+        let huge = json!({"Description": "x".repeat(1_000_001), "Resources": {"T": topic()}});
+        let d = run(&huge, CheckOptions::default());
+        assert_eq!((d[0].severity, d[0].code.id), (Severity::Error, "CFG510"), "{d:?}");
+        assert!(d[0].message.contains("1000000"));
+        // --no-limit-checks leaves the stack quotas out.
+        assert!(run(&huge, CheckOptions { no_limit_checks: true, ..Default::default() }).is_empty());
+    }
+
+    #[test]
+    fn resource_count_boundary() {
+        let mut rs = serde_json::Map::new();
+        for i in 0..500 {
+            rs.insert(format!("T{i}"), topic());
+        }
+        let mut t = json!({"Resources": rs});
+        assert!(run(&t, CheckOptions::default()).iter().all(|d| d.code.id != "CFG510" || !d.is_error()));
+        t["Resources"]["T500"] = topic();
+        let d = run(&t, CheckOptions::default());
+        assert!(d.iter().any(|d| d.is_error() && d.message.contains("501 resources") && d.help.is_some()), "{d:?}");
+    }
+
+    #[test]
+    fn lambda_values_only_when_literal() {
+        let f = |props: Value| json!({"Resources": {"F": {"Type": "AWS::Lambda::Function", "Properties": props}}});
+        let base = json!({"Code": {"ZipFile": "x"}, "Role": "arn:aws:iam::1:role/r"});
+        let mut ok = base.clone();
+        ok["MemorySize"] = json!({"Ref": "Memory"});
+        ok["Timeout"] = json!(900);
+        assert!(run(&f(ok), CheckOptions::default()).is_empty());
+        let mut bad = base;
+        bad["MemorySize"] = json!(127);
+        bad["Timeout"] = json!("901");
+        let d = run(&f(bad), CheckOptions::default());
+        assert_eq!(d.iter().filter(|d| d.code.id == "CFG512" && d.is_error()).count(), 2, "{d:?}");
+    }
 }

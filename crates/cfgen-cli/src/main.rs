@@ -28,6 +28,10 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Compile serverless.yml and print the CloudFormation template.
+    ///
+    /// The template is checked first (CloudFormation resource schemas, stack and service
+    /// limits; see `validate`); an error there means no template. Runtimes whose updates AWS
+    /// blocks are warnings here (errors with --strict).
     Build {
         #[command(flatten)]
         input: InputArgs,

@@ -162,7 +162,12 @@ fn check_value(v: &Value, s: &Value, root: &Value, path: &mut Vec<String>, out: 
             let props = s.get("properties").and_then(Value::as_object);
             let patterns = s.get("patternProperties").and_then(Value::as_object);
             let closed = s.get("additionalProperties") == Some(&Value::Bool(false));
+            // `Fn::Transform` (a macro) may sit among the properties and rewrite them.
+            let macro_inside = o.keys().any(|k| k.starts_with("Fn::"));
             for (k, x) in o {
+                if k.starts_with("Fn::") {
+                    continue;
+                }
                 path.push(k.clone());
                 if let Some(sub) = props.and_then(|p| p.get(k)) {
                     check_value(x, sub, root, path, out, depth + 1);
@@ -171,7 +176,7 @@ fn check_value(v: &Value, s: &Value, root: &Value, path: &mut Vec<String>, out: 
                     check_value(x, sub, root, path, out, depth + 1);
                 } else if let Some(add @ Value::Object(_)) = s.get("additionalProperties") {
                     check_value(x, add, root, path, out, depth + 1);
-                } else if closed && props.is_some() && !o.contains_key("Fn::If") {
+                } else if closed && props.is_some() && !macro_inside {
                     let name = path.pop().unwrap_or_default();
                     out.push(Problem::Unknown {
                         path: path.clone(),
@@ -182,7 +187,7 @@ fn check_value(v: &Value, s: &Value, root: &Value, path: &mut Vec<String>, out: 
                 }
                 path.pop();
             }
-            if let Some(Value::Array(req)) = s.get("required") {
+            if let Some(Value::Array(req)) = s.get("required").filter(|_| !macro_inside) {
                 for r in req.iter().filter_map(Value::as_str) {
                     if !o.contains_key(r) {
                         out.push(Problem::Missing { path: path.clone(), name: r.to_string() });
@@ -225,6 +230,14 @@ mod tests {
         assert!(p.iter().any(|x| matches!(x, Problem::Unknown { name, path, .. } if name == "S3Kee" && path == &["Code"])), "{p:?}");
         assert!(p.iter().any(|x| matches!(x, Problem::Type { path, .. } if path == &["MemorySize"])), "{p:?}");
         assert!(p.iter().any(|x| matches!(x, Problem::Enum { value, .. } if value == "cobol")), "{p:?}");
+    }
+
+    #[test]
+    fn macros_and_conditions_are_left_alone() {
+        let t = json!({"Fn::Transform": {"Name": "AWS::Include"}, "Whatever": 1});
+        assert_eq!(problems("AWS::SQS::Queue", t), vec![]);
+        let c = json!({"Code": {"Fn::If": ["C", {"ZipFile": "x"}, {"S3Bucket": "b"}]}, "Role": {"Ref": "R"}});
+        assert_eq!(problems("AWS::Lambda::Function", c), vec![]);
     }
 
     #[test]

@@ -402,7 +402,10 @@ fn lambda(id: &str, res: &Value, prov: &Provenance, api: &BTreeMap<String, &'sta
                 let (d, x) = finding(
                     codes::API_TIMEOUT,
                     Severity::Warning,
-                    format!("timeout {t} s, but the {kind} in front of this function gives up after {API_TIMEOUT} s at most"),
+                    format!(
+                        "timeout {t} s, but the {kind} in front of this function stops waiting after {}",
+                        if *kind == "HTTP API" { "30 s" } else { "29 s (its default)" }
+                    ),
                     at(&["Timeout"]),
                 );
                 err_out.push((d.help("callers get a 504 while the function keeps running; keep API-facing functions under 30 s or hand long work to a queue"), x));

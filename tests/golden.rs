@@ -8,6 +8,9 @@
 //! * `golden/err/<area>/<case>/`: the build fails with at least one error, and its diagnostics
 //!   are exactly `diagnostics.txt`.
 //!
+//! Every build runs the checks of the emitted template (`cfgen_core::check`), as `cfgen build`
+//! does; an `oracle.json` with `"validate": true` runs them as `cfgen validate`.
+//!
 //! `CFGEN_BLESS=1 cargo test` rewrites `template.json` and `diagnostics.txt`; read the diff.
 //! `reference.json` only ever comes from `../shared/tools/oracle`.
 
@@ -70,6 +73,8 @@ fn run(dir: &Path) -> (Option<String>, String, bool) {
     };
     if let Ok(text) = std::fs::read_to_string(dir.join("oracle.json")) {
         let o: Value = serde_json::from_str(&text).expect("oracle.json is JSON");
+        // `"validate": true` (cfgen only; the oracle ignores it): run as `cfgen validate`.
+        opts.checks.validate = o.get("validate") == Some(&Value::Bool(true));
         if let Some(Value::Object(env)) = o.get("env") {
             for (k, v) in env {
                 host.env.insert(k.clone(), v.as_str().unwrap_or_default().to_string());

@@ -1,6 +1,6 @@
 'use strict';
 
-// The AWS SDK v3 is part of the nodejs20.x Lambda runtime; it is loaded when a job is sent.
+// The AWS SDK v3 is part of the nodejs22.x Lambda runtime; it is loaded when a job is sent.
 exports.handler = async (event) => {
   const { SQSClient, SendMessageCommand } = require('@aws-sdk/client-sqs');
   const client = new SQSClient({});

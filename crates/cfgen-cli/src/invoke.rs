@@ -300,6 +300,9 @@ pub fn run(args: &InvokeLocalArgs) -> ExitCode {
     }
     // The template, built without reading the artifacts' content (only the settings matter).
     let light = host::SettingsOnly(&fs_host);
+    // Running the code locally does not need the template to be deployable.
+    let mut opts = opts;
+    opts.checks.skip = true;
     let out = cfgen_core::build(&src, &display, &opts, &light);
     if report(&out.diagnostics, &out.sources, args.input.diagnostics, args.input.strict) {
         return ExitCode::from(1);

@@ -31,6 +31,10 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Compile serverless.yml and print the CloudFormation template.
+    ///
+    /// The template is checked first (CloudFormation resource schemas, stack and service
+    /// limits; see `validate`); an error there means no template. Runtimes whose updates AWS
+    /// blocks are warnings here (errors with --strict).
     Build {
         #[command(flatten)]
         input: InputArgs,
@@ -42,6 +46,11 @@ enum Command {
         output: Option<PathBuf>,
     },
     /// Check serverless.yml and report every problem, without printing the template.
+    ///
+    /// Runs the build and the checks of the emitted template: every resource against its
+    /// CloudFormation schema, stack and Lambda quotas, names, log retention, runtimes. A runtime
+    /// whose updates AWS blocks is an error here (a warning in `build`) unless
+    /// --allow-deprecated-runtimes.
     Validate {
         #[command(flatten)]
         input: InputArgs,
@@ -145,6 +154,14 @@ struct InputArgs {
     /// `cfgen explain CFG409` lists the plugins it knows).
     #[arg(long)]
     allow_unknown_plugins: bool,
+    /// Let a template over CloudFormation's stack quotas (500 resources, 200 outputs, parameters
+    /// or mappings, 1 MB) out, for tools that split stacks afterwards.
+    #[arg(long)]
+    no_limit_checks: bool,
+    /// Under `validate`, report runtimes whose updates AWS blocks as warnings, not errors
+    /// (`build` always reports them as warnings; errors under --strict).
+    #[arg(long)]
+    allow_deprecated_runtimes: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -324,6 +341,12 @@ fn load_input(input: &InputArgs) -> Result<Loaded, ExitCode> {
         region: input.region.clone(),
         instance_id: input.instance_id.clone(),
         allow_unknown_plugins: input.allow_unknown_plugins,
+        checks: cfgen_core::check::CheckOptions {
+            validate: false,
+            allow_deprecated_runtimes: input.allow_deprecated_runtimes,
+            no_limit_checks: input.no_limit_checks,
+            skip: false,
+        },
         ..Default::default()
     };
     for p in &input.params {
@@ -359,10 +382,11 @@ fn load_input(input: &InputArgs) -> Result<Loaded, ExitCode> {
 }
 
 fn run_build(input: &InputArgs, emit: Option<(Format, Option<PathBuf>)>) -> ExitCode {
-    let Loaded { display, src, dir, opts } = match load_input(input) {
+    let Loaded { display, src, dir, mut opts } = match load_input(input) {
         Ok(l) => l,
         Err(code) => return code,
     };
+    opts.checks.validate = emit.is_none();
     let host = host::FsHost::new(dir, None);
     let out: BuildOutput = cfgen_core::build(&src, &display, &opts, &host);
     let failed = report(&out.diagnostics, &out.sources, input.diagnostics, input.strict);

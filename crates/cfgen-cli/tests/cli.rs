@@ -27,7 +27,50 @@ fn build_prints_the_template_and_warns_on_stderr() {
     let template: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(template["Resources"]["MainLambdaFunction"]["Properties"]["Runtime"], "python3.6");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("warning[CFG403]") && stderr.contains("warning[CFG402]"), "{stderr}");
+    assert!(stderr.contains("warning[CFG520]") && stderr.contains("warning[CFG402]"), "{stderr}");
+}
+
+#[test]
+fn validate_blocks_runtimes_and_limits() {
+    let dir = hello_copy("validate");
+    // python3.6: updates blocked, so `validate` fails unless --allow-deprecated-runtimes; `build` warns.
+    let v = cfgen().arg("validate").current_dir(&dir).output().unwrap();
+    assert_eq!(v.status.code(), Some(1));
+    assert!(v.stdout.is_empty(), "validate prints no template");
+    assert!(String::from_utf8_lossy(&v.stderr).contains("error[CFG520]"), "{}", String::from_utf8_lossy(&v.stderr));
+    let allowed = cfgen().args(["validate", "--allow-deprecated-runtimes"]).current_dir(&dir).output().unwrap();
+    assert_eq!(allowed.status.code(), Some(0), "{}", String::from_utf8_lossy(&allowed.stderr));
+    assert!(String::from_utf8_lossy(&allowed.stderr).contains("warning[CFG520]"));
+
+    // 130 functions with an sqs event each: 523 resources, over the stack limit.
+    let mut yml = String::from(
+        "service: many
+provider:
+  name: aws
+  runtime: python3.12
+functions:
+",
+    );
+    for i in 0..130 {
+        yml.push_str(&format!(
+            "  w{i}:
+    handler: index.handler
+    events:
+      - sqs: arn:aws:sqs:us-east-1:123456789012:q{i}
+"
+        ));
+    }
+    std::fs::write(dir.join("many.yml"), yml).unwrap();
+    let b = cfgen().args(["build", "many.yml"]).current_dir(&dir).output().unwrap();
+    assert_eq!(b.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&b.stderr);
+    assert!(stderr.contains("error[CFG510]") && stderr.contains("523 resources") && stderr.contains("at most 500"), "{stderr}");
+    assert!(b.stdout.is_empty());
+    let out = cfgen().args(["build", "many.yml", "--no-limit-checks"]).current_dir(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let t: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(t["Resources"].as_object().unwrap().len(), 523);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

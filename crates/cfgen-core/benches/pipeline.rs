@@ -32,6 +32,11 @@ pub fn service(n: usize, events: bool) -> String {
     s
 }
 
+/// Build options of the benches: the services over 500 resources are built anyway.
+fn opts() -> BuildOptions {
+    BuildOptions { checks: cfgen_core::check::CheckOptions { no_limit_checks: true, ..Default::default() }, ..Default::default() }
+}
+
 fn host(n: usize) -> MemoryHost {
     let mut h = MemoryHost::default();
     for i in 0..n {
@@ -44,11 +49,11 @@ fn host(n: usize) -> MemoryHost {
 /// benchmark measures the same services without them.
 fn events_supported() -> bool {
     let src = service(3, true);
-    let out = cfgen_core::build(&src, "serverless.yml", &BuildOptions::default(), &host(3));
+    let out = cfgen_core::build(&src, "serverless.yml", &opts(), &host(3));
     out.template.is_some()
 }
 
-const SIZES: &[usize] = &[10, 100, 1000];
+const SIZES: &[usize] = &[10, 100, 200, 1000];
 
 #[divan::bench(args = SIZES)]
 fn load(bencher: divan::Bencher, n: usize) {
@@ -60,19 +65,34 @@ fn load(bencher: divan::Bencher, n: usize) {
 fn resolve(bencher: divan::Bencher, n: usize) {
     let src = service(n, events_supported());
     let h = host(n);
-    bencher.bench(|| cfgen_core::resolve(divan::black_box(&src), "serverless.yml", &BuildOptions::default(), &h).config.is_some());
+    bencher.bench(|| cfgen_core::resolve(divan::black_box(&src), "serverless.yml", &opts(), &h).config.is_some());
 }
 
 #[divan::bench(args = SIZES)]
 fn build(bencher: divan::Bencher, n: usize) {
     let src = service(n, events_supported());
     let h = host(n);
-    bencher.bench(|| cfgen_core::build(divan::black_box(&src), "serverless.yml", &BuildOptions::default(), &h).template.is_some());
+    bencher.bench(|| cfgen_core::build(divan::black_box(&src), "serverless.yml", &opts(), &h).template.is_some());
 }
 
 #[divan::bench(args = SIZES)]
 fn emit(bencher: divan::Bencher, n: usize) {
     let src = service(n, events_supported());
-    let t = cfgen_core::build(&src, "serverless.yml", &BuildOptions::default(), &host(n)).template.unwrap_or_default();
+    let t = cfgen_core::build(&src, "serverless.yml", &opts(), &host(n)).template.unwrap_or_default();
     bencher.bench(|| cfgen_core::emit::to_json(divan::black_box(&t)).len());
+}
+
+/// The checks of the emitted template alone (schemas, limits with the stack quotas,
+/// provenance), on the template `build` made.
+#[divan::bench(args = [10, 100, 200, 1000])]
+fn check(bencher: divan::Bencher, n: usize) {
+    let src = service(n, events_supported());
+    let h = host(n);
+    let t = cfgen_core::build(&src, "serverless.yml", &opts(), &h).template.unwrap_or_default();
+    let node = cfgen_core::resolve(&src, "serverless.yml", &opts(), &h).config.expect("resolves");
+    bencher.bench(|| {
+        let mut diags = Vec::new();
+        cfgen_core::check::check(divan::black_box(&t), &node, &Default::default(), &mut diags);
+        diags.len()
+    });
 }

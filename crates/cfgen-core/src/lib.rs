@@ -16,6 +16,7 @@
 //! ```
 
 pub mod artifacts;
+pub mod check;
 pub mod collate;
 pub mod compile;
 pub mod emit;
@@ -87,6 +88,9 @@ pub struct BuildOptions {
     pub instance_id: Option<String>,
     /// Build even when `plugins:` names plugins cfgen does not know (they become warnings).
     pub allow_unknown_plugins: bool,
+    /// The checks of the emitted template (`cfgen validate`, `--no-limit-checks`,
+    /// `--allow-deprecated-runtimes`); they run on every build.
+    pub checks: check::CheckOptions,
     /// Pin the artifact folder name (the last part of the S3 folder); by default it is derived
     /// from the configuration and the artifacts' content.
     pub artifact_folder: Option<String>,
@@ -227,6 +231,11 @@ fn compile_node(
     let schema_codes = [codes::UNKNOWN_KEY.id, codes::INVALID_VALUE.id, codes::INVALID_TYPE.id];
     diags.retain(|d| !schema_codes.contains(&d.code.id) || !d.span.is_some_and(|s| pass_spans.contains(&s)));
     diags.extend(ctx.diags);
+    // Checks of the emitted template; an error so far (other than a blocked runtime, which
+    // only `cfgen validate` makes an error) means the template is not worth checking.
+    if let Some(t) = template.as_ref().filter(|_| !diags.iter().any(|d| d.is_error() && d.code != codes::RUNTIME_BLOCKED)) {
+        check::check(t, node, &opts.checks, diags);
+    }
     // Any error (e.g. a schema error under `configValidationMode: error`) means no template.
     let template = template.filter(|_| !diags.iter().any(Diagnostic::is_error));
     (template, arts)

@@ -226,26 +226,33 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
         }
     }
 
-    // Runtimes.
+    // Runtimes: the provider's, each function's, and v3's default where a function takes it.
     let mut runtimes = vec![(provider.runtime.clone(), vec!["provider".to_string(), "runtime".into()])];
+    let mut takes_default = None;
     for (k, f) in &functions {
+        if f.runtime.is_none() && provider.runtime.is_none() && f.image.is_none() && takes_default.is_none() {
+            takes_default = Some(k.clone());
+        }
         runtimes.push((f.runtime.clone(), vec!["functions".into(), k.clone(), "runtime".into()]));
     }
+    // A blocked runtime (an error only under `cfgen validate`) does not stop compiling, so that
+    // `cfgen validate` goes on to report the rest.
+    let mut runtime_diags = Vec::new();
     for (rt, p) in runtimes {
         let Some(rt) = rt else { continue };
-        if let Some((date, msg)) = deprecated_runtime(&rt) {
-            let refs: Vec<&str> = p.iter().map(String::as_str).collect();
-            diags.push(
-                Diagnostic::warning(codes::RUNTIME_DEPRECATED, format!("runtime `{rt}` is deprecated by AWS (since {date}); {msg}"))
-                    .at_opt(span_of(node, &refs))
-                    .help("move to a supported runtime (e.g. python3.12, nodejs20.x, java21, provided.al2023)"),
-            );
-        }
+        let refs: Vec<&str> = p.iter().map(String::as_str).collect();
+        runtime_finding(&rt, span_of(node, &refs), "", opts, &mut runtime_diags);
     }
+    if let Some(k) = takes_default {
+        let note = format!(" (Serverless v3's default: `functions.{k}` and every function without a runtime get it)");
+        runtime_finding(DEFAULT_RUNTIME, key_span(node, &["provider"]), &note, opts, &mut runtime_diags);
+    }
+    diags.extend(runtime_diags);
     crate::plugins::check(node, opts.allow_unknown_plugins, diags);
     // Unknown keys (errors under `configValidationMode: error`) are ignored by the compile
     // passes, so compiling goes on to report the other problems; the template is dropped.
-    if diags.iter().any(|d| d.is_error() && d.code != codes::UNKNOWN_KEY) {
+    // A blocked runtime is judged after compiling (build and validate weigh it differently).
+    if diags.iter().any(|d| d.is_error() && d.code != codes::UNKNOWN_KEY && d.code != codes::RUNTIME_BLOCKED) {
         return None;
     }
     Some(Prepared { service, service_name, stage, region, functions })
@@ -658,31 +665,147 @@ fn deprecated(k: &str, path: &[String], node: &Node, diags: &mut Vec<Diagnostic>
     );
 }
 
-/// Deprecated Lambda runtimes: (deprecation date, what it means).
-fn deprecated_runtime(rt: &str) -> Option<(&'static str, &'static str)> {
-    let blocked = "AWS no longer allows creating or updating functions with it";
-    Some(match rt {
-        "python2.7" => ("2021-07-15", blocked),
-        "python3.6" => ("2022-07-18", blocked),
-        "python3.7" => ("2023-12-04", blocked),
-        "python3.8" => ("2024-10-14", blocked),
-        "nodejs" | "nodejs4.3" | "nodejs4.3-edge" | "nodejs6.10" | "nodejs8.10" => ("2020-03-06", blocked),
-        "nodejs10.x" => ("2021-07-30", blocked),
-        "nodejs12.x" => ("2023-03-31", blocked),
-        "nodejs14.x" => ("2023-12-04", blocked),
-        "nodejs16.x" => ("2024-06-12", blocked),
-        "nodejs18.x" => ("2025-09-01", "creating functions with it is blocked"),
-        "dotnetcore1.0" | "dotnetcore2.0" | "dotnetcore2.1" | "dotnetcore3.1" => ("2023-04-03", blocked),
-        "dotnet6" => ("2024-12-20", blocked),
-        "dotnet7" => ("2024-05-14", blocked),
-        "ruby2.5" => ("2021-07-30", blocked),
-        "ruby2.7" => ("2023-12-07", blocked),
-        "ruby3.2" => ("2026-03-31", "creating functions with it is blocked"),
-        "go1.x" => ("2024-01-08", blocked),
-        "provided" => ("2024-01-08", blocked),
-        "java8" => ("2024-01-08", blocked),
-        _ => return None,
-    })
+/// The runtime Serverless v3 deploys functions with when none is set.
+pub const DEFAULT_RUNTIME: &str = "nodejs16.x";
+
+/// The day [`RUNTIMES`] was last brought up to date. The dates below are compared with it, not
+/// with the clock: a build gives the same findings on any day. Update both together.
+pub const RUNTIMES_AS_OF: &str = "2026-11-27";
+
+/// Lambda runtimes and their lifecycle, from AWS's "Lambda runtimes" page (deprecated runtimes,
+/// and the scheduled dates of supported ones): identifier, deprecation, function creation
+/// blocked, function update blocked (ISO dates; empty: none announced). A runtime missing
+/// here is unknown to cfgen.
+pub const RUNTIMES: &[(&str, &str, &str, &str)] = &[
+    ("nodejs", "2016-10-31", "2016-10-31", "2016-10-31"),
+    ("nodejs4.3", "2020-03-05", "2020-03-05", "2020-03-05"),
+    ("nodejs4.3-edge", "2019-04-30", "2019-04-30", "2019-04-30"),
+    ("nodejs6.10", "2019-08-12", "2019-07-12", "2019-08-12"),
+    ("nodejs8.10", "2020-03-06", "2020-02-04", "2020-03-06"),
+    ("nodejs10.x", "2021-07-30", "2021-07-30", "2022-02-14"),
+    ("nodejs12.x", "2023-03-31", "2023-03-31", "2023-04-30"),
+    ("nodejs14.x", "2023-12-04", "2026-02-28", "2026-03-31"),
+    ("nodejs16.x", "2024-06-12", "2026-02-28", "2026-03-31"),
+    ("nodejs18.x", "2025-09-01", "2026-02-03", "2026-03-09"),
+    ("nodejs20.x", "2026-04-30", "2026-08-31", "2026-09-30"),
+    ("nodejs22.x", "2027-04-30", "2027-06-01", "2027-07-01"),
+    ("nodejs24.x", "2028-04-30", "2028-06-01", "2028-07-01"),
+    ("python2.7", "2021-07-15", "2021-07-15", "2022-05-30"),
+    ("python3.6", "2022-07-18", "2022-07-18", "2022-08-29"),
+    ("python3.7", "2023-12-04", "2026-02-28", "2026-03-31"),
+    ("python3.8", "2024-10-14", "2026-02-28", "2026-03-31"),
+    ("python3.9", "2025-12-15", "2026-08-31", "2026-09-30"),
+    ("python3.10", "2026-10-31", "", ""),
+    ("python3.11", "2027-06-30", "", ""),
+    ("python3.12", "2028-10-31", "", ""),
+    ("python3.13", "2029-06-30", "", ""),
+    ("python3.14", "2029-06-30", "", ""),
+    ("ruby2.5", "2021-07-30", "2021-07-30", "2022-03-31"),
+    ("ruby2.7", "2023-12-07", "2026-02-28", "2026-03-31"),
+    ("ruby3.2", "2026-03-31", "2026-08-31", "2026-09-30"),
+    ("ruby3.3", "2027-03-31", "", ""),
+    ("ruby3.4", "2028-03-31", "", ""),
+    ("java8", "2024-01-08", "2026-02-28", "2026-03-31"),
+    ("java8.al2", "", "", ""),
+    ("java11", "", "", ""),
+    ("java17", "", "", ""),
+    ("java21", "", "", ""),
+    ("java25", "", "", ""),
+    ("go1.x", "2024-01-08", "2026-02-28", "2026-03-31"),
+    ("provided", "2024-01-08", "2026-02-28", "2026-03-31"),
+    ("provided.al2", "", "", ""),
+    ("provided.al2023", "", "", ""),
+    ("dotnetcore1.0", "2019-07-30", "2019-07-30", "2019-07-30"),
+    ("dotnetcore2.0", "2019-05-30", "2019-05-30", "2019-05-30"),
+    ("dotnetcore2.1", "2022-01-05", "2022-01-05", "2022-04-13"),
+    ("dotnetcore3.1", "2023-04-03", "2023-04-03", "2023-05-03"),
+    ("dotnet6", "2024-12-20", "2026-02-28", "2026-03-31"),
+    ("dotnet7", "2024-05-14", "", ""),
+    ("dotnet8", "2026-11-10", "", ""),
+    ("dotnet10", "", "", ""),
+];
+
+/// Where a runtime stands on [`RUNTIMES_AS_OF`].
+#[derive(Debug, PartialEq, Eq)]
+pub enum RuntimeStatus {
+    Supported,
+    Unknown,
+    /// Deprecated on the date; creating and updating functions still allowed (dates ahead, if announced).
+    Deprecated {
+        since: &'static str,
+        create_blocked: &'static str,
+        update_blocked: &'static str,
+    },
+    /// Creating new functions is blocked since the date; updates are still allowed until `update_blocked`.
+    CreateBlocked {
+        since: &'static str,
+        create_blocked: &'static str,
+        update_blocked: &'static str,
+    },
+    /// Neither creation nor updates are allowed.
+    Blocked {
+        since: &'static str,
+        create_blocked: &'static str,
+        update_blocked: &'static str,
+    },
+}
+
+pub fn runtime_status(rt: &str) -> RuntimeStatus {
+    let Some(&(_, dep, create, update)) = RUNTIMES.iter().find(|r| r.0 == rt) else { return RuntimeStatus::Unknown };
+    let past = |d: &str| !d.is_empty() && d <= RUNTIMES_AS_OF;
+    if past(update) {
+        RuntimeStatus::Blocked { since: dep, create_blocked: create, update_blocked: update }
+    } else if past(create) {
+        RuntimeStatus::CreateBlocked { since: dep, create_blocked: create, update_blocked: update }
+    } else if past(dep) {
+        RuntimeStatus::Deprecated { since: dep, create_blocked: create, update_blocked: update }
+    } else {
+        RuntimeStatus::Supported
+    }
+}
+
+const RUNTIME_HELP: &str = "move to a supported runtime (e.g. python3.13, nodejs22.x, java21, provided.al2023)";
+
+/// The finding for runtime `rt` written at `span` (`note` says where it came from). Blocked
+/// runtimes are errors under `cfgen validate` (unless `--allow-deprecated-runtimes`), warnings
+/// in `cfgen build`.
+fn runtime_finding(rt: &str, span: Option<Span>, note: &str, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) {
+    let ahead = |d: &str, what: &str| if d.is_empty() { String::new() } else { format!("; {what} from {d}") };
+    let d = match runtime_status(rt) {
+        RuntimeStatus::Supported => return,
+        RuntimeStatus::Unknown => Diagnostic::warning(
+            codes::RUNTIME_DEPRECATED,
+            format!("runtime `{rt}`{note} is not a Lambda runtime cfgen knows (its table is of {RUNTIMES_AS_OF})"),
+        )
+        .help("check the spelling; `cfgen explain CFG403` explains"),
+        RuntimeStatus::Deprecated { since, create_blocked, update_blocked } => Diagnostic::warning(
+            codes::RUNTIME_DEPRECATED,
+            format!(
+                "runtime `{rt}`{note} is deprecated by AWS (since {since}){}{}",
+                ahead(create_blocked, "creating functions with it is blocked"),
+                ahead(update_blocked, "updating them")
+            ),
+        ),
+        RuntimeStatus::CreateBlocked { since, create_blocked, update_blocked } => Diagnostic::warning(
+            codes::RUNTIME_DEPRECATED,
+            format!(
+                "runtime `{rt}`{note} is deprecated by AWS (since {since}); creating functions with it is blocked since {create_blocked}{}",
+                ahead(update_blocked, "updating them")
+            ),
+        ),
+        RuntimeStatus::Blocked { since, create_blocked, update_blocked } => {
+            let sev = if opts.checks.validate && !opts.checks.allow_deprecated_runtimes { Severity::Error } else { Severity::Warning };
+            Diagnostic::new(
+                codes::RUNTIME_BLOCKED,
+                sev,
+                format!(
+                    "runtime `{rt}`{note} is deprecated by AWS (since {since}); AWS blocks creating functions with it since {create_blocked} and updating them since {update_blocked}"
+                ),
+            )
+        }
+    };
+    let d = if d.help.is_none() { d.help(RUNTIME_HELP) } else { d };
+    diags.push(d.at_opt(span));
 }
 
 /// Whether the npm semver range `range` admits `v` (enough of node-semver for frameworkVersion:
@@ -756,6 +879,26 @@ fn comparator_admits(c: &str, v: (u64, u64, u64)) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runtime_lifecycle_is_data() {
+        assert!(matches!(runtime_status("python3.6"), RuntimeStatus::Blocked { update_blocked: "2022-08-29", .. }));
+        assert!(matches!(runtime_status("nodejs16.x"), RuntimeStatus::Blocked { .. }));
+        assert!(matches!(runtime_status("python3.10"), RuntimeStatus::Deprecated { .. }));
+        assert_eq!(runtime_status("python3.12"), RuntimeStatus::Supported);
+        assert_eq!(runtime_status("provided.al2023"), RuntimeStatus::Supported);
+        assert_eq!(runtime_status("cobol1.0"), RuntimeStatus::Unknown);
+        // Every row: known dates are ISO dates, in order, none after the table's own date is blocked.
+        for (rt, dep, create, update) in RUNTIMES {
+            for d in [dep, create, update].into_iter().filter(|d| !d.is_empty()) {
+                assert!(d.len() == 10 && d.as_bytes()[4] == b'-' && d.as_bytes()[7] == b'-', "{rt}: {d}");
+            }
+            if !create.is_empty() && !update.is_empty() {
+                assert!(create <= update, "{rt}");
+            }
+        }
+        assert!(RUNTIMES.iter().any(|r| r.0 == DEFAULT_RUNTIME));
+    }
 
     #[test]
     fn framework_versions() {

@@ -34,7 +34,7 @@ pub struct Code {
 macro_rules! define_codes {
     ($( $konst:ident = ($id:literal, $name:literal, $summary:literal); )*) => {
         /// Every diagnostic code cfgen emits. Families: `CFG1xx` syntax, `CFG2xx` schema,
-        /// `CFG3xx` variables, `CFG4xx` compile.
+        /// `CFG3xx` variables, `CFG4xx` compile, `CFG5xx` checks of the emitted template.
         pub mod codes {
             use super::Code;
             $( pub const $konst: Code = Code { id: $id, name: $name, summary: $summary }; )*
@@ -80,6 +80,17 @@ define_codes! {
     PACKAGING = ("CFG410", "packaging", "a problem with the files that go into an artifact");
     INVALID_RESOURCES = ("CFG411", "invalid-resources", "the resources section cannot be merged");
     V3_QUIRK = ("CFG412", "v3-quirk", "a Serverless v3 behaviour reproduced for parity, though it is probably not what was meant");
+    CFN_UNKNOWN_TYPE = ("CFG501", "cfn-unknown-type", "a resource type cfgen has no CloudFormation schema for (not checked), or a resource without a type");
+    CFN_MISSING_PROPERTY = ("CFG502", "cfn-missing-property", "a resource lacks a property its CloudFormation schema requires");
+    CFN_UNKNOWN_PROPERTY = ("CFG503", "cfn-unknown-property", "a property or resource attribute CloudFormation does not define for the type");
+    CFN_INVALID_VALUE = ("CFG504", "cfn-invalid-value", "a property value of the wrong type, or outside its CloudFormation enum");
+    STACK_LIMIT = ("CFG510", "stack-limit", "the template exceeds a CloudFormation stack quota (resources, outputs, parameters, mappings, body size)");
+    LOGICAL_ID = ("CFG511", "logical-id", "a logical id CloudFormation rejects (not alphanumeric, or over 255 characters)");
+    LAMBDA_LIMIT = ("CFG512", "lambda-limit", "a Lambda setting outside what Lambda accepts (name, memory, timeout, environment size, layers, storage, concurrency)");
+    NAME_LIMIT = ("CFG513", "name-limit", "a generated or given name AWS rejects (IAM role, S3 bucket, API Gateway, EventBridge)");
+    LOG_RETENTION = ("CFG514", "log-retention", "a log retention CloudWatch Logs does not offer");
+    API_TIMEOUT = ("CFG515", "api-timeout", "a function timeout longer than its API Gateway integration waits");
+    RUNTIME_BLOCKED = ("CFG520", "runtime-blocked", "a Lambda runtime AWS no longer lets functions be created or updated with");
 }
 
 /// One finding.

@@ -9,6 +9,14 @@
 use serde_json::{json, Map, Value};
 use std::sync::OnceLock;
 
+/// The schema the validator walks: `schemas/serverless.schema.json` as checked in, parsed once.
+/// It is byte for byte [`schema_json`]'s output (a test fails when they differ), and parsing it
+/// costs a fraction of generating it, which every build would otherwise pay.
+pub fn validation_schema() -> &'static Value {
+    static SCHEMA: OnceLock<Value> = OnceLock::new();
+    SCHEMA.get_or_init(|| serde_json::from_str(include_str!("../../../schemas/serverless.schema.json")).unwrap_or_else(|_| schema_value().clone()))
+}
+
 /// The draft-07 schema as a JSON value (generated once per process).
 pub fn schema_value() -> &'static Value {
     static SCHEMA: OnceLock<Value> = OnceLock::new();

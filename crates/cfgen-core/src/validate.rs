@@ -147,7 +147,7 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
     }
 
     // Unknown keys.
-    let schema = crate::schema::schema_value();
+    let schema = crate::schema::validation_schema();
     let mut path = Vec::new();
     let walked_from = diags.len();
     unknown_keys(&json, schema, schema, node, &mut path, schema_severity, diags);
@@ -287,7 +287,7 @@ fn type_errors<T: serde::de::DeserializeOwned>(value: Option<&Value>, prefix: &s
 /// are warnings: `configValidationMode` may itself be unresolved).
 pub fn unknown_keys_only(node: &Node, diags: &mut Vec<Diagnostic>) {
     let json = node.to_json();
-    let schema = crate::schema::schema_value();
+    let schema = crate::schema::validation_schema();
     let mut path = Vec::new();
     unknown_keys(&json, schema, schema, node, &mut path, Severity::Warning, diags);
 }

@@ -223,3 +223,26 @@ fn misspelt_keys_in_provider_sections_are_reported() {
         assert_eq!(found, vec![format!("{message} (did you mean `{suggestion}`?)")], "after replacing `{from}`");
     }
 }
+
+/// `docs/diagnostics.md` is generated from the code table (`codes::ALL`), the one place codes are
+/// defined (`CFGEN_BLESS=1` rewrites it).
+#[test]
+fn diagnostics_doc_is_generated_from_the_code_table() {
+    let mut doc = String::from(
+        "# cfgen diagnostic codes\n\nGenerated from `codes::ALL` in `crates/cfgen-syntax/src/diagnostic.rs` (do not edit; \
+         `CFGEN_BLESS=1 cargo test -p cfgen-tests --test schema` rewrites it). `cfgen explain CODE` prints the same.\n\n\
+         Families: `CFG1xx` syntax, `CFG2xx` schema, `CFG3xx` variables, `CFG4xx` compile, `CFG5xx` checks of the emitted template.\n\n\
+         | code | name | meaning |\n|---|---|---|\n",
+    );
+    for c in cfgen_syntax::codes::ALL {
+        doc.push_str(&format!("| `{}` | `{}` | {} |\n", c.id, c.name, c.summary.replace('|', "\\|")));
+    }
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/diagnostics.md");
+    if std::env::var_os("CFGEN_BLESS").is_some_and(|v| v == "1") {
+        std::fs::write(&path, &doc).expect("write docs/diagnostics.md");
+        return;
+    }
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(on_disk == doc, "{} is stale: run CFGEN_BLESS=1 cargo test -p cfgen-tests --test schema", path.display());
+    assert!(cfgen_syntax::codes::ALL.len() > 40, "the code table looks empty");
+}

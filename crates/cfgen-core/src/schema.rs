@@ -14,7 +14,9 @@ use std::sync::OnceLock;
 /// costs a fraction of generating it, which every build would otherwise pay.
 pub fn validation_schema() -> &'static Value {
     static SCHEMA: OnceLock<Value> = OnceLock::new();
-    SCHEMA.get_or_init(|| serde_json::from_str(include_str!("../../../schemas/serverless.schema.json")).unwrap_or_else(|_| schema_value().clone()))
+    SCHEMA.get_or_init(|| {
+        serde_json::from_str(include_str!("../../../schemas/serverless.schema.json")).unwrap_or_else(|_| schema_value().clone())
+    })
 }
 
 /// The draft-07 schema as a JSON value (generated once per process).

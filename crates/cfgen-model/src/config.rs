@@ -40,6 +40,10 @@ pub struct Service {
     pub params: Option<Value>,
     /// State machines and activities of the serverless-step-functions plugin.
     pub step_functions: Option<Value>,
+    /// serverless-lift constructs (`queue`, `storage`, `webhook`, ...), by id.
+    pub constructs: Option<Value>,
+    /// serverless-lift settings (`automaticPermissions`).
+    pub lift: Option<Value>,
     /// Serverless Dashboard app (no effect on the template).
     pub app: Option<Value>,
     /// Serverless Dashboard org (no effect on the template).

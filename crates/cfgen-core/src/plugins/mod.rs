@@ -8,6 +8,7 @@
 
 pub mod cf_vars;
 pub mod iam_roles_per_function;
+pub mod lift;
 pub mod logging_config;
 pub mod step_functions;
 mod step_functions_events;
@@ -51,7 +52,7 @@ pub const KNOWN: &[(&str, Effect)] = &[
     ("serverless-cloudformation-sub-variables", Effect::NotCompiled("`#{...}` values turned into Fn::Sub")),
     ("serverless-cf-vars", Effect::Compiled("`#{...}` values turned into Fn::Sub")),
     ("serverless-plugin-aws-alerts", Effect::NotCompiled("CloudWatch alarms and SNS topics")),
-    ("serverless-lift", Effect::NotCompiled("constructs (queues, websites, storage) and `${construct:}` variables")),
+    ("serverless-lift", Effect::Compiled("`queue`, `storage` and `webhook` constructs and `${construct:}` variables")),
     ("serverless-layers", Effect::NotCompiled("a dependencies layer attached to every function")),
     ("serverless-ruby-layer", Effect::NotCompiled("a Ruby gems layer")),
     ("serverless-apigw-binary", Effect::Neutral("sets binary media types through the AWS SDK after deploys")),

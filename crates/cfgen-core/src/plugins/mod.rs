@@ -6,11 +6,14 @@
 //! does not compile yet, and plugins it does not know, are errors at their line in `plugins:`
 //! (unknown ones become warnings with `--allow-unknown-plugins`).
 
+pub mod apigw_service_proxy;
+pub mod aws_alerts;
 pub mod cf_vars;
 pub mod iam_roles_per_function;
 pub mod lift;
 pub mod logging_config;
 pub mod step_functions;
+pub mod sub_variables;
 mod step_functions_events;
 mod step_functions_monitoring;
 
@@ -49,14 +52,14 @@ pub const KNOWN: &[(&str, Effect)] = &[
     ),
     ("serverless-iam-roles-per-function", Effect::Compiled("one IAM role per function")),
     ("serverless-pseudo-parameters", Effect::Compiled("`#{AWS::Region}`-style values turned into Fn::Sub")),
-    ("serverless-cloudformation-sub-variables", Effect::NotCompiled("`#{...}` values turned into Fn::Sub")),
+    ("serverless-cloudformation-sub-variables", Effect::Compiled("`#{...}` values turned into Fn::Sub")),
     ("serverless-cf-vars", Effect::Compiled("`#{...}` values turned into Fn::Sub")),
-    ("serverless-plugin-aws-alerts", Effect::NotCompiled("CloudWatch alarms and SNS topics")),
+    ("serverless-plugin-aws-alerts", Effect::Compiled("CloudWatch alarms and SNS topics")),
     ("serverless-lift", Effect::Compiled("`queue`, `storage` and `webhook` constructs and `${construct:}` variables")),
     ("serverless-layers", Effect::NotCompiled("a dependencies layer attached to every function")),
     ("serverless-ruby-layer", Effect::NotCompiled("a Ruby gems layer")),
     ("serverless-apigw-binary", Effect::Neutral("sets binary media types through the AWS SDK after deploys")),
-    ("serverless-apigateway-service-proxy", Effect::NotCompiled("API Gateway proxies to AWS services")),
+    ("serverless-apigateway-service-proxy", Effect::Compiled("API Gateway proxies to Kinesis, SQS and SNS")),
     ("serverless-logging-config", Effect::Compiled("advanced logging settings on every function")),
 ];
 

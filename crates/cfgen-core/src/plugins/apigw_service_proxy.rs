@@ -1,0 +1,481 @@
+//! serverless-apigateway-service-proxy 2.2.2 (`package:compileEvents`, after the framework's
+//! own events): `custom.apiGatewayServiceProxies` adds REST API methods that call Kinesis, SQS
+//! or SNS directly. The plugin runs the framework's own `compileRestApi` and
+//! `compileResources` over its paths (merging into the REST API functions' `http` events may
+//! have made), adds one role per service and a method per proxy, then appends its methods to
+//! the existing deployment's `DependsOn` (or creates the deployment and `ServiceEndpoint`).
+//!
+//! Not compiled yet (an error at the proxy): the `s3`, `dynamodb` and `eventbridge` services,
+//! `cors`, and an external `provider.apiGateway.restApiId`.
+
+use super::step_functions::merge_into;
+use crate::compile::{Ctx, Template};
+use crate::naming;
+use cfgen_model::coerce::truthy;
+use cfgen_syntax::{codes, Diagnostic};
+use serde_json::{json, Map, Value};
+
+const SERVICES: [&str; 3] = ["kinesis", "sqs", "sns"];
+
+struct Proxy {
+    service: String,
+    path: String,
+    method: String,
+    http: Map<String, Value>,
+}
+
+fn js_string(v: &Value) -> String {
+    cfgen_model::coerce::scalar_string(v).unwrap_or_else(|| v.to_string())
+}
+
+fn read(ctx: &mut Ctx) -> Option<Vec<Proxy>> {
+    let list = ctx.cfg.custom.as_ref().and_then(|c| c.get("apiGatewayServiceProxies")).cloned();
+    let items = match list {
+        None | Some(Value::Null) => return Some(Vec::new()),
+        Some(Value::Array(a)) => a,
+        Some(_) => {
+            let d = Diagnostic::error(codes::INVALID_TYPE, "`custom.apiGatewayServiceProxies` must be a list of `{<service>: {...}}` entries")
+                .at_opt(ctx.span(&["custom", "apiGatewayServiceProxies"]));
+            ctx.diags.push(d);
+            return None;
+        }
+    };
+    let mut out = Vec::new();
+    let mut failed = false;
+    for (i, item) in items.iter().enumerate() {
+        let idx = i.to_string();
+        let at = |ctx: &Ctx, rest: &[&str]| {
+            let mut p = vec!["custom", "apiGatewayServiceProxies", idx.as_str()];
+            p.extend_from_slice(rest);
+            ctx.span(&p)
+        };
+        let Some((service, body)) = item.as_object().and_then(|o| o.iter().next()) else {
+            let d = Diagnostic::error(codes::INVALID_TYPE, "a service proxy is a mapping `{<service>: {path, method, ...}}`").at_opt(at(ctx, &[]));
+            ctx.diags.push(d);
+            failed = true;
+            continue;
+        };
+        if !SERVICES.contains(&service.as_str()) {
+            let known = ["s3", "dynamodb", "eventbridge"].contains(&service.as_str());
+            let msg = if known {
+                format!("the `{service}` service proxy is not compiled by cfgen yet (it compiles kinesis, sqs and sns)")
+            } else {
+                format!("`{service}` is not a service serverless-apigateway-service-proxy knows (kinesis, sqs, s3, sns, dynamodb, eventbridge)")
+            };
+            let code = if known { codes::NOT_IMPLEMENTED } else { codes::INVALID_VALUE };
+            ctx.diags.push(Diagnostic::error(code, msg).at_opt(at(ctx, &[service])));
+            failed = true;
+            continue;
+        }
+        let Some(http) = body.as_object().cloned() else {
+            let d = Diagnostic::error(codes::INVALID_TYPE, format!("the `{service}` proxy settings must be a mapping")).at_opt(at(ctx, &[service]));
+            ctx.diags.push(d);
+            failed = true;
+            continue;
+        };
+        let required = match service.as_str() {
+            "kinesis" => "streamName",
+            "sqs" => "queueName",
+            _ => "topicName",
+        };
+        for key in ["path", "method", required] {
+            if !http.get(key).is_some_and(|v| !v.is_null()) {
+                let d = Diagnostic::error(codes::MISSING_KEY, format!("\"{key}\" is required in the `{service}` service proxy"))
+                    .at_opt(at(ctx, &[service]));
+                ctx.diags.push(d);
+                failed = true;
+            }
+        }
+        if http.contains_key("cors") {
+            let d = Diagnostic::error(codes::NOT_IMPLEMENTED, "`cors` on service proxies is not compiled by cfgen yet")
+                .at_opt(at(ctx, &[service, "cors"]));
+            ctx.diags.push(d);
+            failed = true;
+        }
+        let path = http.get("path").map(js_string).unwrap_or_default();
+        let path = path.strip_prefix('/').unwrap_or(&path).to_string();
+        let path = path.strip_suffix('/').unwrap_or(&path).to_string();
+        let method = http.get("method").map(js_string).unwrap_or_default().to_lowercase();
+        out.push(Proxy { service: service.clone(), path, method, http });
+    }
+    (!failed).then_some(out)
+}
+
+/// Compile the proxies into `t` (nothing when there are none).
+pub fn compile(ctx: &mut Ctx, t: &mut Template) {
+    let Some(proxies) = read(ctx) else { return };
+    if proxies.is_empty() {
+        return;
+    }
+    let provider = ctx.cfg.provider.clone().unwrap_or_default();
+    let ag = provider.api_gateway.clone().filter(Value::is_object).unwrap_or_else(|| json!({}));
+    if truthy(ag.get("restApiId").unwrap_or(&Value::Null)) {
+        let d = Diagnostic::error(codes::NOT_IMPLEMENTED, "service proxies on an external `restApiId` are not compiled by cfgen yet")
+            .at_opt(ctx.span(&["provider", "apiGateway", "restApiId"]));
+        ctx.diags.push(d);
+        return;
+    }
+
+    // compileRestApi (the framework's, merged over what `http` events made).
+    let endpoint_type = provider.endpoint_type.as_ref().filter(|v| truthy(v)).map_or_else(|| "EDGE".to_string(), |v| js_string(v).to_uppercase());
+    let name = match provider.api_name.as_ref().filter(|n| truthy(n)) {
+        Some(n) => js_string(n),
+        None => naming::rest_api_name(&ctx.service, &ctx.stage, ag.get("shouldStartNameWithService") == Some(&Value::Bool(true))),
+    };
+    let mut props = Map::new();
+    props.insert("Name".into(), json!(name));
+    if let Some(b) = ag.get("binaryMediaTypes").filter(|v| truthy(v)) {
+        props.insert("BinaryMediaTypes".into(), b.clone());
+    }
+    if let Some(d) = ag.get("disableDefaultEndpoint").filter(|v| !v.is_null()) {
+        props.insert("DisableExecuteApiEndpoint".into(), d.clone());
+    }
+    let mut endpoint = json!({ "Types": [endpoint_type] });
+    if let Some(ids) = provider.vpc_endpoint_ids.as_ref().filter(|v| truthy(v)) {
+        endpoint["VpcEndpointIds"] = ids.clone();
+    }
+    props.insert("EndpointConfiguration".into(), endpoint);
+    let policy = match ag.get("resourcePolicy") {
+        Some(Value::Array(a)) if !a.is_empty() => json!({"Version": "2012-10-17", "Statement": crate::events::api_gateway::coerce_statements(a)}),
+        Some(p @ Value::Object(o)) if !o.is_empty() => json!({"Version": "2012-10-17", "Statement": p}),
+        _ => json!(""),
+    };
+    props.insert("Policy".into(), policy);
+    if let Some(k) = ag.get("apiKeySourceType").filter(|v| truthy(v)) {
+        props.insert("ApiKeySourceType".into(), json!(js_string(k).to_uppercase()));
+    }
+    if let Some(m) = ag.get("minimumCompressionSize").filter(|v| !v.is_null()) {
+        props.insert("MinimumCompressionSize".into(), m.clone());
+    }
+    if let Some(d) = ag.get("description").filter(|v| truthy(v)) {
+        props.insert("Description".into(), d.clone());
+    }
+    merge_into(&mut t.resources, "ApiGatewayRestApi".into(), json!({"Type": "AWS::ApiGateway::RestApi", "Properties": props}));
+    let rest_api = json!({ "Ref": "ApiGatewayRestApi" });
+    let root = json!({"Fn::GetAtt": ["ApiGatewayRestApi", "RootResourceId"]});
+
+    // compileResources: the proxies' path tree, parents first.
+    let mut paths: Vec<String> = Vec::new();
+    for p in proxies.iter().filter(|p| !p.path.is_empty()) {
+        let mut current = String::new();
+        for part in p.path.split('/') {
+            current = if current.is_empty() { part.to_string() } else { format!("{current}/{part}") };
+            if !paths.contains(&current) {
+                paths.push(current.clone());
+            }
+        }
+    }
+    // Preorder of the tree: children follow their parent, in order of appearance.
+    fn preorder(paths: &[String], parent: Option<&str>, out: &mut Vec<String>) {
+        for p in paths {
+            let p_parent = p.rsplit_once('/').map(|(a, _)| a);
+            if p_parent == parent {
+                out.push(p.clone());
+                preorder(paths, Some(p), out);
+            }
+        }
+    }
+    let mut ordered = Vec::new();
+    preorder(&paths, None, &mut ordered);
+    for path in &ordered {
+        let (parent, part) = match path.rsplit_once('/') {
+            Some((a, b)) => (json!({ "Ref": naming::rest_resource(a) }), b.to_string()),
+            None => (root.clone(), path.clone()),
+        };
+        merge_into(
+            &mut t.resources,
+            naming::rest_resource(path),
+            json!({"Type": "AWS::ApiGateway::Resource", "Properties": {"ParentId": parent, "PathPart": part, "RestApiId": rest_api}}),
+        );
+    }
+
+    // Each service: its role, then its methods.
+    let mut method_ids = Vec::new();
+    for service in SERVICES {
+        let mine: Vec<&Proxy> = proxies.iter().filter(|p| p.service == service).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        if mine.iter().any(|p| !truthy(p.http.get("roleArn").unwrap_or(&Value::Null))) {
+            let (role_id, policy_name, actions, arn, var) = match service {
+                "kinesis" => (
+                    "ApigatewayToKinesisRole",
+                    "apigatewaytokinesis",
+                    json!(["kinesis:PutRecord", "kinesis:PutRecords"]),
+                    "arn:${AWS::Partition}:kinesis:${AWS::Region}:${AWS::AccountId}:stream/${streamName}",
+                    "streamName",
+                ),
+                "sqs" => (
+                    "ApigatewayToSqsRole",
+                    "apigatewaytosqs",
+                    json!(["sqs:SendMessage"]),
+                    "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${queueName}",
+                    "queueName",
+                ),
+                _ => (
+                    "ApigatewayToSnsRole",
+                    "apigatewaytosns",
+                    json!(["sns:Publish"]),
+                    "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:${topicName}",
+                    "topicName",
+                ),
+            };
+            let resources: Vec<Value> = mine
+                .iter()
+                .map(|p| {
+                    let mut vars = Map::new();
+                    if let Some(v) = p.http.get(var) {
+                        vars.insert(var.into(), v.clone());
+                    }
+                    json!({ "Fn::Sub": [arn, vars] })
+                })
+                .collect();
+            merge_into(
+                &mut t.resources,
+                role_id.into(),
+                json!({
+                    "Type": "AWS::IAM::Role",
+                    "Properties": {
+                        "AssumeRolePolicyDocument": {
+                            "Version": "2012-10-17",
+                            "Statement": [{"Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"}, "Action": "sts:AssumeRole"}]
+                        },
+                        "Policies": [{
+                            "PolicyName": policy_name,
+                            "PolicyDocument": {
+                                "Version": "2012-10-17",
+                                "Statement": [
+                                    {"Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"},
+                                    {"Effect": "Allow", "Action": actions, "Resource": resources}
+                                ]
+                            }
+                        }]
+                    }
+                }),
+            );
+        }
+        for p in mine {
+            let (resource_id, resource_name) = if p.path.is_empty() {
+                (root.clone(), String::new())
+            } else {
+                (json!({ "Ref": naming::rest_resource(&p.path) }), naming::rest_path(&p.path))
+            };
+            let method_id = naming::rest_method(&resource_name, &p.method);
+            let mut props = Map::new();
+            props.insert("HttpMethod".into(), json!(p.method.to_uppercase()));
+            props.insert("RequestParameters".into(), p.http.get("acceptParameters").filter(|v| truthy(v)).cloned().unwrap_or_else(|| json!({})));
+            let auth_type = p.http.get("authorizationType").filter(|v| truthy(v)).cloned().unwrap_or_else(|| json!("NONE"));
+            let scopes = p.http.get("authorizationScopes").cloned();
+            if service == "sqs" {
+                if let Some(s) = &scopes {
+                    props.insert("AuthorizationScopes".into(), s.clone());
+                }
+                props.insert("AuthorizationType".into(), auth_type);
+            } else {
+                props.insert("AuthorizationType".into(), auth_type);
+                if let Some(s) = &scopes {
+                    props.insert("AuthorizationScopes".into(), s.clone());
+                }
+            }
+            if let Some(a) = p.http.get("authorizerId") {
+                props.insert("AuthorizerId".into(), a.clone());
+            }
+            props.insert("ApiKeyRequired".into(), json!(truthy(p.http.get("private").unwrap_or(&Value::Null))));
+            props.insert("ResourceId".into(), resource_id);
+            props.insert("RestApiId".into(), rest_api.clone());
+            props.insert("Integration".into(), integration(service, &p.http));
+            props.insert("MethodResponses".into(), method_responses(&p.http));
+            merge_into(&mut t.resources, method_id.clone(), json!({"Type": "AWS::ApiGateway::Method", "Properties": props}));
+            method_ids.push(json!(method_id));
+        }
+    }
+
+    // mergeDeployment
+    let mut found = false;
+    for r in t.resources.values_mut() {
+        if r.get("Type").and_then(Value::as_str) == Some("AWS::ApiGateway::Deployment") {
+            found = true;
+            let depends = match r.get("DependsOn") {
+                Some(Value::Array(a)) => a.clone(),
+                Some(Value::Null) | None => Vec::new(),
+                Some(other) => vec![other.clone()],
+            };
+            r["DependsOn"] = Value::Array(depends.into_iter().chain(method_ids.iter().cloned()).collect());
+        }
+    }
+    if !found {
+        let stage_name = ag.get("stage").filter(|s| truthy(s)).cloned().unwrap_or_else(|| json!(ctx.stage));
+        let mut props = Map::new();
+        props.insert("RestApiId".into(), rest_api.clone());
+        props.insert("StageName".into(), stage_name);
+        if let Some(d) = ag.get("description").filter(|d| truthy(d)) {
+            props.insert("Description".into(), d.clone());
+        }
+        merge_into(
+            &mut t.resources,
+            naming::rest_deployment(&ctx.instance_id),
+            json!({"Type": "AWS::ApiGateway::Deployment", "Properties": props, "DependsOn": method_ids}),
+        );
+        merge_into(
+            &mut t.outputs,
+            "ServiceEndpoint".into(),
+            json!({
+                "Description": "URL of the service endpoint",
+                "Value": {"Fn::Join": ["", ["https://", rest_api, ".execute-api.", {"Ref": "AWS::Region"}, ".", {"Ref": "AWS::URLSuffix"}, format!("/{}", ctx.stage)]]}
+            }),
+        );
+    }
+}
+
+fn method_responses(http: &Map<String, Value>) -> Value {
+    let mut codes = vec![200, 400, 500];
+    if truthy(http.get("partialContent").unwrap_or(&Value::Null)) {
+        codes.push(206);
+    }
+    Value::Array(codes.into_iter().map(|c| json!({"ResponseParameters": {}, "ResponseModels": {}, "StatusCode": c})).collect())
+}
+
+fn response_template(http: &Map<String, Value>, kind: &str) -> Value {
+    match http.get("response").and_then(|r| r.get("template")).and_then(|t| t.get(kind)).filter(|t| truthy(t)) {
+        Some(t) => json!({ "application/json": t }),
+        None => json!({}),
+    }
+}
+
+fn integration_responses(http: &Map<String, Value>, full_forms: bool) -> Value {
+    let response = http.get("response");
+    if full_forms {
+        if let Some(Value::Array(items)) = response {
+            return Value::Array(
+                items
+                    .iter()
+                    .map(|i| {
+                        let status = i.get("statusCode").cloned().unwrap_or(Value::Null);
+                        let selection = i.get("selectionPattern").filter(|v| truthy(v)).cloned().unwrap_or_else(|| status.clone());
+                        json!({
+                            "StatusCode": status,
+                            "SelectionPattern": selection,
+                            "ResponseParameters": i.get("responseParameters").filter(|v| truthy(v)).cloned().unwrap_or_else(|| json!({})),
+                            "ResponseTemplates": i.get("responseTemplates").filter(|v| truthy(v)).cloned().unwrap_or_else(|| json!({}))
+                        })
+                    })
+                    .collect(),
+            );
+        }
+    }
+    let kinds = [(200, "success"), (400, "clientError"), (500, "serverError")];
+    Value::Array(
+        kinds
+            .iter()
+            .map(|(c, k)| json!({"StatusCode": c, "SelectionPattern": c, "ResponseParameters": {}, "ResponseTemplates": response_template(http, k)}))
+            .collect(),
+    )
+}
+
+/// `Object.assign(defaults, http.request.template)`.
+fn with_custom_templates(mut defaults: Map<String, Value>, http: &Map<String, Value>) -> Value {
+    if let Some(Value::Object(custom)) = http.get("request").and_then(|r| r.get("template")) {
+        for (k, v) in custom {
+            defaults.insert(k.clone(), v.clone());
+        }
+    }
+    Value::Object(defaults)
+}
+
+fn integration(service: &str, http: &Map<String, Value>) -> Value {
+    let role = |id: &str| http.get("roleArn").filter(|v| truthy(v)).cloned().unwrap_or_else(|| json!({"Fn::GetAtt": [id, "Arn"]}));
+    let mut i = Map::new();
+    i.insert("IntegrationHttpMethod".into(), json!("POST"));
+    i.insert("Type".into(), json!("AWS"));
+    match service {
+        "kinesis" => {
+            i.insert("Credentials".into(), role("ApigatewayToKinesisRole"));
+            let action = http.get("action").filter(|v| truthy(v)).map_or_else(|| "PutRecord".to_string(), js_string);
+            i.insert("Uri".into(), json!({ "Fn::Sub": format!("arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}:kinesis:action/{action}") }));
+            i.insert("PassthroughBehavior".into(), json!("NEVER"));
+            let partition = match http.get("partitionKey") {
+                None => "$context.requestId".to_string(),
+                Some(k) => match (k.get("pathParam"), k.get("queryStringParam"), k.get("bodyParam")) {
+                    (Some(p), _, _) if truthy(p) => format!("$input.params().path.{}", js_string(p)),
+                    (_, Some(q), _) if truthy(q) => format!("$input.params().querystring.{}", js_string(q)),
+                    (_, _, Some(b)) if truthy(b) => format!("$util.parseJson($input.body).{}", js_string(b)),
+                    _ => js_string(k),
+                },
+            };
+            let stream = http.get("streamName").cloned().unwrap_or(Value::Null);
+            let template = if http.get("action").and_then(Value::as_str) == Some("PutRecords") {
+                json!({"Fn::Sub": ["{\"StreamName\":\"${StreamName}\",\"Records\":${Records}}", {
+                    "StreamName": stream,
+                    "Records": "[\n  #foreach($elem in $input.path('$.records'))\n      {\n        \"Data\": \"$util.base64Encode($elem.data)\",\n        \"PartitionKey\": \"$elem.partition-key\"\n      }#if($foreach.hasNext),#end\n  #end\n]"
+                }]})
+            } else {
+                json!({"Fn::Sub": ["{\"StreamName\":\"${StreamName}\",\"Data\":\"${Data}\",\"PartitionKey\":\"${PartitionKey}\"}", {
+                    "StreamName": stream,
+                    "Data": "$util.base64Encode($input.body)",
+                    "PartitionKey": partition
+                }]})
+            };
+            let mut defaults = Map::new();
+            defaults.insert("application/json".into(), template.clone());
+            defaults.insert("application/x-www-form-urlencoded".into(), template);
+            i.insert("RequestTemplates".into(), with_custom_templates(defaults, http));
+            i.insert("IntegrationResponses".into(), integration_responses(http, false));
+        }
+        "sqs" => {
+            i.insert("Credentials".into(), role("ApigatewayToSqsRole"));
+            let queue = http.get("queueName").cloned().unwrap_or(Value::Null);
+            i.insert(
+                "Uri".into(),
+                json!({"Fn::Sub": ["arn:${AWS::Partition}:apigateway:${AWS::Region}:sqs:path//${AWS::AccountId}/${queueName}", {"queueName": queue}]}),
+            );
+            let custom = http.get("request").and_then(|r| r.get("template")).filter(|t| t.as_object().is_some_and(|o| !o.is_empty()));
+            let user_params = http.get("requestParameters").and_then(Value::as_object).cloned().unwrap_or_default();
+            if custom.is_none() {
+                let mut params = Map::new();
+                params.insert("integration.request.querystring.Action".into(), json!("'SendMessage'"));
+                params.insert("integration.request.querystring.MessageBody".into(), json!("method.request.body"));
+                params.extend(user_params);
+                i.insert("RequestParameters".into(), Value::Object(params));
+                i.insert("RequestTemplates".into(), json!({"application/json": "{statusCode:200}"}));
+            } else {
+                i.insert("PassthroughBehavior".into(), json!("NEVER"));
+                let mut params = Map::new();
+                params.insert("integration.request.header.Content-Type".into(), json!("'application/x-www-form-urlencoded'"));
+                params.extend(user_params.into_iter().filter(|(k, _)| !k.trim().starts_with("integration.request.querystring.")));
+                i.insert("RequestParameters".into(), Value::Object(params));
+                let mut defaults = Map::new();
+                defaults.insert("application/json".into(), json!("Action=SendMessage&MessageBody=$util.urlEncode($input.body)"));
+                i.insert("RequestTemplates".into(), with_custom_templates(defaults, http));
+            }
+            let simplified = http.get("response").and_then(|r| r.get("template")).and_then(|t| t.get("success")).is_some_and(truthy);
+            i.insert("IntegrationResponses".into(), integration_responses(http, !simplified));
+        }
+        _ => {
+            i.insert("Credentials".into(), role("ApigatewayToSnsRole"));
+            i.insert("Uri".into(), json!({"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}:sns:path//"}));
+            i.insert("PassthroughBehavior".into(), json!("NEVER"));
+            i.insert("RequestParameters".into(), json!({"integration.request.header.Content-Type": "'application/x-www-form-urlencoded'"}));
+            let topic = http.get("topicName").cloned().unwrap_or(Value::Null);
+            let template = json!({"Fn::Join": ["", [
+                "Action=Publish&Message=$util.urlEncode($input.body)&TopicArn=$util.urlEncode('",
+                {"Fn::Sub": ["arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:${topicName}", {"topicName": topic}]},
+                "')"
+            ]]});
+            let mut defaults = Map::new();
+            defaults.insert("application/json".into(), template.clone());
+            defaults.insert("application/x-www-form-urlencoded".into(), template);
+            i.insert("RequestTemplates".into(), with_custom_templates(defaults, http));
+            if let Some(Value::Object(req)) = http.get("request") {
+                if let Some(p) = req.get("passThrough") {
+                    i.insert("PassthroughBehavior".into(), p.clone());
+                }
+                if let Some(c) = req.get("contentHandling") {
+                    i.insert("ContentHandling".into(), c.clone());
+                }
+            }
+            let simplified = http.get("response").and_then(|r| r.get("template")).and_then(|t| t.get("success")).is_some_and(truthy);
+            i.insert("IntegrationResponses".into(), integration_responses(http, !simplified));
+        }
+    }
+    Value::Object(i)
+}

@@ -34,8 +34,9 @@ fn read(ctx: &mut Ctx) -> Option<Vec<Proxy>> {
         None | Some(Value::Null) => return Some(Vec::new()),
         Some(Value::Array(a)) => a,
         Some(_) => {
-            let d = Diagnostic::error(codes::INVALID_TYPE, "`custom.apiGatewayServiceProxies` must be a list of `{<service>: {...}}` entries")
-                .at_opt(ctx.span(&["custom", "apiGatewayServiceProxies"]));
+            let d =
+                Diagnostic::error(codes::INVALID_TYPE, "`custom.apiGatewayServiceProxies` must be a list of `{<service>: {...}}` entries")
+                    .at_opt(ctx.span(&["custom", "apiGatewayServiceProxies"]));
             ctx.diags.push(d);
             return None;
         }
@@ -50,7 +51,8 @@ fn read(ctx: &mut Ctx) -> Option<Vec<Proxy>> {
             ctx.span(&p)
         };
         let Some((service, body)) = item.as_object().and_then(|o| o.iter().next()) else {
-            let d = Diagnostic::error(codes::INVALID_TYPE, "a service proxy is a mapping `{<service>: {path, method, ...}}`").at_opt(at(ctx, &[]));
+            let d = Diagnostic::error(codes::INVALID_TYPE, "a service proxy is a mapping `{<service>: {path, method, ...}}`")
+                .at_opt(at(ctx, &[]));
             ctx.diags.push(d);
             failed = true;
             continue;
@@ -60,7 +62,9 @@ fn read(ctx: &mut Ctx) -> Option<Vec<Proxy>> {
             let msg = if known {
                 format!("the `{service}` service proxy is not compiled by cfgen yet (it compiles kinesis, sqs and sns)")
             } else {
-                format!("`{service}` is not a service serverless-apigateway-service-proxy knows (kinesis, sqs, s3, sns, dynamodb, eventbridge)")
+                format!(
+                    "`{service}` is not a service serverless-apigateway-service-proxy knows (kinesis, sqs, s3, sns, dynamodb, eventbridge)"
+                )
             };
             let code = if known { codes::NOT_IMPLEMENTED } else { codes::INVALID_VALUE };
             ctx.diags.push(Diagnostic::error(code, msg).at_opt(at(ctx, &[service])));
@@ -68,7 +72,8 @@ fn read(ctx: &mut Ctx) -> Option<Vec<Proxy>> {
             continue;
         }
         let Some(http) = body.as_object().cloned() else {
-            let d = Diagnostic::error(codes::INVALID_TYPE, format!("the `{service}` proxy settings must be a mapping")).at_opt(at(ctx, &[service]));
+            let d = Diagnostic::error(codes::INVALID_TYPE, format!("the `{service}` proxy settings must be a mapping"))
+                .at_opt(at(ctx, &[service]));
             ctx.diags.push(d);
             failed = true;
             continue;
@@ -79,7 +84,7 @@ fn read(ctx: &mut Ctx) -> Option<Vec<Proxy>> {
             _ => "topicName",
         };
         for key in ["path", "method", required] {
-            if !http.get(key).is_some_and(|v| !v.is_null()) {
+            if http.get(key).is_none_or(|v| v.is_null()) {
                 let d = Diagnostic::error(codes::MISSING_KEY, format!("\"{key}\" is required in the `{service}` service proxy"))
                     .at_opt(at(ctx, &[service]));
                 ctx.diags.push(d);
@@ -117,7 +122,8 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
     }
 
     // compileRestApi (the framework's, merged over what `http` events made).
-    let endpoint_type = provider.endpoint_type.as_ref().filter(|v| truthy(v)).map_or_else(|| "EDGE".to_string(), |v| js_string(v).to_uppercase());
+    let endpoint_type =
+        provider.endpoint_type.as_ref().filter(|v| truthy(v)).map_or_else(|| "EDGE".to_string(), |v| js_string(v).to_uppercase());
     let name = match provider.api_name.as_ref().filter(|n| truthy(n)) {
         Some(n) => js_string(n),
         None => naming::rest_api_name(&ctx.service, &ctx.stage, ag.get("shouldStartNameWithService") == Some(&Value::Bool(true))),
@@ -136,7 +142,9 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
     }
     props.insert("EndpointConfiguration".into(), endpoint);
     let policy = match ag.get("resourcePolicy") {
-        Some(Value::Array(a)) if !a.is_empty() => json!({"Version": "2012-10-17", "Statement": crate::events::api_gateway::coerce_statements(a)}),
+        Some(Value::Array(a)) if !a.is_empty() => {
+            json!({"Version": "2012-10-17", "Statement": crate::events::api_gateway::coerce_statements(a)})
+        }
         Some(p @ Value::Object(o)) if !o.is_empty() => json!({"Version": "2012-10-17", "Statement": p}),
         _ => json!(""),
     };
@@ -263,7 +271,10 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
             let method_id = naming::rest_method(&resource_name, &p.method);
             let mut props = Map::new();
             props.insert("HttpMethod".into(), json!(p.method.to_uppercase()));
-            props.insert("RequestParameters".into(), p.http.get("acceptParameters").filter(|v| truthy(v)).cloned().unwrap_or_else(|| json!({})));
+            props.insert(
+                "RequestParameters".into(),
+                p.http.get("acceptParameters").filter(|v| truthy(v)).cloned().unwrap_or_else(|| json!({})),
+            );
             let auth_type = p.http.get("authorizationType").filter(|v| truthy(v)).cloned().unwrap_or_else(|| json!("NONE"));
             let scopes = p.http.get("authorizationScopes").cloned();
             if service == "sqs" {
@@ -391,7 +402,10 @@ fn integration(service: &str, http: &Map<String, Value>) -> Value {
         "kinesis" => {
             i.insert("Credentials".into(), role("ApigatewayToKinesisRole"));
             let action = http.get("action").filter(|v| truthy(v)).map_or_else(|| "PutRecord".to_string(), js_string);
-            i.insert("Uri".into(), json!({ "Fn::Sub": format!("arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}:kinesis:action/{action}") }));
+            i.insert(
+                "Uri".into(),
+                json!({ "Fn::Sub": format!("arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}:kinesis:action/{action}") }),
+            );
             i.insert("PassthroughBehavior".into(), json!("NEVER"));
             let partition = match http.get("partitionKey") {
                 None => "$context.requestId".to_string(),

@@ -146,8 +146,12 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
     let functions = ctx.functions.clone();
     for (key, f) in &functions {
         let function_ref = naming::lambda_function(key);
-        let own: Vec<Value> =
-            ctx.node.pointer(["functions", key.as_str(), "alarms"]).map(|n| n.to_json()).and_then(|v| v.as_array().cloned()).unwrap_or_default();
+        let own: Vec<Value> = ctx
+            .node
+            .pointer(["functions", key.as_str(), "alarms"])
+            .map(|n| n.to_json())
+            .and_then(|v| v.as_array().cloned())
+            .unwrap_or_default();
         let Some(own) = get_alarms(ctx, &own, &definitions, &["functions", key, "alarms"]) else { return };
         let mut statements = Map::new();
         for alarm in global.iter().chain(own.iter()) {
@@ -164,7 +168,7 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
                 continue;
             }
             let function_name = crate::compile::function_name(ctx, key, f);
-            let Some(cf) = alarm_cloudformation(ctx, &alert_topics, &a, &function_name, key, &function_ref, &stack_name) else { return };
+            let Some(cf) = alarm_cloudformation(ctx, &alert_topics, &a, key, &function_ref, &stack_name) else { return };
             statements.insert(alarm_key, cf);
             if let Some(pattern) = a.get("pattern").filter(|p| truthy(p)) {
                 let base = format!("{function_ref}{}LogMetricFilter", upper_first(&name));
@@ -248,8 +252,11 @@ fn actions(ctx: &mut Ctx, alert_topics: &Map<String, Value>, a: &Map<String, Val
             match alert_topics.get(&name) {
                 Some(Value::Object(m)) => out.push(m.get(kind).cloned().unwrap_or(Value::Null)),
                 _ => {
-                    let d = Diagnostic::error(codes::INVALID_VALUE, format!("`{list_key}` names `{name}`, which is not a topic group under `custom.alerts.topics`"))
-                        .at_opt(ctx.span(&["custom", "alerts", "topics"]));
+                    let d = Diagnostic::error(
+                        codes::INVALID_VALUE,
+                        format!("`{list_key}` names `{name}`, which is not a topic group under `custom.alerts.topics`"),
+                    )
+                    .at_opt(ctx.span(&["custom", "alerts", "topics"]));
                     ctx.diags.push(d);
                     return None;
                 }
@@ -259,12 +266,10 @@ fn actions(ctx: &mut Ctx, alert_topics: &Map<String, Value>, a: &Map<String, Val
     Some(out)
 }
 
-#[allow(clippy::too_many_arguments)]
 fn alarm_cloudformation(
     ctx: &mut Ctx,
     alert_topics: &Map<String, Value>,
     a: &Map<String, Value>,
-    function_name: &str,
     key: &str,
     function_ref: &str,
     stack_name: &str,
@@ -294,7 +299,7 @@ fn alarm_cloudformation(
         dims.push(json!({"Name": "FunctionName", "Value": {"Ref": function_ref}}));
         Value::Array(dims)
     };
-    let treat_missing = get("treatMissingData").filter(|v| truthy(v)).unwrap_or_else(|| json!("missing"));
+    let treat_missing = get("treatMissingData").filter(truthy).unwrap_or_else(|| json!("missing"));
     let mut p = Map::new();
     let put = |p: &mut Map<String, Value>, k: &str, v: Option<Value>| {
         if let Some(v) = v {
@@ -318,7 +323,10 @@ fn alarm_cloudformation(
         p.insert("InsufficientDataActions".into(), Value::Array(insufficient));
         p.insert("Dimensions".into(), dimensions);
         p.insert("TreatMissingData".into(), treat_missing);
-        let is_basic = statistic.as_ref().and_then(Value::as_str).is_some_and(|s| ["SampleCount", "Average", "Sum", "Minimum", "Maximum"].contains(&s));
+        let is_basic = statistic
+            .as_ref()
+            .and_then(Value::as_str)
+            .is_some_and(|s| ["SampleCount", "Average", "Sum", "Minimum", "Maximum"].contains(&s));
         if is_basic {
             put(&mut p, "Statistic", statistic);
         } else {
@@ -374,7 +382,7 @@ fn alarm_cloudformation(
     };
     if let Some((template, metric_name)) = template {
         let body = template
-            .replacen("$[functionName]", function_name, 1)
+            .replacen("$[functionName]", key, 1)
             .replacen("$[functionId]", function_ref, 1)
             .replacen("$[metricName]", &metric_name, 1)
             .replacen("$[metricId]", &js_string(&metric_id), 1);

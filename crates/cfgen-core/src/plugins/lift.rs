@@ -65,7 +65,8 @@ const QUEUE_KEYS: &[&str] = &[
     "encryption",
     "encryptionKey",
 ];
-const STORAGE_KEYS: &[&str] = &["type", "provider", "extensions", "archive", "encryption", "allowAcl", "publicPath", "cors", "lifecycleRules"];
+const STORAGE_KEYS: &[&str] =
+    &["type", "provider", "extensions", "archive", "encryption", "allowAcl", "publicPath", "cors", "lifecycleRules"];
 const WEBHOOK_KEYS: &[&str] = &["type", "provider", "extensions", "authorizer", "insecure", "path", "eventType", "method"];
 /// Construct types Lift has and cfgen does not compile.
 const OTHER_TYPES: &[&str] = &["static-website", "single-page-app", "server-side-website", "vpc", "database/dynamodb-single-table"];
@@ -95,8 +96,7 @@ fn num(v: Option<&Value>) -> Option<f64> {
 /// tokens everywhere in the tree. `None` when an error stops the build.
 pub fn expand(root: &mut Node, diags: &mut Vec<Diagnostic>) -> Option<Lift> {
     let before = diags.iter().filter(|d| d.is_error()).count();
-    let automatic_permissions =
-        !matches!(root.pointer(["lift", "automaticPermissions"]).map(|n| &n.value), Some(NodeValue::Bool(false)));
+    let automatic_permissions = !matches!(root.pointer(["lift", "automaticPermissions"]).map(|n| &n.value), Some(NodeValue::Bool(false)));
     let mut lift = Lift { constructs: Vec::new(), automatic_permissions };
     let entries: Vec<(String, Node)> = match root.get("constructs").map(|n| &n.value) {
         Some(NodeValue::Map(m)) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
@@ -163,9 +163,7 @@ fn read_construct(root: &Node, id: &str, node: &Node, diags: &mut Vec<Diagnostic
     let cfg = match node.to_json() {
         Value::Object(m) => m,
         _ => {
-            diags.push(
-                Diagnostic::error(codes::INVALID_TYPE, format!("construct `{id}` must be a mapping with a `type`")).at(node.span),
-            );
+            diags.push(Diagnostic::error(codes::INVALID_TYPE, format!("construct `{id}` must be a mapping with a `type`")).at(node.span));
             return None;
         }
     };
@@ -225,8 +223,11 @@ fn read_construct(root: &Node, id: &str, node: &Node, diags: &mut Vec<Diagnostic
     }
     if let Some(p) = cfg.get("provider") {
         diags.push(
-            Diagnostic::error(codes::NOT_IMPLEMENTED, format!("construct `{id}` names a Lift provider ({p}); cfgen compiles constructs of the default AWS provider only"))
-                .at(at("provider")),
+            Diagnostic::error(
+                codes::NOT_IMPLEMENTED,
+                format!("construct `{id}` names a Lift provider ({p}); cfgen compiles constructs of the default AWS provider only"),
+            )
+            .at(at("provider")),
         );
         return None;
     }
@@ -265,7 +266,11 @@ fn read_construct(root: &Node, id: &str, node: &Node, diags: &mut Vec<Diagnostic
             Some(w @ Value::Object(_)) => {
                 worker = Some((format!("{id}Worker"), num(w.get("timeout")).unwrap_or(6.0) * 6.0 + batching));
             }
-            Some(w) => error(diags, "worker", format!("'worker' must be a function name or a function definition, not {}", cfgen_model::coerce::type_name(w))),
+            Some(w) => error(
+                diags,
+                "worker",
+                format!("'worker' must be a function name or a function definition, not {}", cfgen_model::coerce::type_name(w)),
+            ),
         }
         if let Some(d) = num(cfg.get("delay")).filter(|d| !(0.0..=900.0).contains(d)) {
             error(diags, "delay", format!("'delay' must be between 0 and 900, '{d}' given."));
@@ -285,7 +290,9 @@ fn read_construct(root: &Node, id: &str, node: &Node, diags: &mut Vec<Diagnostic
                     error(diags, "encryption", "'encryptionKey' must be set if the 'encryption' is set to 'kms'".into());
                 }
             }
-            Some(e) => error(diags, "encryption", format!("'encryption' must be one of 'kms', 'kmsManaged', null, '{}' given.", js_string(e))),
+            Some(e) => {
+                error(diags, "encryption", format!("'encryption' must be one of 'kms', 'kmsManaged', null, '{}' given.", js_string(e)))
+            }
         }
     }
     if kind == Kind::Storage {
@@ -336,7 +343,10 @@ fn read_construct(root: &Node, id: &str, node: &Node, diags: &mut Vec<Diagnostic
                     diags.push(
                         Diagnostic::error(
                             codes::INVALID_VALUE,
-                            format!("There is no extension '{k}' available on this construct. Available extensions are: {}.", extendable.join(", ")),
+                            format!(
+                                "There is no extension '{k}' available on this construct. Available extensions are: {}.",
+                                extendable.join(", ")
+                            ),
                         )
                         .at(span_at(root, &["constructs", id, "extensions", k])),
                     );
@@ -346,8 +356,11 @@ fn read_construct(root: &Node, id: &str, node: &Node, diags: &mut Vec<Diagnostic
         None | Some(Value::Null) => {}
         Some(e) => {
             diags.push(
-                Diagnostic::error(codes::INVALID_TYPE, format!("`extensions` must be a mapping, not {}", cfgen_model::coerce::type_name(e)))
-                    .at(at("extensions")),
+                Diagnostic::error(
+                    codes::INVALID_TYPE,
+                    format!("`extensions` must be a mapping, not {}", cfgen_model::coerce::type_name(e)),
+                )
+                .at(at("extensions")),
             );
         }
     }
@@ -468,9 +481,12 @@ fn resolve_tokens(node: &mut Node, lift: &Lift, diags: &mut Vec<Diagnostic>) {
             }
             let joined: String = pieces.iter().map(|p| p.as_ref().map_or("[object Object]", String::as_str)).collect();
             diags.push(
-                Diagnostic::warning(codes::V3_QUIRK, "a `${construct:...}` variable inside a longer string becomes `[object Object]`, as serverless-lift writes it")
-                    .at(node.span)
-                    .help("use the variable as the whole value, or build the string with `Fn::Join`"),
+                Diagnostic::warning(
+                    codes::V3_QUIRK,
+                    "a `${construct:...}` variable inside a longer string becomes `[object Object]`, as serverless-lift writes it",
+                )
+                .at(node.span)
+                .help("use the variable as the whole value, or build the string with `Fn::Join`"),
             );
             node.value = NodeValue::String(joined);
         }
@@ -630,7 +646,9 @@ fn property_order(ty: &str) -> &'static [&'static str] {
             "Target",
             "Version",
         ],
-        "AWS::Events::EventBus" => &["DeadLetterConfig", "Description", "EventSourceName", "KmsKeyIdentifier", "LogConfig", "Name", "Policy", "Tags"],
+        "AWS::Events::EventBus" => {
+            &["DeadLetterConfig", "Description", "EventSourceName", "KmsKeyIdentifier", "LogConfig", "Name", "Policy", "Tags"]
+        }
         _ => &[],
     }
 }
@@ -670,7 +688,8 @@ impl Synth {
 /// Add the IAM statements and merge the CDK template into `resources`.
 pub fn finish(lift: &Lift, pre: &mut Prepared, diags: &mut Vec<Diagnostic>) {
     let provider = pre.service.provider.clone().unwrap_or_default();
-    let stack_name = provider.stack_name.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| naming::stack_name(&pre.service_name, &pre.stage));
+    let stack_name =
+        provider.stack_name.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| naming::stack_name(&pre.service_name, &pre.stage));
     let mut template_resources = Map::new();
     let mut template_outputs = Map::new();
     let mut statements = Vec::new();
@@ -791,7 +810,11 @@ fn queue(c: &Construct, stack_name: &str, s: &mut Synth, statements: &mut Vec<Va
     s.extendable.push(("dlq", dlq.clone()));
     s.extendable.push(("queue", q.clone()));
     if let Some(email) = cfg.get("alarm") {
-        let display: String = format!("[Alert][{id}] failed jobs in the DLQ.").encode_utf16().take(100).map(|u| char::from_u32(u.into()).unwrap_or('\u{FFFD}')).collect();
+        let display: String = format!("[Alert][{id}] failed jobs in the DLQ.")
+            .encode_utf16()
+            .take(100)
+            .map(|u| char::from_u32(u.into()).unwrap_or('\u{FFFD}'))
+            .collect();
         let topic = s.resource(
             &[id, "AlarmTopic", "Resource"],
             "AWS::SNS::Topic",
@@ -828,7 +851,8 @@ fn queue(c: &Construct, stack_name: &str, s: &mut Synth, statements: &mut Vec<Va
     s.output(&[id, "QueueArn"], Some(format!("ARN of the \"{id}\" SQS queue.")), get_att(&q, "Arn"));
     s.output(&[id, "QueueUrl"], Some(format!("URL of the \"{id}\" SQS queue.")), json!({ "Ref": q }));
     s.output(&[id, "DlqUrl"], Some(format!("URL of the \"{id}\" SQS dead letter queue.")), json!({ "Ref": dlq }));
-    statements.push(json!({"Effect": "Allow", "Action": ["sqs:SendMessage", "sqs:ChangeMessageVisibility"], "Resource": [get_att(&q, "Arn")]}));
+    statements
+        .push(json!({"Effect": "Allow", "Action": ["sqs:SendMessage", "sqs:ChangeMessageVisibility"], "Resource": [get_att(&q, "Arn")]}));
 }
 
 const STORAGE_IAM_ACTIONS: [&str; 14] = [
@@ -860,7 +884,9 @@ fn capitalize_keys(v: &Value) -> Value {
     let mut out = Map::new();
     for (k, x) in entries {
         let x = match x {
-            Value::Array(items) => Value::Array(items.iter().map(|i| if i.is_object() || i.is_array() { capitalize_keys(i) } else { i.clone() }).collect()),
+            Value::Array(items) => {
+                Value::Array(items.iter().map(|i| if i.is_object() || i.is_array() { capitalize_keys(i) } else { i.clone() }).collect())
+            }
             Value::Object(_) => capitalize_keys(x),
             other => other.clone(),
         };
@@ -1198,7 +1224,8 @@ mod tests {
 
     #[test]
     fn extensions_fill_known_properties_in_place_and_append_the_rest() {
-        let mut r = json!({"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "q", "VisibilityTimeout": 36}, "DeletionPolicy": "Delete"});
+        let mut r =
+            json!({"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "q", "VisibilityTimeout": 36}, "DeletionPolicy": "Delete"});
         apply_extension(
             &mut r,
             &json!({"Properties": {"Zzz": 1, "DelaySeconds": 5, "VisibilityTimeout": 9, "Tags": [{"Key": "a", "Value": "b"}]}, "Metadata": {"x": {}}, "Condition": "C"}),

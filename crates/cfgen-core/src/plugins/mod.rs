@@ -13,9 +13,9 @@ pub mod iam_roles_per_function;
 pub mod lift;
 pub mod logging_config;
 pub mod step_functions;
-pub mod sub_variables;
 mod step_functions_events;
 mod step_functions_monitoring;
+pub mod sub_variables;
 
 use cfgen_syntax::{codes, Diagnostic, Node, Severity, Value};
 

@@ -11,7 +11,7 @@
 //! `states:action/StartExecution`, `ApigatewayToStepFunctionsRole`, the deployment and the
 //! `ServiceEndpoint` output, OPTIONS methods for `cors`), merged into the REST API of
 //! functions' `http` events when there is one (the methods join that deployment's
-//! `DependsOn`); their request schemas and `restApiId` are not compiled yet (an error). Other event types are ignored by the plugin (a warning).
+//! `DependsOn`); request schemas become models and a request validator; `restApiResources` is not compiled yet (an error). Other event types are ignored by the plugin (a warning).
 
 use cfgen_syntax::{codes, Diagnostic};
 use serde_json::{json, Map, Value};
@@ -381,8 +381,9 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
             let request_ok = match http.get("request") {
                 None => true,
                 Some(Value::Object(r)) => {
-                    r.keys().all(|k| k == "template")
+                    r.keys().all(|k| k == "template" || k == "schemas")
                         && r.get("template").is_none_or(|t| t.is_object() || t.as_str() == Some("lambda_proxy"))
+                        && r.get("schemas").is_none_or(Value::is_object)
                 }
                 Some(_) => false,
             };
@@ -392,7 +393,7 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
                     codes::NOT_IMPLEMENTED,
                     key,
                     i,
-                    "only `request.template` (custom mappings or `lambda_proxy`) of state machine http requests is compiled by this version of cfgen (not schemas)".into(),
+                    "only `request.template` (custom mappings or `lambda_proxy`) and `request.schemas` (a mapping of content types) of state machine http requests are compiled by this version of cfgen".into(),
                     Some("the template would differ from Serverless v3; remove the setting or wait for cfgen to support it"),
                 );
                 failed = true;
@@ -727,6 +728,84 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
         let id = naming::rest_method(&resource_name, &e.method);
         method_ids.push(json!(id));
         merge_into(&mut t.resources, id, method);
+    }
+
+    // compileRequestValidators: a model per content type (or the provider's shared model),
+    // one validator for the service, and both named on the method.
+    let provider_schemas = ag.get("request").and_then(|r| r.get("schemas")).cloned();
+    for e in &events {
+        let Some(Value::Object(schemas)) = e.http.get("request").and_then(|r| r.get("schemas")) else { continue };
+        let resource_name = if e.path.is_empty() { String::new() } else { naming::rest_path(&e.path) };
+        let method_id = naming::rest_method(&resource_name, &e.method);
+        let mut validator: Option<String> = None;
+        for (content_type, schema) in schemas {
+            let shared = match schema {
+                Value::Object(_) | Value::Array(_) => None,
+                other => provider_schemas.as_ref().and_then(|p| p.get(js_string(other))).filter(|d| truthy(Some(d))).cloned(),
+            };
+            let model_id = match shared {
+                Some(def) => {
+                    let id = naming::rest_provider_model(&js_string(schema));
+                    let definition = def.get("schema").filter(|s| truthy(Some(s))).cloned().unwrap_or_else(|| def.clone());
+                    let mut props = Map::new();
+                    props.insert("RestApiId".into(), rest_api.clone());
+                    props.insert("Schema".into(), definition);
+                    props.insert("ContentType".into(), json!("application/json"));
+                    if let Some(n) = def.get("name").filter(|n| truthy(Some(n))) {
+                        props.insert("Name".into(), n.clone());
+                    }
+                    if let Some(d) = def.get("description").filter(|d| truthy(Some(d))) {
+                        props.insert("Description".into(), d.clone());
+                    }
+                    t.resources.insert(id.clone(), json!({ "Type": "AWS::ApiGateway::Model", "Properties": props }));
+                    id
+                }
+                None => {
+                    let (name, description, definition) = match schema {
+                        Value::Object(o) if o.get("schema").is_some_and(|s| truthy(Some(s))) => {
+                            (o.get("name").cloned(), o.get("description").cloned(), o.get("schema").cloned().unwrap_or(Value::Null))
+                        }
+                        other => (None, None, other.clone()),
+                    };
+                    let id = naming::rest_endpoint_model(&resource_name, &e.method, content_type);
+                    let mut props = Map::new();
+                    props.insert("RestApiId".into(), rest_api.clone());
+                    props.insert("ContentType".into(), json!(content_type));
+                    props.insert("Schema".into(), definition);
+                    if let Some(n) = name.filter(|n| !n.is_null()) {
+                        props.insert("Name".into(), n);
+                    }
+                    if let Some(d) = description.filter(|d| !d.is_null()) {
+                        props.insert("Description".into(), d);
+                    }
+                    t.resources.insert(id.clone(), json!({ "Type": "AWS::ApiGateway::Model", "Properties": props }));
+                    id
+                }
+            };
+            let validator_id = validator.get_or_insert_with(|| {
+                let id = naming::rest_request_validator(&ctx.service);
+                t.resources.insert(
+                    id.clone(),
+                    json!({
+                        "Type": "AWS::ApiGateway::RequestValidator",
+                        "Properties": {
+                            "RestApiId": rest_api,
+                            "ValidateRequestBody": true,
+                            "ValidateRequestParameters": true,
+                            "Name": naming::rest_request_validator_name(&ctx.service, &ctx.stage)
+                        }
+                    }),
+                );
+                id
+            });
+            if let Some(Value::Object(props)) = t.resources.get_mut(&method_id).and_then(|m| m.get_mut("Properties")) {
+                props.insert("RequestValidatorId".into(), json!({ "Ref": validator_id }));
+                let models = props.entry("RequestModels").or_insert_with(|| json!({}));
+                if let Value::Object(m) = models {
+                    m.insert(content_type.clone(), json!({ "Ref": model_id }));
+                }
+            }
+        }
     }
 
     // compileAuthorizers

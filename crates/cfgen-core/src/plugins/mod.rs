@@ -67,6 +67,14 @@ pub const KNOWN: &[(&str, Effect)] = &[
 /// plugins, errors for the rest.
 pub fn check(config: &Node, allow_unknown: bool, diags: &mut Vec<Diagnostic>) {
     let Some(plugins) = config.get("plugins") else { return };
+    if listed(Some(&plugins.to_json())).iter().any(|p| p == "serverless-plugin-aws-alerts") {
+        // The plugin adds `alarms` to the function schema.
+        let spans: Vec<cfgen_syntax::Span> = match config.get("functions").map(|f| &f.value) {
+            Some(Value::Map(m)) => m.iter().filter_map(|(_, f)| f.as_map().and_then(|fm| fm.key_span("alarms"))).collect(),
+            _ => Vec::new(),
+        };
+        diags.retain(|d| !(d.code == codes::UNKNOWN_KEY && d.span.is_some_and(|s| spans.contains(&s))));
+    }
     let modules: Vec<&Node> = match &plugins.value {
         Value::Seq(items) => items.iter().collect(),
         Value::Map(m) => m.get("modules").and_then(Node::as_seq).map(|s| s.iter().collect()).unwrap_or_default(),

@@ -1,4 +1,5 @@
-//! serverless-lift 1.37.7: `constructs:` (`queue`, `storage`, `webhook`) and `${construct:}`.
+//! serverless-lift 1.37.7: `constructs:` (`queue`, `storage`, `webhook`,
+//! `database/dynamodb-single-table`) and `${construct:}`.
 //!
 //! Lift builds its constructs with the AWS CDK at the `initialize` hook (after the configuration
 //! is validated), and then:
@@ -30,6 +31,7 @@ enum Kind {
     Queue,
     Storage,
     Webhook,
+    Database,
 }
 
 /// One construct of `constructs:`.
@@ -68,8 +70,9 @@ const QUEUE_KEYS: &[&str] = &[
 const STORAGE_KEYS: &[&str] =
     &["type", "provider", "extensions", "archive", "encryption", "allowAcl", "publicPath", "cors", "lifecycleRules"];
 const WEBHOOK_KEYS: &[&str] = &["type", "provider", "extensions", "authorizer", "insecure", "path", "eventType", "method"];
+const DATABASE_KEYS: &[&str] = &["type", "provider", "extensions", "localSecondaryIndexes", "gsiCount"];
 /// Construct types Lift has and cfgen does not compile.
-const OTHER_TYPES: &[&str] = &["static-website", "single-page-app", "server-side-website", "vpc", "database/dynamodb-single-table"];
+const OTHER_TYPES: &[&str] = &["static-website", "single-page-app", "server-side-website", "vpc"];
 
 fn span_at(node: &Node, path: &[&str]) -> Span {
     let mut n = path.len();
@@ -144,7 +147,7 @@ pub fn expand(root: &mut Node, diags: &mut Vec<Diagnostic>) -> Option<Lift> {
                     }
                 }
             }
-            Kind::Storage => {}
+            Kind::Storage | Kind::Database => {}
         }
     }
     resolve_tokens(root, &lift, diags);
@@ -177,11 +180,12 @@ fn read_construct(root: &Node, id: &str, node: &Node, diags: &mut Vec<Diagnostic
         Some(Value::String(t)) if t == "queue" => Kind::Queue,
         Some(Value::String(t)) if t == "storage" => Kind::Storage,
         Some(Value::String(t)) if t == "webhook" => Kind::Webhook,
+        Some(Value::String(t)) if t == "database/dynamodb-single-table" => Kind::Database,
         Some(Value::String(t)) if OTHER_TYPES.contains(&t.as_str()) => {
             diags.push(
                 Diagnostic::error(codes::NOT_IMPLEMENTED, format!("the serverless-lift construct type `{t}` is not compiled by cfgen yet"))
                     .at(at("type"))
-                    .help("cfgen compiles the `queue`, `storage` and `webhook` constructs"),
+                    .help("cfgen compiles the `queue`, `storage`, `webhook` and `database/dynamodb-single-table` constructs"),
             );
             return None;
         }
@@ -207,6 +211,7 @@ fn read_construct(root: &Node, id: &str, node: &Node, diags: &mut Vec<Diagnostic
         Kind::Queue => (QUEUE_KEYS, "queue"),
         Kind::Storage => (STORAGE_KEYS, "storage"),
         Kind::Webhook => (WEBHOOK_KEYS, "webhook"),
+        Kind::Database => (DATABASE_KEYS, "database/dynamodb-single-table"),
     };
     if let Some(m) = node.as_map() {
         for (k, ks, _) in m.iter_spanned() {
@@ -237,6 +242,13 @@ fn read_construct(root: &Node, id: &str, node: &Node, diags: &mut Vec<Diagnostic
     for k in ["maxRetries", "batchSize", "maxBatchingWindow", "maxConcurrency", "delay"] {
         if let Some(v) = cfg.get(k).filter(|v| kind == Kind::Queue && !v.is_number()) {
             error(diags, k, format!("'{k}' must be a number, not {}", cfgen_model::coerce::type_name(v)));
+        }
+    }
+    if kind == Kind::Database {
+        if let Some(g) = cfg.get("gsiCount") {
+            if !num(Some(g)).is_some_and(|n| n.fract() == 0.0 && (1.0..=20.0).contains(&n)) || !g.is_number() {
+                error(diags, "gsiCount", format!("'gsiCount' must be an integer from 1 to 20, '{}' given.", js_string(g)));
+            }
         }
     }
     let mut worker = None;
@@ -335,6 +347,7 @@ fn read_construct(root: &Node, id: &str, node: &Node, diags: &mut Vec<Diagnostic
         Kind::Queue => &["queue", "dlq"],
         Kind::Storage => &["bucket"],
         Kind::Webhook => &["api", "bus"],
+        Kind::Database => &["table"],
     };
     match cfg.get("extensions") {
         Some(Value::Object(ext)) => {
@@ -448,6 +461,10 @@ fn variables(c: &Construct) -> Vec<(&'static str, Value)> {
             v
         }
         Kind::Webhook => vec![("busName", json!({ "Ref": cdk_id(&[&c.id, "Bus", "Resource"]) }))],
+        Kind::Database => {
+            let t = cdk_id(&[&c.id, "Table", "Resource"]);
+            vec![("tableName", json!({ "Ref": t })), ("tableArn", get_att(&t, "Arn")), ("tableStreamArn", get_att(&t, "StreamArn"))]
+        }
     }
 }
 
@@ -646,6 +663,29 @@ fn property_order(ty: &str) -> &'static [&'static str] {
             "Target",
             "Version",
         ],
+        "AWS::DynamoDB::Table" => &[
+            "AttributeDefinitions",
+            "BillingMode",
+            "ContributorInsightsSpecification",
+            "DeletionProtectionEnabled",
+            "GlobalSecondaryIndexes",
+            "ImportSourceSpecification",
+            "KeySchema",
+            "KinesisStreamSpecification",
+            "LocalSecondaryIndexes",
+            "OnDemandThroughput",
+            "PointInTimeRecoverySpecification",
+            "ProvisionedThroughput",
+            "ResourcePolicy",
+            "SSESpecification",
+            "StreamSpecification",
+            "TableClass",
+            "TableName",
+            "Tags",
+            "TimeToLiveSpecification",
+            "VectorIndexes",
+            "WarmThroughput",
+        ],
         "AWS::Events::EventBus" => {
             &["DeadLetterConfig", "Description", "EventSourceName", "KmsKeyIdentifier", "LogConfig", "Name", "Policy", "Tags"]
         }
@@ -699,6 +739,7 @@ pub fn finish(lift: &Lift, pre: &mut Prepared, diags: &mut Vec<Diagnostic>) {
             Kind::Queue => queue(c, &stack_name, &mut s, &mut statements),
             Kind::Storage => storage(c, &mut s, &mut statements),
             Kind::Webhook => webhook(c, &pre.region, &mut s),
+            Kind::Database => database(c, &mut s, &mut statements),
         }
         if let Some(Value::Object(ext)) = c.cfg.get("extensions") {
             for (name, overrides) in ext {
@@ -1084,6 +1125,67 @@ fn webhook(c: &Construct, region: &str, s: &mut Synth) {
         );
     }
     s.output(&[id, "Endpoint"], None, json!(route_key));
+}
+
+fn database(c: &Construct, s: &mut Synth, statements: &mut Vec<Value>) {
+    let id = c.id.as_str();
+    let lsi = c.cfg.get("localSecondaryIndexes") == Some(&Value::Bool(true));
+    let gsi = num(c.cfg.get("gsiCount")).unwrap_or(0.0).max(0.0) as usize;
+    let attr = |name: String| json!({"AttributeName": name, "AttributeType": "S"});
+    let mut attributes = vec![attr("PK".into()), attr("SK".into())];
+    let mut locals = Vec::new();
+    if lsi {
+        for i in 1..=5 {
+            attributes.push(attr(format!("LSI-{i}-SK")));
+            locals.push(json!({
+                "IndexName": format!("LSI-{i}"),
+                "KeySchema": [{"AttributeName": "PK", "KeyType": "HASH"}, {"AttributeName": format!("LSI-{i}-SK"), "KeyType": "RANGE"}],
+                "Projection": {"ProjectionType": "ALL"}
+            }));
+        }
+    }
+    let mut globals = Vec::new();
+    for i in 1..=gsi {
+        attributes.push(attr(format!("GSI-{i}-PK")));
+        attributes.push(attr(format!("GSI-{i}-SK")));
+        globals.push(json!({
+            "IndexName": format!("GSI-{i}"),
+            "KeySchema": [{"AttributeName": format!("GSI-{i}-PK"), "KeyType": "HASH"}, {"AttributeName": format!("GSI-{i}-SK"), "KeyType": "RANGE"}],
+            "Projection": {"ProjectionType": "ALL"}
+        }));
+    }
+    let mut p = Map::new();
+    p.insert("AttributeDefinitions".into(), Value::Array(attributes));
+    p.insert("BillingMode".into(), json!("PAY_PER_REQUEST"));
+    if !globals.is_empty() {
+        p.insert("GlobalSecondaryIndexes".into(), Value::Array(globals));
+    }
+    p.insert("KeySchema".into(), json!([{"AttributeName": "PK", "KeyType": "HASH"}, {"AttributeName": "SK", "KeyType": "RANGE"}]));
+    if !locals.is_empty() {
+        p.insert("LocalSecondaryIndexes".into(), Value::Array(locals));
+    }
+    p.insert("PointInTimeRecoverySpecification".into(), json!({"PointInTimeRecoveryEnabled": true}));
+    p.insert("StreamSpecification".into(), json!({"StreamViewType": "NEW_AND_OLD_IMAGES"}));
+    p.insert("TimeToLiveSpecification".into(), json!({"AttributeName": "TimeToLive", "Enabled": true}));
+    let table = s.resource(&[id, "Table", "Resource"], "AWS::DynamoDB::Table", Value::Object(p), Some("Retain"));
+    s.extendable.push(("table", table.clone()));
+    s.output(&[id, "TableName"], None, json!({ "Ref": table }));
+    let arn = get_att(&table, "Arn");
+    statements.push(json!({
+        "Effect": "Allow",
+        "Action": [
+            "dynamodb:GetItem",
+            "dynamodb:BatchGetItem",
+            "dynamodb:Query",
+            "dynamodb:Scan",
+            "dynamodb:PutItem",
+            "dynamodb:DeleteItem",
+            "dynamodb:BatchWriteItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:ConditionCheckItem"
+        ],
+        "Resource": [arn, {"Fn::Join": ["/", [arn, "index/*"]]}]
+    }));
 }
 
 // ---- extensions --------------------------------------------------------------------------------

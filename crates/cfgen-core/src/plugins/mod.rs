@@ -55,7 +55,10 @@ pub const KNOWN: &[(&str, Effect)] = &[
     ("serverless-cloudformation-sub-variables", Effect::Compiled("`#{...}` values turned into Fn::Sub")),
     ("serverless-cf-vars", Effect::Compiled("`#{...}` values turned into Fn::Sub")),
     ("serverless-plugin-aws-alerts", Effect::Compiled("CloudWatch alarms and SNS topics")),
-    ("serverless-lift", Effect::Compiled("`queue`, `storage` and `webhook` constructs and `${construct:}` variables")),
+    (
+        "serverless-lift",
+        Effect::Compiled("`queue`, `storage`, `webhook` and `database/dynamodb-single-table` constructs and `${construct:}` variables"),
+    ),
     ("serverless-layers", Effect::NotCompiled("a dependencies layer attached to every function")),
     ("serverless-ruby-layer", Effect::NotCompiled("a Ruby gems layer")),
     ("serverless-apigw-binary", Effect::Neutral("sets binary media types through the AWS SDK after deploys")),

@@ -5,8 +5,11 @@
 //! have made), adds one role per service and a method per proxy, then appends its methods to
 //! the existing deployment's `DependsOn` (or creates the deployment and `ServiceEndpoint`).
 //!
+//! `cors` adds the framework's OPTIONS method per path (from the proxies' merged settings) and
+//! the origin header on the proxy's own responses.
+//!
 //! Not compiled yet (an error at the proxy): the `s3`, `dynamodb` and `eventbridge` services,
-//! `cors`, and an external `provider.apiGateway.restApiId`.
+//! and an external `provider.apiGateway.restApiId`.
 
 use super::step_functions::merge_into;
 use crate::compile::{Ctx, Template};
@@ -22,6 +25,80 @@ struct Proxy {
     path: String,
     method: String,
     http: Map<String, Value>,
+    cors: Option<Cors>,
+}
+
+/// A proxy's `cors` as the plugin's `getCors` normalises it.
+#[derive(Clone, Debug, Default)]
+struct Cors {
+    origin: Option<String>,
+    origins: Option<Vec<String>>,
+    methods: Vec<String>,
+    headers: Vec<String>,
+    allow_credentials: bool,
+    max_age: Option<Value>,
+    cache_control: Option<Value>,
+}
+
+impl Cors {
+    /// The `Access-Control-Allow-Origin` value the proxy's own responses carry.
+    fn response_origin(&self) -> String {
+        match self.origins.as_ref().filter(|o| !o.is_empty()) {
+            Some(o) => o.join(","),
+            None => self.origin.clone().unwrap_or_else(|| "undefined".into()),
+        }
+    }
+}
+
+const DEFAULT_CORS_HEADERS: [&str; 6] =
+    ["Content-Type", "X-Amz-Date", "Authorization", "X-Api-Key", "X-Amz-Security-Token", "X-Amz-User-Agent"];
+
+fn strings(v: Option<&Value>) -> Option<Vec<String>> {
+    v.and_then(Value::as_array).map(|a| a.iter().map(js_string).collect())
+}
+
+fn get_cors(c: &Value, method: &str) -> Cors {
+    let upper = method.to_uppercase();
+    match c {
+        Value::Object(o) => {
+            let mut methods = strings(o.get("methods")).unwrap_or_default();
+            if !methods.iter().any(|m| m == "OPTIONS") {
+                methods.push("OPTIONS".into());
+            }
+            if !methods.contains(&upper) {
+                methods.push(upper);
+            }
+            Cors {
+                origin: o.get("origin").filter(|v| !v.is_null()).map(js_string),
+                origins: strings(o.get("origins")),
+                methods,
+                headers: strings(o.get("headers")).unwrap_or_else(|| DEFAULT_CORS_HEADERS.iter().map(|h| h.to_string()).collect()),
+                allow_credentials: o.get("allowCredentials").is_some_and(truthy),
+                max_age: o.get("maxAge").cloned(),
+                cache_control: o.get("cacheControl").cloned(),
+            }
+        }
+        _ => Cors {
+            origin: Some("*".into()),
+            origins: Some(vec!["*".into()]),
+            methods: vec!["OPTIONS".into(), upper],
+            headers: DEFAULT_CORS_HEADERS.iter().map(|h| h.to_string()).collect(),
+            allow_credentials: false,
+            max_age: None,
+            cache_control: None,
+        },
+    }
+}
+
+/// `_.union(a, b)`.
+fn union(a: &[String], b: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for x in a.iter().chain(b) {
+        if !out.contains(x) {
+            out.push(x.clone());
+        }
+    }
+    out
 }
 
 fn js_string(v: &Value) -> String {
@@ -91,17 +168,12 @@ fn read(ctx: &mut Ctx) -> Option<Vec<Proxy>> {
                 failed = true;
             }
         }
-        if http.contains_key("cors") {
-            let d = Diagnostic::error(codes::NOT_IMPLEMENTED, "`cors` on service proxies is not compiled by cfgen yet")
-                .at_opt(at(ctx, &[service, "cors"]));
-            ctx.diags.push(d);
-            failed = true;
-        }
         let path = http.get("path").map(js_string).unwrap_or_default();
         let path = path.strip_prefix('/').unwrap_or(&path).to_string();
         let path = path.strip_suffix('/').unwrap_or(&path).to_string();
         let method = http.get("method").map(js_string).unwrap_or_default().to_lowercase();
-        out.push(Proxy { service: service.clone(), path, method, http });
+        let cors = http.get("cors").filter(|c| truthy(c)).map(|c| get_cors(c, &method));
+        out.push(Proxy { service: service.clone(), path, method, http, cors });
     }
     (!failed).then_some(out)
 }
@@ -197,8 +269,104 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
         );
     }
 
-    // Each service: its role, then its methods.
+    // compileCors: an OPTIONS method per path, from the proxies' merged preflight settings.
     let mut method_ids = Vec::new();
+    let mut preflight: Vec<(String, Cors)> = Vec::new();
+    for p in &proxies {
+        let Some(c) = &p.cors else { continue };
+        let slot = match preflight.iter().position(|(path, _)| *path == p.path) {
+            Some(i) => &mut preflight[i].1,
+            None => {
+                preflight.push((p.path.clone(), Cors { origins: Some(Vec::new()), ..Cors::default() }));
+                &mut preflight.last_mut().expect("just pushed").1
+            }
+        };
+        slot.headers = union(&c.headers, &slot.headers);
+        slot.methods = union(&c.methods, &slot.methods);
+        slot.origins = Some(union(c.origins.as_deref().unwrap_or(&[]), slot.origins.as_deref().unwrap_or(&[])));
+        slot.origin = Some(c.origin.clone().filter(|o| !o.is_empty()).unwrap_or_else(|| "*".into()));
+        slot.allow_credentials = slot.allow_credentials || c.allow_credentials;
+        if c.max_age.is_some() {
+            slot.max_age = c.max_age.clone();
+        }
+        if c.cache_control.is_some() {
+            slot.cache_control = c.cache_control.clone();
+        }
+    }
+    for (path, config) in &preflight {
+        let (resource_id, resource_name) = if path.is_empty() {
+            (root.clone(), String::new())
+        } else {
+            (json!({ "Ref": naming::rest_resource(path) }), naming::rest_path(path))
+        };
+        let id = naming::rest_method(&resource_name, "options");
+        let mut origin = config.origin.clone();
+        let mut origins = config.origins.clone();
+        if let Some(o) = origin.as_ref().filter(|o| o.contains(',')) {
+            origins = Some(o.split(',').map(|s| s.trim().to_string()).collect());
+        }
+        if let Some(first) = origins.as_ref().and_then(|o| o.first()) {
+            origin = Some(first.clone());
+        }
+        let mut headers: Vec<(&str, String)> = vec![
+            ("Access-Control-Allow-Origin", format!("'{}'", origin.as_deref().unwrap_or("undefined"))),
+            ("Access-Control-Allow-Headers", format!("'{}'", config.headers.join(","))),
+            ("Access-Control-Allow-Methods", format!("'{}'", config.methods.join(","))),
+        ];
+        if config.allow_credentials {
+            headers.push(("Access-Control-Allow-Credentials", "'true'".into()));
+        }
+        if let Some(m) = config.max_age.as_ref().filter(|m| truthy(m)) {
+            headers.push(("Access-Control-Max-Age", format!("'{}'", js_string(m))));
+        }
+        if let Some(c) = config.cache_control.as_ref().filter(|c| truthy(c)) {
+            headers.push(("Cache-Control", format!("'{}'", js_string(c))));
+        }
+        if config.methods.iter().any(|m| m == "ANY") {
+            headers[2].1 = headers[2].1.replacen("ANY", "DELETE,GET,HEAD,PATCH,POST,PUT", 1);
+        }
+        let mut method_params = Map::new();
+        let mut integration_params = Map::new();
+        for (h, v) in &headers {
+            method_params.insert(format!("method.response.header.{h}"), json!(true));
+            integration_params.insert(format!("method.response.header.{h}"), json!(v));
+        }
+        let template = match origins.as_ref().filter(|o| !o.is_empty()) {
+            Some(o) => {
+                let conds: Vec<String> =
+                    o.iter().map(|o| format!("$origin.matches(\"{}\")", o.replace('.', "[.]").replacen('*', ".+", 1))).collect();
+                format!(
+                    "#set($origin = $input.params(\"Origin\"))\n#if($origin == \"\") #set($origin = $input.params(\"origin\")) #end\n#if({}) #set($context.responseOverride.header.Access-Control-Allow-Origin = $origin) #end",
+                    conds.join(" || ")
+                )
+            }
+            None => String::new(),
+        };
+        method_ids.push(json!(id));
+        merge_into(
+            &mut t.resources,
+            id,
+            json!({
+                "Type": "AWS::ApiGateway::Method",
+                "Properties": {
+                    "AuthorizationType": "NONE",
+                    "HttpMethod": "OPTIONS",
+                    "MethodResponses": [{"StatusCode": "200", "ResponseParameters": method_params, "ResponseModels": {}}],
+                    "RequestParameters": {},
+                    "Integration": {
+                        "Type": "MOCK",
+                        "RequestTemplates": {"application/json": "{statusCode:200}"},
+                        "ContentHandling": "CONVERT_TO_TEXT",
+                        "IntegrationResponses": [{"StatusCode": "200", "ResponseParameters": integration_params, "ResponseTemplates": {"application/json": template}}]
+                    },
+                    "ResourceId": resource_id,
+                    "RestApiId": rest_api
+                }
+            }),
+        );
+    }
+
+    // Each service: its role, then its methods.
     for service in SERVICES {
         let mine: Vec<&Proxy> = proxies.iter().filter(|p| p.service == service).collect();
         if mine.is_empty() {
@@ -294,8 +462,25 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
             props.insert("ApiKeyRequired".into(), json!(truthy(p.http.get("private").unwrap_or(&Value::Null))));
             props.insert("ResourceId".into(), resource_id);
             props.insert("RestApiId".into(), rest_api.clone());
-            props.insert("Integration".into(), integration(service, &p.http));
-            props.insert("MethodResponses".into(), method_responses(&p.http));
+            let mut integration = integration(service, &p.http);
+            let mut responses = method_responses(&p.http);
+            if let Some(c) = &p.cors {
+                let origin = json!(format!("'{}'", c.response_origin()));
+                if let Some(Value::Array(items)) = integration.get_mut("IntegrationResponses") {
+                    for i in items {
+                        if let Some(Value::Object(params)) = i.get_mut("ResponseParameters") {
+                            params.insert("method.response.header.Access-Control-Allow-Origin".into(), origin.clone());
+                        }
+                    }
+                }
+                if let Value::Array(items) = &mut responses {
+                    for r in items {
+                        r["ResponseParameters"] = json!({ "method.response.header.Access-Control-Allow-Origin": origin });
+                    }
+                }
+            }
+            props.insert("Integration".into(), integration);
+            props.insert("MethodResponses".into(), responses);
             merge_into(&mut t.resources, method_id.clone(), json!({"Type": "AWS::ApiGateway::Method", "Properties": props}));
             method_ids.push(json!(method_id));
         }

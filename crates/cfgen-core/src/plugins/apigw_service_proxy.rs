@@ -1,6 +1,6 @@
 //! serverless-apigateway-service-proxy 2.2.2 (`package:compileEvents`, after the framework's
-//! own events): `custom.apiGatewayServiceProxies` adds REST API methods that call Kinesis, SQS
-//! or SNS directly. The plugin runs the framework's own `compileRestApi` and
+//! own events): `custom.apiGatewayServiceProxies` adds REST API methods that call Kinesis, SQS,
+//! SNS or EventBridge directly. The plugin runs the framework's own `compileRestApi` and
 //! `compileResources` over its paths (merging into the REST API functions' `http` events may
 //! have made), adds one role per service and a method per proxy, then appends its methods to
 //! the existing deployment's `DependsOn` (or creates the deployment and `ServiceEndpoint`).
@@ -8,7 +8,7 @@
 //! `cors` adds the framework's OPTIONS method per path (from the proxies' merged settings) and
 //! the origin header on the proxy's own responses.
 //!
-//! Not compiled yet (an error at the proxy): the `s3`, `dynamodb` and `eventbridge` services,
+//! Not compiled yet (an error at the proxy): the `s3` and `dynamodb` services,
 //! and an external `provider.apiGateway.restApiId`.
 
 use super::step_functions::merge_into;
@@ -18,7 +18,8 @@ use cfgen_model::coerce::truthy;
 use cfgen_syntax::{codes, Diagnostic};
 use serde_json::{json, Map, Value};
 
-const SERVICES: [&str; 3] = ["kinesis", "sqs", "sns"];
+/// The services cfgen compiles, in the order the plugin compiles them.
+const SERVICES: [&str; 4] = ["kinesis", "sqs", "sns", "eventbridge"];
 
 struct Proxy {
     service: String,
@@ -135,9 +136,9 @@ fn read(ctx: &mut Ctx) -> Option<Vec<Proxy>> {
             continue;
         };
         if !SERVICES.contains(&service.as_str()) {
-            let known = ["s3", "dynamodb", "eventbridge"].contains(&service.as_str());
+            let known = ["s3", "dynamodb"].contains(&service.as_str());
             let msg = if known {
-                format!("the `{service}` service proxy is not compiled by cfgen yet (it compiles kinesis, sqs and sns)")
+                format!("the `{service}` service proxy is not compiled by cfgen yet (it compiles kinesis, sqs, sns and eventbridge)")
             } else {
                 format!(
                     "`{service}` is not a service serverless-apigateway-service-proxy knows (kinesis, sqs, s3, sns, dynamodb, eventbridge)"
@@ -158,10 +159,12 @@ fn read(ctx: &mut Ctx) -> Option<Vec<Proxy>> {
         let required = match service.as_str() {
             "kinesis" => "streamName",
             "sqs" => "queueName",
+            "eventbridge" => "eventBusName",
             _ => "topicName",
         };
-        for key in ["path", "method", required] {
-            if http.get(key).is_none_or(|v| v.is_null()) {
+        let extra: &[&str] = if service == "eventbridge" { &["source"] } else { &[] };
+        for key in ["path", "method", required].iter().chain(extra) {
+            if http.get(*key).is_none_or(|v| v.is_null()) {
                 let d = Diagnostic::error(codes::MISSING_KEY, format!("\"{key}\" is required in the `{service}` service proxy"))
                     .at_opt(at(ctx, &[service]));
                 ctx.diags.push(d);
@@ -387,6 +390,13 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
                     json!(["sqs:SendMessage"]),
                     "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${queueName}",
                     "queueName",
+                ),
+                "eventbridge" => (
+                    "ApigatewayToEventBridgeRole",
+                    "apigatewaytoeventbridge",
+                    json!(["events:PutEvents"]),
+                    "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/${eventBusName}",
+                    "eventBusName",
                 ),
                 _ => (
                     "ApigatewayToSnsRole",
@@ -648,6 +658,39 @@ fn integration(service: &str, http: &Map<String, Value>) -> Value {
             }
             let simplified = http.get("response").and_then(|r| r.get("template")).and_then(|t| t.get("success")).is_some_and(truthy);
             i.insert("IntegrationResponses".into(), integration_responses(http, !simplified));
+        }
+        "eventbridge" => {
+            i.insert("Credentials".into(), role("ApigatewayToEventBridgeRole"));
+            i.insert("Uri".into(), json!({"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}:events:action/PutEvents"}));
+            i.insert("PassthroughBehavior".into(), json!("NEVER"));
+            i.insert(
+                "RequestParameters".into(),
+                json!({"integration.request.header.X-Amz-Target": "'AWSEvents.PutEvents'", "integration.request.header.Content-Type": "'application/x-amz-json-1.1'"}),
+            );
+            let param = |key: &str, default: &str| match http.get(key) {
+                None => default.to_string(),
+                Some(v) => match (v.get("pathParam"), v.get("queryStringParam"), v.get("bodyParam")) {
+                    (Some(p), _, _) if truthy(p) => format!("$input.params().path.{}", js_string(p)),
+                    (_, Some(q), _) if truthy(q) => format!("$input.params().querystring.{}", js_string(q)),
+                    (_, _, Some(b)) if truthy(b) => format!("$util.parseJson($input.body).{}", js_string(b)),
+                    _ => js_string(v),
+                },
+            };
+            let source = param("source", "");
+            let detail_type = param("detailType", "$context.requestId");
+            let detail = match http.get("detail").and_then(|d| d.get("bodyParam")).filter(|b| truthy(b)) {
+                Some(b) => format!("$util.escapeJavaScript($util.parseJson($input.body).{})", js_string(b)),
+                None => "$util.escapeJavaScript($input.body)".to_string(),
+            };
+            let template = json!({"Fn::Sub": [
+                "{\"Entries\":[{\"Detail\": \"${Detail}\",\"DetailType\": \"${DetailType}\",\"EventBusName\": \"${EventBusName}\",\"Source\": \"${Source}\"}]}",
+                {"EventBusName": http.get("eventBusName").cloned().unwrap_or(Value::Null), "Detail": detail, "DetailType": detail_type, "Source": source}
+            ]});
+            let mut defaults = Map::new();
+            defaults.insert("application/json".into(), template.clone());
+            defaults.insert("application/x-www-form-urlencoded".into(), template);
+            i.insert("RequestTemplates".into(), with_custom_templates(defaults, http));
+            i.insert("IntegrationResponses".into(), integration_responses(http, false));
         }
         _ => {
             i.insert("Credentials".into(), role("ApigatewayToSnsRole"));

@@ -126,7 +126,11 @@ fn read(ctx: &mut Ctx) -> Option<Vec<Proxy>> {
         let at = |ctx: &Ctx, rest: &[&str]| {
             let mut p = vec!["custom", "apiGatewayServiceProxies", idx.as_str()];
             p.extend_from_slice(rest);
-            ctx.span(&p)
+            if rest.len() == 1 {
+                ctx.key_span(&p)
+            } else {
+                ctx.span(&p)
+            }
         };
         let Some((service, body)) = item.as_object().and_then(|o| o.iter().next()) else {
             let d = Diagnostic::error(codes::INVALID_TYPE, "a service proxy is a mapping `{<service>: {path, method, ...}}`")

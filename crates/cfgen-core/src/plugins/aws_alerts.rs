@@ -51,12 +51,15 @@ fn default_definitions() -> Value {
 /// `getAlarms`: names resolved against the definitions, objects merged over theirs.
 fn get_alarms(ctx: &mut Ctx, alarms: &[Value], definitions: &Value, path: &[&str]) -> Option<Vec<Map<String, Value>>> {
     let mut out = Vec::new();
-    for a in alarms {
+    for (i, a) in alarms.iter().enumerate() {
         match a {
             Value::String(name) => {
                 let Some(def) = definitions.get(name).filter(|d| truthy(d)) else {
+                    let idx = i.to_string();
+                    let mut p = path.to_vec();
+                    p.push(&idx);
                     let d = Diagnostic::error(codes::INVALID_VALUE, format!("Alarm definition {name} does not exist!"))
-                        .at_opt(ctx.span(path))
+                        .at_opt(ctx.span(&p))
                         .help("the built-in definitions are functionInvocations, functionErrors, functionDuration and functionThrottles; add others under `custom.alerts.definitions`");
                     ctx.diags.push(d);
                     return None;

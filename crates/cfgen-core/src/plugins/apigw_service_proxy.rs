@@ -1,6 +1,6 @@
 //! serverless-apigateway-service-proxy 2.2.2 (`package:compileEvents`, after the framework's
 //! own events): `custom.apiGatewayServiceProxies` adds REST API methods that call Kinesis, SQS,
-//! SNS or EventBridge directly. The plugin runs the framework's own `compileRestApi` and
+//! S3, SNS or EventBridge directly. The plugin runs the framework's own `compileRestApi` and
 //! `compileResources` over its paths (merging into the REST API functions' `http` events may
 //! have made), adds one role per service and a method per proxy, then appends its methods to
 //! the existing deployment's `DependsOn` (or creates the deployment and `ServiceEndpoint`).
@@ -8,7 +8,7 @@
 //! `cors` adds the framework's OPTIONS method per path (from the proxies' merged settings) and
 //! the origin header on the proxy's own responses.
 //!
-//! Not compiled yet (an error at the proxy): the `s3` and `dynamodb` services,
+//! Not compiled yet (an error at the proxy): the `dynamodb` service,
 //! and an external `provider.apiGateway.restApiId`.
 
 use super::step_functions::merge_into;
@@ -19,7 +19,7 @@ use cfgen_syntax::{codes, Diagnostic};
 use serde_json::{json, Map, Value};
 
 /// The services cfgen compiles, in the order the plugin compiles them.
-const SERVICES: [&str; 4] = ["kinesis", "sqs", "sns", "eventbridge"];
+const SERVICES: [&str; 5] = ["kinesis", "sqs", "s3", "sns", "eventbridge"];
 
 struct Proxy {
     service: String,
@@ -140,9 +140,9 @@ fn read(ctx: &mut Ctx) -> Option<Vec<Proxy>> {
             continue;
         };
         if !SERVICES.contains(&service.as_str()) {
-            let known = ["s3", "dynamodb"].contains(&service.as_str());
+            let known = service == "dynamodb";
             let msg = if known {
-                format!("the `{service}` service proxy is not compiled by cfgen yet (it compiles kinesis, sqs, sns and eventbridge)")
+                format!("the `{service}` service proxy is not compiled by cfgen yet (it compiles kinesis, sqs, s3, sns and eventbridge)")
             } else {
                 format!(
                     "`{service}` is not a service serverless-apigateway-service-proxy knows (kinesis, sqs, s3, sns, dynamodb, eventbridge)"
@@ -164,9 +164,14 @@ fn read(ctx: &mut Ctx) -> Option<Vec<Proxy>> {
             "kinesis" => "streamName",
             "sqs" => "queueName",
             "eventbridge" => "eventBusName",
+            "s3" => "bucket",
             _ => "topicName",
         };
-        let extra: &[&str] = if service == "eventbridge" { &["source"] } else { &[] };
+        let extra: &[&str] = match service.as_str() {
+            "eventbridge" => &["source"],
+            "s3" => &["action"],
+            _ => &[],
+        };
         for key in ["path", "method", required].iter().chain(extra) {
             if http.get(*key).is_none_or(|v| v.is_null()) {
                 let d = Diagnostic::error(codes::MISSING_KEY, format!("\"{key}\" is required in the `{service}` service proxy"))
@@ -379,7 +384,34 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
         if mine.is_empty() {
             continue;
         }
-        if mine.iter().any(|p| !truthy(p.http.get("roleArn").unwrap_or(&Value::Null))) {
+        if service == "s3" && mine.iter().any(|p| !truthy(p.http.get("roleArn").unwrap_or(&Value::Null))) {
+            let mut statements = vec![
+                json!({"Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}),
+            ];
+            for p in &mine {
+                let bucket = p.http.get("bucket").cloned().unwrap_or(Value::Null);
+                let arn = match bucket.get("Ref") {
+                    Some(r) if truthy(r) => json!({"Fn::GetAtt": [r, "Arn"]}),
+                    _ => json!({"Fn::Sub": ["arn:${AWS::Partition}:s3:::${bucket}", {"bucket": bucket}]}),
+                };
+                let action = p.http.get("action").map(js_string).unwrap_or_else(|| "undefined".into());
+                statements.push(json!({"Effect": "Allow", "Action": format!("s3:{action}*"), "Resource": {"Fn::Join": ["", [arn, "/*"]]}}));
+            }
+            merge_into(
+                &mut t.resources,
+                "ApigatewayToS3Role".into(),
+                json!({
+                    "Type": "AWS::IAM::Role",
+                    "Properties": {
+                        "AssumeRolePolicyDocument": {
+                            "Version": "2012-10-17",
+                            "Statement": [{"Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"}, "Action": "sts:AssumeRole"}]
+                        },
+                        "Policies": [{"PolicyName": "apigatewaytos3", "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}]
+                    }
+                }),
+            );
+        } else if mine.iter().any(|p| !truthy(p.http.get("roleArn").unwrap_or(&Value::Null))) {
             let (role_id, policy_name, actions, arn, var) = match service {
                 "kinesis" => (
                     "ApigatewayToKinesisRole",
@@ -477,7 +509,7 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
             props.insert("ResourceId".into(), resource_id);
             props.insert("RestApiId".into(), rest_api.clone());
             let mut integration = integration(service, &p.http);
-            let mut responses = method_responses(&p.http);
+            let mut responses = method_responses(&p.http, service == "s3");
             if let Some(c) = &p.cors {
                 let origin = json!(format!("'{}'", c.response_origin()));
                 if let Some(Value::Array(items)) = integration.get_mut("IntegrationResponses") {
@@ -490,6 +522,35 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
                 if let Value::Array(items) = &mut responses {
                     for r in items {
                         r["ResponseParameters"] = json!({ "method.response.header.Access-Control-Allow-Origin": origin });
+                    }
+                }
+            }
+            if service == "s3" {
+                // Every `method.*` mapping of the integration is declared on the method too.
+                let request_params: Vec<String> = integration
+                    .get("RequestParameters")
+                    .and_then(Value::as_object)
+                    .map(|m| m.values().filter_map(Value::as_str).filter(|v| v.starts_with("method.")).map(str::to_string).collect())
+                    .unwrap_or_default();
+                if let Some(Value::Object(rp)) = props.get_mut("RequestParameters") {
+                    for k in request_params {
+                        rp.insert(k, json!(true));
+                    }
+                }
+                if let (Some(Value::Array(irs)), Value::Array(mrs)) = (integration.get("IntegrationResponses"), &mut responses) {
+                    for ir in irs {
+                        let keys: Vec<String> = ir
+                            .get("ResponseParameters")
+                            .and_then(Value::as_object)
+                            .map(|m| m.keys().filter(|k| k.starts_with("method.")).cloned().collect())
+                            .unwrap_or_default();
+                        if let Some(mr) = mrs.iter_mut().find(|m| m.get("StatusCode") == ir.get("StatusCode")) {
+                            if let Some(Value::Object(rp)) = mr.get_mut("ResponseParameters") {
+                                for k in keys {
+                                    rp.insert(k, json!(true));
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -537,9 +598,9 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
     }
 }
 
-fn method_responses(http: &Map<String, Value>) -> Value {
+fn method_responses(http: &Map<String, Value>, partial_content: bool) -> Value {
     let mut codes = vec![200, 400, 500];
-    if truthy(http.get("partialContent").unwrap_or(&Value::Null)) {
+    if partial_content || truthy(http.get("partialContent").unwrap_or(&Value::Null)) {
         codes.push(206);
     }
     Value::Array(codes.into_iter().map(|c| json!({"ResponseParameters": {}, "ResponseModels": {}, "StatusCode": c})).collect())
@@ -662,6 +723,91 @@ fn integration(service: &str, http: &Map<String, Value>) -> Value {
             }
             let simplified = http.get("response").and_then(|r| r.get("template")).and_then(|t| t.get("success")).is_some_and(truthy);
             i.insert("IntegrationResponses".into(), integration_responses(http, !simplified));
+        }
+        "s3" => {
+            let action = http.get("action").and_then(Value::as_str).unwrap_or_default();
+            let method = match action {
+                "GetObject" => Some("GET"),
+                "PutObject" => Some("PUT"),
+                "DeleteObject" => Some("DELETE"),
+                _ => None,
+            };
+            i.shift_remove("IntegrationHttpMethod");
+            i.shift_remove("Type");
+            if let Some(m) = method {
+                i.insert("IntegrationHttpMethod".into(), json!(m));
+            }
+            i.insert("Type".into(), json!("AWS"));
+            i.insert("Credentials".into(), role("ApigatewayToS3Role"));
+            let pather = match http.get("pathOverride") {
+                Some(p) => format!("{{bucket}}/{}", js_string(p)),
+                None => "{bucket}/{object}".to_string(),
+            };
+            i.insert(
+                "Uri".into(),
+                json!({"Fn::Sub": [format!("arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}:s3:path/{pather}"), {}]}),
+            );
+            i.insert("PassthroughBehavior".into(), json!("WHEN_NO_MATCH"));
+            let mut params = Map::new();
+            match action {
+                "GetObject" => {
+                    params.insert("integration.request.header.Range".into(), json!("method.request.header.Range"));
+                }
+                "PutObject" => {
+                    params.insert("integration.request.header.x-amz-acl".into(), json!("'authenticated-read'"));
+                    params.insert("integration.request.header.Content-Type".into(), json!("method.request.header.Content-Type"));
+                }
+                _ => {}
+            }
+            let bucket = http.get("bucket").cloned().unwrap_or(Value::Null);
+            params.insert("integration.request.path.bucket".into(), json!({"Fn::Sub": ["'${bucket}'", {"bucket": bucket}]}));
+            if let Some(k) = http.get("key") {
+                let object = match (k.get("pathParam"), k.get("queryStringParam")) {
+                    (Some(p), _) if truthy(p) => format!("method.request.path.{}", js_string(p)),
+                    (_, Some(q)) if truthy(q) => format!("method.request.querystring.{}", js_string(q)),
+                    _ => format!("'{}'", js_string(k)),
+                };
+                params.insert("integration.request.path.object".into(), json!(object));
+            }
+            let mut params = Value::Object(params);
+            if let Some(user) = http.get("requestParameters").filter(|v| v.is_object()) {
+                crate::merge::merge(&mut params, user);
+            }
+            i.insert("RequestParameters".into(), params);
+            if let Some(custom) =
+                http.get("request").and_then(|r| r.get("template")).filter(|t| t.as_object().is_some_and(|o| !o.is_empty()))
+            {
+                i.insert("PassthroughBehavior".into(), json!("NEVER"));
+                i.insert("RequestTemplates".into(), custom.clone());
+            }
+            let response_params = match action {
+                "GetObject" => json!({
+                    "method.response.header.content-type": "integration.response.header.content-type",
+                    "method.response.header.Content-Type": "integration.response.header.Content-Type",
+                    "method.response.header.accept-ranges": "integration.response.header.accept-ranges",
+                    "method.response.header.Accept-Ranges": "integration.response.header.Accept-Ranges",
+                    "method.response.header.content-range": "integration.response.header.content-range",
+                    "method.response.header.Content-Range": "integration.response.header.Content-Range"
+                }),
+                "PutObject" => json!({
+                    "method.response.header.Content-Type": "integration.response.header.Content-Type",
+                    "method.response.header.Content-Length": "integration.response.header.Content-Length"
+                }),
+                "DeleteObject" => json!({
+                    "method.response.header.Content-Type": "integration.response.header.Content-Type",
+                    "method.response.header.Date": "integration.response.header.Date"
+                }),
+                _ => json!({}),
+            };
+            i.insert(
+                "IntegrationResponses".into(),
+                json!([
+                    {"StatusCode": 400, "SelectionPattern": "4\\d{2}", "ResponseParameters": {}, "ResponseTemplates": response_template(http, "clientError")},
+                    {"StatusCode": 500, "SelectionPattern": "5\\d{2}", "ResponseParameters": {}, "ResponseTemplates": response_template(http, "serverError")},
+                    {"StatusCode": 200, "SelectionPattern": "2(?!06)\\d{2}", "ResponseParameters": response_params, "ResponseTemplates": response_template(http, "success")},
+                    {"StatusCode": 206, "SelectionPattern": "206", "ResponseParameters": response_params, "ResponseTemplates": response_template(http, "success")}
+                ]),
+            );
         }
         "eventbridge" => {
             i.insert("Credentials".into(), role("ApigatewayToEventBridgeRole"));

@@ -1,6 +1,6 @@
 //! serverless-apigateway-service-proxy 2.2.2 (`package:compileEvents`, after the framework's
 //! own events): `custom.apiGatewayServiceProxies` adds REST API methods that call Kinesis, SQS,
-//! S3, SNS or EventBridge directly. The plugin runs the framework's own `compileRestApi` and
+//! S3, SNS, DynamoDB or EventBridge directly. The plugin runs the framework's own `compileRestApi` and
 //! `compileResources` over its paths (merging into the REST API functions' `http` events may
 //! have made), adds one role per service and a method per proxy, then appends its methods to
 //! the existing deployment's `DependsOn` (or creates the deployment and `ServiceEndpoint`).
@@ -8,8 +8,7 @@
 //! `cors` adds the framework's OPTIONS method per path (from the proxies' merged settings) and
 //! the origin header on the proxy's own responses.
 //!
-//! Not compiled yet (an error at the proxy): the `dynamodb` service,
-//! and an external `provider.apiGateway.restApiId`.
+//! Not compiled yet (an error): an external `provider.apiGateway.restApiId`.
 
 use super::step_functions::merge_into;
 use crate::compile::{Ctx, Template};
@@ -19,7 +18,7 @@ use cfgen_syntax::{codes, Diagnostic};
 use serde_json::{json, Map, Value};
 
 /// The services cfgen compiles, in the order the plugin compiles them.
-const SERVICES: [&str; 5] = ["kinesis", "sqs", "s3", "sns", "eventbridge"];
+const SERVICES: [&str; 6] = ["kinesis", "sqs", "s3", "sns", "dynamodb", "eventbridge"];
 
 struct Proxy {
     service: String,
@@ -140,16 +139,10 @@ fn read(ctx: &mut Ctx) -> Option<Vec<Proxy>> {
             continue;
         };
         if !SERVICES.contains(&service.as_str()) {
-            let known = service == "dynamodb";
-            let msg = if known {
-                format!("the `{service}` service proxy is not compiled by cfgen yet (it compiles kinesis, sqs, s3, sns and eventbridge)")
-            } else {
-                format!(
-                    "`{service}` is not a service serverless-apigateway-service-proxy knows (kinesis, sqs, s3, sns, dynamodb, eventbridge)"
-                )
-            };
-            let code = if known { codes::NOT_IMPLEMENTED } else { codes::INVALID_VALUE };
-            ctx.diags.push(Diagnostic::error(code, msg).at_opt(at(ctx, &[service])));
+            let msg = format!(
+                "`{service}` is not a service serverless-apigateway-service-proxy knows (kinesis, sqs, s3, sns, dynamodb, eventbridge)"
+            );
+            ctx.diags.push(Diagnostic::error(codes::INVALID_VALUE, msg).at_opt(at(ctx, &[service])));
             failed = true;
             continue;
         }
@@ -165,11 +158,12 @@ fn read(ctx: &mut Ctx) -> Option<Vec<Proxy>> {
             "sqs" => "queueName",
             "eventbridge" => "eventBusName",
             "s3" => "bucket",
+            "dynamodb" => "tableName",
             _ => "topicName",
         };
         let extra: &[&str] = match service.as_str() {
             "eventbridge" => &["source"],
-            "s3" => &["action"],
+            "s3" | "dynamodb" => &["action"],
             _ => &[],
         };
         for key in ["path", "method", required].iter().chain(extra) {
@@ -384,7 +378,34 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
         if mine.is_empty() {
             continue;
         }
-        if service == "s3" && mine.iter().any(|p| !truthy(p.http.get("roleArn").unwrap_or(&Value::Null))) {
+        if service == "dynamodb" {
+            let mut statements = vec![
+                json!({"Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}),
+            ];
+            for p in &mine {
+                let table = p.http.get("tableName").cloned().unwrap_or(Value::Null);
+                let action = p.http.get("action").map(js_string).unwrap_or_else(|| "undefined".into());
+                statements.push(json!({
+                    "Effect": "Allow",
+                    "Action": format!("dynamodb:{action}"),
+                    "Resource": {"Fn::Sub": ["arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}", {"tableName": table}]}
+                }));
+            }
+            merge_into(
+                &mut t.resources,
+                "ApigatewayToDynamodbRole".into(),
+                json!({
+                    "Type": "AWS::IAM::Role",
+                    "Properties": {
+                        "AssumeRolePolicyDocument": {
+                            "Version": "2012-10-17",
+                            "Statement": [{"Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"}, "Action": "sts:AssumeRole"}]
+                        },
+                        "Policies": [{"PolicyName": "apigatewaytodynamodb", "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}]
+                    }
+                }),
+            );
+        } else if service == "s3" && mine.iter().any(|p| !truthy(p.http.get("roleArn").unwrap_or(&Value::Null))) {
             let mut statements = vec![
                 json!({"Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}),
             ];
@@ -598,6 +619,65 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
     }
 }
 
+/// The default DynamoDB request template of `PutItem`, `GetItem` and `DeleteItem`.
+fn dynamodb_request_template(http: &Map<String, Value>) -> Value {
+    let action = http.get("action").and_then(Value::as_str).unwrap_or_default();
+    if !["PutItem", "GetItem", "DeleteItem"].contains(&action) {
+        return Value::Null;
+    }
+    let mut values = Map::new();
+    values.insert("TableName".into(), http.get("tableName").cloned().unwrap_or(Value::Null));
+    let key_values = |values: &mut Map<String, Value>, which: &str, prefix: &str| {
+        let Some(k) = http.get(which) else { return };
+        let (name, value) = match (k.get("pathParam").filter(|v| truthy(v)), k.get("queryStringParam").filter(|v| truthy(v))) {
+            (Some(p), _) => (js_string(p), format!("$input.params().path.{}", js_string(p))),
+            (_, Some(q)) => (js_string(q), format!("$input.params().querystring.{}", js_string(q))),
+            _ => return,
+        };
+        values.insert(format!("{prefix}Key"), json!(name));
+        if let Some(t) = k.get("attributeType") {
+            values.insert(format!("{prefix}AttributeType"), t.clone());
+        }
+        values.insert(format!("{prefix}AttributeValue"), json!(value));
+    };
+    let has_hash = http.contains_key("hashKey");
+    let has_range = http.contains_key("rangeKey");
+    let mut text;
+    if action == "PutItem" {
+        text = "{\"TableName\": \"${TableName}\",\"Item\": {".to_string();
+        if has_hash {
+            text.push_str("\"${HashKey}\": {\"${HashAttributeType}\": \"${HashAttributeValue}\"},");
+            key_values(&mut values, "hashKey", "Hash");
+        }
+        if has_range {
+            text.push_str("\"${RangeKey}\": {\"${RangeAttributeType}\": \"${RangeAttributeValue}\"},");
+            key_values(&mut values, "rangeKey", "Range");
+        }
+        text.push_str("\n      #set ($body = $util.parseJson($input.body))\n      #foreach( $key in $body.keySet())\n        #set ($item = $body.get($key))\n        #foreach( $type in $item.keySet())\n          \"$key\":{\"$type\" : \"$item.get($type)\"}\n        #if($foreach.hasNext()),#end\n        #end\n      #if($foreach.hasNext()),#end\n      #end\n    }\n    ");
+    } else {
+        text = "{\"TableName\": \"${TableName}\",\"Key\":{".to_string();
+        if has_hash {
+            text.push_str("\"${HashKey}\": {\"${HashAttributeType}\": \"${HashAttributeValue}\"}");
+            key_values(&mut values, "hashKey", "Hash");
+        }
+        if has_range {
+            text.push_str(",\"${RangeKey}\": {\"${RangeAttributeType}\": \"${RangeAttributeValue}\"}");
+            key_values(&mut values, "rangeKey", "Range");
+        }
+        text.push('}');
+        if action == "GetItem" {
+            text.push('}');
+            return json!({"Fn::Sub": [text, values]});
+        }
+    }
+    if let Some(c) = http.get("condition") {
+        text.push_str(",\"ConditionExpression\": \"${ConditionExpression}\"");
+        values.insert("ConditionExpression".into(), c.clone());
+    }
+    text.push('}');
+    json!({"Fn::Sub": [text, values]})
+}
+
 fn method_responses(http: &Map<String, Value>, partial_content: bool) -> Value {
     let mut codes = vec![200, 400, 500];
     if partial_content || truthy(http.get("partialContent").unwrap_or(&Value::Null)) {
@@ -808,6 +888,52 @@ fn integration(service: &str, http: &Map<String, Value>) -> Value {
                     {"StatusCode": 206, "SelectionPattern": "206", "ResponseParameters": response_params, "ResponseTemplates": response_template(http, "success")}
                 ]),
             );
+        }
+        "dynamodb" => {
+            i.insert("Credentials".into(), json!({"Fn::GetAtt": ["ApigatewayToDynamodbRole", "Arn"]}));
+            let action = http.get("action").cloned().unwrap_or(Value::Null);
+            i.insert(
+                "Uri".into(),
+                json!({"Fn::Sub": ["arn:${AWS::Partition}:apigateway:${AWS::Region}:dynamodb:action/${action}", {"action": action}]}),
+            );
+            i.insert("PassthroughBehavior".into(), json!("NEVER"));
+            i.insert(
+                "RequestParameters".into(),
+                http.get("requestParameters").filter(|v| v.is_object()).cloned().unwrap_or_else(|| json!({})),
+            );
+            let template = dynamodb_request_template(http);
+            let mut defaults = Map::new();
+            defaults.insert("application/json".into(), template.clone());
+            defaults.insert("application/x-www-form-urlencoded".into(), template);
+            i.insert("RequestTemplates".into(), with_custom_templates(defaults, http));
+            let simplified = http.get("response").and_then(|r| r.get("template")).and_then(|t| t.get("success")).is_some_and(truthy);
+            let responses = if simplified {
+                let tpl = |k: &str| match http.get("response").and_then(|r| r.get("template")).and_then(|t| t.get(k)).filter(|t| truthy(t))
+                {
+                    Some(t) => json!({"application/json": t, "application/x-www-form-urlendcoded": t}),
+                    None => json!({}),
+                };
+                json!([
+                    {"StatusCode": 200, "SelectionPattern": 200, "ResponseParameters": {}, "ResponseTemplates": tpl("success")},
+                    {"StatusCode": 400, "SelectionPattern": 400, "ResponseParameters": {}, "ResponseTemplates": tpl("clientError")},
+                    {"StatusCode": 500, "SelectionPattern": 500, "ResponseParameters": {}, "ResponseTemplates": tpl("serverError")}
+                ])
+            } else if http.get("response").is_some_and(Value::is_array) {
+                integration_responses(http, true)
+            } else {
+                let success = if http.get("action").and_then(Value::as_str) == Some("GetItem") {
+                    let t = "#set($item = $input.path('$.Item')){#foreach($key in $item.keySet())#set ($value = $item.get($key))#foreach( $type in $value.keySet())\"$key\":\"$value.get($type)\"#if($foreach.hasNext()),#end#end#if($foreach.hasNext()),#end#end}";
+                    json!({"application/json": t, "application/x-www-form-urlencoded": t})
+                } else {
+                    json!({})
+                };
+                json!([
+                    {"StatusCode": 200, "SelectionPattern": "2\\d{2}", "ResponseParameters": {}, "ResponseTemplates": success},
+                    {"StatusCode": 400, "SelectionPattern": "4\\d{2}", "ResponseParameters": {}, "ResponseTemplates": {}},
+                    {"StatusCode": 500, "SelectionPattern": "5\\d{2}", "ResponseParameters": {}, "ResponseTemplates": {}}
+                ])
+            };
+            i.insert("IntegrationResponses".into(), responses);
         }
         "eventbridge" => {
             i.insert("Credentials".into(), role("ApigatewayToEventBridgeRole"));

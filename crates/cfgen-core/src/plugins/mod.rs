@@ -62,7 +62,7 @@ pub const KNOWN: &[(&str, Effect)] = &[
     ("serverless-layers", Effect::NotCompiled("a dependencies layer attached to every function")),
     ("serverless-ruby-layer", Effect::NotCompiled("a Ruby gems layer")),
     ("serverless-apigw-binary", Effect::Neutral("sets binary media types through the AWS SDK after deploys")),
-    ("serverless-apigateway-service-proxy", Effect::Compiled("API Gateway proxies to Kinesis, SQS, S3, SNS and EventBridge")),
+    ("serverless-apigateway-service-proxy", Effect::Compiled("API Gateway proxies to Kinesis, SQS, S3, SNS, DynamoDB and EventBridge")),
     ("serverless-logging-config", Effect::Compiled("advanced logging settings on every function")),
 ];
 

@@ -378,126 +378,11 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
         if mine.is_empty() {
             continue;
         }
-        if service == "dynamodb" {
-            let mut statements = vec![
-                json!({"Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}),
-            ];
-            for p in &mine {
-                let table = p.http.get("tableName").cloned().unwrap_or(Value::Null);
-                let action = p.http.get("action").map(js_string).unwrap_or_else(|| "undefined".into());
-                statements.push(json!({
-                    "Effect": "Allow",
-                    "Action": format!("dynamodb:{action}"),
-                    "Resource": {"Fn::Sub": ["arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}", {"tableName": table}]}
-                }));
-            }
-            merge_into(
-                &mut t.resources,
-                "ApigatewayToDynamodbRole".into(),
-                json!({
-                    "Type": "AWS::IAM::Role",
-                    "Properties": {
-                        "AssumeRolePolicyDocument": {
-                            "Version": "2012-10-17",
-                            "Statement": [{"Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"}, "Action": "sts:AssumeRole"}]
-                        },
-                        "Policies": [{"PolicyName": "apigatewaytodynamodb", "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}]
-                    }
-                }),
-            );
-        } else if service == "s3" && mine.iter().any(|p| !truthy(p.http.get("roleArn").unwrap_or(&Value::Null))) {
-            let mut statements = vec![
-                json!({"Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}),
-            ];
-            for p in &mine {
-                let bucket = p.http.get("bucket").cloned().unwrap_or(Value::Null);
-                let arn = match bucket.get("Ref") {
-                    Some(r) if truthy(r) => json!({"Fn::GetAtt": [r, "Arn"]}),
-                    _ => json!({"Fn::Sub": ["arn:${AWS::Partition}:s3:::${bucket}", {"bucket": bucket}]}),
-                };
-                let action = p.http.get("action").map(js_string).unwrap_or_else(|| "undefined".into());
-                statements.push(json!({"Effect": "Allow", "Action": format!("s3:{action}*"), "Resource": {"Fn::Join": ["", [arn, "/*"]]}}));
-            }
-            merge_into(
-                &mut t.resources,
-                "ApigatewayToS3Role".into(),
-                json!({
-                    "Type": "AWS::IAM::Role",
-                    "Properties": {
-                        "AssumeRolePolicyDocument": {
-                            "Version": "2012-10-17",
-                            "Statement": [{"Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"}, "Action": "sts:AssumeRole"}]
-                        },
-                        "Policies": [{"PolicyName": "apigatewaytos3", "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}]
-                    }
-                }),
-            );
-        } else if mine.iter().any(|p| !truthy(p.http.get("roleArn").unwrap_or(&Value::Null))) {
-            let (role_id, policy_name, actions, arn, var) = match service {
-                "kinesis" => (
-                    "ApigatewayToKinesisRole",
-                    "apigatewaytokinesis",
-                    json!(["kinesis:PutRecord", "kinesis:PutRecords"]),
-                    "arn:${AWS::Partition}:kinesis:${AWS::Region}:${AWS::AccountId}:stream/${streamName}",
-                    "streamName",
-                ),
-                "sqs" => (
-                    "ApigatewayToSqsRole",
-                    "apigatewaytosqs",
-                    json!(["sqs:SendMessage"]),
-                    "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${queueName}",
-                    "queueName",
-                ),
-                "eventbridge" => (
-                    "ApigatewayToEventBridgeRole",
-                    "apigatewaytoeventbridge",
-                    json!(["events:PutEvents"]),
-                    "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/${eventBusName}",
-                    "eventBusName",
-                ),
-                _ => (
-                    "ApigatewayToSnsRole",
-                    "apigatewaytosns",
-                    json!(["sns:Publish"]),
-                    "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:${topicName}",
-                    "topicName",
-                ),
-            };
-            let resources: Vec<Value> = mine
-                .iter()
-                .map(|p| {
-                    let mut vars = Map::new();
-                    if let Some(v) = p.http.get(var) {
-                        vars.insert(var.into(), v.clone());
-                    }
-                    json!({ "Fn::Sub": [arn, vars] })
-                })
-                .collect();
-            merge_into(
-                &mut t.resources,
-                role_id.into(),
-                json!({
-                    "Type": "AWS::IAM::Role",
-                    "Properties": {
-                        "AssumeRolePolicyDocument": {
-                            "Version": "2012-10-17",
-                            "Statement": [{"Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"}, "Action": "sts:AssumeRole"}]
-                        },
-                        "Policies": [{
-                            "PolicyName": policy_name,
-                            "PolicyDocument": {
-                                "Version": "2012-10-17",
-                                "Statement": [
-                                    {"Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"},
-                                    {"Effect": "Allow", "Action": actions, "Resource": resources}
-                                ]
-                            }
-                        }]
-                    }
-                }),
-            );
+        // Each service's role comes before its methods, except DynamoDB's.
+        if service != "dynamodb" {
+            compile_role(service, &mine, t);
         }
-        for p in mine {
+        for p in &mine {
             let (resource_id, resource_name) = if p.path.is_empty() {
                 (root.clone(), String::new())
             } else {
@@ -580,6 +465,9 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
             merge_into(&mut t.resources, method_id.clone(), json!({"Type": "AWS::ApiGateway::Method", "Properties": props}));
             method_ids.push(json!(method_id));
         }
+        if service == "dynamodb" {
+            compile_role(service, &mine, t);
+        }
     }
 
     // mergeDeployment
@@ -614,6 +502,130 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
             json!({
                 "Description": "URL of the service endpoint",
                 "Value": {"Fn::Join": ["", ["https://", rest_api, ".execute-api.", {"Ref": "AWS::Region"}, ".", {"Ref": "AWS::URLSuffix"}, format!("/{}", ctx.stage)]]}
+            }),
+        );
+    }
+}
+
+/// The role of a service's proxies (none when every proxy of it names a `roleArn`; DynamoDB
+/// always gets one).
+fn compile_role(service: &str, mine: &[&Proxy], t: &mut Template) {
+    if service == "dynamodb" {
+        let mut statements = vec![
+            json!({"Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}),
+        ];
+        for p in mine {
+            let table = p.http.get("tableName").cloned().unwrap_or(Value::Null);
+            let action = p.http.get("action").map(js_string).unwrap_or_else(|| "undefined".into());
+            statements.push(json!({
+                "Effect": "Allow",
+                "Action": format!("dynamodb:{action}"),
+                "Resource": {"Fn::Sub": ["arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}", {"tableName": table}]}
+            }));
+        }
+        merge_into(
+            &mut t.resources,
+            "ApigatewayToDynamodbRole".into(),
+            json!({
+                "Type": "AWS::IAM::Role",
+                "Properties": {
+                    "AssumeRolePolicyDocument": {
+                        "Version": "2012-10-17",
+                        "Statement": [{"Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"}, "Action": "sts:AssumeRole"}]
+                    },
+                    "Policies": [{"PolicyName": "apigatewaytodynamodb", "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}]
+                }
+            }),
+        );
+    } else if service == "s3" && mine.iter().any(|p| !truthy(p.http.get("roleArn").unwrap_or(&Value::Null))) {
+        let mut statements = vec![
+            json!({"Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}),
+        ];
+        for p in mine {
+            let bucket = p.http.get("bucket").cloned().unwrap_or(Value::Null);
+            let arn = match bucket.get("Ref") {
+                Some(r) if truthy(r) => json!({"Fn::GetAtt": [r, "Arn"]}),
+                _ => json!({"Fn::Sub": ["arn:${AWS::Partition}:s3:::${bucket}", {"bucket": bucket}]}),
+            };
+            let action = p.http.get("action").map(js_string).unwrap_or_else(|| "undefined".into());
+            statements.push(json!({"Effect": "Allow", "Action": format!("s3:{action}*"), "Resource": {"Fn::Join": ["", [arn, "/*"]]}}));
+        }
+        merge_into(
+            &mut t.resources,
+            "ApigatewayToS3Role".into(),
+            json!({
+                "Type": "AWS::IAM::Role",
+                "Properties": {
+                    "AssumeRolePolicyDocument": {
+                        "Version": "2012-10-17",
+                        "Statement": [{"Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"}, "Action": "sts:AssumeRole"}]
+                    },
+                    "Policies": [{"PolicyName": "apigatewaytos3", "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}]
+                }
+            }),
+        );
+    } else if mine.iter().any(|p| !truthy(p.http.get("roleArn").unwrap_or(&Value::Null))) {
+        let (role_id, policy_name, actions, arn, var) = match service {
+            "kinesis" => (
+                "ApigatewayToKinesisRole",
+                "apigatewaytokinesis",
+                json!(["kinesis:PutRecord", "kinesis:PutRecords"]),
+                "arn:${AWS::Partition}:kinesis:${AWS::Region}:${AWS::AccountId}:stream/${streamName}",
+                "streamName",
+            ),
+            "sqs" => (
+                "ApigatewayToSqsRole",
+                "apigatewaytosqs",
+                json!(["sqs:SendMessage"]),
+                "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${queueName}",
+                "queueName",
+            ),
+            "eventbridge" => (
+                "ApigatewayToEventBridgeRole",
+                "apigatewaytoeventbridge",
+                json!(["events:PutEvents"]),
+                "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/${eventBusName}",
+                "eventBusName",
+            ),
+            _ => (
+                "ApigatewayToSnsRole",
+                "apigatewaytosns",
+                json!(["sns:Publish"]),
+                "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:${topicName}",
+                "topicName",
+            ),
+        };
+        let resources: Vec<Value> = mine
+            .iter()
+            .map(|p| {
+                let mut vars = Map::new();
+                if let Some(v) = p.http.get(var) {
+                    vars.insert(var.into(), v.clone());
+                }
+                json!({ "Fn::Sub": [arn, vars] })
+            })
+            .collect();
+        merge_into(
+            &mut t.resources,
+            role_id.into(),
+            json!({
+                "Type": "AWS::IAM::Role",
+                "Properties": {
+                    "AssumeRolePolicyDocument": {
+                        "Version": "2012-10-17",
+                        "Statement": [{"Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"}, "Action": "sts:AssumeRole"}]
+                    },
+                    "Policies": [{
+                        "PolicyName": policy_name,
+                        "PolicyDocument": {
+                            "Version": "2012-10-17",
+                            "Statement": [
+                                {"Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"},
+                                {"Effect": "Allow", "Action": actions, "Resource": resources}
+                            ]
+                        }
+                    }]
+                }
             }),
         );
     }

@@ -126,7 +126,10 @@ pub struct ResolveOutput {
 /// Load `src` and resolve its variables, without compiling.
 pub fn resolve(src: &str, file_name: &str, opts: &BuildOptions, host: &dyn Host) -> ResolveOutput {
     let mut sources = SourceMap::new();
-    let (config, diagnostics) = load_and_resolve(src, file_name, opts, host, &mut sources);
+    let (mut config, diagnostics) = load_and_resolve(src, file_name, opts, host, &mut sources);
+    if let Some(c) = config.as_mut() {
+        plugins::lift::untokenize(c);
+    }
     ResolveOutput { config, diagnostics, sources }
 }
 

@@ -26,6 +26,19 @@ pub fn token(address: &str) -> String {
     format!("{TOKEN_START}{address}{TOKEN_END}")
 }
 
+/// Write the placeholders back as `${construct:...}` (for `cfgen print`, which shows the
+/// configuration before plugins run).
+pub fn untokenize(node: &mut Node) {
+    match &mut node.value {
+        NodeValue::String(s) if s.contains(TOKEN_START) => {
+            *s = s.replace(TOKEN_START, "${construct:").replace(TOKEN_END, "}");
+        }
+        NodeValue::Seq(items) => items.iter_mut().for_each(untokenize),
+        NodeValue::Map(m) => m.iter_mut().for_each(|(_, n)| untokenize(n)),
+        _ => {}
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     Queue,
@@ -1343,6 +1356,13 @@ mod tests {
         let mut r = json!({"Type": "AWS::S3::Bucket", "Properties": {"BucketEncryption": {"A": 1}}});
         apply_extension(&mut r, &json!({"Properties": {"BucketEncryption": {"Fn::If": ["C", 1, 2]}}}));
         assert_eq!(r["Properties"]["BucketEncryption"], json!({"Fn::If": ["C", 1, 2]}));
+    }
+
+    #[test]
+    fn print_shows_the_variables() {
+        let mut n = Node::string(Span::default(), format!("a-{}", token("q.queueUrl")));
+        untokenize(&mut n);
+        assert_eq!(n.as_str(), Some("a-${construct:q.queueUrl}"));
     }
 
     #[test]

@@ -279,7 +279,7 @@ fn read_construct(root: &Node, id: &str, node: &Node, diags: &mut Vec<Diagnostic
                 );
             }
             Some(Value::String(f)) => {
-                let fnode = root.pointer(["functions", f.as_str()]).filter(|n| !n.is_null());
+                let fnode = find_function(root, f);
                 match fnode {
                     None => error(diags, "worker", "'workerRef' needs to point to an existing function.".into()),
                     Some(fnode) => {
@@ -391,6 +391,17 @@ fn read_construct(root: &Node, id: &str, node: &Node, diags: &mut Vec<Diagnostic
         }
     }
     Some(Construct { id: id.to_string(), kind, cfg, span: node.span, worker })
+}
+
+/// A function by key, in either form of `functions` (a mapping, or a list of mappings that
+/// Serverless merges before plugins run; the last one wins).
+fn find_function<'a>(root: &'a Node, name: &str) -> Option<&'a Node> {
+    match &root.get("functions")?.value {
+        NodeValue::Map(m) => m.get(name),
+        NodeValue::Seq(items) => items.iter().rev().find_map(|i| i.get(name)),
+        _ => None,
+    }
+    .filter(|n| !n.is_null())
 }
 
 fn js_string(v: &Value) -> String {

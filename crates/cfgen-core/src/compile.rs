@@ -139,6 +139,14 @@ pub fn compile(ctx: &mut Ctx, artifacts: &Artifacts) -> Option<Value> {
     if step_functions {
         crate::plugins::step_functions::compile_events(ctx, &mut t);
     }
+    // Plugins hooked on `package:compileEvents`, in the order `plugins:` lists them.
+    for p in &plugins {
+        match p.as_str() {
+            "serverless-apigateway-service-proxy" => crate::plugins::apigw_service_proxy::compile(ctx, &mut t),
+            "serverless-plugin-aws-alerts" => crate::plugins::aws_alerts::compile(ctx, &mut t),
+            _ => {}
+        }
+    }
     if let Some(s) = &logging_config {
         // after:package:compileEvents
         crate::plugins::logging_config::set_logging_config(s, &mut t);
@@ -178,6 +186,9 @@ pub fn compile(ctx: &mut Ctx, artifacts: &Artifacts) -> Option<Value> {
     // Plugins hooked on and after `mergeCustomProviderResources`.
     if plugins.iter().any(|p| p == "serverless-cf-vars") {
         crate::plugins::cf_vars::apply(&mut template);
+    }
+    if plugins.iter().any(|p| p == "serverless-cloudformation-sub-variables") {
+        crate::plugins::sub_variables::apply(&mut template);
     }
     if plugins.iter().any(|p| p == "serverless-pseudo-parameters") {
         crate::plugins::pseudo_parameters(&mut template, ctx.cfg.custom.as_ref());

@@ -130,7 +130,10 @@ pub struct ResolveOutput {
 /// Load `src` and resolve its variables, without compiling.
 pub fn resolve(src: &str, file_name: &str, opts: &BuildOptions, host: &dyn Host) -> ResolveOutput {
     let mut sources = SourceMap::new();
-    let (config, diagnostics) = load_and_resolve(src, file_name, opts, host, &mut sources);
+    let (mut config, diagnostics) = load_and_resolve(src, file_name, opts, host, &mut sources);
+    if let Some(c) = config.as_mut() {
+        plugins::lift::untokenize(c);
+    }
     ResolveOutput { config, diagnostics, sources }
 }
 
@@ -199,9 +202,24 @@ fn compile_node(
     diags: &mut Vec<Diagnostic>,
 ) -> (Option<Value>, artifacts::Artifacts) {
     let instance_id = instance_id(src, opts);
-    let Some(pre) = validate::prepare(node, opts, diags) else {
+    // serverless-lift changes the configuration before it is validated (functions, events,
+    // `${construct:}` values) and after (IAM statements, resources).
+    let lifted = if plugins::listed(node.get("plugins").map(Node::to_json).as_ref()).iter().any(|p| p == "serverless-lift") {
+        let mut expanded = node.clone();
+        let Some(lift) = plugins::lift::expand(&mut expanded, diags) else {
+            return (None, Default::default());
+        };
+        Some((expanded, lift))
+    } else {
+        None
+    };
+    let node = lifted.as_ref().map_or(node, |(n, _)| n);
+    let Some(mut pre) = validate::prepare(node, opts, diags) else {
         return (None, Default::default());
     };
+    if let Some((_, lift)) = &lifted {
+        plugins::lift::finish(lift, &mut pre, diags);
+    }
     let mut ctx = compile::Ctx {
         cfg: &pre.service,
         node,

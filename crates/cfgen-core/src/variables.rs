@@ -1480,6 +1480,8 @@ fn source_phase(ty: &str) -> Option<Phase> {
         "self" | "opt" | "env" | "file" | "sls" | "strToBool" => Some(Phase::Early),
         "param" => Some(Phase::Instance),
         "aws" | "cf" | "s3" | "ssm" | "output" => Some(Phase::Aws),
+        // serverless-lift's source, added once plugins are loaded.
+        "construct" => Some(Phase::Instance),
         _ => None,
     }
 }
@@ -2164,8 +2166,18 @@ impl<'a> Engine<'a> {
             "aws" => self.source_aws(site, address),
             "param" => self.source_param(site, address),
             "ssm" | "cf" | "s3" => self.source_remote(site, ty, address),
+            "construct" if self.plugin_listed("serverless-lift") => {
+                let address = self.required_address(site, ty, address)?;
+                Ok(Found::Value(Node::string(site.span, crate::plugins::lift::token(&address))))
+            }
             _ => Err(self.unknown_source(site, ty)),
         }
+    }
+
+    /// Whether `plugins:` (resolved before plugins load) lists `name`.
+    fn plugin_listed(&self, name: &str) -> bool {
+        let listed = self.tree.get("plugins").map(Node::to_json);
+        crate::plugins::listed(listed.as_ref()).iter().any(|p| p == name)
     }
 
     fn source_env(&mut self, site: &Site, address: Option<Node>) -> Res<Found> {

@@ -57,6 +57,10 @@ pub struct Service {
     pub params: Option<Value>,
     /// State machines and activities of the serverless-step-functions plugin.
     pub step_functions: Option<Value>,
+    /// serverless-lift constructs (`queue`, `storage`, `webhook`, ...), by id.
+    pub constructs: Option<Value>,
+    /// serverless-lift settings (`automaticPermissions`).
+    pub lift: Option<Value>,
     /// Serverless Dashboard app (no effect on the template).
     #[schemars(with = "Option<String>", regex(pattern = "^[a-z0-9][a-z0-9-]{1,37}[a-z0-9]$"))]
     pub app: Option<Value>,
@@ -435,6 +439,21 @@ pub struct Function {
     pub iam_role_statements_name: Option<String>,
     /// serverless-iam-roles-per-function: the permissions boundary of this function's role.
     pub iam_permissions_boundary: Option<Value>,
+    /// serverless-plugin-aws-alerts: this function's alarms, by the name of a definition
+    /// (`functionErrors`, `functionThrottles`, ... or one of `custom.alerts.definitions`) or as
+    /// `{name, ...}` overriding a definition's settings (`enabled: false` turns one off).
+    #[schemars(with = "Option<Vec<FunctionAlarm>>")]
+    pub alarms: Option<Value>,
+}
+
+/// One function alarm of serverless-plugin-aws-alerts.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+pub enum FunctionAlarm {
+    /// The name of an alarm definition.
+    Name(String),
+    /// A definition by name with settings overriding it (`threshold`, `period`, `enabled`, ...).
+    Definition(IndexMap<String, Value>),
 }
 
 /// `functions.<key>.destinations`.

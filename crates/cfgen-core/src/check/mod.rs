@@ -223,6 +223,28 @@ fn problem(id: &str, ty: &str, res: &Value, p: cfn::Problem, prov: &Provenance) 
         }
         cfn::Problem::Type { path, want, got } => {
             let refs: Vec<&str> = path.iter().map(String::as_str).collect();
+            // An empty object where a value goes is what a Serverless plugin writes for a
+            // reference it could not make (serverless-step-functions' `RestApiId: {}` with an
+            // external REST API): reproduced as v3 writes it, flagged as the quirk it is.
+            let mut at = res.get("Properties");
+            for seg in &path {
+                at = at.and_then(|v| match v {
+                    Value::Array(a) => seg.parse::<usize>().ok().and_then(|i| a.get(i)),
+                    other => other.get(seg.as_str()),
+                });
+            }
+            if at.is_some_and(|v| v.as_object().is_some_and(|o| o.is_empty())) {
+                let (d, x) = finding(
+                    codes::V3_QUIRK,
+                    Severity::Warning,
+                    format!(
+                        "`{}` ({ty}) is `{{}}` where {want} goes, as Serverless v3 (a plugin) writes it; CloudFormation rejects it",
+                        dotted(id, &path)
+                    ),
+                    prov.resource(id, res, &refs),
+                );
+                return (d.help("give the value the plugin could not make (e.g. set it explicitly), or leave the setting out"), x);
+            }
             finding(
                 codes::CFN_INVALID_VALUE,
                 Severity::Error,

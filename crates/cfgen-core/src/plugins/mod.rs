@@ -6,12 +6,16 @@
 //! does not compile yet, and plugins it does not know, are errors at their line in `plugins:`
 //! (unknown ones become warnings with `--allow-unknown-plugins`).
 
+pub mod apigw_service_proxy;
+pub mod aws_alerts;
 pub mod cf_vars;
 pub mod iam_roles_per_function;
+pub mod lift;
 pub mod logging_config;
 pub mod step_functions;
 mod step_functions_events;
 mod step_functions_monitoring;
+pub mod sub_variables;
 
 use cfgen_syntax::{codes, Diagnostic, Node, Severity, Value};
 
@@ -48,14 +52,17 @@ pub const KNOWN: &[(&str, Effect)] = &[
     ),
     ("serverless-iam-roles-per-function", Effect::Compiled("one IAM role per function")),
     ("serverless-pseudo-parameters", Effect::Compiled("`#{AWS::Region}`-style values turned into Fn::Sub")),
-    ("serverless-cloudformation-sub-variables", Effect::NotCompiled("`#{...}` values turned into Fn::Sub")),
+    ("serverless-cloudformation-sub-variables", Effect::Compiled("`#{...}` values turned into Fn::Sub")),
     ("serverless-cf-vars", Effect::Compiled("`#{...}` values turned into Fn::Sub")),
-    ("serverless-plugin-aws-alerts", Effect::NotCompiled("CloudWatch alarms and SNS topics")),
-    ("serverless-lift", Effect::NotCompiled("constructs (queues, websites, storage) and `${construct:}` variables")),
+    ("serverless-plugin-aws-alerts", Effect::Compiled("CloudWatch alarms and SNS topics")),
+    (
+        "serverless-lift",
+        Effect::Compiled("`queue`, `storage`, `webhook` and `database/dynamodb-single-table` constructs and `${construct:}` variables"),
+    ),
     ("serverless-layers", Effect::NotCompiled("a dependencies layer attached to every function")),
     ("serverless-ruby-layer", Effect::NotCompiled("a Ruby gems layer")),
     ("serverless-apigw-binary", Effect::Neutral("sets binary media types through the AWS SDK after deploys")),
-    ("serverless-apigateway-service-proxy", Effect::NotCompiled("API Gateway proxies to AWS services")),
+    ("serverless-apigateway-service-proxy", Effect::Compiled("API Gateway proxies to Kinesis, SQS, S3, SNS, DynamoDB and EventBridge")),
     ("serverless-logging-config", Effect::Compiled("advanced logging settings on every function")),
 ];
 
@@ -63,6 +70,14 @@ pub const KNOWN: &[(&str, Effect)] = &[
 /// plugins, errors for the rest.
 pub fn check(config: &Node, allow_unknown: bool, diags: &mut Vec<Diagnostic>) {
     let Some(plugins) = config.get("plugins") else { return };
+    if listed(Some(&plugins.to_json())).iter().any(|p| p == "serverless-plugin-aws-alerts") {
+        // The plugin adds `alarms` to the function schema.
+        let spans: Vec<cfgen_syntax::Span> = match config.get("functions").map(|f| &f.value) {
+            Some(Value::Map(m)) => m.iter().filter_map(|(_, f)| f.as_map().and_then(|fm| fm.key_span("alarms"))).collect(),
+            _ => Vec::new(),
+        };
+        diags.retain(|d| !(d.code == codes::UNKNOWN_KEY && d.span.is_some_and(|s| spans.contains(&s))));
+    }
     let modules: Vec<&Node> = match &plugins.value {
         Value::Seq(items) => items.iter().collect(),
         Value::Map(m) => m.get("modules").and_then(Node::as_seq).map(|s| s.iter().collect()).unwrap_or_default(),

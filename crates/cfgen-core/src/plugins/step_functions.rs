@@ -391,10 +391,14 @@ fn check_definition(ctx: &mut Ctx, name: &str, def: &Value, path: &[&str]) -> bo
             ok = false;
         }
     }
+    let strict = ctx.cfg.step_functions.as_ref().and_then(|sf| sf.get("validate")) == Some(&Value::Bool(true));
     for (sname, state) in states {
         let mut sp = path.to_vec();
         sp.push("States");
         sp.push(sname);
+        if strict {
+            ok &= asl_state_rules(ctx, name, sname, state, &sp);
+        }
         for key in ["Next", "Default"] {
             if let Some(target) = state.get(key).and_then(Value::as_str) {
                 if !states.contains_key(target) {
@@ -456,6 +460,74 @@ fn check_definition(ctx: &mut Ctx, name: &str, def: &Value, path: &[&str]) -> bo
                 ok &= check_definition(ctx, name, inner, &p);
             }
         }
+    }
+    ok
+}
+
+/// With `stepFunctions.validate: true` the plugin runs asl-validator over each definition;
+/// these are its structural rules for one state: a known `Type`, the keys each type requires,
+/// and exactly one of `Next` / `End: true` on the states that continue.
+fn asl_state_rules(ctx: &mut Ctx, machine: &str, sname: &str, state: &Value, sp: &[&str]) -> bool {
+    let fail = |ctx: &mut Ctx, key: Option<&str>, msg: String| {
+        let mut p = sp.to_vec();
+        if let Some(k) = key {
+            p.push(k);
+        }
+        let d =
+            Diagnostic::error(codes::INVALID_VALUE, format!("State machine \"{machine}\" definition is invalid: state `{sname}` {msg}"))
+                .at_opt(ctx.span(&p))
+                .help("`stepFunctions.validate: true` makes serverless-step-functions check definitions with asl-validator");
+        ctx.diags.push(d);
+        false
+    };
+    let Some(st) = state.as_object() else {
+        return fail(ctx, None, "must be an object".into());
+    };
+    let ty = st.get("Type").and_then(Value::as_str).unwrap_or_default();
+    const TYPES: [&str; 8] = ["Task", "Pass", "Wait", "Choice", "Parallel", "Map", "Succeed", "Fail"];
+    if !TYPES.contains(&ty) {
+        return fail(
+            ctx,
+            Some("Type"),
+            format!(
+                "has `Type` {}, which is not one of {}",
+                if ty.is_empty() { "missing".into() } else { format!("`{ty}`") },
+                TYPES.join(", ")
+            ),
+        );
+    }
+    let has_next = st.contains_key("Next");
+    let ends = st.get("End") == Some(&Value::Bool(true));
+    let mut ok = true;
+    match ty {
+        "Succeed" | "Fail" | "Choice" => {
+            for key in ["Next", "End"] {
+                if st.contains_key(key) {
+                    ok &= fail(ctx, Some(key), format!("is a {ty} state and must not have `{key}`"));
+                }
+            }
+        }
+        _ => {
+            if has_next && ends {
+                ok &= fail(ctx, Some("End"), "has both `Next` and `End: true`".into());
+            } else if !has_next && !ends {
+                ok &= fail(ctx, None, "needs `Next` or `End: true`".into());
+            }
+        }
+    }
+    let required: &[&str] = match ty {
+        "Task" => &["Resource"],
+        "Choice" => &["Choices"],
+        "Parallel" => &["Branches"],
+        _ => &[],
+    };
+    for key in required {
+        if !st.contains_key(*key) {
+            ok &= fail(ctx, None, format!("is a {ty} state and needs `{key}`"));
+        }
+    }
+    if ty == "Map" && !st.contains_key("Iterator") && !st.contains_key("ItemProcessor") {
+        ok &= fail(ctx, None, "is a Map state and needs `ItemProcessor` (or `Iterator`)".into());
     }
     ok
 }

@@ -9,9 +9,9 @@
 //! Text that does not parse is an error where the plugin would crash. `http` events get the
 //! plugin's own REST API pipeline (`ApiGatewayRestApi`, resources, methods integrating with
 //! `states:action/StartExecution`, `ApigatewayToStepFunctionsRole`, the deployment and the
-//! `ServiceEndpoint` output, OPTIONS methods for `cors`); their request schemas,
-//! `restApiId` and a REST API shared with functions' `http` events are not
-//! compiled yet (an error). Other event types are ignored by the plugin (a warning).
+//! `ServiceEndpoint` output, OPTIONS methods for `cors`), merged into the REST API of
+//! functions' `http` events when there is one (the methods join that deployment's
+//! `DependsOn`); request schemas become models and a request validator; `restApiResources` is not compiled yet (an error). Other event types are ignored by the plugin (a warning).
 
 use cfgen_syntax::{codes, Diagnostic};
 use serde_json::{json, Map, Value};
@@ -381,8 +381,9 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
             let request_ok = match http.get("request") {
                 None => true,
                 Some(Value::Object(r)) => {
-                    r.keys().all(|k| k == "template")
+                    r.keys().all(|k| k == "template" || k == "schemas")
                         && r.get("template").is_none_or(|t| t.is_object() || t.as_str() == Some("lambda_proxy"))
+                        && r.get("schemas").is_none_or(Value::is_object)
                 }
                 Some(_) => false,
             };
@@ -392,7 +393,7 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
                     codes::NOT_IMPLEMENTED,
                     key,
                     i,
-                    "only `request.template` (custom mappings or `lambda_proxy`) of state machine http requests is compiled by this version of cfgen (not schemas)".into(),
+                    "only `request.template` (custom mappings or `lambda_proxy`) and `request.schemas` (a mapping of content types) of state machine http requests are compiled by this version of cfgen".into(),
                     Some("the template would differ from Serverless v3; remove the setting or wait for cfgen to support it"),
                 );
                 failed = true;
@@ -474,79 +475,80 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
     }
     let provider = ctx.cfg.provider.clone().unwrap_or_default();
     let ag = provider.api_gateway.clone().unwrap_or(Value::Null);
-    if truthy(ag.get("restApiId")) || truthy(provider_value(ctx, "restApiId").as_ref()) {
-        let path: &[&str] = if truthy(ag.get("restApiId")) { &["provider", "apiGateway", "restApiId"] } else { &["provider", "restApiId"] };
+    // An external REST API (`provider.apiGateway.restApiId`): compileRestApi is skipped and
+    // the plugin's api keys and usage plan then name an unset logical id (`{"Ref": undefined}`,
+    // written `{}`).
+    let external = ag.get("restApiId").filter(|v| truthy(Some(v))).cloned();
+    if external.is_some() && truthy(ag.get("restApiResources")) {
         let d = Diagnostic::error(
             codes::NOT_IMPLEMENTED,
-            "`restApiId` with state machine http events is not compiled by this version of cfgen yet",
+            "`restApiResources` with state machine http events is not compiled by this version of cfgen yet",
         )
-        .at_opt(ctx.span(path));
+        .at_opt(ctx.span(&["provider", "apiGateway", "restApiResources"]));
         ctx.diags.push(d);
         return;
     }
-    if t.resources.contains_key("ApiGatewayRestApi")
-        || t.resources.values().any(|r| r.get("Type").and_then(Value::as_str) == Some("AWS::ApiGateway::Deployment"))
-    {
-        let d = Diagnostic::error(
-            codes::NOT_IMPLEMENTED,
-            "state machine http events sharing the REST API of functions' http events are not compiled by this version of cfgen yet",
-        )
-        .at_opt(ctx.span(&["stepFunctions", "stateMachines"]));
-        ctx.diags.push(d);
-        return;
-    }
-    if truthy(provider_value(ctx, "vpcEndpointIds").as_ref()) {
-        let d = Diagnostic::error(
-            codes::NOT_IMPLEMENTED,
-            "`vpcEndpointIds` with state machine http events is not compiled by this version of cfgen yet",
-        )
-        .at_opt(ctx.span(&["provider", "vpcEndpointIds"]));
-        ctx.diags.push(d);
-        return;
-    }
-
-    // compileRestApi
-    let endpoint_type = match provider.endpoint_type.as_ref().filter(|v| truthy(Some(v))) {
-        None => "EDGE".to_string(),
-        Some(Value::String(s)) if ["REGIONAL", "EDGE", "PRIVATE"].contains(&s.to_uppercase().as_str()) => s.to_uppercase(),
-        Some(v) => {
-            let msg = if v.is_string() {
-                format!("endpointType must be one of \"REGIONAL\" or \"EDGE\" or \"PRIVATE\". You provided {}.", js_string(v))
-            } else {
-                "endpointType must be a string".to_string()
-            };
-            let d = Diagnostic::error(codes::INVALID_VALUE, msg).at_opt(ctx.span(&["provider", "endpointType"]));
+    let root_resource = ag
+        .get("restApiRootResourceId")
+        .filter(|v| external.is_some() && truthy(Some(v)))
+        .cloned()
+        .unwrap_or_else(|| json!({ "Fn::GetAtt": ["ApiGatewayRestApi", "RootResourceId"] }));
+    let own_api_ref = if external.is_some() { json!({}) } else { json!({ "Ref": "ApiGatewayRestApi" }) };
+    if external.is_none() {
+        if truthy(provider_value(ctx, "vpcEndpointIds").as_ref()) {
+            let d = Diagnostic::error(
+                codes::NOT_IMPLEMENTED,
+                "`vpcEndpointIds` with state machine http events is not compiled by this version of cfgen yet",
+            )
+            .at_opt(ctx.span(&["provider", "vpcEndpointIds"]));
             ctx.diags.push(d);
             return;
         }
-    };
-    let name = match provider.api_name.as_ref().filter(|n| truthy(Some(n))) {
-        Some(n) => js_string(n),
-        None => naming::rest_api_name(&ctx.service, &ctx.stage, ag.get("shouldStartNameWithService") == Some(&Value::Bool(true))),
-    };
-    merge_into(
-        &mut t.resources,
-        "ApiGatewayRestApi".into(),
-        json!({ "Type": "AWS::ApiGateway::RestApi", "Properties": { "Name": name, "EndpointConfiguration": { "Types": [endpoint_type] } } }),
-    );
-    let resource_policy = ag.get("resourcePolicy").filter(|v| truthy(Some(v))).cloned().or_else(|| provider_value(ctx, "resourcePolicy"));
-    let non_empty = match &resource_policy {
-        Some(Value::Array(a)) => !a.is_empty(),
-        Some(Value::Object(o)) => !o.is_empty(),
-        Some(Value::String(s)) => !s.is_empty(),
-        _ => false,
-    };
-    if let (true, Some(p)) = (non_empty, resource_policy) {
-        // v3's schema coerces statement fields to arrays (as for functions' REST APIs).
-        let p = match &p {
-            Value::Array(a) => crate::events::api_gateway::coerce_statements(a),
-            _ => p,
+
+        // compileRestApi
+        let endpoint_type = match provider.endpoint_type.as_ref().filter(|v| truthy(Some(v))) {
+            None => "EDGE".to_string(),
+            Some(Value::String(s)) if ["REGIONAL", "EDGE", "PRIVATE"].contains(&s.to_uppercase().as_str()) => s.to_uppercase(),
+            Some(v) => {
+                let msg = if v.is_string() {
+                    format!("endpointType must be one of \"REGIONAL\" or \"EDGE\" or \"PRIVATE\". You provided {}.", js_string(v))
+                } else {
+                    "endpointType must be a string".to_string()
+                };
+                let d = Diagnostic::error(codes::INVALID_VALUE, msg).at_opt(ctx.span(&["provider", "endpointType"]));
+                ctx.diags.push(d);
+                return;
+            }
         };
-        let mut extra = Map::new();
-        extra.insert("Properties".into(), json!({ "Policy": { "Version": "2012-10-17", "Statement": p } }));
-        merge_into(&mut t.resources, "ApiGatewayRestApi".into(), Value::Object(extra));
+        let name = match provider.api_name.as_ref().filter(|n| truthy(Some(n))) {
+            Some(n) => js_string(n),
+            None => naming::rest_api_name(&ctx.service, &ctx.stage, ag.get("shouldStartNameWithService") == Some(&Value::Bool(true))),
+        };
+        merge_into(
+            &mut t.resources,
+            "ApiGatewayRestApi".into(),
+            json!({ "Type": "AWS::ApiGateway::RestApi", "Properties": { "Name": name, "EndpointConfiguration": { "Types": [endpoint_type] } } }),
+        );
+        let resource_policy =
+            ag.get("resourcePolicy").filter(|v| truthy(Some(v))).cloned().or_else(|| provider_value(ctx, "resourcePolicy"));
+        let non_empty = match &resource_policy {
+            Some(Value::Array(a)) => !a.is_empty(),
+            Some(Value::Object(o)) => !o.is_empty(),
+            Some(Value::String(s)) => !s.is_empty(),
+            _ => false,
+        };
+        if let (true, Some(p)) = (non_empty, resource_policy) {
+            // v3's schema coerces statement fields to arrays (as for functions' REST APIs).
+            let p = match &p {
+                Value::Array(a) => crate::events::api_gateway::coerce_statements(a),
+                _ => p,
+            };
+            let mut extra = Map::new();
+            extra.insert("Properties".into(), json!({ "Policy": { "Version": "2012-10-17", "Statement": p } }));
+            merge_into(&mut t.resources, "ApiGatewayRestApi".into(), Value::Object(extra));
+        }
     }
-    let rest_api = json!({ "Ref": "ApiGatewayRestApi" });
+    let rest_api = external.clone().unwrap_or_else(|| json!({ "Ref": "ApiGatewayRestApi" }));
 
     // compileResources: the path tree, parents first, in order of appearance.
     struct Node {
@@ -589,10 +591,7 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
         preorder(&nodes, r, None, &mut order);
     }
     for (n, parent) in order {
-        let parent_id = parent.map_or_else(
-            || json!({ "Fn::GetAtt": ["ApiGatewayRestApi", "RootResourceId"] }),
-            |p| json!({ "Ref": naming::rest_resource(&nodes[p].path) }),
-        );
+        let parent_id = parent.map_or_else(|| root_resource.clone(), |p| json!({ "Ref": naming::rest_resource(&nodes[p].path) }));
         merge_into(
             &mut t.resources,
             naming::rest_resource(&nodes[n].path),
@@ -605,7 +604,7 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
     let mut method_ids: Vec<Value> = Vec::new();
     for e in &events {
         let (resource_id, resource_name) = if e.path.is_empty() {
-            (json!({ "Fn::GetAtt": ["ApiGatewayRestApi", "RootResourceId"] }), String::new())
+            (root_resource.clone(), String::new())
         } else {
             (json!({ "Ref": naming::rest_resource(&e.path) }), naming::rest_path(&e.path))
         };
@@ -731,6 +730,84 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
         merge_into(&mut t.resources, id, method);
     }
 
+    // compileRequestValidators: a model per content type (or the provider's shared model),
+    // one validator for the service, and both named on the method.
+    let provider_schemas = ag.get("request").and_then(|r| r.get("schemas")).cloned();
+    for e in &events {
+        let Some(Value::Object(schemas)) = e.http.get("request").and_then(|r| r.get("schemas")) else { continue };
+        let resource_name = if e.path.is_empty() { String::new() } else { naming::rest_path(&e.path) };
+        let method_id = naming::rest_method(&resource_name, &e.method);
+        let mut validator: Option<String> = None;
+        for (content_type, schema) in schemas {
+            let shared = match schema {
+                Value::Object(_) | Value::Array(_) => None,
+                other => provider_schemas.as_ref().and_then(|p| p.get(js_string(other))).filter(|d| truthy(Some(d))).cloned(),
+            };
+            let model_id = match shared {
+                Some(def) => {
+                    let id = naming::rest_provider_model(&js_string(schema));
+                    let definition = def.get("schema").filter(|s| truthy(Some(s))).cloned().unwrap_or_else(|| def.clone());
+                    let mut props = Map::new();
+                    props.insert("RestApiId".into(), rest_api.clone());
+                    props.insert("Schema".into(), definition);
+                    props.insert("ContentType".into(), json!("application/json"));
+                    if let Some(n) = def.get("name").filter(|n| truthy(Some(n))) {
+                        props.insert("Name".into(), n.clone());
+                    }
+                    if let Some(d) = def.get("description").filter(|d| truthy(Some(d))) {
+                        props.insert("Description".into(), d.clone());
+                    }
+                    t.resources.insert(id.clone(), json!({ "Type": "AWS::ApiGateway::Model", "Properties": props }));
+                    id
+                }
+                None => {
+                    let (name, description, definition) = match schema {
+                        Value::Object(o) if o.get("schema").is_some_and(|s| truthy(Some(s))) => {
+                            (o.get("name").cloned(), o.get("description").cloned(), o.get("schema").cloned().unwrap_or(Value::Null))
+                        }
+                        other => (None, None, other.clone()),
+                    };
+                    let id = naming::rest_endpoint_model(&resource_name, &e.method, content_type);
+                    let mut props = Map::new();
+                    props.insert("RestApiId".into(), rest_api.clone());
+                    props.insert("ContentType".into(), json!(content_type));
+                    props.insert("Schema".into(), definition);
+                    if let Some(n) = name.filter(|n| !n.is_null()) {
+                        props.insert("Name".into(), n);
+                    }
+                    if let Some(d) = description.filter(|d| !d.is_null()) {
+                        props.insert("Description".into(), d);
+                    }
+                    t.resources.insert(id.clone(), json!({ "Type": "AWS::ApiGateway::Model", "Properties": props }));
+                    id
+                }
+            };
+            let validator_id = validator.get_or_insert_with(|| {
+                let id = naming::rest_request_validator(&ctx.service);
+                t.resources.insert(
+                    id.clone(),
+                    json!({
+                        "Type": "AWS::ApiGateway::RequestValidator",
+                        "Properties": {
+                            "RestApiId": rest_api,
+                            "ValidateRequestBody": true,
+                            "ValidateRequestParameters": true,
+                            "Name": naming::rest_request_validator_name(&ctx.service, &ctx.stage)
+                        }
+                    }),
+                );
+                id
+            });
+            if let Some(Value::Object(props)) = t.resources.get_mut(&method_id).and_then(|m| m.get_mut("Properties")) {
+                props.insert("RequestValidatorId".into(), json!({ "Ref": validator_id }));
+                let models = props.entry("RequestModels").or_insert_with(|| json!({}));
+                if let Value::Object(m) = models {
+                    m.insert(content_type.clone(), json!({ "Ref": model_id }));
+                }
+            }
+        }
+    }
+
     // compileAuthorizers
     let mut authorizers: Vec<(String, Map<String, Value>)> = Vec::new();
     for e in &events {
@@ -835,7 +912,7 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
         let integration_params: Map<String, Value> =
             headers.iter().map(|(h, v)| (format!("method.response.header.{h}"), Value::String(v.clone()))).collect();
         let (resource_id, resource_name) = if path.is_empty() {
-            (json!({ "Fn::GetAtt": ["ApiGatewayRestApi", "RootResourceId"] }), String::new())
+            (root_resource.clone(), String::new())
         } else {
             (json!({ "Ref": naming::rest_resource(path) }), naming::rest_path(path))
         };
@@ -899,18 +976,40 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
         merge_into(&mut t.resources, "ApigatewayToStepFunctionsRole".into(), role);
     }
 
-    // compileDeployment
-    merge_into(
-        &mut t.resources,
-        naming::rest_deployment(&ctx.instance_id),
-        json!({
-            "Type": "AWS::ApiGateway::Deployment",
-            "Properties": { "RestApiId": rest_api, "StageName": ctx.stage },
-            "DependsOn": method_ids
-        }),
-    );
+    // compileDeployment: the deployment functions' `http` events made gets the methods
+    // appended to its DependsOn; otherwise the plugin makes its own.
+    let existing = t
+        .resources
+        .iter()
+        .find(|(_, r)| r.get("Type").and_then(Value::as_str) == Some("AWS::ApiGateway::Deployment"))
+        .map(|(id, _)| id.clone());
+    let deployment = match existing {
+        Some(id) => {
+            if let Some(r) = t.resources.get_mut(&id) {
+                let mut depends = match r.get("DependsOn") {
+                    Some(Value::Array(a)) => a.clone(),
+                    Some(Value::Null) | None => Vec::new(),
+                    Some(other) => vec![other.clone()],
+                };
+                depends.extend(method_ids.iter().cloned());
+                r["DependsOn"] = Value::Array(depends);
+            }
+            id
+        }
+        None => {
+            merge_into(
+                &mut t.resources,
+                naming::rest_deployment(&ctx.instance_id),
+                json!({
+                    "Type": "AWS::ApiGateway::Deployment",
+                    "Properties": { "RestApiId": rest_api, "StageName": ctx.stage },
+                    "DependsOn": method_ids
+                }),
+            );
+            naming::rest_deployment(&ctx.instance_id)
+        }
+    };
     // compileApiKeys, compileUsagePlan, compileUsagePlanKeys
-    let deployment = naming::rest_deployment(&ctx.instance_id);
     let setting = |k: &str| ag.get(k).filter(|v| truthy(Some(v))).cloned().or_else(|| provider_value(ctx, k).filter(|v| truthy(Some(v))));
     let api_keys = setting("apiKeys");
     let usage_plan = setting("usagePlan");
@@ -938,7 +1037,7 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
         if !name.is_null() {
             props.insert("Name".into(), name);
         }
-        props.insert("StageKeys".into(), json!([{ "RestApiId": { "Ref": "ApiGatewayRestApi" }, "StageName": ctx.stage }]));
+        props.insert("StageKeys".into(), json!([{ "RestApiId": own_api_ref, "StageName": ctx.stage }]));
         if let Some(v) = value {
             props.insert("Value".into(), v);
         }
@@ -950,7 +1049,7 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
     }
     if usage_plan.is_some() || api_keys.is_some() {
         let mut props = Map::new();
-        props.insert("ApiStages".into(), json!([{ "ApiId": { "Ref": "ApiGatewayRestApi" }, "Stage": ctx.stage }]));
+        props.insert("ApiStages".into(), json!([{ "ApiId": own_api_ref, "Stage": ctx.stage }]));
         props.insert("Description".into(), json!(format!("Usage plan for {} {} stage", ctx.service, ctx.stage)));
         props.insert("UsagePlanName".into(), json!(format!("{}-{}", ctx.service, ctx.stage)));
         let plan = usage_plan.clone().unwrap_or(Value::Null);

@@ -1,0 +1,397 @@
+//! serverless-plugin-aws-alerts 1.7.5 (`package:compileEvents`): `custom.alerts` adds SNS
+//! topics (`topics`) and, for every function, a CloudWatch alarm per global alarm (`alarms`,
+//! `global`, `function`) and per function-level `alarms` entry, from the built-in definitions
+//! (`functionInvocations`, `functionErrors`, `functionDuration`, `functionThrottles`) merged
+//! with `definitions`; alarms with a log `pattern` also get two metric filters.
+//!
+//! Not compiled yet (an error): `dashboards` and `externalStack`.
+
+use crate::compile::{Ctx, Template};
+use crate::naming;
+use cfgen_model::coerce::truthy;
+use cfgen_syntax::{codes, Diagnostic};
+use serde_json::{json, Map, Value};
+
+fn upper_first(s: &str) -> String {
+    naming::upper_first(s)
+}
+
+fn normalised(name: &str) -> String {
+    upper_first(&name.replace('-', "Dash").replace('_', "Underscore"))
+}
+
+fn js_string(v: &Value) -> String {
+    cfgen_model::coerce::scalar_string(v).unwrap_or_else(|| v.to_string())
+}
+
+fn default_definitions() -> Value {
+    let def = |metric: &str, threshold: u32, statistic: &str| {
+        json!({
+            "namespace": "AWS/Lambda",
+            "enabled": true,
+            "actionsEnabled": true,
+            "type": "static",
+            "metric": metric,
+            "threshold": threshold,
+            "statistic": statistic,
+            "period": 60,
+            "evaluationPeriods": 1,
+            "datapointsToAlarm": 1,
+            "comparisonOperator": "GreaterThanOrEqualToThreshold"
+        })
+    };
+    json!({
+        "functionInvocations": def("Invocations", 100, "Sum"),
+        "functionErrors": def("Errors", 1, "Sum"),
+        "functionDuration": def("Duration", 500, "Average"),
+        "functionThrottles": def("Throttles", 1, "Sum"),
+    })
+}
+
+/// `getAlarms`: names resolved against the definitions, objects merged over theirs.
+fn get_alarms(ctx: &mut Ctx, alarms: &[Value], definitions: &Value, path: &[&str]) -> Option<Vec<Map<String, Value>>> {
+    let mut out = Vec::new();
+    for (i, a) in alarms.iter().enumerate() {
+        match a {
+            Value::String(name) => {
+                let Some(def) = definitions.get(name).filter(|d| truthy(d)) else {
+                    let idx = i.to_string();
+                    let mut p = path.to_vec();
+                    p.push(&idx);
+                    let d = Diagnostic::error(codes::INVALID_VALUE, format!("Alarm definition {name} does not exist!"))
+                        .at_opt(ctx.span(&p))
+                        .help("the built-in definitions are functionInvocations, functionErrors, functionDuration and functionThrottles; add others under `custom.alerts.definitions`");
+                    ctx.diags.push(d);
+                    return None;
+                };
+                let mut m = Map::new();
+                m.insert("enabled".into(), json!(true));
+                m.insert("type".into(), json!("static"));
+                if let Value::Object(d) = def {
+                    for (k, v) in d {
+                        m.insert(k.clone(), v.clone());
+                    }
+                }
+                m.insert("name".into(), json!(name));
+                out.push(m);
+            }
+            Value::Object(o) => {
+                let mut m = json!({"enabled": true, "type": "static"});
+                if let Some(d) = o.get("name").and_then(|n| definitions.get(js_string(n))) {
+                    crate::merge::merge(&mut m, d);
+                }
+                crate::merge::merge(&mut m, a);
+                if let Value::Object(m) = m {
+                    out.push(m);
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(out)
+}
+
+/// `_.union` of arrays (strings de-duplicated; objects kept).
+fn union(lists: &[Option<&Value>]) -> Vec<Value> {
+    let mut out: Vec<Value> = Vec::new();
+    for l in lists.iter().flatten() {
+        if let Value::Array(items) = l {
+            for i in items {
+                if i.is_object() || i.is_array() || !out.contains(i) {
+                    out.push(i.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Compile `custom.alerts` into `t`.
+pub fn compile(ctx: &mut Ctx, t: &mut Template) {
+    let Some(config) = ctx.cfg.custom.as_ref().and_then(|c| c.get("alerts")).filter(|c| truthy(c)).cloned() else { return };
+    if let Some(Value::Array(stages)) = config.get("stages") {
+        if !stages.iter().any(|s| s.as_str() == Some(ctx.stage.as_str())) {
+            return;
+        }
+    }
+    for key in ["dashboards", "externalStack"] {
+        if config.get(key).is_some_and(truthy) {
+            let d = Diagnostic::error(codes::NOT_IMPLEMENTED, format!("`custom.alerts.{key}` is not compiled by cfgen yet"))
+                .at_opt(ctx.span(&["custom", "alerts", key]));
+            ctx.diags.push(d);
+            return;
+        }
+    }
+    let mut definitions = default_definitions();
+    if let Some(d) = config.get("definitions").filter(|d| d.is_object()) {
+        crate::merge::merge(&mut definitions, d);
+    }
+    let provider = ctx.cfg.provider.clone().unwrap_or_default();
+    let stack_name = provider.stack_name.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| naming::stack_name(&ctx.service, &ctx.stage));
+
+    // compileAlertTopics
+    let mut alert_topics = Map::new();
+    if let Some(Value::Object(topics)) = config.get("topics") {
+        for (key, value) in topics {
+            if ["ok", "alarm", "insufficientData"].contains(&key.as_str()) {
+                add_alert_topic(key, value, None, &mut alert_topics, t);
+            } else if let Value::Object(sub) = value {
+                for (subkey, v) in sub {
+                    add_alert_topic(subkey, v, Some(key), &mut alert_topics, t);
+                }
+            }
+        }
+    }
+
+    // compileAlarms
+    let global = union(&[config.get("alarms"), config.get("global"), config.get("function")]);
+    let Some(global) = get_alarms(ctx, &global, &definitions, &["custom", "alerts", "alarms"]) else { return };
+    let functions = ctx.functions.clone();
+    for (key, f) in &functions {
+        let function_ref = naming::lambda_function(key);
+        let own: Vec<Value> = ctx
+            .node
+            .pointer(["functions", key.as_str(), "alarms"])
+            .map(|n| n.to_json())
+            .and_then(|v| v.as_array().cloned())
+            .unwrap_or_default();
+        let Some(own) = get_alarms(ctx, &own, &definitions, &["functions", key, "alarms"]) else { return };
+        let mut statements = Map::new();
+        for alarm in global.iter().chain(own.iter()) {
+            let mut a = Map::new();
+            a.insert("nameTemplate".into(), config.get("nameTemplate").cloned().unwrap_or(Value::Null));
+            a.insert("prefixTemplate".into(), config.get("prefixTemplate").cloned().unwrap_or(Value::Null));
+            for (k, v) in alarm {
+                a.insert(k.clone(), v.clone());
+            }
+            let name = a.get("name").map(js_string).unwrap_or_else(|| "undefined".into());
+            let alarm_key = format!("{}{}Alarm", normalised(key), normalised(&name));
+            if !a.get("enabled").is_some_and(truthy) {
+                statements.shift_remove(&alarm_key);
+                continue;
+            }
+            let function_name = crate::compile::function_name(ctx, key, f);
+            let Some(cf) = alarm_cloudformation(ctx, &alert_topics, &a, key, &function_ref, &stack_name) else { return };
+            statements.insert(alarm_key, cf);
+            if let Some(pattern) = a.get("pattern").filter(|p| truthy(p)) {
+                let base = format!("{function_ref}{}LogMetricFilter", upper_first(&name));
+                let metric = format!("{}{function_ref}", upper_first(&a.get("metric").map(js_string).unwrap_or_default()));
+                let log_group = naming::log_group_name(&function_name);
+                let filter = |p: &Value, v: u32| {
+                    json!({
+                        "Type": "AWS::Logs::MetricFilter",
+                        "DependsOn": naming::log_group(key),
+                        "Properties": {
+                            "FilterPattern": p,
+                            "LogGroupName": log_group,
+                            "MetricTransformations": [{"MetricValue": v, "MetricNamespace": stack_name, "MetricName": metric}]
+                        }
+                    })
+                };
+                let mut extra = Map::new();
+                extra.insert(format!("{base}ALERT"), filter(pattern, 1));
+                extra.insert(format!("{base}OK"), filter(&json!(""), 0));
+                crate::merge::merge_object(&mut statements, &extra);
+            }
+        }
+        crate::merge::merge_object(&mut t.resources, &statements);
+    }
+}
+
+fn add_alert_topic(key: &str, config: &Value, custom: Option<&str>, alert_topics: &mut Map<String, Value>, t: &mut Template) {
+    let (topic, notifications) = match config {
+        Value::Object(o) => (o.get("topic").cloned().unwrap_or(Value::Null), o.get("notifications").cloned()),
+        other => (other.clone(), None),
+    };
+    if !truthy(&topic) {
+        return;
+    }
+    let value = if topic.is_object() || topic.is_array() || topic.as_str().is_some_and(|s| s.starts_with("arn:")) {
+        topic
+    } else {
+        let cf_ref = format!("AwsAlerts{}{}", custom.map(upper_first).unwrap_or_default(), upper_first(key));
+        let subscription: Vec<Value> = notifications
+            .as_ref()
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|n| {
+                let mut s = Map::new();
+                if let Some(p) = n.get("protocol") {
+                    s.insert("Protocol".into(), p.clone());
+                }
+                if let Some(e) = n.get("endpoint") {
+                    s.insert("Endpoint".into(), e.clone());
+                }
+                Value::Object(s)
+            })
+            .collect();
+        let mut res = Map::new();
+        res.insert(cf_ref.clone(), json!({"Type": "AWS::SNS::Topic", "Properties": {"TopicName": topic, "Subscription": subscription}}));
+        crate::merge::merge_object(&mut t.resources, &res);
+        json!({ "Ref": cf_ref })
+    };
+    match custom {
+        Some(c) => {
+            let slot = alert_topics.entry(c.to_string()).or_insert_with(|| json!({}));
+            if let Value::Object(m) = slot {
+                m.insert(key.to_string(), value);
+            }
+        }
+        None => {
+            alert_topics.insert(key.to_string(), value);
+        }
+    }
+}
+
+fn actions(ctx: &mut Ctx, alert_topics: &Map<String, Value>, a: &Map<String, Value>, kind: &str, list_key: &str) -> Option<Vec<Value>> {
+    let mut out = Vec::new();
+    if let Some(t) = alert_topics.get(kind).filter(|t| truthy(t)) {
+        out.push(t.clone());
+    }
+    if let Some(Value::Array(names)) = a.get(list_key) {
+        for n in names {
+            let name = js_string(n);
+            match alert_topics.get(&name) {
+                Some(Value::Object(m)) => out.push(m.get(kind).cloned().unwrap_or(Value::Null)),
+                _ => {
+                    let d = Diagnostic::error(
+                        codes::INVALID_VALUE,
+                        format!("`{list_key}` names `{name}`, which is not a topic group under `custom.alerts.topics`"),
+                    )
+                    .at_opt(ctx.span(&["custom", "alerts", "topics"]));
+                    ctx.diags.push(d);
+                    return None;
+                }
+            }
+        }
+    }
+    Some(out)
+}
+
+fn alarm_cloudformation(
+    ctx: &mut Ctx,
+    alert_topics: &Map<String, Value>,
+    a: &Map<String, Value>,
+    key: &str,
+    function_ref: &str,
+    stack_name: &str,
+) -> Option<Value> {
+    let ok = actions(ctx, alert_topics, a, "ok", "okActions")?;
+    let alarm = actions(ctx, alert_topics, a, "alarm", "alarmActions")?;
+    let insufficient = actions(ctx, alert_topics, a, "insufficientData", "insufficientDataActions")?;
+    let get = |k: &str| a.get(k).filter(|v| !v.is_null()).cloned();
+    let pattern = a.get("pattern").is_some_and(truthy);
+    let namespace = if pattern { Some(json!(stack_name)) } else { get("namespace") };
+    let metric_id = if pattern {
+        json!(format!("{}{function_ref}", upper_first(&get("metric").map(|m| js_string(&m)).unwrap_or_default())))
+    } else {
+        get("metric").unwrap_or(Value::Null)
+    };
+    let dimensions = if pattern {
+        json!([])
+    } else if a.get("omitDefaultDimension").is_some_and(truthy) {
+        get("dimensions").unwrap_or_else(|| json!([]))
+    } else {
+        let mut dims: Vec<Value> = get("dimensions")
+            .and_then(|d| d.as_array().cloned())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|d| d.get("Name").and_then(Value::as_str) != Some("FunctionName"))
+            .collect();
+        dims.push(json!({"Name": "FunctionName", "Value": {"Ref": function_ref}}));
+        Value::Array(dims)
+    };
+    let treat_missing = get("treatMissingData").filter(truthy).unwrap_or_else(|| json!("missing"));
+    let mut p = Map::new();
+    let put = |p: &mut Map<String, Value>, k: &str, v: Option<Value>| {
+        if let Some(v) = v {
+            p.insert(k.into(), v);
+        }
+    };
+    let ty = a.get("type").map(js_string).unwrap_or_default();
+    let statistic = get("statistic");
+    if ty == "static" {
+        put(&mut p, "ActionsEnabled", get("actionsEnabled"));
+        put(&mut p, "Namespace", namespace);
+        put(&mut p, "MetricName", Some(metric_id.clone()).filter(|v| !v.is_null()));
+        put(&mut p, "AlarmDescription", get("description"));
+        put(&mut p, "Threshold", get("threshold"));
+        put(&mut p, "Period", get("period"));
+        put(&mut p, "EvaluationPeriods", get("evaluationPeriods"));
+        put(&mut p, "DatapointsToAlarm", get("datapointsToAlarm"));
+        put(&mut p, "ComparisonOperator", get("comparisonOperator"));
+        p.insert("OKActions".into(), Value::Array(ok));
+        p.insert("AlarmActions".into(), Value::Array(alarm));
+        p.insert("InsufficientDataActions".into(), Value::Array(insufficient));
+        p.insert("Dimensions".into(), dimensions);
+        p.insert("TreatMissingData".into(), treat_missing);
+        let is_basic = statistic
+            .as_ref()
+            .and_then(Value::as_str)
+            .is_some_and(|s| ["SampleCount", "Average", "Sum", "Minimum", "Maximum"].contains(&s));
+        if is_basic {
+            put(&mut p, "Statistic", statistic);
+        } else {
+            put(&mut p, "ExtendedStatistic", statistic);
+            put(&mut p, "EvaluateLowSampleCountPercentile", get("evaluateLowSampleCountPercentile"));
+        }
+    } else if ty == "anomalyDetection" {
+        put(&mut p, "ActionsEnabled", get("actionsEnabled"));
+        put(&mut p, "AlarmDescription", get("description"));
+        put(&mut p, "EvaluationPeriods", get("evaluationPeriods"));
+        put(&mut p, "DatapointsToAlarm", get("datapointsToAlarm"));
+        put(&mut p, "ComparisonOperator", get("comparisonOperator"));
+        p.insert("TreatMissingData".into(), treat_missing);
+        p.insert("OKActions".into(), Value::Array(ok));
+        p.insert("AlarmActions".into(), Value::Array(alarm));
+        p.insert("InsufficientDataActions".into(), Value::Array(insufficient));
+        let mut metric = Map::new();
+        put(&mut metric, "Namespace", namespace);
+        put(&mut metric, "MetricName", Some(metric_id.clone()).filter(|v| !v.is_null()));
+        metric.insert("Dimensions".into(), dimensions);
+        let mut stat = Map::new();
+        stat.insert("Metric".into(), Value::Object(metric));
+        put(&mut stat, "Period", get("period"));
+        put(&mut stat, "Stat", statistic);
+        let threshold = get("threshold").map_or_else(|| "undefined".to_string(), |v| js_string(&v));
+        p.insert(
+            "Metrics".into(),
+            json!([
+                {"Id": "m1", "ReturnData": true, "MetricStat": stat},
+                {"Id": "ad1", "Expression": format!("ANOMALY_DETECTION_BAND(m1, {threshold})"), "Label": format!("{} (expected)", js_string(&metric_id)), "ReturnData": true}
+            ]),
+        );
+        p.insert("ThresholdMetricId".into(), json!("ad1"));
+    } else {
+        let name = a.get("name").map(js_string).unwrap_or_default();
+        let d = Diagnostic::error(
+            codes::INVALID_VALUE,
+            format!("Missing type for alarm {name} on function {key}, must be one of 'static' or 'anomalyDetection'"),
+        )
+        .at_opt(ctx.span(&["custom", "alerts"]));
+        ctx.diags.push(d);
+        return None;
+    }
+    let name_template = a.get("nameTemplate").filter(|v| truthy(v)).map(js_string);
+    let prefix_template = a.get("prefixTemplate").filter(|v| !v.is_null()).map(js_string);
+    let template = match (&name_template, &prefix_template) {
+        (Some(t), _) => Some((t.clone(), a.get("metric").map(js_string).unwrap_or_default())),
+        (None, Some(p)) if !p.is_empty() => Some(("$[functionName]-$[metricName]".to_string(), {
+            let n = a.get("name").filter(|v| truthy(v)).or_else(|| a.get("metric"));
+            n.map(js_string).unwrap_or_default()
+        })),
+        _ => None,
+    };
+    if let Some((template, metric_name)) = template {
+        let body = template
+            .replacen("$[functionName]", key, 1)
+            .replacen("$[functionId]", function_ref, 1)
+            .replacen("$[metricName]", &metric_name, 1)
+            .replacen("$[metricId]", &js_string(&metric_id), 1);
+        let prefix = prefix_template.unwrap_or_else(|| "$[stackName]".into()).replacen("$[stackName]", stack_name, 1);
+        let name = if prefix.is_empty() { body } else { format!("{prefix}-{body}") };
+        p.insert("AlarmName".into(), json!(name));
+    }
+    Some(json!({"Type": "AWS::CloudWatch::Alarm", "Properties": p}))
+}

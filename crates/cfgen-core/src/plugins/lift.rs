@@ -1,0 +1,1394 @@
+//! serverless-lift 1.37.7: `constructs:` (`queue`, `storage`, `webhook`,
+//! `database/dynamodb-single-table`) and `${construct:}`.
+//!
+//! Lift builds its constructs with the AWS CDK at the `initialize` hook (after the configuration
+//! is validated), and then:
+//! - adds the functions they need (a queue's `worker`, a webhook's `authorizer`) and an `sqs`
+//!   event to the worker (here: [`expand`], on the configuration tree, before validation);
+//! - resolves `${construct:id.property}` (CDK tokens) to `Ref`/`Fn::GetAtt` values; a token
+//!   inside a longer string is joined as JavaScript joins an object: `[object Object]`;
+//! - appends its IAM statements to `provider.iam.role.statements` when that list exists,
+//!   otherwise to `provider.iamRoleStatements` ([`finish`], after validation);
+//! - merges the CDK template (resources in construct-tree order, logical ids from the CDK's
+//!   path hash, `extensions` applied as raw overrides) into `resources` at
+//!   `after:package:compileEvents` ([`finish`]).
+
+use crate::naming;
+use crate::validate::Prepared;
+use cfgen_syntax::{codes, Diagnostic, Node, Span, Value as NodeValue};
+use serde_json::{json, Map, Value};
+
+const TOKEN_START: char = '\u{E000}';
+const TOKEN_END: char = '\u{E001}';
+
+/// The placeholder `${construct:<address>}` resolves to until the constructs exist.
+pub fn token(address: &str) -> String {
+    format!("{TOKEN_START}{address}{TOKEN_END}")
+}
+
+/// Write the placeholders back as `${construct:...}` (for `cfgen print`, which shows the
+/// configuration before plugins run).
+pub fn untokenize(node: &mut Node) {
+    match &mut node.value {
+        NodeValue::String(s) if s.contains(TOKEN_START) => {
+            *s = s.replace(TOKEN_START, "${construct:").replace(TOKEN_END, "}");
+        }
+        NodeValue::Seq(items) => items.iter_mut().for_each(untokenize),
+        NodeValue::Map(m) => m.iter_mut().for_each(|(_, n)| untokenize(n)),
+        _ => {}
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Queue,
+    Storage,
+    Webhook,
+    Database,
+}
+
+/// One construct of `constructs:`.
+#[derive(Clone, Debug)]
+struct Construct {
+    id: String,
+    kind: Kind,
+    cfg: Map<String, Value>,
+    span: Span,
+    /// A queue's worker function and the timeout its visibility timeout is computed from.
+    worker: Option<(String, f64)>,
+}
+
+/// The constructs, read by [`expand`] and compiled by [`finish`].
+#[derive(Clone, Debug, Default)]
+pub struct Lift {
+    constructs: Vec<Construct>,
+    automatic_permissions: bool,
+}
+
+const QUEUE_KEYS: &[&str] = &[
+    "type",
+    "provider",
+    "extensions",
+    "worker",
+    "maxRetries",
+    "alarm",
+    "batchSize",
+    "maxBatchingWindow",
+    "maxConcurrency",
+    "fifo",
+    "delay",
+    "encryption",
+    "encryptionKey",
+];
+const STORAGE_KEYS: &[&str] =
+    &["type", "provider", "extensions", "archive", "encryption", "allowAcl", "publicPath", "cors", "lifecycleRules"];
+const WEBHOOK_KEYS: &[&str] = &["type", "provider", "extensions", "authorizer", "insecure", "path", "eventType", "method"];
+const DATABASE_KEYS: &[&str] = &["type", "provider", "extensions", "localSecondaryIndexes", "gsiCount"];
+/// Construct types Lift has and cfgen does not compile.
+const OTHER_TYPES: &[&str] = &["static-website", "single-page-app", "server-side-website", "vpc"];
+
+fn span_at(node: &Node, path: &[&str]) -> Span {
+    let mut n = path.len();
+    loop {
+        if let Some(x) = node.pointer(path[..n].iter().copied()) {
+            return x.span;
+        }
+        if n == 0 {
+            return node.span;
+        }
+        n -= 1;
+    }
+}
+
+fn num(v: Option<&Value>) -> Option<f64> {
+    match v? {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// Read `constructs:`, add the functions and events they need, and resolve `${construct:}`
+/// tokens everywhere in the tree. `None` when an error stops the build.
+pub fn expand(root: &mut Node, diags: &mut Vec<Diagnostic>) -> Option<Lift> {
+    let before = diags.iter().filter(|d| d.is_error()).count();
+    let automatic_permissions = !matches!(root.pointer(["lift", "automaticPermissions"]).map(|n| &n.value), Some(NodeValue::Bool(false)));
+    let mut lift = Lift { constructs: Vec::new(), automatic_permissions };
+    let entries: Vec<(String, Node)> = match root.get("constructs").map(|n| &n.value) {
+        Some(NodeValue::Map(m)) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        Some(NodeValue::Null) | None => Vec::new(),
+        Some(_) => {
+            diags.push(
+                Diagnostic::error(codes::INVALID_TYPE, "`constructs` must be a mapping of construct ids to their settings")
+                    .at(span_at(root, &["constructs"])),
+            );
+            return None;
+        }
+    };
+    for (id, node) in &entries {
+        if let Some(c) = read_construct(root, id, node, diags) {
+            lift.constructs.push(c);
+        }
+    }
+    if diags.iter().filter(|d| d.is_error()).count() > before {
+        return None;
+    }
+    // Each construct adds its functions and events as it is built, in `constructs` order.
+    for c in &lift.constructs {
+        match c.kind {
+            Kind::Queue => {
+                let Some((worker, _)) = &c.worker else { continue };
+                if let Some(w) = c.cfg.get("worker").filter(|w| w.is_object()) {
+                    let w_span = span_at(root, &["constructs", &c.id, "worker"]);
+                    add_function(root, worker, Node::from_json(w, w_span), w_span);
+                }
+                let mut sqs = Map::new();
+                sqs.insert("arn".into(), json!({"Fn::GetAtt": [queue_id(&c.id, "Queue"), "Arn"]}));
+                sqs.insert("batchSize".into(), c.cfg.get("batchSize").cloned().unwrap_or(json!(1)));
+                sqs.insert("maximumBatchingWindow".into(), c.cfg.get("maxBatchingWindow").cloned().unwrap_or(json!(0)));
+                if let Some(m) = c.cfg.get("maxConcurrency") {
+                    sqs.insert("maximumConcurrency".into(), m.clone());
+                }
+                sqs.insert("functionResponseType".into(), json!("ReportBatchItemFailures"));
+                add_event(root, worker, Node::from_json(&json!({ "sqs": sqs }), c.span));
+            }
+            Kind::Webhook => {
+                if !truthy(c.cfg.get("insecure")) {
+                    if let Some(a) = c.cfg.get("authorizer") {
+                        let a_span = span_at(root, &["constructs", &c.id, "authorizer"]);
+                        add_function(root, &format!("{}Authorizer", c.id), Node::from_json(a, a_span), a_span);
+                    }
+                }
+            }
+            Kind::Storage | Kind::Database => {}
+        }
+    }
+    resolve_tokens(root, &lift, diags);
+    if diags.iter().filter(|d| d.is_error()).count() > before {
+        return None;
+    }
+    Some(lift)
+}
+
+fn truthy(v: Option<&Value>) -> bool {
+    cfgen_model::coerce::truthy(v.unwrap_or(&Value::Null))
+}
+
+fn read_construct(root: &Node, id: &str, node: &Node, diags: &mut Vec<Diagnostic>) -> Option<Construct> {
+    let at = |k: &str| span_at(root, &["constructs", id, k]);
+    let cfg = match node.to_json() {
+        Value::Object(m) => m,
+        _ => {
+            diags.push(Diagnostic::error(codes::INVALID_TYPE, format!("construct `{id}` must be a mapping with a `type`")).at(node.span));
+            return None;
+        }
+    };
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        diags.push(
+            Diagnostic::warning(codes::INVALID_VALUE, format!("construct id `{id}` must only hold letters, digits, `-` and `_`"))
+                .at(at("")),
+        );
+    }
+    let kind = match cfg.get("type") {
+        Some(Value::String(t)) if t == "queue" => Kind::Queue,
+        Some(Value::String(t)) if t == "storage" => Kind::Storage,
+        Some(Value::String(t)) if t == "webhook" => Kind::Webhook,
+        Some(Value::String(t)) if t == "database/dynamodb-single-table" => Kind::Database,
+        Some(Value::String(t)) if OTHER_TYPES.contains(&t.as_str()) => {
+            diags.push(
+                Diagnostic::error(codes::NOT_IMPLEMENTED, format!("the serverless-lift construct type `{t}` is not compiled by cfgen yet"))
+                    .at(at("type"))
+                    .help("cfgen compiles the `queue`, `storage`, `webhook` and `database/dynamodb-single-table` constructs"),
+            );
+            return None;
+        }
+        None => {
+            diags.push(
+                Diagnostic::error(codes::MISSING_KEY, format!("The construct '{id}' has no 'type' defined."))
+                    .at(node.span)
+                    .help("add `type: queue` (or `storage`, `webhook`)"),
+            );
+            return None;
+        }
+        Some(t) => {
+            let shown = cfgen_model::coerce::scalar_string(t).unwrap_or_else(|| t.to_string());
+            diags.push(
+                Diagnostic::error(codes::INVALID_VALUE, format!("The construct '{id}' has an unknown type '{shown}'"))
+                    .at(at("type"))
+                    .help("the construct types are: storage, queue, webhook, single-page-app, static-website, vpc, database/dynamodb-single-table, server-side-website"),
+            );
+            return None;
+        }
+    };
+    let (keys, name) = match kind {
+        Kind::Queue => (QUEUE_KEYS, "queue"),
+        Kind::Storage => (STORAGE_KEYS, "storage"),
+        Kind::Webhook => (WEBHOOK_KEYS, "webhook"),
+        Kind::Database => (DATABASE_KEYS, "database/dynamodb-single-table"),
+    };
+    if let Some(m) = node.as_map() {
+        for (k, ks, _) in m.iter_spanned() {
+            if !keys.contains(&k.as_str()) {
+                let mut d = Diagnostic::warning(codes::UNKNOWN_KEY, format!("unknown key `{k}` in a `{name}` construct"))
+                    .at(ks)
+                    .label("not a serverless-lift setting here");
+                if let Some(s) = cfgen_syntax::diagnostic::did_you_mean(k, keys.iter().copied()) {
+                    d = d.help(format!("did you mean `{s}`?"));
+                }
+                diags.push(d);
+            }
+        }
+    }
+    if let Some(p) = cfg.get("provider") {
+        diags.push(
+            Diagnostic::error(
+                codes::NOT_IMPLEMENTED,
+                format!("construct `{id}` names a Lift provider ({p}); cfgen compiles constructs of the default AWS provider only"),
+            )
+            .at(at("provider")),
+        );
+        return None;
+    }
+    let error = |diags: &mut Vec<Diagnostic>, key: &str, msg: String| {
+        diags.push(Diagnostic::error(codes::INVALID_VALUE, format!("Invalid configuration in 'constructs.{id}': {msg}")).at(at(key)));
+    };
+    for k in ["maxRetries", "batchSize", "maxBatchingWindow", "maxConcurrency", "delay"] {
+        if let Some(v) = cfg.get(k).filter(|v| kind == Kind::Queue && !v.is_number()) {
+            error(diags, k, format!("'{k}' must be a number, not {}", cfgen_model::coerce::type_name(v)));
+        }
+    }
+    if kind == Kind::Database {
+        if let Some(g) = cfg.get("gsiCount") {
+            if !num(Some(g)).is_some_and(|n| n.fract() == 0.0 && (1.0..=20.0).contains(&n)) || !g.is_number() {
+                error(diags, "gsiCount", format!("'gsiCount' must be an integer from 1 to 20, '{}' given.", js_string(g)));
+            }
+        }
+    }
+    let mut worker = None;
+    if kind == Kind::Queue {
+        let batching = num(cfg.get("maxBatchingWindow")).unwrap_or(0.0);
+        match cfg.get("worker") {
+            None => {
+                diags.push(
+                    Diagnostic::error(
+                        codes::MISSING_KEY,
+                        format!("Invalid configuration in 'constructs.{id}': no 'worker' defined. Queue constructs require a 'worker' function to be defined."),
+                    )
+                    .at(node.span)
+                    .help("add `worker: {handler: ...}` or `worker: <function name>`"),
+                );
+            }
+            Some(Value::String(f)) => {
+                let fnode = find_function(root, f);
+                match fnode {
+                    None => error(diags, "worker", "'workerRef' needs to point to an existing function.".into()),
+                    Some(fnode) => {
+                        let t = fnode.get("timeout").map(Node::to_json);
+                        worker = Some((f.clone(), num(t.as_ref()).unwrap_or(6.0) * 6.0 + batching));
+                    }
+                }
+            }
+            Some(w @ Value::Object(_)) => {
+                worker = Some((format!("{id}Worker"), num(w.get("timeout")).unwrap_or(6.0) * 6.0 + batching));
+            }
+            Some(w) => error(
+                diags,
+                "worker",
+                format!("'worker' must be a function name or a function definition, not {}", cfgen_model::coerce::type_name(w)),
+            ),
+        }
+        if let Some(d) = num(cfg.get("delay")).filter(|d| !(0.0..=900.0).contains(d)) {
+            error(diags, "delay", format!("'delay' must be between 0 and 900, '{d}' given."));
+        }
+        if let Some(b) = num(cfg.get("batchSize")) {
+            if b > 10.0 && cfg.get("fifo") == Some(&Value::Bool(true)) {
+                error(diags, "batchSize", format!("'batchSize' must be between 0 and 10 for FIFO queues, '{b}' given."));
+            } else if b > 10.0 && batching == 0.0 {
+                error(diags, "batchSize", "'maxBatchingWindow' must be greater than 0 for batchSize > 10, '0' given.".into());
+            }
+        }
+        match cfg.get("encryption") {
+            None | Some(Value::Null) => {}
+            Some(Value::String(e)) if e.is_empty() || e == "kmsManaged" => {}
+            Some(Value::String(e)) if e == "kms" => {
+                if !matches!(cfg.get("encryptionKey"), Some(Value::String(k)) if !k.is_empty()) {
+                    error(diags, "encryption", "'encryptionKey' must be set if the 'encryption' is set to 'kms'".into());
+                }
+            }
+            Some(e) => {
+                error(diags, "encryption", format!("'encryption' must be one of 'kms', 'kmsManaged', null, '{}' given.", js_string(e)))
+            }
+        }
+    }
+    if kind == Kind::Storage {
+        if let Some(e) = cfg.get("encryption").filter(|e| !matches!(e.as_str(), Some("s3" | "kms"))) {
+            error(diags, "encryption", format!("'encryption' must be 's3' or 'kms', '{}' given.", js_string(e)));
+        }
+        if let Some(r) = cfg.get("lifecycleRules").filter(|r| !r.is_array()) {
+            error(diags, "lifecycleRules", format!("'lifecycleRules' must be a list, not {}", cfgen_model::coerce::type_name(r)));
+        }
+        if let Some(p) = cfg.get("publicPath").filter(|p| !p.is_string()) {
+            error(diags, "publicPath", format!("'publicPath' must be a string, not {}", cfgen_model::coerce::type_name(p)));
+        }
+    }
+    if kind == Kind::Webhook {
+        if !cfg.get("path").is_some_and(Value::is_string) {
+            diags.push(
+                Diagnostic::error(codes::MISSING_KEY, format!("webhook construct `{id}` needs a `path` (e.g. `/webhook`)")).at(node.span),
+            );
+        }
+        let insecure = truthy(cfg.get("insecure"));
+        match (insecure, cfg.get("authorizer")) {
+            (true, Some(_)) => error(
+                diags,
+                "authorizer",
+                format!("Webhook {id} is specified as insecure, however an authorizer is configured for this webhook. Either declare this webhook as secure by removing `insecure: true` property (recommended), or specify the webhook as insecure and remove the authorizer property altogether."),
+            ),
+            (false, None) => error(
+                diags,
+                "",
+                format!("Webhook {id} is specified as secure, however no authorizer is configured for this webhook. Please provide an authorizer property for this webhook (recommended), or specify the webhook as insecure by adding `insecure: true` property."),
+            ),
+            (false, Some(a)) if !a.get("handler").is_some_and(Value::is_string) => {
+                error(diags, "authorizer", "the webhook 'authorizer' needs a 'handler'".into())
+            }
+            _ => {}
+        }
+    }
+    let extendable: &[&str] = match kind {
+        Kind::Queue if cfg.contains_key("alarm") => &["queue", "dlq", "alarm"],
+        Kind::Queue => &["queue", "dlq"],
+        Kind::Storage => &["bucket"],
+        Kind::Webhook => &["api", "bus"],
+        Kind::Database => &["table"],
+    };
+    match cfg.get("extensions") {
+        Some(Value::Object(ext)) => {
+            for k in ext.keys() {
+                if !extendable.contains(&k.as_str()) {
+                    diags.push(
+                        Diagnostic::error(
+                            codes::INVALID_VALUE,
+                            format!(
+                                "There is no extension '{k}' available on this construct. Available extensions are: {}.",
+                                extendable.join(", ")
+                            ),
+                        )
+                        .at(span_at(root, &["constructs", id, "extensions", k])),
+                    );
+                }
+            }
+        }
+        None | Some(Value::Null) => {}
+        Some(e) => {
+            diags.push(
+                Diagnostic::error(
+                    codes::INVALID_TYPE,
+                    format!("`extensions` must be a mapping, not {}", cfgen_model::coerce::type_name(e)),
+                )
+                .at(at("extensions")),
+            );
+        }
+    }
+    Some(Construct { id: id.to_string(), kind, cfg, span: node.span, worker })
+}
+
+/// A function by key, in either form of `functions` (a mapping, or a list of mappings that
+/// Serverless merges before plugins run; the last one wins).
+fn find_function<'a>(root: &'a Node, name: &str) -> Option<&'a Node> {
+    match &root.get("functions")?.value {
+        NodeValue::Map(m) => m.get(name),
+        NodeValue::Seq(items) => items.iter().rev().find_map(|i| i.get(name)),
+        _ => None,
+    }
+    .filter(|n| !n.is_null())
+}
+
+fn js_string(v: &Value) -> String {
+    cfgen_model::coerce::scalar_string(v).unwrap_or_else(|| v.to_string())
+}
+
+/// `_.merge(service.functions, {[name]: config})`.
+fn add_function(root: &mut Node, name: &str, config: Node, span: Span) {
+    let Some(top) = root.as_map_mut() else { return };
+    if !matches!(top.get("functions").map(|n| &n.value), Some(NodeValue::Map(_) | NodeValue::Seq(_))) {
+        top.insert("functions".into(), span, Node::new(span, NodeValue::Map(Default::default())));
+    }
+    let Some(functions) = top.get_mut("functions") else { return };
+    if let NodeValue::Seq(items) = &mut functions.value {
+        let mut m = cfgen_syntax::node::Map::new();
+        m.insert(name.to_string(), span, config);
+        items.push(Node::new(span, NodeValue::Map(m)));
+        return;
+    }
+    let Some(m) = functions.as_map_mut() else { return };
+    match m.get_mut(name) {
+        Some(existing) => merge_node(existing, config),
+        None => m.insert(name.to_string(), span, config),
+    }
+}
+
+fn merge_node(dst: &mut Node, src: Node) {
+    match (&mut dst.value, src.value) {
+        (NodeValue::Map(d), NodeValue::Map(s)) => {
+            for (k, ks, v) in s.iter_spanned() {
+                match d.get_mut(k) {
+                    Some(x) => merge_node(x, v.clone()),
+                    None => d.insert(k.clone(), ks, v.clone()),
+                }
+            }
+        }
+        (_, v) => *dst = Node::new(src.span, v),
+    }
+}
+
+/// `slsFunction.events ??= []; slsFunction.events.push(event)`.
+fn add_event(root: &mut Node, function: &str, event: Node) {
+    let Some(functions) = root.as_map_mut().and_then(|m| m.get_mut("functions")) else { return };
+    let f = match &mut functions.value {
+        NodeValue::Map(m) => m.get_mut(function),
+        NodeValue::Seq(items) => items.iter_mut().rev().find_map(|i| i.as_map_mut().and_then(|m| m.get_mut(function))),
+        _ => None,
+    };
+    let Some(f) = f else { return };
+    let span = f.span;
+    if f.is_null() {
+        *f = Node::new(span, NodeValue::Map(Default::default()));
+    }
+    let Some(fm) = f.as_map_mut() else { return };
+    match fm.get_mut("events") {
+        Some(Node { value: NodeValue::Seq(items), .. }) => items.push(event),
+        _ => fm.insert("events".into(), span, Node::new(span, NodeValue::Seq(vec![event]))),
+    }
+}
+
+// ---- ${construct:} -----------------------------------------------------------------------------
+
+/// The values a construct exposes to `${construct:id.property}`.
+fn variables(c: &Construct) -> Vec<(&'static str, Value)> {
+    match c.kind {
+        Kind::Queue => {
+            let (q, d) = (queue_id(&c.id, "Queue"), queue_id(&c.id, "Dlq"));
+            vec![
+                ("queueUrl", json!({ "Ref": q })),
+                ("queueArn", json!({"Fn::GetAtt": [q, "Arn"]})),
+                ("dlqUrl", json!({ "Ref": d })),
+                ("dlqArn", json!({"Fn::GetAtt": [d, "Arn"]})),
+            ]
+        }
+        Kind::Storage => {
+            let b = cdk_id(&[&c.id, "Bucket", "Resource"]);
+            let mut v = vec![("bucketArn", json!({"Fn::GetAtt": [b, "Arn"]})), ("bucketName", json!({ "Ref": b }))];
+            if c.cfg.get("publicPath").is_some_and(Value::is_string) {
+                v.push(("publicUrl", json!({"Fn::Join": ["", ["https://", {"Fn::GetAtt": [b, "RegionalDomainName"]}]]})));
+            }
+            v
+        }
+        Kind::Webhook => vec![("busName", json!({ "Ref": cdk_id(&[&c.id, "Bus", "Resource"]) }))],
+        Kind::Database => {
+            let t = cdk_id(&[&c.id, "Table", "Resource"]);
+            vec![("tableName", json!({ "Ref": t })), ("tableArn", get_att(&t, "Arn")), ("tableStreamArn", get_att(&t, "StreamArn"))]
+        }
+    }
+}
+
+fn resolve_tokens(node: &mut Node, lift: &Lift, diags: &mut Vec<Diagnostic>) {
+    match &mut node.value {
+        NodeValue::String(s) if s.contains(TOKEN_START) => {
+            let s = s.clone();
+            let mut pieces: Vec<Result<String, Value>> = Vec::new();
+            let mut rest = s.as_str();
+            while let Some(i) = rest.find(TOKEN_START) {
+                if i > 0 {
+                    pieces.push(Ok(rest[..i].to_string()));
+                }
+                let after = &rest[i + TOKEN_START.len_utf8()..];
+                let end = after.find(TOKEN_END).unwrap_or(after.len());
+                match lookup(&after[..end], lift) {
+                    Ok(v) => pieces.push(Err(v)),
+                    Err(msg) => {
+                        diags.push(Diagnostic::error(codes::UNRESOLVED_VARIABLE, msg).at(node.span));
+                        return;
+                    }
+                }
+                rest = after.get(end + TOKEN_END.len_utf8()..).unwrap_or("");
+            }
+            if !rest.is_empty() {
+                pieces.push(Ok(rest.to_string()));
+            }
+            if let [Err(v)] = pieces.as_slice() {
+                *node = Node::from_json(v, node.span);
+                return;
+            }
+            let joined: String = pieces.iter().map(|p| p.as_ref().map_or("[object Object]", String::as_str)).collect();
+            diags.push(
+                Diagnostic::warning(
+                    codes::V3_QUIRK,
+                    "a `${construct:...}` variable inside a longer string becomes `[object Object]`, as serverless-lift writes it",
+                )
+                .at(node.span)
+                .help("use the variable as the whole value, or build the string with `Fn::Join`"),
+            );
+            node.value = NodeValue::String(joined);
+        }
+        NodeValue::Seq(items) => items.iter_mut().for_each(|n| resolve_tokens(n, lift, diags)),
+        NodeValue::Map(m) => m.iter_mut().for_each(|(_, n)| resolve_tokens(n, lift, diags)),
+        _ => {}
+    }
+}
+
+fn lookup(address: &str, lift: &Lift) -> Result<Value, String> {
+    let mut parts = address.split('.');
+    let id = parts.next().unwrap_or_default();
+    let property = parts.next().unwrap_or("undefined");
+    let Some(c) = lift.constructs.iter().find(|c| c.id == id) else {
+        return Err(format!("No construct named '{id}' was found, the ${{construct:{id}.{property}}} variable is invalid."));
+    };
+    let vars = variables(c);
+    match vars.iter().find(|(k, _)| *k == property) {
+        Some((_, v)) => Ok(v.clone()),
+        None => {
+            let names: Vec<&str> = vars.iter().map(|(k, _)| *k).collect();
+            Err(format!(
+                "${{construct:{id}.{property}}} does not exist. Properties available on ${{construct:{id}}} are: {}",
+                names.join(", ")
+            ))
+        }
+    }
+}
+
+// ---- the CDK template --------------------------------------------------------------------------
+
+/// The CDK's logical id for a construct path (`makeUniqueId`): the path's components without
+/// `Default`, de-duplicated and without `Resource`, stripped to letters and digits, then the
+/// first 8 hex digits (upper case) of the MD5 of the path.
+pub fn cdk_id(path: &[&str]) -> String {
+    use md5::{Digest, Md5};
+    let comps: Vec<&str> = path.iter().copied().filter(|c| *c != "Default").collect();
+    let alnum = |s: &str| s.chars().filter(char::is_ascii_alphanumeric).collect::<String>();
+    if comps.len() == 1 {
+        let c = alnum(comps[0]);
+        if c.len() <= 255 {
+            return c;
+        }
+    }
+    let digest = Md5::digest(comps.join("/").as_bytes());
+    let hash: String = digest.iter().take(4).map(|b| format!("{b:02X}")).collect();
+    let mut deduped: Vec<&str> = Vec::new();
+    for c in &comps {
+        if deduped.last().is_none_or(|l| !l.ends_with(c)) {
+            deduped.push(c);
+        }
+    }
+    let human: String = deduped.iter().filter(|c| **c != "Resource").map(|c| alnum(c)).collect();
+    let human: String = human.chars().take(240).collect();
+    format!("{human}{hash}")
+}
+
+fn queue_id(id: &str, which: &str) -> String {
+    cdk_id(&[id, which, "Resource"])
+}
+
+/// The CloudFormation properties of a type in the order the CDK renders them (every property,
+/// set or not: an override of an unset one lands at its place, unknown ones at the end).
+fn property_order(ty: &str) -> &'static [&'static str] {
+    match ty {
+        "AWS::SQS::Queue" => &[
+            "ContentBasedDeduplication",
+            "DeduplicationScope",
+            "DelaySeconds",
+            "FifoQueue",
+            "FifoThroughputLimit",
+            "KmsDataKeyReusePeriodSeconds",
+            "KmsMasterKeyId",
+            "MaximumMessageSize",
+            "MessageRetentionPeriod",
+            "QueueName",
+            "ReceiveMessageWaitTimeSeconds",
+            "RedriveAllowPolicy",
+            "RedrivePolicy",
+            "SqsManagedSseEnabled",
+            "Tags",
+            "VisibilityTimeout",
+        ],
+        "AWS::CloudWatch::Alarm" => &[
+            "ActionConfiguration",
+            "ActionsEnabled",
+            "AlarmActions",
+            "AlarmDescription",
+            "AlarmName",
+            "ComparisonOperator",
+            "DatapointsToAlarm",
+            "Dimensions",
+            "EvaluateLowSampleCountPercentile",
+            "EvaluationCriteria",
+            "EvaluationInterval",
+            "EvaluationPeriods",
+            "EvaluationWindow",
+            "ExtendedStatistic",
+            "InsufficientDataActions",
+            "MetricName",
+            "Metrics",
+            "Namespace",
+            "OKActions",
+            "Period",
+            "Statistic",
+            "Tags",
+            "Threshold",
+            "ThresholdMetricId",
+            "TreatMissingData",
+            "Unit",
+            "WarmUpConfiguration",
+        ],
+        "AWS::S3::Bucket" => &[
+            "AbacStatus",
+            "AccelerateConfiguration",
+            "AccessControl",
+            "AnalyticsConfigurations",
+            "BucketEncryption",
+            "BucketName",
+            "BucketNamePrefix",
+            "BucketNamespace",
+            "CorsConfiguration",
+            "IntelligentTieringConfigurations",
+            "InventoryConfigurations",
+            "LifecycleConfiguration",
+            "LoggingConfiguration",
+            "MetadataConfiguration",
+            "MetadataTableConfiguration",
+            "MetricsConfigurations",
+            "NotificationConfiguration",
+            "ObjectLockConfiguration",
+            "ObjectLockEnabled",
+            "OwnershipControls",
+            "PublicAccessBlockConfiguration",
+            "ReplicationConfiguration",
+            "Tags",
+            "VersioningConfiguration",
+            "WebsiteConfiguration",
+        ],
+        "AWS::ApiGatewayV2::Api" => &[
+            "ApiKeySelectionExpression",
+            "BasePath",
+            "Body",
+            "BodyS3Location",
+            "CorsConfiguration",
+            "CredentialsArn",
+            "Description",
+            "DisableExecuteApiEndpoint",
+            "DisableSchemaValidation",
+            "FailOnWarnings",
+            "IpAddressType",
+            "Name",
+            "ProtocolType",
+            "RouteKey",
+            "RouteSelectionExpression",
+            "Tags",
+            "Target",
+            "Version",
+        ],
+        "AWS::DynamoDB::Table" => &[
+            "AttributeDefinitions",
+            "BillingMode",
+            "ContributorInsightsSpecification",
+            "DeletionProtectionEnabled",
+            "GlobalSecondaryIndexes",
+            "ImportSourceSpecification",
+            "KeySchema",
+            "KinesisStreamSpecification",
+            "LocalSecondaryIndexes",
+            "OnDemandThroughput",
+            "PointInTimeRecoverySpecification",
+            "ProvisionedThroughput",
+            "ResourcePolicy",
+            "SSESpecification",
+            "StreamSpecification",
+            "TableClass",
+            "TableName",
+            "Tags",
+            "TimeToLiveSpecification",
+            "VectorIndexes",
+            "WarmThroughput",
+        ],
+        "AWS::Events::EventBus" => {
+            &["DeadLetterConfig", "Description", "EventSourceName", "KmsKeyIdentifier", "LogConfig", "Name", "Policy", "Tags"]
+        }
+        _ => &[],
+    }
+}
+
+/// A construct's part of the CDK template.
+#[derive(Default)]
+struct Synth {
+    resources: Vec<(String, Value)>,
+    outputs: Vec<(String, Value)>,
+    /// Extension name -> logical id.
+    extendable: Vec<(&'static str, String)>,
+}
+
+impl Synth {
+    fn resource(&mut self, path: &[&str], ty: &str, props: Value, retain: Option<&str>) -> String {
+        let id = cdk_id(path);
+        let mut r = Map::new();
+        r.insert("Type".into(), json!(ty));
+        r.insert("Properties".into(), props);
+        if let Some(p) = retain {
+            r.insert("UpdateReplacePolicy".into(), json!(p));
+            r.insert("DeletionPolicy".into(), json!(p));
+        }
+        self.resources.push((id.clone(), Value::Object(r)));
+        id
+    }
+    fn output(&mut self, path: &[&str], description: Option<String>, value: Value) {
+        let mut o = Map::new();
+        if let Some(d) = description {
+            o.insert("Description".into(), json!(d));
+        }
+        o.insert("Value".into(), value);
+        self.outputs.push((cdk_id(path), Value::Object(o)));
+    }
+}
+
+/// Add the IAM statements and merge the CDK template into `resources`.
+pub fn finish(lift: &Lift, pre: &mut Prepared, diags: &mut Vec<Diagnostic>) {
+    let provider = pre.service.provider.clone().unwrap_or_default();
+    let stack_name =
+        provider.stack_name.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| naming::stack_name(&pre.service_name, &pre.stage));
+    let mut template_resources = Map::new();
+    let mut template_outputs = Map::new();
+    let mut statements = Vec::new();
+    for c in &lift.constructs {
+        let mut s = Synth::default();
+        match c.kind {
+            Kind::Queue => queue(c, &stack_name, &mut s, &mut statements),
+            Kind::Storage => storage(c, &mut s, &mut statements),
+            Kind::Webhook => webhook(c, &pre.region, &mut s),
+            Kind::Database => database(c, &mut s, &mut statements),
+        }
+        if let Some(Value::Object(ext)) = c.cfg.get("extensions") {
+            for (name, overrides) in ext {
+                let Some((_, logical)) = s.extendable.iter().find(|(n, _)| n == name) else { continue };
+                if let Some((_, r)) = s.resources.iter_mut().find(|(id, _)| id == logical) {
+                    apply_extension(r, overrides);
+                }
+            }
+        }
+        template_resources.extend(s.resources);
+        template_outputs.extend(s.outputs);
+    }
+    if lift.automatic_permissions && !statements.is_empty() {
+        add_statements(pre, statements, diags);
+    }
+    let mut cdk = Map::new();
+    if !template_resources.is_empty() {
+        cdk.insert("Resources".into(), Value::Object(template_resources));
+    }
+    if !template_outputs.is_empty() {
+        cdk.insert("Outputs".into(), Value::Object(template_outputs));
+    }
+    if !cdk.is_empty() {
+        let resources = pre.service.resources.get_or_insert_with(|| Value::Object(Map::new()));
+        crate::merge::merge(resources, &Value::Object(cdk));
+    }
+}
+
+/// Lift's `appendPermissions`.
+fn add_statements(pre: &mut Prepared, statements: Vec<Value>, diags: &mut Vec<Diagnostic>) {
+    let provider = pre.service.provider.get_or_insert_with(Default::default);
+    if let Some(Value::Object(role)) = provider.iam.as_mut().and_then(|i| i.role.as_mut()) {
+        if role.contains_key("statements") {
+            if let Some(Value::Array(list)) = role.get_mut("statements") {
+                list.extend(statements);
+            }
+            return;
+        }
+    }
+    let list = provider.iam_role_statements.get_or_insert_with(Vec::new);
+    for st in statements {
+        match serde_json::from_value::<cfgen_model::coerce::Statement>(st) {
+            Ok(s) => list.push(s),
+            Err(e) => diags.push(Diagnostic::error(codes::INVALID_VALUE, format!("serverless-lift statement: {e}"))),
+        }
+    }
+}
+
+fn get_att(id: &str, attr: &str) -> Value {
+    json!({"Fn::GetAtt": [id, attr]})
+}
+
+fn queue(c: &Construct, stack_name: &str, s: &mut Synth, statements: &mut Vec<Value>) {
+    let id = c.id.as_str();
+    let cfg = &c.cfg;
+    let fifo = cfg.get("fifo").and_then(Value::as_bool);
+    let visibility = c.worker.as_ref().map_or(36.0, |(_, t)| *t);
+    let max_retries = cfg.get("maxRetries").cloned().unwrap_or(json!(3));
+    let base = format!("{stack_name}-{id}");
+    let is_fifo = fifo == Some(true);
+    let kms_key = match cfg.get("encryption").and_then(Value::as_str) {
+        Some("kmsManaged") => Some(json!("alias/aws/sqs")),
+        Some("kms") => {
+            let key_name = cfg.get("encryptionKey").and_then(Value::as_str).unwrap_or_default();
+            let key = s.resource(
+                &[id, key_name, "Resource"],
+                "AWS::KMS::Key",
+                json!({"KeyPolicy": {"Statement": [{
+                    "Action": "kms:*",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::", {"Ref": "AWS::AccountId"}, ":root"]]}},
+                    "Resource": "*"
+                }], "Version": "2012-10-17"}}),
+                Some("Retain"),
+            );
+            Some(get_att(&key, "Arn"))
+        }
+        _ => None,
+    };
+    // Dead letter queue.
+    let mut p = Map::new();
+    if let Some(f) = fifo {
+        p.insert("FifoQueue".into(), json!(f));
+    }
+    if let Some(k) = &kms_key {
+        p.insert("KmsMasterKeyId".into(), k.clone());
+    }
+    p.insert("MessageRetentionPeriod".into(), json!(1_209_600));
+    p.insert("QueueName".into(), json!(if is_fifo { format!("{base}-dlq.fifo") } else { format!("{base}-dlq") }));
+    let dlq = s.resource(&[id, "Dlq", "Resource"], "AWS::SQS::Queue", Value::Object(p), Some("Delete"));
+    // The queue.
+    let mut p = Map::new();
+    if let Some(f) = fifo {
+        p.insert("ContentBasedDeduplication".into(), json!(f));
+    }
+    if let Some(d) = cfg.get("delay") {
+        p.insert("DelaySeconds".into(), d.clone());
+    }
+    if let Some(f) = fifo {
+        p.insert("FifoQueue".into(), json!(f));
+    }
+    if let Some(k) = &kms_key {
+        p.insert("KmsMasterKeyId".into(), k.clone());
+    }
+    p.insert("QueueName".into(), json!(if is_fifo { format!("{base}.fifo") } else { base.clone() }));
+    p.insert("RedrivePolicy".into(), json!({"deadLetterTargetArn": get_att(&dlq, "Arn"), "maxReceiveCount": max_retries}));
+    p.insert("VisibilityTimeout".into(), cfgen_syntax::node::number_to_json(visibility));
+    let q = s.resource(&[id, "Queue", "Resource"], "AWS::SQS::Queue", Value::Object(p), Some("Delete"));
+    s.extendable.push(("dlq", dlq.clone()));
+    s.extendable.push(("queue", q.clone()));
+    if let Some(email) = cfg.get("alarm") {
+        let display: String = format!("[Alert][{id}] failed jobs in the DLQ.")
+            .encode_utf16()
+            .take(100)
+            .map(|u| char::from_u32(u.into()).unwrap_or('\u{FFFD}'))
+            .collect();
+        let topic = s.resource(
+            &[id, "AlarmTopic", "Resource"],
+            "AWS::SNS::Topic",
+            json!({"DisplayName": display, "TopicName": format!("{stack_name}-{id}-dlq-alarm-topic")}),
+            None,
+        );
+        s.resource(
+            &[id, "AlarmTopicSubscription", "Resource"],
+            "AWS::SNS::Subscription",
+            json!({"Endpoint": email, "Protocol": "email", "TopicArn": {"Ref": topic}}),
+            None,
+        );
+        let alarm = s.resource(
+            &[id, "Alarm", "Resource"],
+            "AWS::CloudWatch::Alarm",
+            json!({
+                "AlarmActions": [{"Ref": topic}],
+                "AlarmDescription": "Alert triggered when there are failed jobs in the dead letter queue.",
+                "AlarmName": format!("{stack_name}-{id}-dlq-alarm"),
+                "ComparisonOperator": "GreaterThanThreshold",
+                "Dimensions": [{"Name": "QueueName", "Value": get_att(&dlq, "QueueName")}],
+                "EvaluationPeriods": 1,
+                "MetricName": "ApproximateNumberOfMessagesVisible",
+                "Namespace": "AWS/SQS",
+                "Period": 60,
+                "Statistic": "Sum",
+                "Threshold": 0,
+                "TreatMissingData": "notBreaching"
+            }),
+            None,
+        );
+        s.extendable.push(("alarm", alarm));
+    }
+    s.output(&[id, "QueueArn"], Some(format!("ARN of the \"{id}\" SQS queue.")), get_att(&q, "Arn"));
+    s.output(&[id, "QueueUrl"], Some(format!("URL of the \"{id}\" SQS queue.")), json!({ "Ref": q }));
+    s.output(&[id, "DlqUrl"], Some(format!("URL of the \"{id}\" SQS dead letter queue.")), json!({ "Ref": dlq }));
+    statements
+        .push(json!({"Effect": "Allow", "Action": ["sqs:SendMessage", "sqs:ChangeMessageVisibility"], "Resource": [get_att(&q, "Arn")]}));
+}
+
+const STORAGE_IAM_ACTIONS: [&str; 14] = [
+    "s3:PutObject",
+    "s3:GetObject",
+    "s3:DeleteObject",
+    "s3:ListBucket",
+    "s3:GetObjectAcl",
+    "s3:PutObjectAcl",
+    "s3:GetObjectTagging",
+    "s3:PutObjectTagging",
+    "s3:DeleteObjectTagging",
+    "s3:GetObjectAttributes",
+    "s3:AbortMultipartUpload",
+    "s3:ListMultipartUploadParts",
+    "s3:ListBucketMultipartUploads",
+    "s3:RestoreObject",
+];
+
+/// Lift's `capitalizeKeys` (an array inside an array becomes an object keyed by index, as
+/// `Object.entries` of an array gives).
+fn capitalize_keys(v: &Value) -> Value {
+    let cap = |k: &str| naming::upper_first(k);
+    let entries: Vec<(String, &Value)> = match v {
+        Value::Object(m) => m.iter().map(|(k, x)| (cap(k), x)).collect(),
+        Value::Array(a) => a.iter().enumerate().map(|(i, x)| (i.to_string(), x)).collect(),
+        other => return other.clone(),
+    };
+    let mut out = Map::new();
+    for (k, x) in entries {
+        let x = match x {
+            Value::Array(items) => {
+                Value::Array(items.iter().map(|i| if i.is_object() || i.is_array() { capitalize_keys(i) } else { i.clone() }).collect())
+            }
+            Value::Object(_) => capitalize_keys(x),
+            other => other.clone(),
+        };
+        out.insert(k, x);
+    }
+    Value::Object(out)
+}
+
+fn storage(c: &Construct, s: &mut Synth, statements: &mut Vec<Value>) {
+    let id = c.id.as_str();
+    let cfg = &c.cfg;
+    let allow_acl = cfg.get("allowAcl") == Some(&Value::Bool(true));
+    let public = cfg.get("publicPath").and_then(Value::as_str).map(|p| {
+        let p = p.trim_start_matches('/').trim_end_matches('/');
+        if p.is_empty() || p == "*" {
+            "*".to_string()
+        } else {
+            format!("{p}/*")
+        }
+    });
+    let algorithm = if cfg.get("encryption").and_then(Value::as_str) == Some("kms") { "aws:kms" } else { "AES256" };
+    let bucket_id = cdk_id(&[id, "Bucket", "Resource"]);
+    let mut p = Map::new();
+    p.insert(
+        "BucketEncryption".into(),
+        json!({"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": algorithm}}]}),
+    );
+    match cfg.get("cors") {
+        Some(Value::String(origin)) => {
+            p.insert(
+                "CorsConfiguration".into(),
+                json!({"CorsRules": [{"AllowedOrigins": [origin], "AllowedMethods": ["GET", "PUT", "DELETE"], "AllowedHeaders": ["*"]}]}),
+            );
+        }
+        Some(Value::Array(rules)) => {
+            let rules: Vec<Value> = rules.iter().map(capitalize_keys).collect();
+            p.insert("CorsConfiguration".into(), json!({ "CorsRules": rules }));
+        }
+        _ => {}
+    }
+    let mut rules = vec![
+        json!({"Status": "Enabled", "Transitions": [{"StorageClass": "INTELLIGENT_TIERING", "TransitionInDays": 0}]}),
+        json!({"Status": "Enabled", "NoncurrentVersionExpiration": {"NoncurrentDays": 30}}),
+    ];
+    for r in cfg.get("lifecycleRules").and_then(Value::as_array).into_iter().flatten() {
+        let mut r = capitalize_keys(r);
+        if let Value::Object(m) = &mut r {
+            if !m.contains_key("Status") {
+                m.insert("Status".into(), json!("Enabled"));
+            }
+        }
+        rules.push(r);
+    }
+    p.insert("LifecycleConfiguration".into(), json!({ "Rules": rules }));
+    if allow_acl {
+        p.insert("OwnershipControls".into(), json!({"Rules": [{"ObjectOwnership": "BucketOwnerPreferred"}]}));
+    }
+    let block = if public.is_none() {
+        json!({"BlockPublicAcls": true, "BlockPublicPolicy": true, "IgnorePublicAcls": true, "RestrictPublicBuckets": true})
+    } else {
+        json!({"BlockPublicAcls": !allow_acl, "BlockPublicPolicy": false, "IgnorePublicAcls": true, "RestrictPublicBuckets": false})
+    };
+    p.insert("PublicAccessBlockConfiguration".into(), block);
+    p.insert("VersioningConfiguration".into(), json!({"Status": "Enabled"}));
+    s.resource(&[id, "Bucket", "Resource"], "AWS::S3::Bucket", Value::Object(p), Some("Retain"));
+    s.extendable.push(("bucket", bucket_id.clone()));
+    let arn = get_att(&bucket_id, "Arn");
+    let mut policy = vec![json!({
+        "Action": "s3:*",
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        "Effect": "Deny",
+        "Principal": {"AWS": "*"},
+        "Resource": [arn, {"Fn::Join": ["", [arn, "/*"]]}]
+    })];
+    if let Some(objects) = &public {
+        policy.push(json!({
+            "Action": "s3:GetObject",
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Resource": {"Fn::Join": ["", [arn, format!("/{objects}")]]}
+        }));
+    }
+    s.resource(
+        &[id, "Bucket", "Policy", "Resource"],
+        "AWS::S3::BucketPolicy",
+        json!({"Bucket": {"Ref": bucket_id}, "PolicyDocument": {"Statement": policy, "Version": "2012-10-17"}}),
+        None,
+    );
+    s.output(&[id, "BucketName"], None, json!({ "Ref": bucket_id }));
+    statements.push(json!({
+        "Effect": "Allow",
+        "Action": STORAGE_IAM_ACTIONS,
+        "Resource": [arn, {"Fn::Join": ["/", [arn, "*"]]}]
+    }));
+}
+
+fn webhook(c: &Construct, region: &str, s: &mut Synth) {
+    let id = c.id.as_str();
+    let cfg = &c.cfg;
+    let insecure = truthy(cfg.get("insecure"));
+    let api = s.resource(&[id, "HttpApi", "Resource"], "AWS::ApiGatewayV2::Api", json!({"Name": "HttpApi", "ProtocolType": "HTTP"}), None);
+    s.resource(
+        &[id, "HttpApi", "DefaultStage", "Resource"],
+        "AWS::ApiGatewayV2::Stage",
+        json!({"ApiId": {"Ref": api}, "AutoDeploy": true, "StageName": "$default"}),
+        None,
+    );
+    s.output(&[id, "HttpApiEndpoint"], None, get_att(&api, "ApiEndpoint"));
+    let bus = s.resource(&[id, "Bus", "Resource"], "AWS::Events::EventBus", json!({ "Name": cdk_id(&[id, "Bus"]) }), None);
+    s.extendable.push(("api", api.clone()));
+    s.extendable.push(("bus", bus.clone()));
+    let role = s.resource(
+        &[id, "ApiGatewayRole", "Resource"],
+        "AWS::IAM::Role",
+        json!({
+            "AssumeRolePolicyDocument": {
+                "Statement": [{"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"}}],
+                "Version": "2012-10-17"
+            },
+            "Policies": [{
+                "PolicyDocument": {"Statement": [{"Action": "events:PutEvents", "Effect": "Allow", "Resource": get_att(&bus, "Arn")}], "Version": "2012-10-17"},
+                "PolicyName": "EventBridge"
+            }]
+        }),
+        None,
+    );
+    let authorizer_fn = naming::lambda_function(&format!("{id}Authorizer"));
+    if !insecure {
+        s.resource(
+            &[id, "ApiGatewayRole", "DefaultPolicy", "Resource"],
+            "AWS::IAM::Policy",
+            json!({
+                "PolicyDocument": {
+                    "Statement": [{
+                        "Action": "lambda:InvokeFunction",
+                        "Effect": "Allow",
+                        "Resource": [get_att(&authorizer_fn, "Arn"), {"Fn::Join": ["", [get_att(&authorizer_fn, "Arn"), ":*"]]}]
+                    }],
+                    "Version": "2012-10-17"
+                },
+                "PolicyName": cdk_id(&[id, "ApiGatewayRole", "DefaultPolicy", "Resource"]),
+                "Roles": [{"Ref": role}]
+            }),
+            None,
+        );
+    }
+    let event_type = cfg.get("eventType").cloned().unwrap_or(json!("Webhook"));
+    let integration = s.resource(
+        &[id, "Integration"],
+        "AWS::ApiGatewayV2::Integration",
+        json!({
+            "ApiId": {"Ref": api},
+            "ConnectionType": "INTERNET",
+            "CredentialsArn": get_att(&role, "Arn"),
+            "IntegrationSubtype": "EventBridge-PutEvents",
+            "IntegrationType": "AWS_PROXY",
+            "PayloadFormatVersion": "1.0",
+            "RequestParameters": {"DetailType": event_type, "Detail": "$request.body", "Source": id, "EventBusName": {"Ref": bus}}
+        }),
+        None,
+    );
+    let method = cfg.get("method").map_or_else(|| "POST".to_string(), js_string);
+    let path = cfg.get("path").map(js_string).unwrap_or_default();
+    let route_key = format!("{method} {path}");
+    let authorizer = cdk_id(&[id, "Authorizer"]);
+    let mut route = Map::new();
+    route.insert("ApiId".into(), json!({ "Ref": api }));
+    if insecure {
+        route.insert("AuthorizationType".into(), json!("NONE"));
+    } else {
+        route.insert("AuthorizationType".into(), json!("CUSTOM"));
+        route.insert("AuthorizerId".into(), json!({ "Ref": authorizer }));
+    }
+    route.insert("RouteKey".into(), json!(route_key));
+    route.insert("Target".into(), json!({"Fn::Join": ["/", ["integrations", {"Ref": integration}]]}));
+    s.resource(&[id, "Route"], "AWS::ApiGatewayV2::Route", Value::Object(route), None);
+    if !insecure {
+        s.resource(
+            &[id, "Authorizer"],
+            "AWS::ApiGatewayV2::Authorizer",
+            json!({
+                "ApiId": {"Ref": api},
+                "AuthorizerCredentialsArn": get_att(&role, "Arn"),
+                "AuthorizerPayloadFormatVersion": "2.0",
+                "AuthorizerType": "REQUEST",
+                "AuthorizerUri": {"Fn::Join": ["/", [
+                    format!("arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions"),
+                    get_att(&authorizer_fn, "Arn"),
+                    "invocations"
+                ]]},
+                "EnableSimpleResponses": true,
+                "Name": format!("{id}-authorizer")
+            }),
+            None,
+        );
+    }
+    s.output(&[id, "Endpoint"], None, json!(route_key));
+}
+
+fn database(c: &Construct, s: &mut Synth, statements: &mut Vec<Value>) {
+    let id = c.id.as_str();
+    let lsi = c.cfg.get("localSecondaryIndexes") == Some(&Value::Bool(true));
+    let gsi = num(c.cfg.get("gsiCount")).unwrap_or(0.0).max(0.0) as usize;
+    let attr = |name: String| json!({"AttributeName": name, "AttributeType": "S"});
+    let mut attributes = vec![attr("PK".into()), attr("SK".into())];
+    let mut locals = Vec::new();
+    if lsi {
+        for i in 1..=5 {
+            attributes.push(attr(format!("LSI-{i}-SK")));
+            locals.push(json!({
+                "IndexName": format!("LSI-{i}"),
+                "KeySchema": [{"AttributeName": "PK", "KeyType": "HASH"}, {"AttributeName": format!("LSI-{i}-SK"), "KeyType": "RANGE"}],
+                "Projection": {"ProjectionType": "ALL"}
+            }));
+        }
+    }
+    let mut globals = Vec::new();
+    for i in 1..=gsi {
+        attributes.push(attr(format!("GSI-{i}-PK")));
+        attributes.push(attr(format!("GSI-{i}-SK")));
+        globals.push(json!({
+            "IndexName": format!("GSI-{i}"),
+            "KeySchema": [{"AttributeName": format!("GSI-{i}-PK"), "KeyType": "HASH"}, {"AttributeName": format!("GSI-{i}-SK"), "KeyType": "RANGE"}],
+            "Projection": {"ProjectionType": "ALL"}
+        }));
+    }
+    let mut p = Map::new();
+    p.insert("AttributeDefinitions".into(), Value::Array(attributes));
+    p.insert("BillingMode".into(), json!("PAY_PER_REQUEST"));
+    if !globals.is_empty() {
+        p.insert("GlobalSecondaryIndexes".into(), Value::Array(globals));
+    }
+    p.insert("KeySchema".into(), json!([{"AttributeName": "PK", "KeyType": "HASH"}, {"AttributeName": "SK", "KeyType": "RANGE"}]));
+    if !locals.is_empty() {
+        p.insert("LocalSecondaryIndexes".into(), Value::Array(locals));
+    }
+    p.insert("PointInTimeRecoverySpecification".into(), json!({"PointInTimeRecoveryEnabled": true}));
+    p.insert("StreamSpecification".into(), json!({"StreamViewType": "NEW_AND_OLD_IMAGES"}));
+    p.insert("TimeToLiveSpecification".into(), json!({"AttributeName": "TimeToLive", "Enabled": true}));
+    let table = s.resource(&[id, "Table", "Resource"], "AWS::DynamoDB::Table", Value::Object(p), Some("Retain"));
+    s.extendable.push(("table", table.clone()));
+    s.output(&[id, "TableName"], None, json!({ "Ref": table }));
+    let arn = get_att(&table, "Arn");
+    statements.push(json!({
+        "Effect": "Allow",
+        "Action": [
+            "dynamodb:GetItem",
+            "dynamodb:BatchGetItem",
+            "dynamodb:Query",
+            "dynamodb:Scan",
+            "dynamodb:PutItem",
+            "dynamodb:DeleteItem",
+            "dynamodb:BatchWriteItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:ConditionCheckItem"
+        ],
+        "Resource": [arn, {"Fn::Join": ["/", [arn, "index/*"]]}]
+    }));
+}
+
+// ---- extensions --------------------------------------------------------------------------------
+
+/// `AwsConstruct.applyExtensions`: every leaf (and every array) of the extension object becomes
+/// an `addOverride(path, value)`; the CDK then deep-merges the overrides into the rendered
+/// resource, unset properties of the type taking their place in the CDK's property order.
+fn apply_extension(resource: &mut Value, extension: &Value) {
+    if !extension.is_object() {
+        return;
+    }
+    let mut raw = Map::new();
+    let mut leaves = Vec::new();
+    collect_leaves(extension, &mut Vec::new(), &mut leaves);
+    for (path, value) in leaves {
+        let joined = path.join(".");
+        add_override(&mut raw, &joined, value);
+    }
+    let Value::Object(r) = resource else { return };
+    let ty = r.get("Type").and_then(Value::as_str).unwrap_or_default().to_string();
+    if let Some(Value::Object(props)) = raw.get("Properties") {
+        if let Some(Value::Object(current)) = r.get_mut("Properties") {
+            let order = property_order(&ty);
+            let mut target = Value::Object(std::mem::take(current));
+            deep_merge(&mut target, props);
+            if let Value::Object(merged) = target {
+                let mut sorted = Map::new();
+                for k in order {
+                    if let Some(v) = merged.get(*k) {
+                        sorted.insert((*k).to_string(), v.clone());
+                    }
+                }
+                for (k, v) in merged {
+                    if !sorted.contains_key(&k) {
+                        sorted.insert(k, v);
+                    }
+                }
+                *current = sorted;
+            }
+            raw.shift_remove("Properties");
+        }
+    }
+    deep_merge(resource, &raw);
+}
+
+/// The paths `traverse(x).paths()` gives that Lift keeps: arrays (whole) and leaves.
+fn collect_leaves(v: &Value, path: &mut Vec<String>, out: &mut Vec<(Vec<String>, Value)>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                path.push(k.clone());
+                match x {
+                    Value::Object(_) => collect_leaves(x, path, out),
+                    _ => out.push((path.clone(), x.clone())),
+                }
+                path.pop();
+            }
+        }
+        _ => out.push((path.clone(), v.clone())),
+    }
+}
+
+/// `CfnResource.addOverride` (paths split on `.`).
+fn add_override(raw: &mut Map<String, Value>, path: &str, value: Value) {
+    let parts: Vec<&str> = path.split('.').collect();
+    let Some((last, parents)) = parts.split_last() else { return };
+    let mut cur = raw;
+    for p in parents {
+        if !cur.get(*p).is_some_and(Value::is_object) {
+            cur.insert((*p).to_string(), Value::Object(Map::new()));
+        }
+        let Some(Value::Object(next)) = cur.get_mut(*p) else { return };
+        cur = next;
+    }
+    cur.insert((*last).to_string(), value);
+}
+
+const MERGE_EXCLUDE_KEYS: &[&str] = &[
+    "Ref",
+    "Fn::Base64",
+    "Fn::Cidr",
+    "Fn::FindInMap",
+    "Fn::GetAtt",
+    "Fn::GetAZs",
+    "Fn::ImportValue",
+    "Fn::Join",
+    "Fn::Select",
+    "Fn::Split",
+    "Fn::Sub",
+    "Fn::Transform",
+    "Fn::And",
+    "Fn::Equals",
+    "Fn::If",
+    "Fn::Not",
+    "Fn::Or",
+];
+
+fn is_intrinsic(v: &Value) -> bool {
+    matches!(v, Value::Object(m) if m.len() == 1 && m.keys().all(|k| MERGE_EXCLUDE_KEYS.contains(&k.as_str())))
+}
+
+/// The CDK's `deepMerge`.
+fn deep_merge(target: &mut Value, source: &Map<String, Value>) {
+    let Value::Object(t) = target else { return };
+    for (k, v) in source {
+        match v {
+            Value::Object(vm) => {
+                let slot = t.entry(k.clone()).or_insert_with(|| Value::Object(Map::new()));
+                if !slot.is_object() || is_intrinsic(slot) || is_intrinsic(v) {
+                    *slot = Value::Object(Map::new());
+                }
+                deep_merge(slot, vm);
+                if slot.as_object().is_some_and(Map::is_empty) {
+                    t.shift_remove(k);
+                }
+            }
+            other => {
+                t.insert(k.clone(), other.clone());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cdk_ids_match_the_cdk() {
+        assert_eq!(cdk_id(&["jobs", "Queue", "Resource"]), "jobsQueueCEDBAE3E");
+        assert_eq!(cdk_id(&["jobs", "Dlq", "Resource"]), "jobsDlqD18CF374");
+        assert_eq!(cdk_id(&["jobs", "QueueArn"]), "jobsQueueArnA5A2FF7E");
+        assert_eq!(cdk_id(&["orders", "ordersKey", "Resource"]), "ordersordersKeyB185CCF5");
+        assert_eq!(cdk_id(&["hook", "Bus"]), "hookBus5B61310E");
+        assert_eq!(cdk_id(&["hook", "HttpApi", "DefaultStage", "Resource"]), "hookHttpApiDefaultStage00133A0B");
+        assert_eq!(cdk_id(&["single"]), "single");
+    }
+
+    #[test]
+    fn extensions_fill_known_properties_in_place_and_append_the_rest() {
+        let mut r =
+            json!({"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "q", "VisibilityTimeout": 36}, "DeletionPolicy": "Delete"});
+        apply_extension(
+            &mut r,
+            &json!({"Properties": {"Zzz": 1, "DelaySeconds": 5, "VisibilityTimeout": 9, "Tags": [{"Key": "a", "Value": "b"}]}, "Metadata": {"x": {}}, "Condition": "C"}),
+        );
+        assert_eq!(
+            serde_json::to_string(&r).unwrap(),
+            r#"{"Type":"AWS::SQS::Queue","Properties":{"DelaySeconds":5,"QueueName":"q","Tags":[{"Key":"a","Value":"b"}],"VisibilityTimeout":9,"Zzz":1},"DeletionPolicy":"Delete","Condition":"C"}"#
+        );
+    }
+
+    #[test]
+    fn intrinsic_overrides_replace_objects() {
+        let mut r = json!({"Type": "AWS::S3::Bucket", "Properties": {"BucketEncryption": {"A": 1}}});
+        apply_extension(&mut r, &json!({"Properties": {"BucketEncryption": {"Fn::If": ["C", 1, 2]}}}));
+        assert_eq!(r["Properties"]["BucketEncryption"], json!({"Fn::If": ["C", 1, 2]}));
+    }
+
+    #[test]
+    fn print_shows_the_variables() {
+        let mut n = Node::string(Span::default(), format!("a-{}", token("q.queueUrl")));
+        untokenize(&mut n);
+        assert_eq!(n.as_str(), Some("a-${construct:q.queueUrl}"));
+    }
+
+    #[test]
+    fn tokens_inside_strings_become_object_object() {
+        let lift = Lift {
+            constructs: vec![Construct { id: "q".into(), kind: Kind::Queue, cfg: Map::new(), span: Span::default(), worker: None }],
+            automatic_permissions: true,
+        };
+        let mut n = Node::string(Span::default(), format!("a-{}-b", token("q.queueUrl")));
+        let mut diags = Vec::new();
+        resolve_tokens(&mut n, &lift, &mut diags);
+        assert_eq!(n.as_str(), Some("a-[object Object]-b"));
+        assert_eq!(diags.len(), 1);
+        let mut n = Node::string(Span::default(), token("q.nope"));
+        resolve_tokens(&mut n, &lift, &mut diags);
+        assert!(diags[1].message.contains("Properties available on ${construct:q} are: queueUrl, queueArn, dlqUrl, dlqArn"));
+    }
+}

@@ -1,0 +1,2 @@
+exports.api = 1;
+exports.worker = 2;

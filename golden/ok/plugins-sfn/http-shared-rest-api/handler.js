@@ -1,0 +1,1 @@
+exports.list = async () => ({statusCode: 200});

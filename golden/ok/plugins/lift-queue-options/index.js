@@ -1,0 +1,2 @@
+exports.producer = async () => 1;
+exports.consumer = async () => 2;

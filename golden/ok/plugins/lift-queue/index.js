@@ -1,0 +1,3 @@
+exports.producer = async () => 1;
+exports.consumer = async () => 2;
+exports.mailer = async () => 3;

@@ -1,0 +1,3 @@
+exports.authorizer = async () => ({isAuthorized: true});
+exports.worker = async () => 1;
+exports.listener = async () => 2;

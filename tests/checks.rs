@@ -8,11 +8,15 @@ use cfgen_syntax::{FileId, Node};
 use std::path::{Path, PathBuf};
 
 /// (case, code, why).
-const EXPECTED: &[(&str, &str, &str)] = &[(
-    "events-rest/wildcard-and-plans",
-    "CFG511",
-    "the case pins Serverless v3's logical id `ApiGatewayMethod*` for method `*` (cfgen warns, CFG203)",
-)];
+const EXPECTED: &[(&str, &str, &str)] = &[
+    (
+        "events-rest/wildcard-and-plans",
+        "CFG511",
+        "the case pins Serverless v3's logical id `ApiGatewayMethod*` for method `*` (cfgen warns, CFG203)",
+    ),
+    ("config/template-findings-warn-in-build", "CFG503", "the case pins a misspelt SQS property: a warning in build, an error here"),
+    ("config/template-findings-warn-in-build", "CFG512", "the case pins a function name over 64 characters: a warning in build"),
+];
 
 fn cases(root: &Path, out: &mut Vec<PathBuf>) {
     let Ok(rd) = std::fs::read_dir(root) else { return };
@@ -44,7 +48,9 @@ fn golden_ok_templates_pass_the_checks() {
         let src = std::fs::read_to_string(dir.join("serverless.yml")).unwrap_or_default();
         let node = cfgen_syntax::yaml::load(&src, FileId(0)).unwrap_or_else(|_| Node::null(Default::default()));
         let mut diags = Vec::new();
-        cfgen_core::check::check(&template, &node, &Default::default(), &mut diags);
+        // As `cfgen validate` checks (the gate: every finding at its full severity).
+        let opts = cfgen_core::check::CheckOptions { validate: true, allow_deprecated_runtimes: true, ..Default::default() };
+        cfgen_core::check::check(&template, &node, &opts, &mut diags);
         for d in diags.iter().filter(|d| d.is_error()) {
             if EXPECTED.iter().any(|(c, code, _)| *c == name && *code == d.code.id) {
                 seen_expected.push((name.clone(), d.code.id));

@@ -29,12 +29,14 @@ pub struct CheckOptions {
     pub skip: bool,
 }
 
-/// Findings about values a service rejects at deploy time in a template that is otherwise valid
-/// CloudFormation (names, Lambda settings, log retention). Serverless v3 packages them, so
-/// `cfgen build` reports them as warnings (errors under `--strict`); `cfgen validate` as errors.
-/// Findings that make the template itself invalid (resource schemas, stack quotas, logical ids)
-/// are errors in both.
-const DEPLOY_TIME: [&str; 3] = ["CFG512", "CFG513", "CFG514"];
+/// `cfgen build` produces what Serverless v3 would, so what v3 packages as is (a resource
+/// CloudFormation will reject, a name or Lambda setting a service refuses at deploy time) is a
+/// warning there, at its line (an error under `--strict`); `cfgen validate` is the gate and
+/// reports it as an error. The stack quotas stay errors in `build` too (`--no-limit-checks`
+/// lets such a template out, for tools that split stacks).
+fn build_keeps_as_error(code: &str) -> bool {
+    code == codes::STACK_LIMIT.id
+}
 
 /// Resource attributes CloudFormation accepts next to `Type` and `Properties`.
 const ATTRIBUTES: &[&str] = &[
@@ -66,11 +68,11 @@ pub fn check(template: &Value, node: &Node, opts: &CheckOptions, diags: &mut Vec
     });
     found.extend(limited);
     if !opts.validate {
-        for (d, _) in found.iter_mut().filter(|(d, _)| d.is_error() && DEPLOY_TIME.contains(&d.code.id)) {
+        for (d, _) in found.iter_mut().filter(|(d, _)| d.is_error() && !build_keeps_as_error(d.code.id)) {
             d.severity = Severity::Warning;
-            let note = "Serverless v3 packages it, the deploy fails; `cfgen validate` (and `--strict`) make it an error";
+            let note = "Serverless v3 packages it and the deploy fails; `cfgen validate` and `--strict` make it an error";
             d.help = Some(match d.help.take() {
-                Some(h) => format!("{h}; {note}"),
+                Some(h) => format!("{h} ({note})"),
                 None => note.to_string(),
             });
         }

@@ -1074,6 +1074,45 @@ pub(crate) fn coerce_statements(statements: &[Value]) -> Value {
     Value::Array(out)
 }
 
+/// The response headers of a CORS preflight (`OPTIONS`) method, as v3's `compileCors` writes
+/// them (also used by serverless-apigateway-service-proxy, which copies that code), and the
+/// origins (a comma-separated `origin` split up).
+pub(crate) fn preflight_headers(
+    origin: Option<&String>,
+    mut origins: Option<Vec<String>>,
+    allow_headers: &[String],
+    methods: &[String],
+    allow_credentials: bool,
+    max_age: Option<&Value>,
+    cache_control: Option<&Value>,
+) -> (Vec<(&'static str, String)>, Option<Vec<String>>) {
+    let mut origin = origin.cloned();
+    if let Some(o) = origin.as_ref().filter(|o| o.contains(',')) {
+        origins = Some(o.split(',').map(|s| s.trim().to_string()).collect());
+    }
+    if let Some(first) = origins.as_ref().and_then(|o| o.first()) {
+        origin = Some(first.clone());
+    }
+    let mut headers: Vec<(&'static str, String)> = vec![
+        ("Access-Control-Allow-Origin", format!("'{}'", origin.as_deref().unwrap_or("undefined"))),
+        ("Access-Control-Allow-Headers", format!("'{}'", allow_headers.join(","))),
+        ("Access-Control-Allow-Methods", format!("'{}'", methods.join(","))),
+    ];
+    if allow_credentials {
+        headers.push(("Access-Control-Allow-Credentials", "'true'".into()));
+    }
+    if let Some(m) = max_age.filter(|m| truthy(m)) {
+        headers.push(("Access-Control-Max-Age", format!("'{}'", js_string(m))));
+    }
+    if let Some(c) = cache_control.filter(|c| truthy(c)) {
+        headers.push(("Cache-Control", format!("'{}'", js_string(c))));
+    }
+    if methods.iter().any(|m| m == "ANY") {
+        headers[2].1 = headers[2].1.replacen("ANY", "DELETE,GET,HEAD,PATCH,POST,PUT", 1);
+    }
+    (headers, origins)
+}
+
 /// `compileCors`: one `OPTIONS` method per path with CORS.
 fn compile_cors(e: &mut EventCtx, rest: &mut Rest, preflight: &[(String, Preflight)]) -> Result<(), Stop> {
     for (path, config) in preflight {
@@ -1082,31 +1121,15 @@ fn compile_cors(e: &mut EventCtx, rest: &mut Rest, preflight: &[(String, Preflig
             return resource_missing(e, rest, path);
         };
         let id = naming::rest_method(&resource_name, "options");
-        let mut origin = config.origin.clone();
-        let mut origins: Option<Vec<String>> = Some(config.origins.clone());
-        if let Some(o) = origin.as_ref().filter(|o| o.contains(',')) {
-            origins = Some(o.split(',').map(|s| s.trim().to_string()).collect());
-        }
-        if let Some(first) = origins.as_ref().and_then(|o| o.first()) {
-            origin = Some(first.clone());
-        }
-        let mut headers: Vec<(&str, String)> = vec![
-            ("Access-Control-Allow-Origin", format!("'{}'", origin.as_deref().unwrap_or("undefined"))),
-            ("Access-Control-Allow-Headers", format!("'{}'", config.headers.join(","))),
-            ("Access-Control-Allow-Methods", format!("'{}'", config.methods.join(","))),
-        ];
-        if config.allow_credentials {
-            headers.push(("Access-Control-Allow-Credentials", "'true'".into()));
-        }
-        if let Some(m) = config.max_age.as_ref().filter(|m| truthy(m)) {
-            headers.push(("Access-Control-Max-Age", format!("'{}'", js_string(m))));
-        }
-        if let Some(c) = config.cache_control.as_ref().filter(|c| truthy(c)) {
-            headers.push(("Cache-Control", format!("'{}'", js_string(c))));
-        }
-        if config.methods.iter().any(|m| m == "ANY") {
-            headers[2].1 = headers[2].1.replacen("ANY", "DELETE,GET,HEAD,PATCH,POST,PUT", 1);
-        }
+        let (headers, origins) = preflight_headers(
+            config.origin.as_ref(),
+            Some(config.origins.clone()),
+            &config.headers,
+            &config.methods,
+            config.allow_credentials,
+            config.max_age.as_ref(),
+            config.cache_control.as_ref(),
+        );
         rest.method_ids.push(id.clone());
         let mut method_params = Map::new();
         let mut integration_params = Map::new();

@@ -306,31 +306,15 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
             (json!({ "Ref": naming::rest_resource(path) }), naming::rest_path(path))
         };
         let id = naming::rest_method(&resource_name, "options");
-        let mut origin = config.origin.clone();
-        let mut origins = config.origins.clone();
-        if let Some(o) = origin.as_ref().filter(|o| o.contains(',')) {
-            origins = Some(o.split(',').map(|s| s.trim().to_string()).collect());
-        }
-        if let Some(first) = origins.as_ref().and_then(|o| o.first()) {
-            origin = Some(first.clone());
-        }
-        let mut headers: Vec<(&str, String)> = vec![
-            ("Access-Control-Allow-Origin", format!("'{}'", origin.as_deref().unwrap_or("undefined"))),
-            ("Access-Control-Allow-Headers", format!("'{}'", config.headers.join(","))),
-            ("Access-Control-Allow-Methods", format!("'{}'", config.methods.join(","))),
-        ];
-        if config.allow_credentials {
-            headers.push(("Access-Control-Allow-Credentials", "'true'".into()));
-        }
-        if let Some(m) = config.max_age.as_ref().filter(|m| truthy(m)) {
-            headers.push(("Access-Control-Max-Age", format!("'{}'", js_string(m))));
-        }
-        if let Some(c) = config.cache_control.as_ref().filter(|c| truthy(c)) {
-            headers.push(("Cache-Control", format!("'{}'", js_string(c))));
-        }
-        if config.methods.iter().any(|m| m == "ANY") {
-            headers[2].1 = headers[2].1.replacen("ANY", "DELETE,GET,HEAD,PATCH,POST,PUT", 1);
-        }
+        let (headers, origins) = crate::events::api_gateway::preflight_headers(
+            config.origin.as_ref(),
+            config.origins.clone(),
+            &config.headers,
+            &config.methods,
+            config.allow_credentials,
+            config.max_age.as_ref(),
+            config.cache_control.as_ref(),
+        );
         let mut method_params = Map::new();
         let mut integration_params = Map::new();
         for (h, v) in &headers {

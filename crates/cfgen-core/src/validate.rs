@@ -672,57 +672,61 @@ pub const DEFAULT_RUNTIME: &str = "nodejs16.x";
 /// with the clock: a build gives the same findings on any day. Update both together.
 pub const RUNTIMES_AS_OF: &str = "2026-11-27";
 
-/// Lambda runtimes and their lifecycle, from AWS's "Lambda runtimes" page (deprecated runtimes,
-/// and the scheduled dates of supported ones): identifier, deprecation, function creation
-/// blocked, function update blocked (ISO dates; empty: none announced). A runtime missing
-/// here is unknown to cfgen.
+/// Lambda runtimes and their lifecycle: identifier, deprecation, function creation blocked,
+/// function update blocked (ISO dates; empty: none announced). The dates are those of
+/// `cfnlint/data/AdditionalSpecs/LmbdRuntimeLifecycle.json` in cfn-lint 1.58.0 (MIT-0, the
+/// version `.ci/run` and `schemas/aws/` pin; it follows AWS's "Lambda runtimes" page), plus
+/// runtimes retired before that file starts (nodejs4.3, nodejs6.10, nodejs8.10, ...). A runtime
+/// missing here is unknown to cfgen.
 pub const RUNTIMES: &[(&str, &str, &str, &str)] = &[
-    ("nodejs", "2016-10-31", "2016-10-31", "2016-10-31"),
-    ("nodejs4.3", "2020-03-05", "2020-03-05", "2020-03-05"),
-    ("nodejs4.3-edge", "2019-04-30", "2019-04-30", "2019-04-30"),
+    ("nodejs", "2016-08-30", "2016-09-30", "2016-10-31"),
+    ("nodejs4.3", "2020-03-05", "2020-02-03", "2020-03-05"),
+    ("nodejs4.3-edge", "2020-03-05", "2019-03-31", "2019-04-30"),
     ("nodejs6.10", "2019-08-12", "2019-07-12", "2019-08-12"),
     ("nodejs8.10", "2020-03-06", "2020-02-04", "2020-03-06"),
     ("nodejs10.x", "2021-07-30", "2021-07-30", "2022-02-14"),
     ("nodejs12.x", "2023-03-31", "2023-03-31", "2023-04-30"),
-    ("nodejs14.x", "2023-12-04", "2026-02-28", "2026-03-31"),
-    ("nodejs16.x", "2024-06-12", "2026-02-28", "2026-03-31"),
-    ("nodejs18.x", "2025-09-01", "2026-02-03", "2026-03-09"),
-    ("nodejs20.x", "2026-04-30", "2026-08-31", "2026-09-30"),
+    ("nodejs14.x", "2023-12-04", "2024-01-09", "2027-03-03"),
+    ("nodejs16.x", "2024-06-12", "2027-02-01", "2027-03-03"),
+    ("nodejs18.x", "2025-09-01", "2027-02-01", "2027-03-03"),
+    ("nodejs20.x", "2026-04-30", "2027-02-01", "2027-03-03"),
     ("nodejs22.x", "2027-04-30", "2027-06-01", "2027-07-01"),
     ("nodejs24.x", "2028-04-30", "2028-06-01", "2028-07-01"),
     ("python2.7", "2021-07-15", "2021-07-15", "2022-05-30"),
     ("python3.6", "2022-07-18", "2022-07-18", "2022-08-29"),
-    ("python3.7", "2023-12-04", "2026-02-28", "2026-03-31"),
-    ("python3.8", "2024-10-14", "2026-02-28", "2026-03-31"),
-    ("python3.9", "2025-12-15", "2026-08-31", "2026-09-30"),
-    ("python3.10", "2026-10-31", "", ""),
-    ("python3.11", "2027-06-30", "", ""),
-    ("python3.12", "2028-10-31", "", ""),
-    ("python3.13", "2029-06-30", "", ""),
-    ("python3.14", "2029-06-30", "", ""),
+    ("python3.7", "2023-12-04", "2024-01-09", "2027-03-03"),
+    ("python3.8", "2024-10-14", "2027-02-01", "2027-03-03"),
+    ("python3.9", "2025-12-15", "2027-02-01", "2027-03-03"),
+    ("python3.10", "2026-10-31", "2027-02-01", "2027-03-03"),
+    ("python3.11", "2027-06-30", "2027-07-31", "2027-08-31"),
+    ("python3.12", "2028-10-31", "2028-11-30", "2029-01-10"),
+    ("python3.13", "2029-06-30", "2029-07-31", "2029-08-31"),
+    ("python3.14", "2029-06-30", "2029-07-31", "2029-08-31"),
     ("ruby2.5", "2021-07-30", "2021-07-30", "2022-03-31"),
-    ("ruby2.7", "2023-12-07", "2026-02-28", "2026-03-31"),
-    ("ruby3.2", "2026-03-31", "2026-08-31", "2026-09-30"),
-    ("ruby3.3", "2027-03-31", "", ""),
-    ("ruby3.4", "2028-03-31", "", ""),
-    ("java8", "2024-01-08", "2026-02-28", "2026-03-31"),
-    ("java8.al2", "", "", ""),
-    ("java11", "", "", ""),
-    ("java17", "", "", ""),
-    ("java21", "", "", ""),
-    ("java25", "", "", ""),
-    ("go1.x", "2024-01-08", "2026-02-28", "2026-03-31"),
-    ("provided", "2024-01-08", "2026-02-28", "2026-03-31"),
-    ("provided.al2", "", "", ""),
-    ("provided.al2023", "", "", ""),
-    ("dotnetcore1.0", "2019-07-30", "2019-07-30", "2019-07-30"),
-    ("dotnetcore2.0", "2019-05-30", "2019-05-30", "2019-05-30"),
+    ("ruby2.7", "2023-12-07", "2024-01-09", "2027-03-03"),
+    ("ruby3.2", "2026-03-31", "2027-02-01", "2027-03-03"),
+    ("ruby3.3", "2027-03-31", "2027-04-30", "2027-05-31"),
+    ("ruby3.4", "2028-03-31", "2028-04-30", "2028-05-31"),
+    ("java8", "2024-01-08", "2024-02-08", "2027-03-03"),
+    ("java8.al2", "2027-06-30", "2027-07-31", "2027-08-31"),
+    ("java11", "2027-06-30", "2027-07-31", "2027-08-31"),
+    ("java17", "2027-06-30", "2027-07-31", "2027-08-31"),
+    ("java21", "2029-06-30", "2029-07-31", "2029-08-31"),
+    ("java25", "2029-06-30", "2029-07-31", "2029-08-31"),
+    ("go1.x", "2024-01-08", "2024-02-08", "2027-03-03"),
+    ("provided", "2024-01-08", "2024-02-08", "2027-03-03"),
+    ("provided.al2", "2026-07-31", "2027-02-01", "2027-03-03"),
+    ("provided.al2023", "2029-06-30", "2029-07-31", "2029-08-31"),
+    ("dotnetcore1.0", "2019-06-27", "2019-06-30", "2019-07-30"),
+    ("dotnetcore2.0", "2019-05-30", "2019-04-30", "2019-05-30"),
     ("dotnetcore2.1", "2022-01-05", "2022-01-05", "2022-04-13"),
     ("dotnetcore3.1", "2023-04-03", "2023-04-03", "2023-05-03"),
-    ("dotnet6", "2024-12-20", "2026-02-28", "2026-03-31"),
+    ("dotnet6", "2024-12-20", "2027-02-01", "2027-03-03"),
     ("dotnet7", "2024-05-14", "", ""),
-    ("dotnet8", "2026-11-10", "", ""),
-    ("dotnet10", "", "", ""),
+    ("dotnet8", "2026-11-10", "2027-02-01", "2027-03-03"),
+    ("dotnet10", "2028-11-14", "2028-12-14", "2029-01-15"),
+    ("dotnet9", "2026-11-10", "", ""),
+    ("ruby4.0", "2029-03-31", "2029-04-30", "2029-05-31"),
 ];
 
 /// Where a runtime stands on [`RUNTIMES_AS_OF`].
@@ -883,7 +887,9 @@ mod tests {
     #[test]
     fn runtime_lifecycle_is_data() {
         assert!(matches!(runtime_status("python3.6"), RuntimeStatus::Blocked { update_blocked: "2022-08-29", .. }));
-        assert!(matches!(runtime_status("nodejs16.x"), RuntimeStatus::Blocked { .. }));
+        assert!(matches!(runtime_status("nodejs12.x"), RuntimeStatus::Blocked { .. }));
+        // Deprecated, creation blocked from 2027-02-01 (cfn-lint 1.58.0 data): still updatable today.
+        assert!(matches!(runtime_status("nodejs16.x"), RuntimeStatus::Deprecated { .. }));
         assert!(matches!(runtime_status("python3.10"), RuntimeStatus::Deprecated { .. }));
         assert_eq!(runtime_status("python3.12"), RuntimeStatus::Supported);
         assert_eq!(runtime_status("provided.al2023"), RuntimeStatus::Supported);

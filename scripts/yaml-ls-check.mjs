@@ -7,6 +7,7 @@
 //   gets no squiggle at all.
 //
 // Usage: node scripts/yaml-ls-check.mjs SERVER_BIN SCHEMA_JSON CFGEN_BIN FILE...
+// (YAML_LS_LIST_AGREED=1 also lists the files flagged where cfgen reports the same finding.)
 // (scripts/yaml-ls-check installs the pinned server with npm and calls this.)
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -178,6 +179,7 @@ async function main() {
 
   let clean = 0;
   let agreed = 0;
+  const severities = {};
   const dirty = [];
   for (const f of files) {
     const flagged = cfgenSchemaLines(f);
@@ -185,10 +187,15 @@ async function main() {
     const diags = await open(uri, readFileSync(f, "utf8"));
     close(uri);
     const extra = diags.filter((d) => !flagged.has(d.range.start.line + 1));
+    for (const d of diags) severities[d.severity] = (severities[d.severity] || 0) + 1;
     if (diags.length === 0) clean++;
-    else if (extra.length === 0) agreed++;
+    else if (extra.length === 0) {
+      agreed++;
+      if (process.env.YAML_LS_LIST_AGREED) console.log(`  agreed: ${f}: ${diags.map((d) => `${d.range.start.line + 1}: ${d.message.split("\n")[0]}`).join("; ")}`);
+    }
     else dirty.push([f, extra]);
   }
+  console.log(`  diagnostics by LSP severity (1 error, 2 warning): ${JSON.stringify(severities)}`);
   for (const [f, diags] of dirty) {
     for (const d of diags.slice(0, 5)) console.log(`  ${f}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.message.split("\n")[0]}`);
   }

@@ -32,9 +32,10 @@ struct Cli {
 enum Command {
     /// Compile serverless.yml and print the CloudFormation template.
     ///
-    /// The template is checked first (CloudFormation resource schemas, stack and service
-    /// limits; see `validate`); an error there means no template. Runtimes whose updates AWS
-    /// blocks are warnings here (errors with --strict).
+    /// The template is checked first (see `validate`). `build` produces what Serverless v3
+    /// would: what v3 packages as is (a resource CloudFormation rejects, a name or Lambda setting
+    /// refused at deploy, a runtime whose updates AWS blocks) is a warning here, an error with
+    /// --strict; only the stack quotas (500 resources, ...) stop the build (--no-limit-checks).
     Build {
         #[command(flatten)]
         input: InputArgs,
@@ -48,9 +49,9 @@ enum Command {
     /// Check serverless.yml and report every problem, without printing the template.
     ///
     /// Runs the build and the checks of the emitted template: every resource against its
-    /// CloudFormation schema, stack and Lambda quotas, names, log retention, runtimes. A runtime
-    /// whose updates AWS blocks is an error here (a warning in `build`) unless
-    /// --allow-deprecated-runtimes.
+    /// CloudFormation schema, stack and Lambda quotas, names, log retention, runtimes. Every
+    /// finding AWS would reject is an error here (most are warnings in `build`); a runtime whose
+    /// updates AWS blocks too, unless --allow-deprecated-runtimes.
     Validate {
         #[command(flatten)]
         input: InputArgs,

@@ -20,7 +20,9 @@ pub struct Ctx<'a> {
     pub service: String,
     pub stage: String,
     pub region: String,
-    pub functions: Vec<(String, Function)>,
+    /// Shared (cloning the list for a pass is cheap); passes that change functions use
+    /// `Rc::make_mut` before the function resources are compiled.
+    pub functions: std::rc::Rc<Vec<(String, Function)>>,
     pub diags: Vec<Diagnostic>,
     /// The framework instance id (`ApiGatewayDeployment` suffix).
     pub instance_id: String,
@@ -86,7 +88,7 @@ pub fn compile(ctx: &mut Ctx, artifacts: &Artifacts) -> Option<Value> {
     }
     if let Some(s) = &logging_config {
         // before:package:initialize
-        crate::plugins::logging_config::disable_function_logs(s, &mut ctx.functions);
+        crate::plugins::logging_config::disable_function_logs(s, std::rc::Rc::make_mut(&mut ctx.functions).as_mut_slice());
     }
 
     let role_created = merge_iam(ctx, &provider, &mut t);
@@ -299,7 +301,7 @@ fn merge_iam(ctx: &mut Ctx, provider: &cfgen_model::Provider, t: &mut Template) 
     if ctx.functions.is_empty() {
         return false;
     }
-    for (key, f) in &ctx.functions {
+    for (key, f) in ctx.functions.iter() {
         if f.disable_logs == Some(true) {
             continue;
         }
@@ -370,7 +372,7 @@ fn merge_iam(ctx: &mut Ctx, provider: &cfgen_model::Provider, t: &mut Template) 
     let mut put = Vec::new();
     let mut canonical_with_logs = false;
     let mut canonical_without_logs = Vec::new();
-    for (key, f) in &ctx.functions {
+    for (key, f) in ctx.functions.iter() {
         let name = function_name(ctx, key, f);
         let logs_off = f.disable_logs == Some(true);
         if name.starts_with(&prefix) {

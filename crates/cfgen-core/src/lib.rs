@@ -220,13 +220,14 @@ fn compile_node(
     if let Some((_, lift)) = &lifted {
         plugins::lift::finish(lift, &mut pre, diags);
     }
+    let functions = std::rc::Rc::new(std::mem::take(&mut pre.functions));
     let mut ctx = compile::Ctx {
         cfg: &pre.service,
         node,
         service: pre.service_name.clone(),
         stage: pre.stage.clone(),
         region: pre.region.clone(),
-        functions: pre.functions.clone(),
+        functions: functions.clone(),
         diags: Vec::new(),
         instance_id: instance_id.clone(),
     };
@@ -236,7 +237,7 @@ fn compile_node(
         service: &pre.service_name,
         stage: &pre.stage,
         config_file_name: file_name.rsplit('/').next().unwrap_or(file_name),
-        functions: &pre.functions,
+        functions: &functions,
         seed: &instance_id,
         folder: opts.artifact_folder.as_deref(),
     };

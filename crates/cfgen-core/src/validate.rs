@@ -154,7 +154,7 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
 
     // Typed view. serde stops at the first type error, so on failure each part (the provider,
     // every function, every layer, the package) is typed on its own to report all of them.
-    let service: Service = match serde_path_to_error::deserialize(&json) {
+    let mut service: Service = match serde_path_to_error::deserialize(&json) {
         Ok(s) => s,
         Err(first) => {
             let mut found = Vec::new();
@@ -210,7 +210,8 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "us-east-1".into());
     let functions: Vec<(String, Function)> =
-        service.functions.iter().flatten().filter_map(|(k, f)| f.clone().map(|f| (k.clone(), f))).collect();
+        // Moved out: the passes read functions from here, never from `service.functions`.
+        service.functions.take().into_iter().flatten().filter_map(|(k, f)| f.map(|f| (k, f))).collect();
 
     for (k, f) in &functions {
         if let Some(d) = f.description.as_ref().filter(|d| !d.is_string() && !d.is_null()) {

@@ -26,7 +26,7 @@ const EVENT_TYPES: [&str; 4] = ["viewer-request", "origin-request", "origin-resp
 /// versioning, memory and timeout defaults) for every function with a `cloudFront` event.
 pub fn prepare_functions(ctx: &mut Ctx) {
     let mut diags = Vec::new();
-    for (key, f) in ctx.functions.iter_mut() {
+    for (key, f) in std::rc::Rc::make_mut(&mut ctx.functions).iter_mut() {
         let events: Vec<(usize, Value)> = f
             .events
             .iter()

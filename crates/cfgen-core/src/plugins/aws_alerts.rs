@@ -147,7 +147,7 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
     let global = union(&[config.get("alarms"), config.get("global"), config.get("function")]);
     let Some(global) = get_alarms(ctx, &global, &definitions, &["custom", "alerts", "alarms"]) else { return };
     let functions = ctx.functions.clone();
-    for (key, f) in &functions {
+    for (key, f) in functions.iter() {
         let function_ref = naming::lambda_function(key);
         let own: Vec<Value> = ctx
             .node

@@ -30,7 +30,7 @@ pub fn apply(ctx: &mut Ctx, t: &mut Template) {
     };
     let mut roles: Vec<(String, String)> = Vec::new(); // (function logical id, role logical id)
     let functions = ctx.functions.clone();
-    for (key, f) in &functions {
+    for (key, f) in functions.iter() {
         let Some(statements) = f.iam_role_statements.as_ref() else { continue };
         let span = ctx.key_span(&["functions", key, "iamRoleStatements"]);
         if f.role.is_present() {

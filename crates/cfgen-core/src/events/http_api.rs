@@ -291,7 +291,7 @@ pub fn compile(e: &mut EventCtx) {
         }
     }
     let function_settings: Vec<(String, Value)> =
-        e.functions.iter().filter_map(|f| f.function.http_api.clone().map(|h| (f.key.clone(), h))).collect();
+        e.functions.iter().filter_map(|f| f.function().http_api.clone().map(|h| (f.key.clone(), h))).collect();
     for (key, settings) in function_settings {
         unknown_keys_at(e, &settings, &["functions", &key, "httpApi"], &["payload"]);
         check_payload(e, settings.get("payload").map(coerce_string).as_ref(), &["functions", &key, "httpApi", "payload"]);
@@ -826,7 +826,7 @@ fn timeout_warnings(e: &mut EventCtx) {
     let mut warnings = Vec::new();
     for f in &e.functions {
         let Some((idx, _)) = f.events_of("httpApi").find(|(_, b)| truthy(b)) else { continue };
-        let timeout = f.function.timeout.map(|n| n.0).filter(|n| *n != 0.0 && !n.is_nan()).or(provider_timeout).unwrap_or(6.0);
+        let timeout = f.function().timeout.map(|n| n.0).filter(|n| *n != 0.0 && !n.is_nan()).or(provider_timeout).unwrap_or(6.0);
         let shown = cfgen_model::coerce::js_number_string(timeout);
         let msg = if timeout > 30.0 {
             format!(
@@ -844,7 +844,7 @@ fn timeout_warnings(e: &mut EventCtx) {
         warnings.push((f.key.clone(), idx, msg));
     }
     for (key, idx, msg) in warnings {
-        let span = if e.function(&key).is_some_and(|f| f.function.timeout.is_some()) {
+        let span = if e.function(&key).is_some_and(|f| f.function().timeout.is_some()) {
             e.ctx.span(&["functions", &key, "timeout"])
         } else {
             e.event_span(&key, idx, &[])
@@ -939,7 +939,7 @@ fn compile_endpoints(
             e.set_resource(&naming::http_api_permission(&f.key), Value::Object(perm));
             // compileIntegration
             let payload = f
-                .function
+                .function()
                 .http_api
                 .as_ref()
                 .and_then(|h| h.get("payload"))

@@ -84,16 +84,24 @@ pub struct FnInfo {
     /// `resolveFunctionIamRoleResourceName`: `IamRoleLambdaExecution`, a custom role's logical
     /// id, or `None` for roles given by ARN, `Ref`, `Fn::Sub` or `Fn::ImportValue`.
     pub role_resource: Option<String>,
-    /// The typed function.
-    pub function: Function,
-    /// Its events, in order.
-    pub events: Vec<Value>,
+    /// The functions of the service (shared with the compile context) and this one's index.
+    all: std::rc::Rc<Vec<(String, Function)>>,
+    index: usize,
 }
 
 impl FnInfo {
+    /// The typed function.
+    pub fn function(&self) -> &Function {
+        &self.all[self.index].1
+    }
+    /// Its events, in order.
+    pub fn events(&self) -> &[Value] {
+        self.function().events.as_deref().unwrap_or(&[])
+    }
+
     /// `(index in events, body)` of every event of type `ty` (the event is `{ty: body}`).
     pub fn events_of<'a>(&'a self, ty: &'a str) -> impl Iterator<Item = (usize, &'a Value)> + 'a {
-        self.events.iter().enumerate().filter_map(move |(i, e)| e.as_object().and_then(|o| o.get(ty)).map(|b| (i, b)))
+        self.events().iter().enumerate().filter_map(move |(i, e)| e.as_object().and_then(|o| o.get(ty)).map(|b| (i, b)))
     }
 }
 
@@ -252,10 +260,11 @@ fn role_resource(provider: &Provider, f: &Function) -> Option<String> {
 
 /// Compile every event of the service.
 pub fn compile(ctx: &mut Ctx, provider: &Provider, t: &mut Template, artifact_directory: &str, bucket: Option<&str>) {
-    let functions: Vec<FnInfo> = ctx
-        .functions
+    let all = ctx.functions.clone();
+    let functions: Vec<FnInfo> = all
         .iter()
-        .map(|(key, f)| {
+        .enumerate()
+        .map(|(index, (key, f))| {
             let logical_id = naming::lambda_function(key);
             let alias = if f.provisioned_concurrency.as_ref().is_some_and(truthy) {
                 Some((naming::PROVISIONED_ALIAS_NAME.to_string(), naming::provisioned_concurrency_alias(key)))
@@ -277,12 +286,12 @@ pub fn compile(ctx: &mut Ctx, provider: &Provider, t: &mut Template, artifact_di
                 target,
                 alias,
                 role_resource: role_resource(provider, f),
-                function: f.clone(),
-                events: f.events.clone().unwrap_or_default(),
+                all: all.clone(),
+                index,
             }
         })
         .collect();
-    let no_events = functions.iter().all(|f| f.events.is_empty());
+    let no_events = functions.iter().all(|f| f.events().is_empty());
     let mut e =
         EventCtx { ctx, t, provider, functions, artifact_directory: artifact_directory.to_string(), bucket: bucket.map(String::from) };
     if no_events {
@@ -320,7 +329,7 @@ pub fn compile(ctx: &mut Ctx, provider: &Provider, t: &mut Template, artifact_di
 fn unknown_events(e: &mut EventCtx) {
     let mut found = Vec::new();
     for f in &e.functions {
-        for (i, ev) in f.events.iter().enumerate() {
+        for (i, ev) in f.events().iter().enumerate() {
             let ty = match ev {
                 Value::Object(o) if o.len() == 1 => o.keys().next().cloned(),
                 _ => None,

@@ -1074,43 +1074,65 @@ pub(crate) fn coerce_statements(statements: &[Value]) -> Value {
     Value::Array(out)
 }
 
-/// The response headers of a CORS preflight (`OPTIONS`) method, as v3's `compileCors` writes
-/// them (also used by serverless-apigateway-service-proxy, which copies that code), and the
-/// origins (a comma-separated `origin` split up).
-pub(crate) fn preflight_headers(
-    origin: Option<&String>,
-    mut origins: Option<Vec<String>>,
-    allow_headers: &[String],
-    methods: &[String],
-    allow_credentials: bool,
-    max_age: Option<&Value>,
-    cache_control: Option<&Value>,
-) -> (Vec<(&'static str, String)>, Option<Vec<String>>) {
-    let mut origin = origin.cloned();
+/// The CORS preflight (`OPTIONS`) method of a path, as v3's `compileCors` writes it (the
+/// serverless-apigateway-service-proxy plugin copies that code, and calls this too).
+pub(crate) fn preflight_method(config: &Cors, resource_id: Value, rest_api_id: Value) -> Value {
+    let mut origin = config.origin.clone();
+    let mut origins = config.origins.clone();
     if let Some(o) = origin.as_ref().filter(|o| o.contains(',')) {
         origins = Some(o.split(',').map(|s| s.trim().to_string()).collect());
     }
     if let Some(first) = origins.as_ref().and_then(|o| o.first()) {
         origin = Some(first.clone());
     }
-    let mut headers: Vec<(&'static str, String)> = vec![
+    let mut headers: Vec<(&str, String)> = vec![
         ("Access-Control-Allow-Origin", format!("'{}'", origin.as_deref().unwrap_or("undefined"))),
-        ("Access-Control-Allow-Headers", format!("'{}'", allow_headers.join(","))),
-        ("Access-Control-Allow-Methods", format!("'{}'", methods.join(","))),
+        ("Access-Control-Allow-Headers", format!("'{}'", config.headers.join(","))),
+        ("Access-Control-Allow-Methods", format!("'{}'", config.methods.join(","))),
     ];
-    if allow_credentials {
+    if config.allow_credentials {
         headers.push(("Access-Control-Allow-Credentials", "'true'".into()));
     }
-    if let Some(m) = max_age.filter(|m| truthy(m)) {
+    if let Some(m) = config.max_age.as_ref().filter(|m| truthy(m)) {
         headers.push(("Access-Control-Max-Age", format!("'{}'", js_string(m))));
     }
-    if let Some(c) = cache_control.filter(|c| truthy(c)) {
+    if let Some(c) = config.cache_control.as_ref().filter(|c| truthy(c)) {
         headers.push(("Cache-Control", format!("'{}'", js_string(c))));
     }
-    if methods.iter().any(|m| m == "ANY") {
+    if config.methods.iter().any(|m| m == "ANY") {
         headers[2].1 = headers[2].1.replacen("ANY", "DELETE,GET,HEAD,PATCH,POST,PUT", 1);
     }
-    (headers, origins)
+    let mut method_params = Map::new();
+    let mut integration_params = Map::new();
+    for (h, v) in &headers {
+        method_params.insert(format!("method.response.header.{h}"), json!(true));
+        integration_params.insert(format!("method.response.header.{h}"), json!(v));
+    }
+    let template = match origins.as_ref().filter(|o| !o.is_empty()) {
+        Some(o) => cors_response_template(o),
+        None => String::new(),
+    };
+    json!({
+        "Type": "AWS::ApiGateway::Method",
+        "Properties": {
+            "AuthorizationType": "NONE",
+            "HttpMethod": "OPTIONS",
+            "MethodResponses": [{"StatusCode": "200", "ResponseParameters": method_params, "ResponseModels": {}}],
+            "RequestParameters": {},
+            "Integration": {
+                "Type": "MOCK",
+                "RequestTemplates": {"application/json": "{statusCode:200}"},
+                "ContentHandling": "CONVERT_TO_TEXT",
+                "IntegrationResponses": [{
+                    "StatusCode": "200",
+                    "ResponseParameters": integration_params,
+                    "ResponseTemplates": {"application/json": template}
+                }]
+            },
+            "ResourceId": resource_id,
+            "RestApiId": rest_api_id
+        }
+    })
 }
 
 /// `compileCors`: one `OPTIONS` method per path with CORS.
@@ -1121,47 +1143,17 @@ fn compile_cors(e: &mut EventCtx, rest: &mut Rest, preflight: &[(String, Preflig
             return resource_missing(e, rest, path);
         };
         let id = naming::rest_method(&resource_name, "options");
-        let (headers, origins) = preflight_headers(
-            config.origin.as_ref(),
-            Some(config.origins.clone()),
-            &config.headers,
-            &config.methods,
-            config.allow_credentials,
-            config.max_age.as_ref(),
-            config.cache_control.as_ref(),
-        );
-        rest.method_ids.push(id.clone());
-        let mut method_params = Map::new();
-        let mut integration_params = Map::new();
-        for (h, v) in &headers {
-            method_params.insert(format!("method.response.header.{h}"), json!(true));
-            integration_params.insert(format!("method.response.header.{h}"), json!(v));
-        }
-        let template = match origins.as_ref().filter(|o| !o.is_empty()) {
-            Some(o) => cors_response_template(o),
-            None => String::new(),
+        let cors = Cors {
+            origin: config.origin.clone(),
+            origins: Some(config.origins.clone()),
+            methods: config.methods.clone(),
+            headers: config.headers.clone(),
+            allow_credentials: config.allow_credentials,
+            max_age: config.max_age.clone(),
+            cache_control: config.cache_control.clone(),
         };
-        let method = json!({
-            "Type": "AWS::ApiGateway::Method",
-            "Properties": {
-                "AuthorizationType": "NONE",
-                "HttpMethod": "OPTIONS",
-                "MethodResponses": [{"StatusCode": "200", "ResponseParameters": method_params, "ResponseModels": {}}],
-                "RequestParameters": {},
-                "Integration": {
-                    "Type": "MOCK",
-                    "RequestTemplates": {"application/json": "{statusCode:200}"},
-                    "ContentHandling": "CONVERT_TO_TEXT",
-                    "IntegrationResponses": [{
-                        "StatusCode": "200",
-                        "ResponseParameters": integration_params,
-                        "ResponseTemplates": {"application/json": template}
-                    }]
-                },
-                "ResourceId": resource_id,
-                "RestApiId": rest.rest_api_id()
-            }
-        });
+        rest.method_ids.push(id.clone());
+        let method = preflight_method(&cors, resource_id, rest.rest_api_id());
         e.merge_resource(&id, method);
     }
     Ok(())

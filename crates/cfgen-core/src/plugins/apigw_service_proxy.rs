@@ -12,6 +12,8 @@
 
 use super::step_functions::merge_into;
 use crate::compile::{Ctx, Template};
+// A proxy's `cors`, as the plugin's `getCors` normalises it, has the shape of an http event's.
+use crate::events::api_gateway::Cors;
 use crate::naming;
 use cfgen_model::coerce::truthy;
 use cfgen_syntax::{codes, Diagnostic};
@@ -26,18 +28,6 @@ struct Proxy {
     method: String,
     http: Map<String, Value>,
     cors: Option<Cors>,
-}
-
-/// A proxy's `cors` as the plugin's `getCors` normalises it.
-#[derive(Clone, Debug, Default)]
-struct Cors {
-    origin: Option<String>,
-    origins: Option<Vec<String>>,
-    methods: Vec<String>,
-    headers: Vec<String>,
-    allow_credentials: bool,
-    max_age: Option<Value>,
-    cache_control: Option<Value>,
 }
 
 impl Cors {
@@ -306,54 +296,8 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
             (json!({ "Ref": naming::rest_resource(path) }), naming::rest_path(path))
         };
         let id = naming::rest_method(&resource_name, "options");
-        let (headers, origins) = crate::events::api_gateway::preflight_headers(
-            config.origin.as_ref(),
-            config.origins.clone(),
-            &config.headers,
-            &config.methods,
-            config.allow_credentials,
-            config.max_age.as_ref(),
-            config.cache_control.as_ref(),
-        );
-        let mut method_params = Map::new();
-        let mut integration_params = Map::new();
-        for (h, v) in &headers {
-            method_params.insert(format!("method.response.header.{h}"), json!(true));
-            integration_params.insert(format!("method.response.header.{h}"), json!(v));
-        }
-        let template = match origins.as_ref().filter(|o| !o.is_empty()) {
-            Some(o) => {
-                let conds: Vec<String> =
-                    o.iter().map(|o| format!("$origin.matches(\"{}\")", o.replace('.', "[.]").replacen('*', ".+", 1))).collect();
-                format!(
-                    "#set($origin = $input.params(\"Origin\"))\n#if($origin == \"\") #set($origin = $input.params(\"origin\")) #end\n#if({}) #set($context.responseOverride.header.Access-Control-Allow-Origin = $origin) #end",
-                    conds.join(" || ")
-                )
-            }
-            None => String::new(),
-        };
         method_ids.push(json!(id));
-        merge_into(
-            &mut t.resources,
-            id,
-            json!({
-                "Type": "AWS::ApiGateway::Method",
-                "Properties": {
-                    "AuthorizationType": "NONE",
-                    "HttpMethod": "OPTIONS",
-                    "MethodResponses": [{"StatusCode": "200", "ResponseParameters": method_params, "ResponseModels": {}}],
-                    "RequestParameters": {},
-                    "Integration": {
-                        "Type": "MOCK",
-                        "RequestTemplates": {"application/json": "{statusCode:200}"},
-                        "ContentHandling": "CONVERT_TO_TEXT",
-                        "IntegrationResponses": [{"StatusCode": "200", "ResponseParameters": integration_params, "ResponseTemplates": {"application/json": template}}]
-                    },
-                    "ResourceId": resource_id,
-                    "RestApiId": rest_api
-                }
-            }),
-        );
+        merge_into(&mut t.resources, id, crate::events::api_gateway::preflight_method(config, resource_id, rest_api.clone()));
     }
 
     // Each service: its role, then its methods.

@@ -516,17 +516,10 @@ fn alternatives<'a>(s: &'a Value, root: &'a Value, out: &mut Vec<&'a Value>, dep
     }
 }
 
-/// Does one (flattened) alternative take the scalar `v`, as far as types, enums and consts go?
-/// Patterns are not checked, except the variable alternative's (a `${` in the string). Values
-/// are coerced as Serverless' AJV does (`coerceTypes`): numbers and booleans to strings, numeric
-/// and boolean strings to numbers and booleans.
-fn takes_scalar(alt: &Value, v: &Value) -> bool {
-    let forms = coerced_forms(v);
-    forms.iter().any(|f| takes_exactly(alt, f))
-}
-
+/// The other forms Serverless' AJV would try for `v` (`coerceTypes`): a number or boolean as a
+/// string, a numeric or boolean string as a number or boolean. None for lists and objects.
 fn coerced_forms(v: &Value) -> Vec<Value> {
-    let mut forms = vec![v.clone()];
+    let mut forms = Vec::new();
     match v {
         Value::Number(_) | Value::Bool(_) => {
             if let Some(s) = cfgen_model::coerce::scalar_string(v) {
@@ -548,6 +541,8 @@ fn coerced_forms(v: &Value) -> Vec<Value> {
     forms
 }
 
+/// Does one (flattened) alternative take `v` as it is, as far as types, enums and consts go?
+/// Patterns are not checked, except the variable alternative's (a `${` in the string).
 fn takes_exactly(alt: &Value, v: &Value) -> bool {
     let Some(o) = alt.as_object() else { return alt != &Value::Bool(false) };
     if let Some(Value::Array(e)) = o.get("enum") {
@@ -587,7 +582,8 @@ fn check_scalar(
     for s in schemas {
         alternatives(s, root, &mut alts, 0);
     }
-    if alts.is_empty() || alts.iter().any(|a| takes_scalar(a, v)) {
+    let forms = coerced_forms(v);
+    if alts.is_empty() || alts.iter().any(|a| takes_exactly(a, v) || forms.iter().any(|f| takes_exactly(a, f))) {
         return true;
     }
     let allowed: Vec<String> = alts

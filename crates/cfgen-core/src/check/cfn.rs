@@ -103,9 +103,15 @@ fn json_type(v: &Value) -> &'static str {
         Value::Number(_) => "number",
         Value::String(_) => "string",
         Value::Array(_) => "array",
+        // What a Serverless plugin writes for a reference it could not make: told apart so the
+        // finding can say so.
+        Value::Object(o) if o.is_empty() => EMPTY_OBJECT,
         Value::Object(_) => "object",
     }
 }
+
+/// [`Problem::Type`]'s `got` for `{}`.
+pub const EMPTY_OBJECT: &str = "an empty object";
 
 fn scalar_text(v: &Value) -> Option<String> {
     match v {

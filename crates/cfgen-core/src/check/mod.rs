@@ -228,14 +228,7 @@ fn problem(id: &str, ty: &str, res: &Value, p: cfn::Problem, prov: &Provenance) 
             // An empty object where a value goes is what a Serverless plugin writes for a
             // reference it could not make (serverless-step-functions' `RestApiId: {}` with an
             // external REST API): reproduced as v3 writes it, flagged as the quirk it is.
-            let mut at = res.get("Properties");
-            for seg in &path {
-                at = at.and_then(|v| match v {
-                    Value::Array(a) => seg.parse::<usize>().ok().and_then(|i| a.get(i)),
-                    other => other.get(seg.as_str()),
-                });
-            }
-            if at.is_some_and(|v| v.as_object().is_some_and(|o| o.is_empty())) {
+            if got == cfn::EMPTY_OBJECT {
                 let (d, x) = finding(
                     codes::V3_QUIRK,
                     Severity::Warning,

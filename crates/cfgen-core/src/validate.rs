@@ -551,7 +551,7 @@ fn takes_exactly(alt: &Value, v: &Value) -> bool {
     if let Some(c) = o.get("const") {
         return c == v;
     }
-    if o.get("pattern").and_then(Value::as_str) == Some(VARIABLE_PATTERN) {
+    if o.get("pattern").and_then(Value::as_str) == Some(crate::schema::VARIABLE_PATTERN) {
         return v.as_str().is_some_and(|s| s.contains("${"));
     }
     let ty = cfgen_model::coerce::type_name(v);
@@ -563,9 +563,6 @@ fn takes_exactly(alt: &Value, v: &Value) -> bool {
         _ => !(o.contains_key("properties") || o.contains_key("additionalProperties") || o.contains_key("items")),
     }
 }
-
-/// The pattern of `#/definitions/Variable` (see `schema.rs`).
-const VARIABLE_PATTERN: &str = crate::schema::VARIABLE_PATTERN;
 
 /// Report `v` when none of `schemas` takes it (its type, or its value for closed sets); `false`
 /// when it was reported.
@@ -594,7 +591,7 @@ fn check_scalar(
         .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
         .collect();
     let mut types: Vec<String> = Vec::new();
-    let is_variable = |o: &&serde_json::Map<String, Value>| o.get("pattern").and_then(Value::as_str) == Some(VARIABLE_PATTERN);
+    let is_variable = |o: &&serde_json::Map<String, Value>| o.get("pattern").and_then(Value::as_str) == Some(crate::schema::VARIABLE_PATTERN);
     for o in alts.iter().filter_map(|a| a.as_object()).filter(|o| !o.contains_key("enum") && !o.contains_key("const") && !is_variable(o)) {
         let ts: Vec<String> = match o.get("type") {
             Some(Value::String(t)) => vec![t.clone()],

@@ -591,7 +591,8 @@ fn check_scalar(
         .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
         .collect();
     let mut types: Vec<String> = Vec::new();
-    let is_variable = |o: &&serde_json::Map<String, Value>| o.get("pattern").and_then(Value::as_str) == Some(crate::schema::VARIABLE_PATTERN);
+    let is_variable =
+        |o: &&serde_json::Map<String, Value>| o.get("pattern").and_then(Value::as_str) == Some(crate::schema::VARIABLE_PATTERN);
     for o in alts.iter().filter_map(|a| a.as_object()).filter(|o| !o.contains_key("enum") && !o.contains_key("const") && !is_variable(o)) {
         let ts: Vec<String> = match o.get("type") {
             Some(Value::String(t)) => vec![t.clone()],

@@ -9,14 +9,88 @@
 use serde_json::{json, Map, Value};
 use std::sync::OnceLock;
 
-/// The schema the validator walks: `schemas/serverless.schema.json` as checked in, parsed once.
-/// It is byte for byte [`schema_json`]'s output (a test fails when they differ), and parsing it
-/// costs a fraction of generating it, which every build would otherwise pay.
-pub fn validation_schema() -> &'static Value {
-    static SCHEMA: OnceLock<Value> = OnceLock::new();
+/// The schema the validator walks: the editor schema without its texts (`description`,
+/// `markdownDescription`, `examples`, `default`, `title`), split into the root and one line per
+/// definition (`schemas/validation.jsonl`, checked in; a test keeps it equal to
+/// [`validation_lines`] of the generated schema). A definition is parsed the first time the
+/// walk reaches it, so a build pays for the parts of serverless.yml it uses, not for 370 KB.
+pub struct ValidationSchema {
+    root: Value,
+    defs: std::collections::HashMap<&'static str, (&'static str, OnceLock<Option<Value>>)>,
+}
+
+impl ValidationSchema {
+    /// The schema of the whole document (its `definitions` are reached through [`Self::def`]).
+    pub fn root(&self) -> &Value {
+        &self.root
+    }
+
+    /// The definition `name` (`#/definitions/<name>`), parsed on first use.
+    pub fn def(&self, name: &str) -> Option<&Value> {
+        let (text, parsed) = self.defs.get(name)?;
+        parsed.get_or_init(|| serde_json::from_str(text).ok()).as_ref()
+    }
+}
+
+/// The validator's schema (see [`ValidationSchema`]), indexed once per process.
+pub fn validation_schema() -> &'static ValidationSchema {
+    static SCHEMA: OnceLock<ValidationSchema> = OnceLock::new();
     SCHEMA.get_or_init(|| {
-        serde_json::from_str(include_str!("../../../schemas/serverless.schema.json")).unwrap_or_else(|_| schema_value().clone())
+        let mut lines = VALIDATION_LINES.lines();
+        let root = lines.next().and_then(|l| serde_json::from_str(l).ok()).unwrap_or(Value::Bool(true));
+        let defs = lines.filter_map(|l| l.split_once(' ')).map(|(name, text)| (name, (text, OnceLock::new()))).collect();
+        ValidationSchema { root, defs }
     })
+}
+
+static VALIDATION_LINES: &str = include_str!("../../../schemas/validation.jsonl");
+
+/// `schemas/validation.jsonl` for `schema`: the root without `definitions` on the first line,
+/// then `<name> <definition>` per line, texts stripped, compact JSON.
+pub fn validation_lines(schema: &Value) -> String {
+    let mut root = strip_texts(schema);
+    let defs = root.as_object_mut().and_then(|o| o.remove("definitions"));
+    let mut out = serde_json::to_string(&root).unwrap_or_default();
+    out.push('\n');
+    for (name, def) in defs.as_ref().and_then(Value::as_object).into_iter().flatten() {
+        out.push_str(name);
+        out.push(' ');
+        out.push_str(&serde_json::to_string(def).unwrap_or_default());
+        out.push('\n');
+    }
+    out
+}
+
+/// `s` (a schema) without the keywords only editors read; data (`enum`, `const`, ...) is kept
+/// as it is, and the names of properties and definitions are never taken for keywords.
+fn strip_texts(s: &Value) -> Value {
+    const TEXTS: [&str; 6] = ["description", "markdownDescription", "examples", "default", "title", "$comment"];
+    const MAPS: [&str; 4] = ["properties", "definitions", "$defs", "patternProperties"];
+    const SUBSCHEMAS: [&str; 10] =
+        ["items", "additionalProperties", "additionalItems", "not", "if", "then", "else", "contains", "propertyNames", "anyOf"];
+    let Value::Object(o) = s else { return s.clone() };
+    let mut out = Map::new();
+    for (k, v) in o {
+        let k = k.as_str();
+        if TEXTS.contains(&k) {
+            continue;
+        }
+        let v = if MAPS.contains(&k) {
+            match v {
+                Value::Object(m) => Value::Object(m.iter().map(|(name, x)| (name.clone(), strip_texts(x))).collect()),
+                _ => v.clone(),
+            }
+        } else if SUBSCHEMAS.contains(&k) || k == "oneOf" || k == "allOf" {
+            match v {
+                Value::Array(a) => Value::Array(a.iter().map(strip_texts).collect()),
+                _ => strip_texts(v),
+            }
+        } else {
+            v.clone()
+        };
+        out.insert(k.to_string(), v);
+    }
+    Value::Object(out)
 }
 
 /// The draft-07 schema as a JSON value (generated once per process).

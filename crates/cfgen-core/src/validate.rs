@@ -2,6 +2,7 @@
 //! unknown keys (against the schema generated from `cfgen-model`, with "did you mean"), and
 //! the typed deserialisation with its coercions. Every finding points at its line.
 
+use crate::schema::ValidationSchema as Schema;
 use crate::BuildOptions;
 use cfgen_model::{Function, Service};
 use cfgen_syntax::{codes, diagnostic::did_you_mean, Diagnostic, Node, Severity, Span};
@@ -150,7 +151,7 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
     let schema = crate::schema::validation_schema();
     let mut path = Vec::new();
     let walked_from = diags.len();
-    unknown_keys(&json, schema, schema, node, &mut path, schema_severity, diags);
+    unknown_keys(&json, schema.root(), schema, node, &mut path, schema_severity, diags);
 
     // Typed view. serde stops at the first type error, so on failure each part (the provider,
     // every function, every layer, the package) is typed on its own to report all of them.
@@ -290,7 +291,7 @@ pub fn unknown_keys_only(node: &Node, diags: &mut Vec<Diagnostic>) {
     let json = node.to_json();
     let schema = crate::schema::validation_schema();
     let mut path = Vec::new();
-    unknown_keys(&json, schema, schema, node, &mut path, Severity::Warning, diags);
+    unknown_keys(&json, schema.root(), schema, node, &mut path, Severity::Warning, diags);
 }
 
 /// What a schema says about the keys of an object, over all its `anyOf`/`oneOf`/`allOf`
@@ -311,7 +312,7 @@ struct ObjectView<'a> {
 /// The schema keyword marking an object whose keys a compile pass checks (and reports) itself.
 const COMPILER_CHECKED: &str = "x-cfgen-keys-checked-by-compiler";
 
-fn object_view<'a>(s: &'a Value, root: &'a Value, view: &mut ObjectView<'a>, depth: usize) {
+fn object_view<'a>(s: &'a Value, root: &'a Schema, view: &mut ObjectView<'a>, depth: usize) {
     if depth > 32 {
         return;
     }
@@ -326,7 +327,7 @@ fn object_view<'a>(s: &'a Value, root: &'a Value, view: &mut ObjectView<'a>, dep
     }
     if let Some(r) = o.get("$ref").and_then(Value::as_str) {
         let name = r.rsplit('/').next().unwrap_or_default();
-        if let Some(target) = root.get("definitions").or_else(|| root.get("$defs")).and_then(|d| d.get(name)) {
+        if let Some(target) = root.def(name) {
             object_view(target, root, view, depth + 1);
         }
         return;
@@ -371,14 +372,14 @@ fn object_view<'a>(s: &'a Value, root: &'a Value, view: &mut ObjectView<'a>, dep
 }
 
 /// The item schemas of the list schemas among `s`'s `anyOf`/`oneOf`/`allOf` alternatives and `$ref`s.
-fn items_of<'a>(s: &'a Value, root: &'a Value, out: &mut Vec<&'a Value>, depth: usize) {
+fn items_of<'a>(s: &'a Value, root: &'a Schema, out: &mut Vec<&'a Value>, depth: usize) {
     let Value::Object(o) = s else { return };
     if depth > 32 {
         return;
     }
     if let Some(r) = o.get("$ref").and_then(Value::as_str) {
         let name = r.rsplit('/').next().unwrap_or_default();
-        if let Some(target) = root.get("definitions").or_else(|| root.get("$defs")).and_then(|d| d.get(name)) {
+        if let Some(target) = root.def(name) {
             items_of(target, root, out, depth + 1);
         }
         return;
@@ -395,7 +396,7 @@ fn items_of<'a>(s: &'a Value, root: &'a Value, out: &mut Vec<&'a Value>, depth: 
     }
 }
 
-fn unknown_keys(v: &Value, s: &Value, root: &Value, node: &Node, path: &mut Vec<String>, sev: Severity, diags: &mut Vec<Diagnostic>) {
+fn unknown_keys(v: &Value, s: &Value, root: &Schema, node: &Node, path: &mut Vec<String>, sev: Severity, diags: &mut Vec<Diagnostic>) {
     unknown_keys_in(v, &[s], root, node, path, sev, diags);
 }
 
@@ -404,7 +405,7 @@ fn unknown_keys(v: &Value, s: &Value, root: &Value, node: &Node, path: &mut Vec<
 fn unknown_keys_in(
     v: &Value,
     schemas: &[&Value],
-    root: &Value,
+    root: &Schema,
     node: &Node,
     path: &mut Vec<String>,
     sev: Severity,
@@ -485,7 +486,7 @@ fn marked_compiler_checked(s: &Value) -> bool {
 }
 
 /// The alternatives a value may match at `s`: `$ref`s followed, `anyOf`/`oneOf` flattened.
-fn alternatives<'a>(s: &'a Value, root: &'a Value, out: &mut Vec<&'a Value>, depth: usize) {
+fn alternatives<'a>(s: &'a Value, root: &'a Schema, out: &mut Vec<&'a Value>, depth: usize) {
     if depth > 32 {
         out.push(&Value::Bool(true));
         return;
@@ -496,7 +497,7 @@ fn alternatives<'a>(s: &'a Value, root: &'a Value, out: &mut Vec<&'a Value>, dep
     };
     if let Some(r) = o.get("$ref").and_then(Value::as_str) {
         let name = r.rsplit('/').next().unwrap_or_default();
-        match root.get("definitions").and_then(|d| d.get(name)) {
+        match root.def(name) {
             Some(t) => alternatives(t, root, out, depth + 1),
             None => out.push(&Value::Bool(true)),
         }
@@ -569,7 +570,7 @@ fn takes_exactly(alt: &Value, v: &Value) -> bool {
 fn check_scalar(
     v: &Value,
     schemas: &[&Value],
-    root: &Value,
+    root: &Schema,
     node: &Node,
     path: &[String],
     sev: Severity,

@@ -12,75 +12,124 @@ pub fn to_json(v: &Value) -> String {
     out
 }
 
-fn indent(n: usize, out: &mut String) {
-    for _ in 0..n {
-        out.push_str("  ");
+/// The length in bytes of [`to_json`]'s text, without making it.
+pub fn json_len(v: &Value) -> usize {
+    let mut n = Count(0);
+    write_json(v, 0, &mut n);
+    n.0 + 1
+}
+
+/// Where JSON text goes: a string, or a count of its bytes.
+trait Sink {
+    fn put(&mut self, s: &str);
+}
+
+impl Sink for String {
+    fn put(&mut self, s: &str) {
+        self.push_str(s);
     }
 }
 
-fn write_json(v: &Value, depth: usize, out: &mut String) {
+struct Count(usize);
+
+impl Sink for Count {
+    fn put(&mut self, s: &str) {
+        self.0 += s.len();
+    }
+}
+
+fn indent(n: usize, out: &mut impl Sink) {
+    const SPACES: &str = "                                                                ";
+    let mut left = 2 * n;
+    while left > 0 {
+        let k = left.min(SPACES.len());
+        out.put(&SPACES[..k]);
+        left -= k;
+    }
+}
+
+/// The keys of `m` in the order `JSON.stringify` writes them (array-index keys first).
+fn keys_in_js_order(m: &serde_json::Map<String, Value>) -> Vec<&str> {
+    cfgen_syntax::js_key_order(m.keys().map(String::as_str))
+}
+
+fn write_json(v: &Value, depth: usize, out: &mut impl Sink) {
     match v {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&js_number(n)),
+        Value::Null => out.put("null"),
+        Value::Bool(b) => out.put(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.put(&js_number(n)),
         Value::String(s) => write_str(s, out),
         Value::Array(a) => {
             if a.is_empty() {
-                out.push_str("[]");
+                out.put("[]");
                 return;
             }
-            out.push_str("[\n");
+            out.put("[\n");
             for (i, x) in a.iter().enumerate() {
                 indent(depth + 1, out);
                 write_json(x, depth + 1, out);
-                if i + 1 < a.len() {
-                    out.push(',');
-                }
-                out.push('\n');
+                out.put(if i + 1 < a.len() { ",\n" } else { "\n" });
             }
             indent(depth, out);
-            out.push(']');
+            out.put("]");
         }
         Value::Object(m) => {
             if m.is_empty() {
-                out.push_str("{}");
+                out.put("{}");
                 return;
             }
-            out.push_str("{\n");
-            let keys = cfgen_syntax::js_key_order(m.keys().map(String::as_str));
-            let n = keys.len();
-            for (i, k) in keys.into_iter().enumerate() {
-                indent(depth + 1, out);
-                write_str(k, out);
-                out.push_str(": ");
-                write_json(&m[k], depth + 1, out);
-                if i + 1 < n {
-                    out.push(',');
+            out.put("{\n");
+            let n = m.len();
+            if m.keys().any(|k| cfgen_syntax::node::array_index(k).is_some()) {
+                for (i, k) in keys_in_js_order(m).into_iter().enumerate() {
+                    write_entry(i + 1 < n, k, &m[k], depth, out);
                 }
-                out.push('\n');
+            } else {
+                for (i, (k, x)) in m.iter().enumerate() {
+                    write_entry(i + 1 < n, k, x, depth, out);
+                }
             }
             indent(depth, out);
-            out.push('}');
+            out.put("}");
         }
     }
 }
 
-fn write_str(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+fn write_entry(more: bool, k: &str, x: &Value, depth: usize, out: &mut impl Sink) {
+    indent(depth + 1, out);
+    write_str(k, out);
+    out.put(": ");
+    write_json(x, depth + 1, out);
+    out.put(if more { ",\n" } else { "\n" });
+}
+
+/// `s` as a JSON string: runs of characters that need no escape go out in one piece.
+fn write_str(s: &str, out: &mut impl Sink) {
+    out.put("\"");
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let esc = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            b if b < 0x20 => "",
+            _ => continue,
+        };
+        out.put(&s[run..i]);
+        if esc.is_empty() {
+            out.put(&format!("\\u{:04x}", b));
+        } else {
+            out.put(esc);
         }
+        run = i + 1;
     }
-    out.push('"');
+    out.put(&s[run..]);
+    out.put("\"");
 }
 
 /// `JSON.stringify(value)` (compact), as the version hash needs it.

@@ -227,7 +227,7 @@ fn stack(template: &Value, node: &Node, prov: &Provenance, found: &mut Found) {
             found.push((d.help(help), x));
         }
     }
-    let size = crate::emit::to_json(template).len();
+    let size = crate::emit::json_len(template);
     let o = prov.key_origin(&["service"]);
     if size > MAX_S3_BODY {
         found.push(finding(

@@ -1452,6 +1452,19 @@ fn zeroed<T: Copy + Default>(mut v: Vec<T>, len: usize) -> Vec<T> {
     v
 }
 
+/// `v` at `len` items, keeping what an earlier stream left in it. zlib clears only `head`
+/// between streams: `prev` is read only at positions this stream inserted, and the window
+/// bytes past the data that `longest_match` may read are zeroed as the stream goes
+/// (`high_water`), so leftovers never change the output (a test compresses with a reused
+/// and a fresh state and compares).
+fn sized<T: Copy + Default>(mut v: Vec<T>, len: usize) -> Vec<T> {
+    if v.len() != len {
+        v.clear();
+        v.resize(len, T::default());
+    }
+    v
+}
+
 /// Compresses `input` into a raw DEFLATE stream byte-identical to Node 20's
 /// `zlib.deflateRawSync(input, { level: 1 })`.
 #[cfg(test)]
@@ -1467,8 +1480,8 @@ fn deflate_raw_with(input: &[u8], scratch: &mut DeflateScratch) -> Vec<u8> {
     let mut d = Deflater {
         input,
         in_pos: 0,
-        window: zeroed(std::mem::take(&mut scratch.window), WINDOW_ALLOC),
-        prev: zeroed(std::mem::take(&mut scratch.prev), W_SIZE),
+        window: sized(std::mem::take(&mut scratch.window), WINDOW_ALLOC),
+        prev: sized(std::mem::take(&mut scratch.prev), W_SIZE),
         head: zeroed(std::mem::take(&mut scratch.head), HASH_SIZE),
         strstart: 0,
         block_start: 0,
@@ -2397,6 +2410,21 @@ mod tests {
         }
         // node: zlib.deflateRawSync(Buffer.from('hello hello hello world'), { level: 1 })
         assert_eq!(deflate_raw(b"hello hello hello world"), NODE_HELLO);
+    }
+
+    /// A state reused across streams (what a zip does) compresses exactly as a fresh one: the
+    /// buffers are not cleared between streams, so this guards what they keep.
+    #[test]
+    fn reused_deflate_state_gives_the_same_bytes() {
+        let sample = deflate_sample();
+        let mut inputs: Vec<&[u8]> = vec![&sample, b"hello hello hello world", &sample[..70_000], &sample[200_000..240_000]];
+        inputs.extend([&sample[1000..1300], &sample[310_000..], b"abcabcabcabc", &sample[..33_000], &sample[5..5000]]);
+        let mut scratch = DeflateScratch::default();
+        for (i, input) in inputs.iter().enumerate() {
+            let reused = deflate_raw_with(input, &mut scratch);
+            assert!(reused == deflate_raw(input), "input {i} ({} bytes) differs with a reused state", input.len());
+        }
+        assert_eq!(deflate_raw_with(b"hello hello hello world", &mut scratch), NODE_HELLO);
     }
 
     const NODE_HELLO: &[u8] = &[203, 72, 205, 201, 201, 87, 200, 64, 34, 203, 243, 139, 114, 82, 0];

@@ -59,7 +59,7 @@ fn token(e: &mut EventCtx, key: &str, i: usize, ty: &str, body: &Value) -> Optio
 
 fn compile_type(e: &mut EventCtx, ty: &str) {
     let functions = e.functions.clone();
-    for f in &functions {
+    for f in functions.iter() {
         let mut n = 0;
         for (i, body) in f.events_of(ty) {
             if matches!(body, Value::Null | Value::Bool(false)) || body.as_str() == Some("") {

@@ -218,7 +218,7 @@ pub fn compile(e: &mut EventCtx) {
     let mut failed = false;
     let functions = e.functions.clone();
     let allowed = ["behavior", "cachePolicy", "eventType", "isDefaultOrigin", "includeBody", "origin", "pathPattern"];
-    for f in &functions {
+    for f in functions.iter() {
         for (i, body) in f.events_of("cloudFront") {
             if !truthy(body) {
                 continue;

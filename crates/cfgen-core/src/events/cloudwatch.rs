@@ -45,7 +45,7 @@ fn as_text(v: &Value) -> String {
 
 pub fn compile_event(e: &mut EventCtx) {
     let functions = e.functions.clone();
-    for f in &functions {
+    for f in functions.iter() {
         let mut number = 0usize;
         for (i, body) in f.events_of("cloudwatchEvent") {
             if qc::skip_empty(e, &f.key, i, "cloudwatchEvent", body) {
@@ -218,7 +218,7 @@ fn unescape_filter(p: &str) -> String {
 pub fn compile_log(e: &mut EventCtx) {
     let mut per_group: IndexMap<String, usize> = IndexMap::new();
     let functions = e.functions.clone();
-    for f in &functions {
+    for f in functions.iter() {
         let key = f.key.as_str();
         let mut number = 0usize;
         let mut groups: Vec<String> = Vec::new();

@@ -108,7 +108,7 @@ pub fn compile(e: &mut EventCtx) {
     let mut has_bus_statement = false;
     let mut any = false;
     let functions = e.functions.clone();
-    for f in &functions {
+    for f in functions.iter() {
         let key = f.key.as_str();
         for (i, body) in f.events_of("eventBridge") {
             if qc::skip_empty(e, &f.key, i, "eventBridge", body) {

@@ -824,7 +824,7 @@ fn resolve_routes(
 fn timeout_warnings(e: &mut EventCtx) {
     let provider_timeout = e.provider.timeout.map(|n| n.0).filter(|n| *n != 0.0 && !n.is_nan());
     let mut warnings = Vec::new();
-    for f in &e.functions {
+    for f in e.functions.iter() {
         let Some((idx, _)) = f.events_of("httpApi").find(|(_, b)| truthy(b)) else { continue };
         let timeout = f.function().timeout.map(|n| n.0).filter(|n| *n != 0.0 && !n.is_nan()).or(provider_timeout).unwrap_or(6.0);
         let shown = cfgen_model::coerce::js_number_string(timeout);

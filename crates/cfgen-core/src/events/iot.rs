@@ -23,7 +23,7 @@ fn text(o: &Map<String, Value>, k: &str) -> Option<String> {
 
 pub fn compile(e: &mut EventCtx) {
     let functions = e.functions.clone();
-    for f in &functions {
+    for f in functions.iter() {
         let mut n = 0;
         for (i, body) in f.events_of("iot") {
             if matches!(body, Value::Null | Value::Bool(false)) {
@@ -95,7 +95,7 @@ pub fn compile(e: &mut EventCtx) {
 
 pub fn compile_fleet_provisioning(e: &mut EventCtx) {
     let functions = e.functions.clone();
-    for f in &functions {
+    for f in functions.iter() {
         let events: Vec<(usize, &Value)> = f.events_of("iotFleetProvisioning").filter(|(_, b)| !b.is_null()).collect();
         if events.len() > 1 {
             let idx = events[1].0.to_string();

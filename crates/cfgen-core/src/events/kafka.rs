@@ -145,7 +145,7 @@ pub fn compile(e: &mut EventCtx) {
         "consumerGroupId",
         "filterPatterns",
     ];
-    for f in &functions {
+    for f in functions.iter() {
         let mut has_event = false;
         let mut needs_ec2 = false;
         let mut secrets: Vec<Value> = Vec::new();

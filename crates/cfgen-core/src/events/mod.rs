@@ -110,7 +110,7 @@ pub struct EventCtx<'a, 'b> {
     pub ctx: &'a mut Ctx<'b>,
     pub t: &'a mut Template,
     pub provider: &'a Provider,
-    pub functions: Vec<FnInfo>,
+    pub functions: std::rc::Rc<Vec<FnInfo>>,
     /// The S3 folder of this build's artifacts (`<prefix>/<service>/<stage>/<folder>`).
     pub artifact_directory: String,
     /// `provider.deploymentBucket` when it names an existing bucket.
@@ -293,7 +293,7 @@ pub fn compile(ctx: &mut Ctx, provider: &Provider, t: &mut Template, artifact_di
         .collect();
     let no_events = functions.iter().all(|f| f.events().is_empty());
     let mut e =
-        EventCtx { ctx, t, provider, functions, artifact_directory: artifact_directory.to_string(), bucket: bucket.map(String::from) };
+        EventCtx { ctx, t, provider, functions: std::rc::Rc::new(functions), artifact_directory: artifact_directory.to_string(), bucket: bucket.map(String::from) };
     if no_events {
         // `provider.cloudFront.cachePolicies` are compiled even without events.
         cloudfront::compile(&mut e);
@@ -328,7 +328,7 @@ pub fn compile(ctx: &mut Ctx, provider: &Provider, t: &mut Template, artifact_di
 /// function event") and ignores them.
 fn unknown_events(e: &mut EventCtx) {
     let mut found = Vec::new();
-    for f in &e.functions {
+    for f in e.functions.iter() {
         for (i, ev) in f.events().iter().enumerate() {
             let ty = match ev {
                 Value::Object(o) if o.len() == 1 => o.keys().next().cloned(),

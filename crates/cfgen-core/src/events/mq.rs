@@ -18,7 +18,7 @@ fn compile_type(e: &mut EventCtx, ty: &str) {
     if rabbit {
         allowed.push("virtualHost");
     }
-    for f in &functions {
+    for f in functions.iter() {
         let mut has_event = false;
         let mut secrets = Vec::new();
         let mut brokers = Vec::new();

@@ -33,7 +33,7 @@ pub fn compile(e: &mut EventCtx) {
         "consumerGroupId",
         "filterPatterns",
     ];
-    for f in &functions {
+    for f in functions.iter() {
         let mut clusters = Vec::new();
         for (i, body) in f.events_of("msk") {
             if !truthy(body) {

@@ -58,7 +58,7 @@ fn new_buckets(e: &mut EventCtx) {
     let mut meta: IndexMap<String, (String, String)> = IndexMap::new();
     let mut enabled: Vec<NewBucketEvent> = Vec::new();
     let functions = e.functions.clone();
-    for f in &functions {
+    for f in functions.iter() {
         let key = f.key.as_str();
         for (i, body) in f.events_of("s3") {
             if qc::skip_empty(e, &f.key, i, "s3", body) {
@@ -291,7 +291,7 @@ fn existing_buckets(e: &mut EventCtx) {
     let mut bucket_resources: IndexMap<String, Vec<String>> = IndexMap::new();
     let functions = e.functions.clone();
     let cr_fn = Kind::S3.function_logical_id();
-    'functions: for f in &functions {
+    'functions: for f in functions.iter() {
         let key = f.key.as_str();
         let mut count = 0usize;
         let mut current: Option<String> = None;

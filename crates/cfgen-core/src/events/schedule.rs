@@ -49,7 +49,7 @@ pub fn compile(e: &mut EventCtx) {
     let mut scheduler_resources: Vec<Value> = Vec::new();
     let mut has_scheduler = false;
     let functions = e.functions.clone();
-    for f in &functions {
+    for f in functions.iter() {
         let mut number = 0usize;
         let mut fn_has_scheduler = false;
         for (i, body) in f.events_of("schedule") {

@@ -26,7 +26,7 @@ fn split_arn(arn: &str) -> Vec<String> {
 pub fn compile(e: &mut EventCtx) {
     let functions = e.functions.clone();
     let region = e.region().to_string();
-    for f in &functions {
+    for f in functions.iter() {
         let key = f.key.as_str();
         for (i, body) in f.events_of("sns") {
             if qc::skip_empty(e, &f.key, i, "sns", body) {

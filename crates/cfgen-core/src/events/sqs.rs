@@ -20,7 +20,7 @@ const KEYS: [&str; 7] =
 pub fn compile(e: &mut EventCtx) {
     let mut arns: Vec<Value> = Vec::new();
     let functions = e.functions.clone();
-    for f in &functions {
+    for f in functions.iter() {
         let key = f.key.as_str();
         for (i, body) in f.events_of("sqs") {
             if qc::skip_empty(e, &f.key, i, "sqs", body) {

@@ -77,7 +77,7 @@ pub fn compile(e: &mut EventCtx) {
             .help("set `provider.kinesis.consumerNamingMode: serviceSpecific` (the consumer names then hold the service and stage)"),
         );
     }
-    for f in &functions {
+    for f in functions.iter() {
         let key = f.key.as_str();
         let mut dynamodb: Vec<Value> = Vec::new();
         let mut kinesis: Vec<Value> = Vec::new();

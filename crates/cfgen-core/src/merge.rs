@@ -90,9 +90,8 @@ pub fn strip_null_props(resources: &mut Map<String, Value>) {
 fn strip_nulls(v: &mut Value) {
     match v {
         Value::Object(m) => {
-            let nulls: Vec<String> = m.iter().filter(|(_, x)| x.is_null()).map(|(k, _)| k.clone()).collect();
-            for k in nulls {
-                m.shift_remove(&k);
+            if m.values().any(Value::is_null) {
+                m.retain(|_, x| !x.is_null());
             }
             for (_, x) in m.iter_mut() {
                 strip_nulls(x);

@@ -26,6 +26,10 @@ const EVENT_TYPES: [&str; 4] = ["viewer-request", "origin-request", "origin-resp
 /// versioning, memory and timeout defaults) for every function with a `cloudFront` event.
 pub fn prepare_functions(ctx: &mut Ctx) {
     let mut diags = Vec::new();
+    let has_events = |f: &cfgen_model::Function| f.events.iter().flatten().any(|e| e.get("cloudFront").is_some_and(truthy));
+    if !ctx.functions.iter().any(|(_, f)| has_events(f)) {
+        return;
+    }
     for (key, f) in std::rc::Rc::make_mut(&mut ctx.functions).iter_mut() {
         let events: Vec<(usize, Value)> = f
             .events

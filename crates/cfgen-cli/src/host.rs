@@ -85,12 +85,9 @@ impl cfgen_core::artifacts::FileSource for FsHost {
         out
     }
     fn read_bytes(&self, rel: &str) -> Option<Vec<u8>> {
-        let p = self.path(rel);
-        if p.is_file() {
-            std::fs::read(p).ok()
-        } else {
-            None
-        }
+        // No separate `is_file` check: reading a directory fails (EISDIR) all the same, and a
+        // 200-function service saves 200 `statx` calls.
+        std::fs::read(self.path(rel)).ok()
     }
     fn progress(&self, name: &str, done: u64, total: u64) {
         if !self.progress {

@@ -75,11 +75,40 @@ fn resolve<'a>(s: &'a Value, root: &'a Value) -> &'a Value {
     cur
 }
 
-fn type_names(s: &Value) -> Vec<&str> {
-    match s.get("type") {
-        Some(Value::String(t)) => vec![t.as_str()],
-        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
-        _ => Vec::new(),
+fn type_names(s: &Value) -> impl Iterator<Item = &str> + Clone {
+    let (one, many) = match s.get("type") {
+        Some(Value::String(t)) => (Some(t.as_str()), None),
+        Some(Value::Array(ts)) => (None, Some(ts)),
+        _ => (None, None),
+    };
+    one.into_iter().chain(many.into_iter().flatten().filter_map(Value::as_str))
+}
+
+fn untyped(s: &Value) -> bool {
+    type_names(s).next().is_none()
+}
+
+/// A step of the path to a value: an object key or an array index.
+#[derive(Clone, Copy)]
+enum Seg<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn owned(path: &[Seg]) -> Vec<String> {
+    path.iter()
+        .map(|s| match s {
+            Seg::Key(k) => (*k).to_string(),
+            Seg::Index(i) => i.to_string(),
+        })
+        .collect()
+}
+
+/// Whether enum value `a` is `v` as CloudFormation compares them (as text).
+fn same_scalar(a: &Value, v: &Value) -> bool {
+    match (a, v) {
+        (Value::String(x), Value::String(y)) => x == y,
+        _ => scalar_text(a).is_some_and(|x| scalar_text(v).as_deref() == Some(x.as_str())),
     }
 }
 
@@ -122,7 +151,7 @@ fn scalar_text(v: &Value) -> Option<String> {
     }
 }
 
-fn check_value(v: &Value, s: &Value, root: &Value, path: &mut Vec<String>, out: &mut Vec<Problem>, depth: usize) {
+fn check_value<'a>(v: &'a Value, s: &Value, root: &Value, path: &mut Vec<Seg<'a>>, out: &mut Vec<Problem>, depth: usize) {
     if depth > 40 || is_intrinsic(v) || v.is_null() {
         return;
     }
@@ -130,37 +159,32 @@ fn check_value(v: &Value, s: &Value, root: &Value, path: &mut Vec<String>, out: 
     // Alternatives: take the one alternative whose type fits; several (or none known): no finding.
     for k in ["anyOf", "oneOf"] {
         if let Some(Value::Array(alts)) = s.get(k) {
-            let fitting: Vec<&Value> = alts
-                .iter()
-                .map(|a| resolve(a, root))
-                .filter(|a| {
-                    let ts = type_names(a);
-                    ts.is_empty() || ts.iter().any(|t| fits(v, t))
-                })
-                .collect();
-            if fitting.len() == 1 && type_names(s).is_empty() {
-                check_value(v, fitting[0], root, path, out, depth + 1);
-            }
-            if fitting.is_empty() && type_names(s).is_empty() {
-                let want: Vec<&str> = alts.iter().flat_map(|a| type_names(resolve(a, root))).collect();
-                if !want.is_empty() {
-                    out.push(Problem::Type { path: path.clone(), want: want.join(" or "), got: json_type(v) });
+            let mut fitting = alts.iter().map(|a| resolve(a, root)).filter(|a| untyped(a) || type_names(a).any(|t| fits(v, t)));
+            let (first, more) = (fitting.next(), fitting.next().is_some());
+            if untyped(s) {
+                match first {
+                    Some(only) if !more => check_value(v, only, root, path, out, depth + 1),
+                    Some(_) => {}
+                    None => {
+                        let want: Vec<&str> = alts.iter().flat_map(|a| type_names(resolve(a, root))).collect();
+                        if !want.is_empty() {
+                            out.push(Problem::Type { path: owned(path), want: want.join(" or "), got: json_type(v) });
+                        }
+                    }
                 }
-            }
-            if type_names(s).is_empty() {
                 return;
             }
         }
     }
-    let types = type_names(s);
-    if !types.is_empty() && !types.iter().any(|t| fits(v, t)) {
-        out.push(Problem::Type { path: path.clone(), want: types.join(" or "), got: json_type(v) });
+    let mut types = type_names(s);
+    if !untyped(s) && !types.any(|t| fits(v, t)) {
+        out.push(Problem::Type { path: owned(path), want: type_names(s).collect::<Vec<_>>().join(" or "), got: json_type(v) });
         return;
     }
     if let (Some(Value::Array(allowed)), Some(text)) = (s.get("enum"), scalar_text(v)) {
-        let ok = allowed.iter().any(|a| scalar_text(a).as_deref() == Some(text.as_str()));
+        let ok = allowed.iter().any(|a| same_scalar(a, v));
         if !ok && !allowed.is_empty() {
-            out.push(Problem::Enum { path: path.clone(), value: text, allowed: allowed.iter().filter_map(scalar_text).collect() });
+            out.push(Problem::Enum { path: owned(path), value: text, allowed: allowed.iter().filter_map(scalar_text).collect() });
         }
     }
     match v {
@@ -174,29 +198,31 @@ fn check_value(v: &Value, s: &Value, root: &Value, path: &mut Vec<String>, out: 
                 if k.starts_with("Fn::") {
                     continue;
                 }
-                path.push(k.clone());
                 if let Some(sub) = props.and_then(|p| p.get(k)) {
+                    path.push(Seg::Key(k));
                     check_value(x, sub, root, path, out, depth + 1);
+                    path.pop();
                 } else if let Some(sub) = patterns.and_then(|p| p.values().next()) {
                     // Without a regex engine every key is taken to match the first pattern.
+                    path.push(Seg::Key(k));
                     check_value(x, sub, root, path, out, depth + 1);
+                    path.pop();
                 } else if let Some(add @ Value::Object(_)) = s.get("additionalProperties") {
+                    path.push(Seg::Key(k));
                     check_value(x, add, root, path, out, depth + 1);
+                    path.pop();
                 } else if closed && props.is_some() && !macro_inside {
-                    let name = path.pop().unwrap_or_default();
                     out.push(Problem::Unknown {
-                        path: path.clone(),
-                        name,
+                        path: owned(path),
+                        name: k.clone(),
                         known: props.map(|p| p.keys().cloned().collect()).unwrap_or_default(),
                     });
-                    continue;
                 }
-                path.pop();
             }
             if let Some(Value::Array(req)) = s.get("required").filter(|_| !macro_inside) {
                 for r in req.iter().filter_map(Value::as_str) {
                     if !o.contains_key(r) {
-                        out.push(Problem::Missing { path: path.clone(), name: r.to_string() });
+                        out.push(Problem::Missing { path: owned(path), name: r.to_string() });
                     }
                 }
             }
@@ -204,7 +230,7 @@ fn check_value(v: &Value, s: &Value, root: &Value, path: &mut Vec<String>, out: 
         Value::Array(items) => {
             if let Some(item_schema) = s.get("items") {
                 for (i, x) in items.iter().enumerate() {
-                    path.push(i.to_string());
+                    path.push(Seg::Index(i));
                     check_value(x, item_schema, root, path, out, depth + 1);
                     path.pop();
                 }

@@ -292,8 +292,14 @@ pub fn compile(ctx: &mut Ctx, provider: &Provider, t: &mut Template, artifact_di
         })
         .collect();
     let no_events = functions.iter().all(|f| f.events().is_empty());
-    let mut e =
-        EventCtx { ctx, t, provider, functions: std::rc::Rc::new(functions), artifact_directory: artifact_directory.to_string(), bucket: bucket.map(String::from) };
+    let mut e = EventCtx {
+        ctx,
+        t,
+        provider,
+        functions: std::rc::Rc::new(functions),
+        artifact_directory: artifact_directory.to_string(),
+        bucket: bucket.map(String::from),
+    };
     if no_events {
         // `provider.cloudFront.cachePolicies` are compiled even without events.
         cloudfront::compile(&mut e);

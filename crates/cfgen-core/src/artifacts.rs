@@ -483,23 +483,6 @@ fn check_handler(input: &PlanInput, key: &str, f: &cfgen_model::Function, select
     );
 }
 
-/// Serverless' `deepSortObjectByKey`: object keys sorted with `localeCompare`, recursively.
-pub fn deep_sort(v: &Value) -> Value {
-    match v {
-        Value::Object(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort_by(|a, b| crate::collate::locale_compare(a, b));
-            let mut out = serde_json::Map::new();
-            for k in keys {
-                out.insert(k.clone(), deep_sort(&m[k]));
-            }
-            Value::Object(out)
-        }
-        Value::Array(a) => Value::Array(a.iter().map(deep_sort).collect()),
-        other => other.clone(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

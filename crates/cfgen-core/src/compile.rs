@@ -962,8 +962,7 @@ fn version_logical_id(key: &str, props: &Map<String, Value>, image: bool, code_s
     p.shift_remove("ReservedConcurrentExecutions");
     p.shift_remove("Tags");
     p.insert("layerConfigurations".into(), Value::Array(layer_configs));
-    let sorted = crate::artifacts::deep_sort(&Value::Object(p));
-    h.update(crate::emit::to_json_compact(&sorted).as_bytes());
+    h.update(crate::emit::to_json_compact_sorted(&Value::Object(p)).as_bytes());
     let digest = base64::engine::general_purpose::STANDARD.encode(h.finalize());
     naming::lambda_version(key, &digest)
 }

@@ -135,11 +135,19 @@ fn write_str(s: &str, out: &mut impl Sink) {
 /// `JSON.stringify(value)` (compact), as the version hash needs it.
 pub fn to_json_compact(v: &Value) -> String {
     let mut out = String::new();
-    write_compact(v, &mut out);
+    write_compact(v, None, &mut out);
     out
 }
 
-fn write_compact(v: &Value, out: &mut String) {
+/// [`to_json_compact`] of `v` with the keys of every object sorted by `localeCompare` first, as
+/// Serverless prints a deep-sorted copy for the version hash (without making the copy).
+pub fn to_json_compact_sorted(v: &Value) -> String {
+    let mut out = String::new();
+    write_compact(v, Some(crate::collate::locale_compare), &mut out);
+    out
+}
+
+fn write_compact(v: &Value, sort: Option<fn(&str, &str) -> std::cmp::Ordering>, out: &mut String) {
     match v {
         Value::Array(a) => {
             out.push('[');
@@ -147,19 +155,23 @@ fn write_compact(v: &Value, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                write_compact(x, out);
+                write_compact(x, sort, out);
             }
             out.push(']');
         }
         Value::Object(m) => {
             out.push('{');
-            for (i, k) in cfgen_syntax::js_key_order(m.keys().map(String::as_str)).into_iter().enumerate() {
+            let mut keys: Vec<&str> = m.keys().map(String::as_str).collect();
+            if let Some(cmp) = sort {
+                keys.sort_by(|a, b| cmp(a, b));
+            }
+            for (i, k) in cfgen_syntax::js_key_order(keys.into_iter()).into_iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
                 write_str(k, out);
                 out.push(':');
-                write_compact(&m[k], out);
+                write_compact(&m[k], sort, out);
             }
             out.push('}');
         }
@@ -389,6 +401,27 @@ fn plain_safe(s: &str) -> bool {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// Serverless' `deepSortObjectByKey` (a sorted copy), printed: what the sorted writer must equal.
+    fn deep_sorted_copy(v: &Value) -> Value {
+        match v {
+            Value::Object(m) => {
+                let mut keys: Vec<&String> = m.keys().collect();
+                keys.sort_by(|a, b| crate::collate::locale_compare(a, b));
+                Value::Object(keys.into_iter().map(|k| (k.clone(), deep_sorted_copy(&m[k]))).collect())
+            }
+            Value::Array(a) => Value::Array(a.iter().map(deep_sorted_copy).collect()),
+            other => other.clone(),
+        }
+    }
+
+    #[test]
+    fn sorted_compact_json_is_the_sorted_copy_printed() {
+        let v = json!({"b": 1, "B": [{"z": null, "a": "x", "10": 1, "2": 2}], "a": {"_x": 1, "Ä": 2, "a": 3, "1": true}, "layerConfigurations": []});
+        let want = to_json_compact(&deep_sorted_copy(&v));
+        assert_eq!(to_json_compact_sorted(&v), want);
+        assert_eq!(want, r#"{"a":{"1":true,"_x":1,"a":3,"Ä":2},"b":1,"B":[{"2":2,"10":1,"a":"x","z":null}],"layerConfigurations":[]}"#);
+    }
 
     #[test]
     fn json_matches_javascript() {

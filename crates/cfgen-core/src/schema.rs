@@ -66,8 +66,20 @@ pub fn validation_lines(schema: &Value) -> String {
 fn strip_texts(s: &Value) -> Value {
     const TEXTS: [&str; 6] = ["description", "markdownDescription", "examples", "default", "title", "$comment"];
     const MAPS: [&str; 4] = ["properties", "definitions", "$defs", "patternProperties"];
-    const SUBSCHEMAS: [&str; 10] =
-        ["items", "additionalProperties", "additionalItems", "not", "if", "then", "else", "contains", "propertyNames", "anyOf"];
+    const SUBSCHEMAS: [&str; 12] = [
+        "items",
+        "additionalProperties",
+        "additionalItems",
+        "not",
+        "if",
+        "then",
+        "else",
+        "contains",
+        "propertyNames",
+        "anyOf",
+        "oneOf",
+        "allOf",
+    ];
     let Value::Object(o) = s else { return s.clone() };
     let mut out = Map::new();
     for (k, v) in o {
@@ -80,7 +92,7 @@ fn strip_texts(s: &Value) -> Value {
                 Value::Object(m) => Value::Object(m.iter().map(|(name, x)| (name.clone(), strip_texts(x))).collect()),
                 _ => v.clone(),
             }
-        } else if SUBSCHEMAS.contains(&k) || k == "oneOf" || k == "allOf" {
+        } else if SUBSCHEMAS.contains(&k) {
             match v {
                 Value::Array(a) => Value::Array(a.iter().map(strip_texts).collect()),
                 _ => strip_texts(v),

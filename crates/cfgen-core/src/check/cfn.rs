@@ -1,22 +1,58 @@
 //! Resources against the CloudFormation resource provider schemas vendored in `schemas/aws/`
 //! (from cfn-lint, MIT-0; see the README there). The file holds one line per type,
-//! `<Type> <reduced schema>`; it is embedded, indexed on first use, and each type's schema is
-//! parsed the first time a resource of that type is checked.
+//! `<Type> <reduced schema>`; it is embedded, indexed on first use; a type's schema is split
+//! (its root parsed, its definitions only scanned) the first time a resource of that type is
+//! checked, and each definition is parsed the first time the check reaches it.
 //!
 //! Checked: required properties, unknown properties (where the schema closes the object),
 //! value types and enums. Values that are intrinsic functions (`Ref`, `Fn::*`) are not checked.
 //! CloudFormation reads scalars leniently (`"45"` for an integer, `5` for a string, `"true"`
 //! for a boolean); so does this check.
 
-use serde_json::Value;
-use std::collections::BTreeMap;
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 static DATA: &str = include_str!("../../../../schemas/aws/resources.jsonl");
 
 struct Entry {
     text: &'static str,
-    parsed: OnceLock<Option<Value>>,
+    parsed: OnceLock<Option<Schema>>,
+}
+
+/// One type's schema: its root (without `definitions`), and its definitions, each parsed the
+/// first time a check reaches it (a template uses a few of, e.g., `AWS::S3::Bucket`'s 73).
+pub struct Schema {
+    root: Value,
+    defs: HashMap<String, (&'static str, OnceLock<Option<Value>>)>,
+}
+
+impl Schema {
+    /// `#/definitions/<name>`, parsed on first use.
+    fn def(&self, name: &str) -> Option<&Value> {
+        let (text, parsed) = self.defs.get(name)?;
+        parsed.get_or_init(|| serde_json::from_str(text).ok()).as_ref()
+    }
+
+    /// The root and the definitions as separate texts (the definitions are only scanned).
+    fn split(text: &'static str) -> Option<Schema> {
+        let top: HashMap<String, &'static RawValue> = serde_json::from_str(text).ok()?;
+        let mut keys: Vec<&String> = top.keys().collect();
+        keys.sort();
+        let mut root = Map::new();
+        let mut defs = HashMap::new();
+        for k in keys {
+            let raw = top[k].get();
+            if k == "definitions" {
+                let d: HashMap<String, &'static RawValue> = serde_json::from_str(raw).ok()?;
+                defs = d.into_iter().map(|(name, r)| (name, (r.get(), OnceLock::new()))).collect();
+            } else {
+                root.insert(k.clone(), serde_json::from_str(raw).ok()?);
+            }
+        }
+        Some(Schema { root: Value::Object(root), defs })
+    }
 }
 
 fn index() -> &'static BTreeMap<&'static str, Entry> {
@@ -26,10 +62,10 @@ fn index() -> &'static BTreeMap<&'static str, Entry> {
     })
 }
 
-/// The schema of `ty`, parsed once; `None` when the type is not vendored.
-pub fn schema(ty: &str) -> Option<&'static Value> {
+/// The schema of `ty`, indexed once; `None` when the type is not vendored.
+pub fn schema(ty: &str) -> Option<&'static Schema> {
     let e = index().get(ty)?;
-    e.parsed.get_or_init(|| serde_json::from_str(e.text).ok()).as_ref()
+    e.parsed.get_or_init(|| Schema::split(e.text)).as_ref()
 }
 
 /// The vendored types (for tests and `--help` texts).
@@ -47,10 +83,10 @@ pub enum Problem {
 }
 
 /// Check the `Properties` of a resource of a vendored type (`props` is `None` when absent).
-pub fn check(schema: &Value, props: Option<&Value>, out: &mut Vec<Problem>) {
+pub fn check(schema: &Schema, props: Option<&Value>, out: &mut Vec<Problem>) {
     let empty = Value::Object(Default::default());
     let mut path = Vec::new();
-    check_value(props.unwrap_or(&empty), schema, schema, &mut path, out, 0);
+    check_value(props.unwrap_or(&empty), &schema.root, schema, &mut path, out, 0);
 }
 
 /// `{"Ref": ..}`, `{"Fn::...": ..}` and `{"Condition": ..}` are resolved by CloudFormation.
@@ -61,11 +97,11 @@ pub fn is_intrinsic(v: &Value) -> bool {
     }
 }
 
-fn resolve<'a>(s: &'a Value, root: &'a Value) -> &'a Value {
+fn resolve<'a>(s: &'a Value, root: &'a Schema) -> &'a Value {
     let mut cur = s;
     for _ in 0..8 {
         match cur.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/definitions/")) {
-            Some(name) => match root.get("definitions").and_then(|d| d.get(name)) {
+            Some(name) => match root.def(name) {
                 Some(t) => cur = t,
                 None => return cur,
             },
@@ -151,7 +187,7 @@ fn scalar_text(v: &Value) -> Option<String> {
     }
 }
 
-fn check_value<'a>(v: &'a Value, s: &Value, root: &Value, path: &mut Vec<Seg<'a>>, out: &mut Vec<Problem>, depth: usize) {
+fn check_value<'a>(v: &'a Value, s: &Value, root: &Schema, path: &mut Vec<Seg<'a>>, out: &mut Vec<Problem>, depth: usize) {
     if depth > 40 || is_intrinsic(v) || v.is_null() {
         return;
     }
@@ -249,6 +285,40 @@ mod tests {
         let mut out = Vec::new();
         check(schema(ty).expect("vendored"), Some(&props), &mut out);
         out
+    }
+
+    /// Every vendored schema splits, and every `$ref` in it names a definition it carries.
+    #[test]
+    fn every_vendored_schema_splits_and_its_refs_resolve() {
+        fn refs<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+            match v {
+                Value::Object(o) => {
+                    if let Some(r) = o.get("$ref").and_then(Value::as_str) {
+                        out.push(r);
+                    }
+                    o.values().for_each(|x| refs(x, out));
+                }
+                Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+                _ => {}
+            }
+        }
+        let mut checked = 0;
+        for ty in types() {
+            let s = schema(ty).unwrap_or_else(|| panic!("{ty} does not split"));
+            let mut found = Vec::new();
+            refs(&s.root, &mut found);
+            let mut names: Vec<&String> = s.defs.keys().collect();
+            names.sort();
+            for name in names {
+                refs(s.def(name).unwrap_or_else(|| panic!("{ty}: definition {name} does not parse")), &mut found);
+            }
+            for r in found {
+                let name = r.strip_prefix("#/definitions/").unwrap_or_else(|| panic!("{ty}: unexpected $ref {r}"));
+                assert!(s.def(name).is_some(), "{ty}: $ref {r} names no definition");
+                checked += 1;
+            }
+        }
+        assert!(checked > 100, "only {checked} refs checked");
     }
 
     #[test]

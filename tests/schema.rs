@@ -247,12 +247,12 @@ fn diagnostics_doc_is_generated_from_the_code_table() {
     assert!(cfgen_syntax::codes::ALL.len() > 40, "the code table looks empty");
 }
 
-/// `schemas/validation.jsonl` (the schema the validator walks, texts stripped, one definition a
-/// line) is derived from the generated schema (`CFGEN_BLESS=1` rewrites it).
+/// `crates/cfgen-core/src/validation_schema.rs` (the schema the validator walks, texts stripped,
+/// in static tables) is generated from the model's schema (`CFGEN_BLESS=1` rewrites it).
 #[test]
 fn checked_in_validation_schema_is_current() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas/validation.jsonl");
-    let current = cfgen_core::schema::validation_lines(cfgen_core::schema::schema_value());
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/cfgen-core/src/validation_schema.rs");
+    let current = cfgen_core::schema::validation_source(cfgen_core::schema::schema_value());
     if std::env::var_os("CFGEN_BLESS").is_some_and(|v| v == "1") {
         std::fs::write(&path, &current).expect("write validation schema");
         return;
@@ -260,14 +260,18 @@ fn checked_in_validation_schema_is_current() {
     let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(on_disk == current, "{} is stale: run CFGEN_BLESS=1 cargo test -p cfgen-tests --test schema and commit it", path.display());
     // What it keeps is what the validator reads; what it drops is text only editors show.
-    let first = current.lines().next().expect("root line");
-    assert!(first.contains("\"properties\"") && !first.contains("\"definitions\""));
     assert!(!current.contains("\"markdownDescription\""));
     let schema = cfgen_core::schema::validation_schema();
+    assert!(schema.root().get("properties").is_some() && schema.root().get("definitions").is_none());
     let function = schema.def("Function").expect("Function definition");
     assert!(function["properties"].get("memorySize").is_some());
     assert!(function["properties"]["memorySize"].get("description").is_none());
     // A property named like a dropped keyword is a name, not a keyword: it stays.
     assert!(function["properties"].get("description").is_some());
     assert!(schema.def("NoSuchDefinition").is_none());
+    // Every definition the generated schema has is found (the table is sorted) and parses.
+    let defs = cfgen_core::schema::schema_value()["definitions"].as_object().expect("definitions");
+    for name in defs.keys() {
+        assert!(schema.def(name).is_some(), "definition {name} not found or not parsed");
+    }
 }

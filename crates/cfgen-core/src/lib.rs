@@ -27,6 +27,8 @@ pub mod package;
 pub mod plugins;
 pub mod schema;
 pub mod validate;
+#[rustfmt::skip]
+mod validation_schema;
 pub mod variables;
 
 use cfgen_syntax::{codes, Diagnostic, Node, SourceMap, Value as NodeValue};

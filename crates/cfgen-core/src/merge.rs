@@ -1,4 +1,4 @@
-//! lodash's `_.merge` and Serverless' null stripping, on JSON values.
+//! lodash's `_.merge` and `_.union`, and Serverless' null stripping, on JSON values.
 //!
 //! `_.merge(dst, src)`: objects merge key by key (new keys appended, existing keys keep their
 //! place), arrays merge **index by index**, scalars (and `null`) replace. Serverless merges
@@ -67,6 +67,17 @@ fn merge_index(d: &mut Vec<Value>, i: usize, v: &Value) {
         d.push(Value::Null);
     }
     merge(&mut d[i], v);
+}
+
+/// `_.union(a, b)`: a's then b's items, first occurrence kept.
+pub fn union(a: &[String], b: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in a.iter().chain(b) {
+        if !out.contains(s) {
+            out.push(s.clone());
+        }
+    }
+    out
 }
 
 /// Serverless' `stripNullPropsFromTemplateResources`: delete every `null` object property

@@ -163,15 +163,10 @@ fn fits(v: &Value, t: &str) -> bool {
 
 fn json_type(v: &Value) -> &'static str {
     match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
         // What a Serverless plugin writes for a reference it could not make: told apart so the
         // finding can say so.
         Value::Object(o) if o.is_empty() => EMPTY_OBJECT,
-        Value::Object(_) => "object",
+        _ => cfgen_model::coerce::type_name(v),
     }
 }
 

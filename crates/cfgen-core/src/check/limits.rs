@@ -101,24 +101,20 @@ pub fn check(template: &Value, node: &Node, prov: &Provenance, opts: &CheckOptio
                 at(&["Name"]),
                 found,
             ),
-            "AWS::ApiGateway::Deployment" | "AWS::ApiGateway::Stage" => name_rule(
-                prop("StageName"),
-                128,
-                "an API Gateway stage name",
-                is_stage_char,
-                "letters, digits, `-`, `_`",
-                stage_origin(prov, id, res),
-                found,
-            ),
-            "AWS::ApiGatewayV2::Stage" if prop("StageName").and_then(Value::as_str) != Some("$default") => name_rule(
-                prop("StageName"),
-                128,
-                "an API Gateway stage name",
-                is_stage_char,
-                "letters, digits, `-`, `_`",
-                stage_origin(prov, id, res),
-                found,
-            ),
+            // HTTP API's `$default` stage is a name of its own.
+            ty @ ("AWS::ApiGateway::Deployment" | "AWS::ApiGateway::Stage" | "AWS::ApiGatewayV2::Stage")
+                if ty != "AWS::ApiGatewayV2::Stage" || prop("StageName").and_then(Value::as_str) != Some("$default") =>
+            {
+                name_rule(
+                    prop("StageName"),
+                    128,
+                    "an API Gateway stage name",
+                    is_stage_char,
+                    "letters, digits, `-`, `_`",
+                    stage_origin(prov, id, res),
+                    found,
+                )
+            }
             "AWS::ApiGatewayV2::Api" => {
                 name_rule(prop("Name"), 128, "an API Gateway API name", |_| true, "", api_name_origin(prov, id, res), found)
             }

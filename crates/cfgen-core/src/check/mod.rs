@@ -196,22 +196,18 @@ fn dotted(id: &str, path: &[String]) -> String {
 }
 
 fn problem(id: &str, ty: &str, res: &Value, p: cfn::Problem, prov: &Provenance) -> (Diagnostic, Option<Span>) {
-    let refs = |path: &[String]| -> Vec<String> { path.to_vec() };
     match p {
         cfn::Problem::Missing { path, name } => {
-            let at: Vec<String> = refs(&path);
-            let at_refs: Vec<&str> = at.iter().map(String::as_str).collect();
+            let refs: Vec<&str> = path.iter().map(String::as_str).collect();
             finding(
                 codes::CFN_MISSING_PROPERTY,
                 Severity::Error,
                 format!("`{}` ({ty}) lacks the required property `{name}`", dotted(id, &path)),
-                prov.resource(id, res, &at_refs),
+                prov.resource(id, res, &refs),
             )
         }
         cfn::Problem::Unknown { path, name, known } => {
-            let mut full = refs(&path);
-            full.push(name.clone());
-            let refs: Vec<&str> = full.iter().map(String::as_str).collect();
+            let refs: Vec<&str> = path.iter().map(String::as_str).chain([name.as_str()]).collect();
             let (mut d, x) = finding(
                 codes::CFN_UNKNOWN_PROPERTY,
                 Severity::Error,

@@ -934,17 +934,6 @@ fn get_cors(c: &Value, method: &str) -> Cors {
     cors
 }
 
-/// `_.union(a, b)`: a's then b's items, first occurrence kept.
-fn union(a: &[String], b: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for s in a.iter().chain(b) {
-        if !out.contains(s) {
-            out.push(s.clone());
-        }
-    }
-    out
-}
-
 /// The CORS preflight of every path (v3's `corsPreflight`, merged newest event first).
 fn preflights(events: &[HttpEvent]) -> Vec<(String, Preflight)> {
     let mut out: Vec<(String, Preflight)> = Vec::new();
@@ -958,9 +947,9 @@ fn preflights(events: &[HttpEvent]) -> Vec<(String, Preflight)> {
             }
         };
         let p = &mut out[pos].1;
-        p.headers = union(&c.headers, &p.headers);
-        p.methods = union(&c.methods, &p.methods);
-        p.origins = union(c.origins.as_deref().unwrap_or_default(), &p.origins);
+        p.headers = crate::merge::union(&c.headers, &p.headers);
+        p.methods = crate::merge::union(&c.methods, &p.methods);
+        p.origins = crate::merge::union(c.origins.as_deref().unwrap_or_default(), &p.origins);
         p.origin = c.origin.clone();
         p.allow_credentials = p.allow_credentials || c.allow_credentials;
         if c.max_age.as_ref().is_some_and(truthy) {
@@ -1102,16 +1091,23 @@ pub(crate) fn preflight_method(config: &Cors, resource_id: Value, rest_api_id: V
     if config.methods.iter().any(|m| m == "ANY") {
         headers[2].1 = headers[2].1.replacen("ANY", "DELETE,GET,HEAD,PATCH,POST,PUT", 1);
     }
-    let mut method_params = Map::new();
-    let mut integration_params = Map::new();
-    for (h, v) in &headers {
-        method_params.insert(format!("method.response.header.{h}"), json!(true));
-        integration_params.insert(format!("method.response.header.{h}"), json!(v));
-    }
     let template = match origins.as_ref().filter(|o| !o.is_empty()) {
         Some(o) => cors_response_template(o),
         None => String::new(),
     };
+    options_method(&headers, template, resource_id, rest_api_id)
+}
+
+/// The mock `OPTIONS` method answering a CORS preflight with `headers` (name, quoted value)
+/// and the response `template`.
+pub(crate) fn options_method<H: AsRef<str>>(headers: &[(H, String)], template: String, resource_id: Value, rest_api_id: Value) -> Value {
+    let mut method_params = Map::new();
+    let mut integration_params = Map::new();
+    for (h, v) in headers {
+        let h = h.as_ref();
+        method_params.insert(format!("method.response.header.{h}"), json!(true));
+        integration_params.insert(format!("method.response.header.{h}"), json!(v));
+    }
     json!({
         "Type": "AWS::ApiGateway::Method",
         "Properties": {

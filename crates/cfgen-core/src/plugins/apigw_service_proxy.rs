@@ -80,17 +80,6 @@ fn get_cors(c: &Value, method: &str) -> Cors {
     }
 }
 
-/// `_.union(a, b)`.
-fn union(a: &[String], b: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for x in a.iter().chain(b) {
-        if !out.contains(x) {
-            out.push(x.clone());
-        }
-    }
-    out
-}
-
 fn js_string(v: &Value) -> String {
     cfgen_model::coerce::scalar_string(v).unwrap_or_else(|| v.to_string())
 }
@@ -277,9 +266,9 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
                 &mut preflight.last_mut().expect("just pushed").1
             }
         };
-        slot.headers = union(&c.headers, &slot.headers);
-        slot.methods = union(&c.methods, &slot.methods);
-        slot.origins = Some(union(c.origins.as_deref().unwrap_or(&[]), slot.origins.as_deref().unwrap_or(&[])));
+        slot.headers = crate::merge::union(&c.headers, &slot.headers);
+        slot.methods = crate::merge::union(&c.methods, &slot.methods);
+        slot.origins = Some(crate::merge::union(c.origins.as_deref().unwrap_or(&[]), slot.origins.as_deref().unwrap_or(&[])));
         slot.origin = Some(c.origin.clone().filter(|o| !o.is_empty()).unwrap_or_else(|| "*".into()));
         slot.allow_credentials = slot.allow_credentials || c.allow_credentials;
         if c.max_age.is_some() {

@@ -458,9 +458,9 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
                     }
                 };
                 let pf = &mut preflight[idx].1;
-                pf.headers = union(&cors.headers, &pf.headers);
-                pf.methods = union(&cors.methods, &pf.methods);
-                pf.origins = union(cors.origins.as_deref().unwrap_or(&[]), &pf.origins);
+                pf.headers = crate::merge::union(&cors.headers, &pf.headers);
+                pf.methods = crate::merge::union(&cors.methods, &pf.methods);
+                pf.origins = crate::merge::union(cors.origins.as_deref().unwrap_or(&[]), &pf.origins);
                 pf.origin = cors.origin.clone().filter(|o| !o.is_empty()).unwrap_or_else(|| "*".into());
                 pf.allow_credentials = pf.allow_credentials || cors.allow_credentials;
                 if let Some(m) = cors.max_age.clone() {
@@ -907,10 +907,6 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
         if pf.methods.iter().any(|m| m == "ANY") {
             headers[2].1 = headers[2].1.replacen("ANY", "DELETE,GET,HEAD,PATCH,POST,PUT", 1);
         }
-        let method_params: Map<String, Value> =
-            headers.iter().map(|(h, _)| (format!("method.response.header.{h}"), Value::Bool(true))).collect();
-        let integration_params: Map<String, Value> =
-            headers.iter().map(|(h, v)| (format!("method.response.header.{h}"), Value::String(v.clone()))).collect();
         let (resource_id, resource_name) = if path.is_empty() {
             (root_resource.clone(), String::new())
         } else {
@@ -919,27 +915,7 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
         merge_into(
             &mut t.resources,
             naming::rest_method(&resource_name, "options"),
-            json!({
-                "Type": "AWS::ApiGateway::Method",
-                "Properties": {
-                    "AuthorizationType": "NONE",
-                    "HttpMethod": "OPTIONS",
-                    "MethodResponses": [{ "StatusCode": "200", "ResponseParameters": method_params, "ResponseModels": {} }],
-                    "RequestParameters": {},
-                    "Integration": {
-                        "Type": "MOCK",
-                        "RequestTemplates": { "application/json": "{statusCode:200}" },
-                        "ContentHandling": "CONVERT_TO_TEXT",
-                        "IntegrationResponses": [{
-                            "StatusCode": "200",
-                            "ResponseParameters": integration_params,
-                            "ResponseTemplates": { "application/json": "" }
-                        }]
-                    },
-                    "ResourceId": resource_id,
-                    "RestApiId": rest_api
-                }
-            }),
+            crate::events::api_gateway::options_method(&headers, String::new(), resource_id, rest_api.clone()),
         );
     }
 
@@ -1123,17 +1099,6 @@ struct Cors {
     origin: Option<String>,
     allow_credentials: bool,
     max_age: Option<Value>,
-}
-
-/// `_.union(a, b)`.
-fn union(a: &[String], b: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for x in a.iter().chain(b) {
-        if !out.contains(x) {
-            out.push(x.clone());
-        }
-    }
-    out
 }
 
 fn strings(v: Option<&Value>) -> Option<Vec<String>> {

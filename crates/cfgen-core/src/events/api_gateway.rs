@@ -20,6 +20,7 @@
 
 mod keys;
 mod method;
+pub(crate) use method::{endpoint_schema, provider_model};
 mod tree;
 
 use super::custom_resources::{self, Kind};

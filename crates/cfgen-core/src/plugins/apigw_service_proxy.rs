@@ -10,6 +10,7 @@
 //!
 //! Not compiled yet (an error): an external `provider.apiGateway.restApiId`.
 
+use super::scalar_or_json as js_string;
 use super::step_functions::merge_into;
 use crate::compile::{Ctx, Template};
 // A proxy's `cors`, as the plugin's `getCors` normalises it, has the shape of an http event's.
@@ -78,10 +79,6 @@ fn get_cors(c: &Value, method: &str) -> Cors {
             cache_control: None,
         },
     }
-}
-
-fn js_string(v: &Value) -> String {
-    cfgen_model::coerce::scalar_string(v).unwrap_or_else(|| v.to_string())
 }
 
 fn read(ctx: &mut Ctx) -> Option<Vec<Proxy>> {

@@ -6,6 +6,7 @@
 //!
 //! Not compiled yet (an error): `dashboards` and `externalStack`.
 
+use super::scalar_or_json as js_string;
 use crate::compile::{Ctx, Template};
 use crate::naming;
 use cfgen_model::coerce::truthy;
@@ -18,10 +19,6 @@ fn upper_first(s: &str) -> String {
 
 fn normalised(name: &str) -> String {
     upper_first(&name.replace('-', "Dash").replace('_', "Underscore"))
-}
-
-fn js_string(v: &Value) -> String {
-    cfgen_model::coerce::scalar_string(v).unwrap_or_else(|| v.to_string())
 }
 
 fn default_definitions() -> Value {

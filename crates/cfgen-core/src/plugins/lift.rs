@@ -13,6 +13,7 @@
 //!   path hash, `extensions` applied as raw overrides) into `resources` at
 //!   `after:package:compileEvents` ([`finish`]).
 
+use super::scalar_or_json as js_string;
 use crate::naming;
 use crate::validate::Prepared;
 use cfgen_syntax::{codes, Diagnostic, Node, Span, Value as NodeValue};
@@ -402,10 +403,6 @@ fn find_function<'a>(root: &'a Node, name: &str) -> Option<&'a Node> {
         _ => None,
     }
     .filter(|n| !n.is_null())
-}
-
-fn js_string(v: &Value) -> String {
-    cfgen_model::coerce::scalar_string(v).unwrap_or_else(|| v.to_string())
 }
 
 /// `_.merge(service.functions, {[name]: config})`.

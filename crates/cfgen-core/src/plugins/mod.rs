@@ -221,6 +221,11 @@ fn replace_children(node: &mut serde_json::Value, skip_region_replace: bool, all
     }
 }
 
+/// A plugin's text of a setting: a scalar as JavaScript prints it, anything else as JSON.
+pub(crate) fn scalar_or_json(v: &serde_json::Value) -> String {
+    cfgen_model::coerce::scalar_string(v).unwrap_or_else(|| v.to_string())
+}
+
 /// `s.replace(/#{([^}]+)}/g, '${$1}')` (or only `#{AWS::[a-zA-Z]+}`); `None` when nothing matches.
 pub(crate) fn replace_references(s: &str, allow_references: bool) -> Option<String> {
     let mut out = String::new();

@@ -227,13 +227,7 @@ fn error(ctx: &mut Ctx, code: cfgen_syntax::Code, msg: &str, path: &[&str], help
 
 /// JavaScript truthiness of an optional value.
 pub(super) fn truthy(v: Option<&Value>) -> bool {
-    match v {
-        None | Some(Value::Null) => false,
-        Some(Value::Bool(b)) => *b,
-        Some(Value::String(s)) => !s.is_empty(),
-        Some(Value::Number(n)) => n.as_f64().is_some_and(|f| f != 0.0),
-        Some(_) => true,
-    }
+    v.is_some_and(cfgen_model::coerce::truthy)
 }
 
 /// `(Value || '').toString()`.

@@ -746,27 +746,11 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
             let model_id = match shared {
                 Some(def) => {
                     let id = naming::rest_provider_model(&js_string(schema));
-                    let definition = def.get("schema").filter(|s| truthy(Some(s))).cloned().unwrap_or_else(|| def.clone());
-                    let mut props = Map::new();
-                    props.insert("RestApiId".into(), rest_api.clone());
-                    props.insert("Schema".into(), definition);
-                    props.insert("ContentType".into(), json!("application/json"));
-                    if let Some(n) = def.get("name").filter(|n| truthy(Some(n))) {
-                        props.insert("Name".into(), n.clone());
-                    }
-                    if let Some(d) = def.get("description").filter(|d| truthy(Some(d))) {
-                        props.insert("Description".into(), d.clone());
-                    }
-                    t.resources.insert(id.clone(), json!({ "Type": "AWS::ApiGateway::Model", "Properties": props }));
+                    t.resources.insert(id.clone(), crate::events::api_gateway::provider_model(&def, rest_api.clone()));
                     id
                 }
                 None => {
-                    let (name, description, definition) = match schema {
-                        Value::Object(o) if o.get("schema").is_some_and(|s| truthy(Some(s))) => {
-                            (o.get("name").cloned(), o.get("description").cloned(), o.get("schema").cloned().unwrap_or(Value::Null))
-                        }
-                        other => (None, None, other.clone()),
-                    };
+                    let (name, description, definition) = crate::events::api_gateway::endpoint_schema(schema);
                     let id = naming::rest_endpoint_model(&resource_name, &e.method, content_type);
                     let mut props = Map::new();
                     props.insert("RestApiId".into(), rest_api.clone());

@@ -398,32 +398,12 @@ pub(crate) fn compile_request_validators(e: &mut EventCtx, rest: &mut Rest) {
             };
             let model_id = match referenced {
                 Some(def) => {
-                    let schema_id = js_string(config);
-                    let id = naming::rest_provider_model(&schema_id);
-                    let schema = match def.get("schema").filter(|s| truthy(s)) {
-                        Some(s) => s.clone(),
-                        None => def.clone(),
-                    };
-                    let mut props = Map::new();
-                    props.insert("RestApiId".into(), json!({"Ref": naming::REST_API}));
-                    props.insert("Schema".into(), schema);
-                    props.insert("ContentType".into(), json!("application/json"));
-                    if let Some(n) = def.get("name").filter(|n| truthy(n)) {
-                        props.insert("Name".into(), n.clone());
-                    }
-                    if let Some(d) = def.get("description").filter(|d| truthy(d)) {
-                        props.insert("Description".into(), d.clone());
-                    }
-                    e.set_resource(&id, json!({"Type": "AWS::ApiGateway::Model", "Properties": props}));
+                    let id = naming::rest_provider_model(&js_string(config));
+                    e.set_resource(&id, provider_model(&def, json!({"Ref": naming::REST_API})));
                     id
                 }
                 None => {
-                    let (name, description, definition) = match config {
-                        Value::Object(o) if o.get("schema").is_some_and(truthy) => {
-                            (o.get("name").cloned(), o.get("description").cloned(), o.get("schema").cloned().unwrap_or(Value::Null))
-                        }
-                        other => (None, None, other.clone()),
-                    };
+                    let (name, description, definition) = endpoint_schema(config);
                     let id = naming::rest_endpoint_model(&resource_name, &ev.method, content_type);
                     let mut props = Map::new();
                     props.insert("RestApiId".into(), rest.rest_api_id());
@@ -447,6 +427,37 @@ pub(crate) fn compile_request_validators(e: &mut EventCtx, rest: &mut Rest) {
                 }
             }
         }
+    }
+}
+
+/// The `AWS::ApiGateway::Model` of a shared schema (`provider.apiGateway.request.schemas.<id>`:
+/// `{schema, name, description}` or the schema itself).
+pub(crate) fn provider_model(def: &Value, rest_api_id: Value) -> Value {
+    let schema = match def.get("schema").filter(|s| truthy(s)) {
+        Some(s) => s.clone(),
+        None => def.clone(),
+    };
+    let mut props = Map::new();
+    props.insert("RestApiId".into(), rest_api_id);
+    props.insert("Schema".into(), schema);
+    props.insert("ContentType".into(), json!("application/json"));
+    if let Some(n) = def.get("name").filter(|n| truthy(n)) {
+        props.insert("Name".into(), n.clone());
+    }
+    if let Some(d) = def.get("description").filter(|d| truthy(d)) {
+        props.insert("Description".into(), d.clone());
+    }
+    json!({"Type": "AWS::ApiGateway::Model", "Properties": props})
+}
+
+/// `(name, description, schema)` of an endpoint's request schema: the object form
+/// `{schema, name, description}`, or the schema itself.
+pub(crate) fn endpoint_schema(config: &Value) -> (Option<Value>, Option<Value>, Value) {
+    match config {
+        Value::Object(o) if o.get("schema").is_some_and(truthy) => {
+            (o.get("name").cloned(), o.get("description").cloned(), o.get("schema").cloned().unwrap_or(Value::Null))
+        }
+        other => (None, None, other.clone()),
     }
 }
 

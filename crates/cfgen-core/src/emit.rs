@@ -48,11 +48,6 @@ fn indent(n: usize, out: &mut impl Sink) {
     }
 }
 
-/// The keys of `m` in the order `JSON.stringify` writes them (array-index keys first).
-fn keys_in_js_order(m: &serde_json::Map<String, Value>) -> Vec<&str> {
-    cfgen_syntax::js_key_order(m.keys().map(String::as_str))
-}
-
 fn write_json(v: &Value, depth: usize, out: &mut impl Sink) {
     match v {
         Value::Null => out.put("null"),
@@ -81,7 +76,8 @@ fn write_json(v: &Value, depth: usize, out: &mut impl Sink) {
             out.put("{\n");
             let n = m.len();
             if m.keys().any(|k| cfgen_syntax::node::array_index(k).is_some()) {
-                for (i, k) in keys_in_js_order(m).into_iter().enumerate() {
+                // `JSON.stringify` writes array-index keys first.
+                for (i, k) in cfgen_syntax::js_key_order(m.keys().map(String::as_str)).into_iter().enumerate() {
                     write_entry(i + 1 < n, k, &m[k], depth, out);
                 }
             } else {

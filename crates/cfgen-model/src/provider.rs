@@ -658,20 +658,9 @@ pub struct HttpApiRequestAuthorizer {
     /// The function returns `{isAuthorized: bool}` instead of a policy (payload 2.0 only).
     pub enable_simple_responses: Option<Bool>,
     /// Payload format version sent to the authorizer: `1.0` or `2.0` (default).
-    pub payload_version: Option<HttpApiPayload>,
+    pub payload_version: Option<crate::function_shapes::HttpApiPayload>,
     /// Where the identity is read from (cache key), e.g. `$request.header.Auth`.
     pub identity_source: Option<HttpApiAudience>,
-}
-
-/// HTTP API payload format versions.
-#[derive(JsonSchema)]
-pub enum HttpApiPayload {
-    /// The REST-API-compatible format.
-    #[serde(rename = "1.0")]
-    V1,
-    /// The simpler v2 format.
-    #[serde(rename = "2.0")]
-    V2,
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -455,13 +455,19 @@ fn unknown_keys_in(
     for (k, x) in m {
         path.push(k.clone());
         let subs: Vec<&Value> = view.props.iter().filter_map(|p| p.get(k)).collect();
+        // Serverless validates with null-valued keys taken out: a known key set to null is
+        // never a type error (an unknown one is still reported below).
         if !subs.is_empty() {
             if subs.iter().any(|sub| sub.get("deprecated") == Some(&Value::Bool(true))) {
                 deprecated(k, path, node, diags);
             }
-            unknown_keys_in(x, &subs, root, node, path, sev, diags);
+            if !x.is_null() {
+                unknown_keys_in(x, &subs, root, node, path, sev, diags);
+            }
         } else if !view.values.is_empty() {
-            unknown_keys_in(x, &view.values, root, node, path, sev, diags);
+            if !x.is_null() {
+                unknown_keys_in(x, &view.values, root, node, path, sev, diags);
+            }
         } else if !view.open {
             let refs: Vec<&str> = path.iter().map(String::as_str).collect();
             let at = if path.len() == 1 { "at the top level".to_string() } else { format!("in `{}`", path[..path.len() - 1].join(".")) };
@@ -485,7 +491,8 @@ fn marked_compiler_checked(s: &Value) -> bool {
             .any(|k| s.get(*k).and_then(Value::as_array).is_some_and(|alts| alts.iter().any(marked_compiler_checked)))
 }
 
-/// The alternatives a value may match at `s`: `$ref`s followed, `anyOf`/`oneOf` flattened.
+/// The alternatives a value may match at `s`: `$ref`s and one-schema `allOf`s followed,
+/// `anyOf`/`oneOf` flattened.
 fn alternatives<'a>(s: &'a Value, root: &'a Schema, out: &mut Vec<&'a Value>, depth: usize) {
     if depth > 32 {
         out.push(&Value::Bool(true));
@@ -502,6 +509,13 @@ fn alternatives<'a>(s: &'a Value, root: &'a Schema, out: &mut Vec<&'a Value>, de
             None => out.push(&Value::Bool(true)),
         }
         return;
+    }
+    // schemars wraps a described `$ref` as `{"allOf": [{"$ref": ...}]}`: one schema, look through it.
+    if let Some(Value::Array(list)) = o.get("allOf") {
+        if let [only] = list.as_slice() {
+            alternatives(only, root, out, depth + 1);
+            return;
+        }
     }
     let mut split = false;
     for k in ["anyOf", "oneOf"] {
@@ -614,7 +628,7 @@ fn check_scalar(
         other => format!("`{other}`"),
     };
     let mut expected: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
-    expected.extend(types.iter().map(|t| format!("a {t}")));
+    expected.extend(types.iter().map(|t| format!("{} {t}", if t.starts_with(['a', 'i', 'o']) { "an" } else { "a" })));
     let list = if expected.len() > 12 { format!("{}, ...", expected[..12].join(", ")) } else { expected.join(", ") };
     let (code, msg) = if allowed.is_empty() {
         (codes::INVALID_TYPE, format!("`{}` is {shown}, expected {list}", path.join(".")))

@@ -353,7 +353,7 @@ pub struct Function {
     pub architecture: Option<String>,
     /// When Lambda updates the function's runtime: `auto` (the default), `onFunctionUpdate`,
     /// or `{mode: manual, arn: <runtime version ARN>}`.
-    #[schemars(with = "Option<crate::function_shapes::RuntimeManagement>")]
+    #[schemars(with = "Option<crate::cf::AwsLambdaRuntimeManagement>")]
     pub runtime_management: Option<Value>,
     /// Environment variables (merged over the provider's).
     pub environment: Option<StrMap>,

@@ -3,7 +3,7 @@
 //! (`lib/config-schema.js` and `lib/plugins/aws/provider.js`). Only the JSON Schema comes
 //! from them (via `#[schemars(with = "...")]` on the fields of [`crate::Function`]).
 
-use crate::cf::{AwsArn, Bool, CfFindInMap, CfFunction, CfGetAtt, CfIf, CfImport, CfInstruction, CfJoin, CfSplit};
+use crate::cf::{Bool, CfFindInMap, CfFunction, CfGetAtt, CfIf, CfImport, CfInstruction, CfJoin, CfSplit};
 use crate::coerce::{List, Num};
 use schemars::JsonSchema;
 use serde_json::Value;
@@ -88,42 +88,6 @@ pub struct ImageObject {
     pub command: Option<List<String>>,
     /// Overrides the image's `ENTRYPOINT`.
     pub entry_point: Option<List<String>>,
-}
-
-/// When Lambda updates the runtime of the function.
-#[derive(JsonSchema)]
-pub enum RuntimeUpdateMode {
-    /// Lambda updates it (the default).
-    #[serde(rename = "auto")]
-    Auto,
-    /// Updated when the function is updated.
-    #[serde(rename = "onFunctionUpdate")]
-    OnFunctionUpdate,
-    /// Pinned to the runtime version `arn`.
-    #[serde(rename = "manual")]
-    Manual,
-}
-
-/// `runtimeManagement`: a mode, or `{mode: manual, arn}`.
-#[derive(JsonSchema)]
-#[serde(untagged)]
-pub enum RuntimeManagement {
-    /// `auto` or `onFunctionUpdate`.
-    Mode(RuntimeUpdateMode),
-    /// The settings.
-    Object(RuntimeManagementObject),
-}
-
-/// Runtime management settings.
-#[derive(JsonSchema)]
-#[serde(rename_all = "camelCase")]
-#[schemars(deny_unknown_fields)]
-pub struct RuntimeManagementObject {
-    /// `auto` (the default), `onFunctionUpdate` or `manual`.
-    #[schemars(extend("default" = "auto"))]
-    pub mode: Option<RuntimeUpdateMode>,
-    /// The runtime version ARN (`mode: manual`).
-    pub arn: Option<AwsArn>,
 }
 
 /// A subnet or security group id, or `Fn::If` choosing one.

@@ -397,21 +397,94 @@ fn items_of<'a>(s: &'a Value, root: &'a Schema, out: &mut Vec<&'a Value>, depth:
 }
 
 fn unknown_keys(v: &Value, s: &Value, root: &Schema, node: &Node, path: &mut Vec<String>, sev: Severity, diags: &mut Vec<Diagnostic>) {
-    unknown_keys_in(v, &[s], root, node, path, sev, diags);
+    let mut accepts = Accepts::default();
+    unknown_keys_in(v, &[s], root, node, path, sev, &mut (diags, &mut accepts));
 }
+
+/// What one flattened alternative (see [`alternatives`]) takes: its type, enum or const (patterns
+/// are not checked, except the variable alternative's: a `${` in the string).
+#[derive(Clone, Copy)]
+enum Accept<'a> {
+    Any,
+    Nothing,
+    OneOf(&'a [Value]),
+    Const(&'a Value),
+    /// A string holding `${`: the variable alternative.
+    Variable,
+    /// JSON types, one bit each ([`type_bit`]).
+    Types(u8),
+}
+
+fn type_bit(t: &str) -> u8 {
+    match t {
+        "null" => 1,
+        "boolean" => 2,
+        "number" => 4,
+        "integer" => 8,
+        "string" => 16,
+        "array" => 32,
+        "object" => 64,
+        _ => 0,
+    }
+}
+
+impl Accept<'_> {
+    fn of(alt: &Value) -> Accept<'_> {
+        let Some(o) = alt.as_object() else { return if alt == &Value::Bool(false) { Accept::Nothing } else { Accept::Any } };
+        if let Some(Value::Array(e)) = o.get("enum") {
+            return Accept::OneOf(e);
+        }
+        if let Some(c) = o.get("const") {
+            return Accept::Const(c);
+        }
+        if o.get("pattern").and_then(Value::as_str) == Some(crate::schema::VARIABLE_PATTERN) {
+            return Accept::Variable;
+        }
+        match o.get("type") {
+            Some(Value::String(t)) => Accept::Types(type_bit(t)),
+            Some(Value::Array(ts)) => Accept::Types(ts.iter().filter_map(Value::as_str).fold(0, |b, t| b | type_bit(t))),
+            // No type: an object-only schema if it has properties, else anything.
+            _ if o.contains_key("properties") || o.contains_key("additionalProperties") || o.contains_key("items") => Accept::Nothing,
+            _ => Accept::Any,
+        }
+    }
+
+    /// Does this alternative take `v` as it is (types, enums, consts; patterns only for the
+    /// variable alternative)?
+    fn takes(self, v: &Value) -> bool {
+        match self {
+            Accept::Any => true,
+            Accept::Nothing => false,
+            Accept::OneOf(e) => e.contains(v) || e.iter().any(|x| x.as_f64().is_some() && x.as_f64() == v.as_f64()),
+            Accept::Const(c) => c == v,
+            Accept::Variable => v.as_str().is_some_and(|s| s.contains("${")),
+            Accept::Types(bits) => {
+                let is_int = v.as_f64().is_some_and(|n| n.fract() == 0.0);
+                bits & type_bit(cfgen_model::coerce::type_name(v)) != 0 || (is_int && bits & 8 != 0)
+            }
+        }
+    }
+}
+
+/// [`Accept`]s of each schema the walk met, by identity: the same few schemas describe every
+/// function, event and resource, and flattening them again per value was most of the walk.
+type Accepts<'a> = std::collections::HashMap<*const Value, Vec<Accept<'a>>>;
+
+/// Where the walk reports, and its memory of flattened schemas.
+type Sink<'d, 'a> = (&'d mut Vec<Diagnostic>, &'d mut Accepts<'a>);
 
 /// Report the keys of `v` (and of the objects and lists inside it) that none of `schemas`
 /// (alternatives that may describe it) defines, and scalars none of them takes.
-fn unknown_keys_in(
+fn unknown_keys_in<'a>(
     v: &Value,
-    schemas: &[&Value],
-    root: &Schema,
+    schemas: &[&'a Value],
+    root: &'a Schema,
     node: &Node,
     path: &mut Vec<String>,
     sev: Severity,
-    diags: &mut Vec<Diagnostic>,
+    sink: &mut Sink<'_, 'a>,
 ) {
-    if !check_scalar(v, schemas, root, node, path, sev, diags) || !matches!(v, Value::Object(_) | Value::Array(_)) {
+    if !check_scalar(v, schemas, root, node, path, sev, sink) || !matches!(v, Value::Object(_) | Value::Array(_)) {
         return;
     }
     if let Value::Array(items) = v {
@@ -427,7 +500,7 @@ fn unknown_keys_in(
         }
         for (i, x) in items.iter().enumerate() {
             path.push(i.to_string());
-            unknown_keys_in(x, &item_schemas, root, node, path, sev, diags);
+            unknown_keys_in(x, &item_schemas, root, node, path, sev, sink);
             path.pop();
         }
         return;
@@ -446,7 +519,7 @@ fn unknown_keys_in(
         for r in required.iter().filter(|r| !m.contains_key(**r)) {
             let refs: Vec<&str> = path.iter().map(String::as_str).collect();
             let at = if path.is_empty() { "at the top level".to_string() } else { format!("in `{}`", path.join(".")) };
-            diags.push(
+            sink.0.push(
                 Diagnostic::new(codes::MISSING_KEY, sev, format!("missing required key `{r}` {at}"))
                     .at_opt(key_span(node, &refs).or_else(|| span_of(node, &refs))),
             );
@@ -459,14 +532,14 @@ fn unknown_keys_in(
         // never a type error (an unknown one is still reported below).
         if !subs.is_empty() {
             if subs.iter().any(|sub| sub.get("deprecated") == Some(&Value::Bool(true))) {
-                deprecated(k, path, node, diags);
+                deprecated(k, path, node, sink.0);
             }
             if !x.is_null() {
-                unknown_keys_in(x, &subs, root, node, path, sev, diags);
+                unknown_keys_in(x, &subs, root, node, path, sev, sink);
             }
         } else if !view.values.is_empty() {
             if !x.is_null() {
-                unknown_keys_in(x, &view.values, root, node, path, sev, diags);
+                unknown_keys_in(x, &view.values, root, node, path, sev, sink);
             }
         } else if !view.open {
             let refs: Vec<&str> = path.iter().map(String::as_str).collect();
@@ -477,7 +550,7 @@ fn unknown_keys_in(
             if let Some(sug) = did_you_mean(k, view.props.iter().flat_map(|p| p.keys()).map(String::as_str)) {
                 d = d.help(format!("did you mean `{sug}`?"));
             }
-            diags.push(d);
+            sink.0.push(d);
         }
         path.pop();
     }
@@ -556,47 +629,42 @@ fn coerced_forms(v: &Value) -> Vec<Value> {
     forms
 }
 
-/// Does one (flattened) alternative take `v` as it is, as far as types, enums and consts go?
-/// Patterns are not checked, except the variable alternative's (a `${` in the string).
-fn takes_exactly(alt: &Value, v: &Value) -> bool {
-    let Some(o) = alt.as_object() else { return alt != &Value::Bool(false) };
-    if let Some(Value::Array(e)) = o.get("enum") {
-        return e.contains(v) || e.iter().any(|x| x.as_f64().is_some() && x.as_f64() == v.as_f64());
-    }
-    if let Some(c) = o.get("const") {
-        return c == v;
-    }
-    if o.get("pattern").and_then(Value::as_str) == Some(crate::schema::VARIABLE_PATTERN) {
-        return v.as_str().is_some_and(|s| s.contains("${"));
-    }
-    let ty = cfgen_model::coerce::type_name(v);
-    let is_int = v.as_f64().is_some_and(|n| n.fract() == 0.0);
-    match o.get("type") {
-        Some(Value::String(t)) => t == ty || (t == "integer" && is_int),
-        Some(Value::Array(ts)) => ts.iter().any(|t| t == ty || (t == "integer" && is_int)),
-        // No type: an object-only schema if it has properties, else anything.
-        _ => !(o.contains_key("properties") || o.contains_key("additionalProperties") || o.contains_key("items")),
-    }
-}
-
 /// Report `v` when none of `schemas` takes it (its type, or its value for closed sets); `false`
 /// when it was reported.
-fn check_scalar(
+fn check_scalar<'a>(
     v: &Value,
-    schemas: &[&Value],
-    root: &Schema,
+    schemas: &[&'a Value],
+    root: &'a Schema,
     node: &Node,
     path: &[String],
     sev: Severity,
-    diags: &mut Vec<Diagnostic>,
+    sink: &mut Sink<'_, 'a>,
 ) -> bool {
+    let (diags, accepts) = sink;
+    let mut any_alt = false;
+    let mut taken = false;
+    for s in schemas {
+        let list = accepts.entry(std::ptr::from_ref(*s)).or_insert_with(|| {
+            let mut alts = Vec::new();
+            alternatives(s, root, &mut alts, 0);
+            alts.into_iter().map(Accept::of).collect()
+        });
+        any_alt |= !list.is_empty();
+        if list.iter().any(|a| a.takes(v)) {
+            taken = true;
+            break;
+        }
+    }
+    if !any_alt || taken {
+        return true;
+    }
+    let forms = coerced_forms(v);
+    if schemas.iter().filter_map(|s| accepts.get(&std::ptr::from_ref(*s))).flatten().any(|a| forms.iter().any(|f| a.takes(f))) {
+        return true;
+    }
     let mut alts = Vec::new();
     for s in schemas {
         alternatives(s, root, &mut alts, 0);
-    }
-    let forms = coerced_forms(v);
-    if alts.is_empty() || alts.iter().any(|a| takes_exactly(a, v) || forms.iter().any(|f| takes_exactly(a, f))) {
-        return true;
     }
     let allowed: Vec<String> = alts
         .iter()

@@ -12,6 +12,8 @@
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 static DATA: &str = include_str!("../../../../schemas/aws/resources.jsonl");
@@ -83,10 +85,82 @@ pub enum Problem {
 }
 
 /// Check the `Properties` of a resource of a vendored type (`props` is `None` when absent).
-pub fn check(schema: &Schema, props: Option<&Value>, out: &mut Vec<Problem>) {
+/// `shapes` carries what the check learnt of each schema node from one resource to the next.
+pub fn check(schema: &'static Schema, props: Option<&Value>, shapes: &mut Shapes, out: &mut Vec<Problem>) {
     let empty = Value::Object(Default::default());
     let mut path = Vec::new();
-    check_value(props.unwrap_or(&empty), &schema.root, schema, &mut path, out, 0);
+    check_value(props.unwrap_or(&empty), &schema.root, schema, shapes, &mut path, out, 0);
+}
+
+/// A schema node as the check reads it, its keywords looked up once: a template's resources
+/// share a few schemas, and looking every keyword up again for each value was most of the check.
+struct Shape {
+    types: Vec<&'static str>,
+    /// The alternatives (`anyOf`, else `oneOf`, `$ref`s followed) of an untyped node.
+    alts: Option<Vec<&'static Value>>,
+    allowed: Option<&'static Vec<Value>>,
+    props: Option<&'static Map<String, Value>>,
+    /// The first `patternProperties` schema (without a regex engine every key is taken to match it).
+    pattern: Option<&'static Value>,
+    /// `additionalProperties` when it is a schema.
+    additional: Option<&'static Value>,
+    closed: bool,
+    required: Option<&'static Vec<Value>>,
+    items: Option<&'static Value>,
+}
+
+impl Shape {
+    fn of(s: &'static Value, root: &'static Schema) -> Shape {
+        let s = resolve(s, root);
+        let types: Vec<&'static str> = type_names(s).collect();
+        let alts = if types.is_empty() {
+            ["anyOf", "oneOf"].into_iter().find_map(|k| match s.get(k) {
+                Some(Value::Array(alts)) => Some(alts.iter().map(|a| resolve(a, root)).collect()),
+                _ => None,
+            })
+        } else {
+            None
+        };
+        Shape {
+            types,
+            alts,
+            allowed: s.get("enum").and_then(Value::as_array),
+            props: s.get("properties").and_then(Value::as_object),
+            pattern: s.get("patternProperties").and_then(Value::as_object).and_then(|p| p.values().next()),
+            additional: s.get("additionalProperties").filter(|a| a.is_object()),
+            closed: s.get("additionalProperties") == Some(&Value::Bool(false)),
+            required: s.get("required").and_then(Value::as_array),
+            items: s.get("items"),
+        }
+    }
+}
+
+/// [`Shape`]s by node identity.
+#[derive(Default)]
+pub struct Shapes(HashMap<*const Value, Rc<Shape>, BuildHasherDefault<PtrHasher>>);
+
+impl Shapes {
+    fn get(&mut self, s: &'static Value, root: &'static Schema) -> Rc<Shape> {
+        self.0.entry(std::ptr::from_ref(s)).or_insert_with(|| Rc::new(Shape::of(s, root))).clone()
+    }
+}
+
+/// Hashes a pointer (the only key [`Shapes`] has) with one multiplication.
+#[derive(Default)]
+pub struct PtrHasher(u64);
+
+impl Hasher for PtrHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
+    }
 }
 
 /// `{"Ref": ..}`, `{"Fn::...": ..}` and `{"Condition": ..}` are resolved by CloudFormation.
@@ -182,37 +256,40 @@ fn scalar_text(v: &Value) -> Option<String> {
     }
 }
 
-fn check_value<'a>(v: &'a Value, s: &Value, root: &Schema, path: &mut Vec<Seg<'a>>, out: &mut Vec<Problem>, depth: usize) {
+fn check_value<'a>(
+    v: &'a Value,
+    s: &'static Value,
+    root: &'static Schema,
+    shapes: &mut Shapes,
+    path: &mut Vec<Seg<'a>>,
+    out: &mut Vec<Problem>,
+    depth: usize,
+) {
     if depth > 40 || is_intrinsic(v) || v.is_null() {
         return;
     }
-    let s = resolve(s, root);
+    let shape = shapes.get(s, root);
     // Alternatives: take the one alternative whose type fits; several (or none known): no finding.
-    for k in ["anyOf", "oneOf"] {
-        if let Some(Value::Array(alts)) = s.get(k) {
-            let mut fitting = alts.iter().map(|a| resolve(a, root)).filter(|a| untyped(a) || type_names(a).any(|t| fits(v, t)));
-            let (first, more) = (fitting.next(), fitting.next().is_some());
-            if untyped(s) {
-                match first {
-                    Some(only) if !more => check_value(v, only, root, path, out, depth + 1),
-                    Some(_) => {}
-                    None => {
-                        let want: Vec<&str> = alts.iter().flat_map(|a| type_names(resolve(a, root))).collect();
-                        if !want.is_empty() {
-                            out.push(Problem::Type { path: owned(path), want: want.join(" or "), got: json_type(v) });
-                        }
-                    }
+    if let Some(alts) = &shape.alts {
+        let mut fitting = alts.iter().filter(|a| untyped(a) || type_names(a).any(|t| fits(v, t)));
+        let (first, more) = (fitting.next(), fitting.next().is_some());
+        match first {
+            Some(only) if !more => check_value(v, only, root, shapes, path, out, depth + 1),
+            Some(_) => {}
+            None => {
+                let want: Vec<&str> = alts.iter().flat_map(|a| type_names(a)).collect();
+                if !want.is_empty() {
+                    out.push(Problem::Type { path: owned(path), want: want.join(" or "), got: json_type(v) });
                 }
-                return;
             }
         }
-    }
-    let mut types = type_names(s);
-    if !untyped(s) && !types.any(|t| fits(v, t)) {
-        out.push(Problem::Type { path: owned(path), want: type_names(s).collect::<Vec<_>>().join(" or "), got: json_type(v) });
         return;
     }
-    if let (Some(Value::Array(allowed)), Some(text)) = (s.get("enum"), scalar_text(v)) {
+    if !shape.types.is_empty() && !shape.types.iter().any(|t| fits(v, t)) {
+        out.push(Problem::Type { path: owned(path), want: shape.types.join(" or "), got: json_type(v) });
+        return;
+    }
+    if let (Some(allowed), Some(text)) = (shape.allowed, scalar_text(v)) {
         let ok = allowed.iter().any(|a| same_scalar(a, v));
         if !ok && !allowed.is_empty() {
             out.push(Problem::Enum { path: owned(path), value: text, allowed: allowed.iter().filter_map(scalar_text).collect() });
@@ -220,37 +297,26 @@ fn check_value<'a>(v: &'a Value, s: &Value, root: &Schema, path: &mut Vec<Seg<'a
     }
     match v {
         Value::Object(o) => {
-            let props = s.get("properties").and_then(Value::as_object);
-            let patterns = s.get("patternProperties").and_then(Value::as_object);
-            let closed = s.get("additionalProperties") == Some(&Value::Bool(false));
             // `Fn::Transform` (a macro) may sit among the properties and rewrite them.
             let macro_inside = o.keys().any(|k| k.starts_with("Fn::"));
             for (k, x) in o {
                 if k.starts_with("Fn::") {
                     continue;
                 }
-                if let Some(sub) = props.and_then(|p| p.get(k)) {
+                let sub = shape.props.and_then(|p| p.get(k)).or(shape.pattern).or(shape.additional);
+                if let Some(sub) = sub {
                     path.push(Seg::Key(k));
-                    check_value(x, sub, root, path, out, depth + 1);
+                    check_value(x, sub, root, shapes, path, out, depth + 1);
                     path.pop();
-                } else if let Some(sub) = patterns.and_then(|p| p.values().next()) {
-                    // Without a regex engine every key is taken to match the first pattern.
-                    path.push(Seg::Key(k));
-                    check_value(x, sub, root, path, out, depth + 1);
-                    path.pop();
-                } else if let Some(add @ Value::Object(_)) = s.get("additionalProperties") {
-                    path.push(Seg::Key(k));
-                    check_value(x, add, root, path, out, depth + 1);
-                    path.pop();
-                } else if closed && props.is_some() && !macro_inside {
+                } else if shape.closed && shape.props.is_some() && !macro_inside {
                     out.push(Problem::Unknown {
                         path: owned(path),
                         name: k.clone(),
-                        known: props.map(|p| p.keys().cloned().collect()).unwrap_or_default(),
+                        known: shape.props.map(|p| p.keys().cloned().collect()).unwrap_or_default(),
                     });
                 }
             }
-            if let Some(Value::Array(req)) = s.get("required").filter(|_| !macro_inside) {
+            if let Some(req) = shape.required.filter(|_| !macro_inside) {
                 for r in req.iter().filter_map(Value::as_str) {
                     if !o.contains_key(r) {
                         out.push(Problem::Missing { path: owned(path), name: r.to_string() });
@@ -259,10 +325,10 @@ fn check_value<'a>(v: &'a Value, s: &Value, root: &Schema, path: &mut Vec<Seg<'a
             }
         }
         Value::Array(items) => {
-            if let Some(item_schema) = s.get("items") {
+            if let Some(item_schema) = shape.items {
                 for (i, x) in items.iter().enumerate() {
                     path.push(Seg::Index(i));
-                    check_value(x, item_schema, root, path, out, depth + 1);
+                    check_value(x, item_schema, root, shapes, path, out, depth + 1);
                     path.pop();
                 }
             }
@@ -278,7 +344,7 @@ mod tests {
 
     fn problems(ty: &str, props: Value) -> Vec<Problem> {
         let mut out = Vec::new();
-        check(schema(ty).expect("vendored"), Some(&props), &mut out);
+        check(schema(ty).expect("vendored"), Some(&props), &mut Shapes::default(), &mut out);
         out
     }
 

@@ -110,6 +110,7 @@ pub(crate) fn finding(code: cfgen_syntax::Code, sev: Severity, msg: String, o: O
 fn schemas(template: &Value, prov: &Provenance, found: &mut Vec<(Diagnostic, Option<Span>)>) {
     let Some(resources) = template.get("Resources").and_then(Value::as_object) else { return };
     let mut unvendored: BTreeSet<&str> = BTreeSet::new();
+    let mut shapes = cfn::Shapes::default();
     for (id, res) in resources {
         let Some(obj) = res.as_object() else {
             found.push(finding(
@@ -169,7 +170,7 @@ fn schemas(template: &Value, prov: &Provenance, found: &mut Vec<(Diagnostic, Opt
             continue;
         }
         let mut problems = Vec::new();
-        cfn::check(schema, props, &mut problems);
+        cfn::check(schema, props, &mut shapes, &mut problems);
         for p in problems {
             found.push(problem(id, ty, res, p, prov));
         }

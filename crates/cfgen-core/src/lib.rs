@@ -21,6 +21,7 @@ pub mod collate;
 pub mod compile;
 pub mod emit;
 pub mod events;
+pub mod identity;
 pub mod merge;
 pub mod naming;
 pub mod package;

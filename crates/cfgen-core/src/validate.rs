@@ -468,7 +468,7 @@ impl Accept<'_> {
 
 /// [`Accept`]s of each schema the walk met, by identity: the same few schemas describe every
 /// function, event and resource, and flattening them again per value was most of the walk.
-type Accepts<'a> = std::collections::HashMap<*const Value, Vec<Accept<'a>>>;
+type Accepts<'a> = crate::identity::ByIdentity<Vec<Accept<'a>>>;
 
 /// Where the walk reports, and its memory of flattened schemas.
 type Sink<'d, 'a> = (&'d mut Vec<Diagnostic>, &'d mut Accepts<'a>);

@@ -9,10 +9,10 @@
 //! CloudFormation reads scalars leniently (`"45"` for an integer, `5` for a string, `"true"`
 //! for a boolean); so does this check.
 
+use crate::identity::ByIdentity;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 use std::sync::OnceLock;
 
@@ -137,29 +137,11 @@ impl Shape {
 
 /// [`Shape`]s by node identity.
 #[derive(Default)]
-pub struct Shapes(HashMap<*const Value, Rc<Shape>, BuildHasherDefault<PtrHasher>>);
+pub struct Shapes(ByIdentity<Rc<Shape>>);
 
 impl Shapes {
     fn get(&mut self, s: &'static Value, root: &'static Schema) -> Rc<Shape> {
         self.0.entry(std::ptr::from_ref(s)).or_insert_with(|| Rc::new(Shape::of(s, root))).clone()
-    }
-}
-
-/// Hashes a pointer (the only key [`Shapes`] has) with one multiplication.
-#[derive(Default)]
-pub struct PtrHasher(u64);
-
-impl Hasher for PtrHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
     }
 }
 

@@ -2,11 +2,15 @@
 //! unknown keys (against the schema generated from `cfgen-model`, with "did you mean"), and
 //! the typed deserialisation with its coercions. Every finding points at its line.
 
+use crate::identity::ByIdentity;
 use crate::schema::ValidationSchema as Schema;
 use crate::BuildOptions;
 use cfgen_model::{Function, Service};
 use cfgen_syntax::{codes, diagnostic::did_you_mean, Diagnostic, Node, Severity, Span};
+use regex_lite::Regex;
 use serde_json::Value;
+use std::collections::HashMap;
+use std::rc::Rc;
 
 /// The configuration, typed and with its run-wide names settled.
 pub struct Prepared {
@@ -44,22 +48,8 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
 
     // service
     let service_name = match json.get("service") {
-        Some(Value::String(s)) if !s.is_empty() => {
-            let ok = s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                && s.len() > 1
-                && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-            if !ok {
-                diags.push(
-                    Diagnostic::new(
-                        codes::INVALID_VALUE,
-                        schema_severity,
-                        format!("service name `{s}` must be at least 2 characters: a letter, then letters, digits or `-`"),
-                    )
-                    .at_opt(span_of(node, &["service"])),
-                );
-            }
-            s.clone()
-        }
+        // Its pattern (a letter, then letters, digits or `-`) is checked with the schema's.
+        Some(Value::String(s)) if !s.is_empty() => s.clone(),
         Some(Value::Object(_)) => {
             diags.push(
                 Diagnostic::error(codes::SERVICE_MISSING, "`service` must be a name; the object form was removed in Serverless v3")
@@ -397,23 +387,30 @@ fn items_of<'a>(s: &'a Value, root: &'a Schema, out: &mut Vec<&'a Value>, depth:
 }
 
 fn unknown_keys(v: &Value, s: &Value, root: &Schema, node: &Node, path: &mut Vec<String>, sev: Severity, diags: &mut Vec<Diagnostic>) {
-    let mut accepts = Accepts::default();
-    unknown_keys_in(v, &[s], root, node, path, sev, &mut (diags, &mut accepts));
+    let mut sink = Sink { diags, accepts: ByIdentity::default(), regexes: HashMap::new() };
+    unknown_keys_in(v, &[s], root, node, path, sev, &mut sink);
 }
 
-/// What one flattened alternative (see [`alternatives`]) takes: its type, enum or const (patterns
-/// are not checked, except the variable alternative's: a `${` in the string).
-#[derive(Clone, Copy)]
+/// What one flattened alternative (see [`alternatives`]) takes: its type, enum or const, and
+/// for strings its `pattern` (the variable alternative's pattern is a `${` in the string).
+#[derive(Clone)]
 enum Accept<'a> {
-    Any,
     Nothing,
     OneOf(&'a [Value]),
     Const(&'a Value),
     /// A string holding `${`: the variable alternative.
     Variable,
-    /// JSON types, one bit each ([`type_bit`]).
-    Types(u8),
+    /// JSON types, one bit each ([`type_bit`]; [`ANY_TYPE`] when the schema names none), and the
+    /// pattern a string must match (none when the schema has none or it does not compile).
+    Typed(u8, Option<Rc<Regex>>),
 }
+
+/// Every type bit: an alternative that names no type.
+const ANY_TYPE: u8 = 0x7f;
+
+/// Strings longer than this are not matched against patterns (no setting with a pattern is
+/// anywhere near it, and a hostile 20 MB scalar must not cost a regex run).
+const MAX_PATTERN_INPUT: usize = 4096;
 
 fn type_bit(t: &str) -> u8 {
     match t {
@@ -429,49 +426,72 @@ fn type_bit(t: &str) -> u8 {
 }
 
 impl Accept<'_> {
-    fn of(alt: &Value) -> Accept<'_> {
-        let Some(o) = alt.as_object() else { return if alt == &Value::Bool(false) { Accept::Nothing } else { Accept::Any } };
+    /// Does this alternative take `v` as it is (types, enums, consts, string patterns)?
+    fn takes(&self, v: &Value) -> bool {
+        match self {
+            Accept::Nothing => false,
+            Accept::OneOf(e) => e.contains(v) || e.iter().any(|x| x.as_f64().is_some() && x.as_f64() == v.as_f64()),
+            Accept::Const(c) => *c == v,
+            Accept::Variable => v.as_str().is_some_and(|s| s.contains("${")),
+            Accept::Typed(bits, pattern) => {
+                let is_int = v.as_f64().is_some_and(|n| n.fract() == 0.0);
+                let typed = bits & type_bit(cfgen_model::coerce::type_name(v)) != 0 || (is_int && bits & 8 != 0);
+                typed
+                    && match (v, pattern) {
+                        (Value::String(s), Some(re)) => s.len() > MAX_PATTERN_INPUT || re.is_match(s),
+                        _ => true,
+                    }
+            }
+        }
+    }
+}
+
+/// Where the walk reports, and what it learnt of the schema: the [`Accept`]s of each schema
+/// node it met (by identity: the same few nodes describe every function, event and resource,
+/// and flattening them again per value was most of the walk), and each pattern compiled once.
+struct Sink<'d, 'a> {
+    diags: &'d mut Vec<Diagnostic>,
+    accepts: ByIdentity<Vec<Accept<'a>>>,
+    regexes: HashMap<&'a str, Option<Rc<Regex>>>,
+}
+
+impl<'a> Sink<'_, 'a> {
+    fn accept_of(&mut self, alt: &'a Value) -> Accept<'a> {
+        let Some(o) = alt.as_object() else {
+            return if alt == &Value::Bool(false) { Accept::Nothing } else { Accept::Typed(ANY_TYPE, None) };
+        };
         if let Some(Value::Array(e)) = o.get("enum") {
             return Accept::OneOf(e);
         }
         if let Some(c) = o.get("const") {
             return Accept::Const(c);
         }
-        if o.get("pattern").and_then(Value::as_str) == Some(crate::schema::VARIABLE_PATTERN) {
+        let pattern = o.get("pattern").and_then(Value::as_str);
+        if pattern == Some(crate::schema::VARIABLE_PATTERN) {
             return Accept::Variable;
         }
+        let pattern = pattern.and_then(|p| self.regexes.entry(p).or_insert_with(|| Regex::new(p).ok().map(Rc::new)).clone());
         match o.get("type") {
-            Some(Value::String(t)) => Accept::Types(type_bit(t)),
-            Some(Value::Array(ts)) => Accept::Types(ts.iter().filter_map(Value::as_str).fold(0, |b, t| b | type_bit(t))),
+            Some(Value::String(t)) => Accept::Typed(type_bit(t), pattern),
+            Some(Value::Array(ts)) => Accept::Typed(ts.iter().filter_map(Value::as_str).fold(0, |b, t| b | type_bit(t)), pattern),
             // No type: an object-only schema if it has properties, else anything.
             _ if o.contains_key("properties") || o.contains_key("additionalProperties") || o.contains_key("items") => Accept::Nothing,
-            _ => Accept::Any,
+            _ => Accept::Typed(ANY_TYPE, pattern),
         }
     }
 
-    /// Does this alternative take `v` as it is (types, enums, consts; patterns only for the
-    /// variable alternative)?
-    fn takes(self, v: &Value) -> bool {
-        match self {
-            Accept::Any => true,
-            Accept::Nothing => false,
-            Accept::OneOf(e) => e.contains(v) || e.iter().any(|x| x.as_f64().is_some() && x.as_f64() == v.as_f64()),
-            Accept::Const(c) => c == v,
-            Accept::Variable => v.as_str().is_some_and(|s| s.contains("${")),
-            Accept::Types(bits) => {
-                let is_int = v.as_f64().is_some_and(|n| n.fract() == 0.0);
-                bits & type_bit(cfgen_model::coerce::type_name(v)) != 0 || (is_int && bits & 8 != 0)
-            }
+    /// The [`Accept`]s of `s`'s alternatives, flattened once per node.
+    fn accepts(&mut self, s: &'a Value, root: &'a Schema) -> &[Accept<'a>] {
+        let key = std::ptr::from_ref(s);
+        if !self.accepts.contains_key(&key) {
+            let mut alts = Vec::new();
+            alternatives(s, root, &mut alts, 0);
+            let list = alts.into_iter().map(|a| self.accept_of(a)).collect();
+            self.accepts.insert(key, list);
         }
+        self.accepts.get(&key).map_or(&[], Vec::as_slice)
     }
 }
-
-/// [`Accept`]s of each schema the walk met, by identity: the same few schemas describe every
-/// function, event and resource, and flattening them again per value was most of the walk.
-type Accepts<'a> = crate::identity::ByIdentity<Vec<Accept<'a>>>;
-
-/// Where the walk reports, and its memory of flattened schemas.
-type Sink<'d, 'a> = (&'d mut Vec<Diagnostic>, &'d mut Accepts<'a>);
 
 /// Report the keys of `v` (and of the objects and lists inside it) that none of `schemas`
 /// (alternatives that may describe it) defines, and scalars none of them takes.
@@ -519,7 +539,7 @@ fn unknown_keys_in<'a>(
         for r in required.iter().filter(|r| !m.contains_key(**r)) {
             let refs: Vec<&str> = path.iter().map(String::as_str).collect();
             let at = if path.is_empty() { "at the top level".to_string() } else { format!("in `{}`", path.join(".")) };
-            sink.0.push(
+            sink.diags.push(
                 Diagnostic::new(codes::MISSING_KEY, sev, format!("missing required key `{r}` {at}"))
                     .at_opt(key_span(node, &refs).or_else(|| span_of(node, &refs))),
             );
@@ -532,7 +552,7 @@ fn unknown_keys_in<'a>(
         // never a type error (an unknown one is still reported below).
         if !subs.is_empty() {
             if subs.iter().any(|sub| sub.get("deprecated") == Some(&Value::Bool(true))) {
-                deprecated(k, path, node, sink.0);
+                deprecated(k, path, node, sink.diags);
             }
             if !x.is_null() {
                 unknown_keys_in(x, &subs, root, node, path, sev, sink);
@@ -550,7 +570,7 @@ fn unknown_keys_in<'a>(
             if let Some(sug) = did_you_mean(k, view.props.iter().flat_map(|p| p.keys()).map(String::as_str)) {
                 d = d.help(format!("did you mean `{sug}`?"));
             }
-            sink.0.push(d);
+            sink.diags.push(d);
         }
         path.pop();
     }
@@ -640,26 +660,19 @@ fn check_scalar<'a>(
     sev: Severity,
     sink: &mut Sink<'_, 'a>,
 ) -> bool {
-    let (diags, accepts) = sink;
     let mut any_alt = false;
-    let mut taken = false;
     for s in schemas {
-        let list = accepts.entry(std::ptr::from_ref(*s)).or_insert_with(|| {
-            let mut alts = Vec::new();
-            alternatives(s, root, &mut alts, 0);
-            alts.into_iter().map(Accept::of).collect()
-        });
+        let list = sink.accepts(s, root);
         any_alt |= !list.is_empty();
         if list.iter().any(|a| a.takes(v)) {
-            taken = true;
-            break;
+            return true;
         }
     }
-    if !any_alt || taken {
+    if !any_alt {
         return true;
     }
     let forms = coerced_forms(v);
-    if schemas.iter().filter_map(|s| accepts.get(&std::ptr::from_ref(*s))).flatten().any(|a| forms.iter().any(|f| a.takes(f))) {
+    if schemas.iter().any(|s| sink.accepts(s, root).iter().any(|a| forms.iter().any(|f| a.takes(f)))) {
         return true;
     }
     let mut alts = Vec::new();
@@ -695,6 +708,38 @@ fn check_scalar<'a>(
         Value::Array(_) => "a list".to_string(),
         other => format!("`{other}`"),
     };
+    // A string (or a scalar read as one) of the right type that a `pattern` turned away.
+    let text = match v {
+        Value::String(x) => Some(x.clone()),
+        Value::Number(_) | Value::Bool(_) => cfgen_model::coerce::scalar_string(v),
+        _ => None,
+    };
+    let missed: Vec<&str> = alts
+        .iter()
+        .filter_map(|a| a.as_object())
+        .filter(|o| o.get("type").is_none_or(|t| t == "string" || t.as_array().is_some_and(|ts| ts.iter().any(|t| t == "string"))))
+        .filter_map(|o| o.get("pattern").and_then(Value::as_str))
+        .filter(|p| *p != crate::schema::VARIABLE_PATTERN)
+        .filter(|p| text.as_deref().is_some_and(|x| Regex::new(p).is_ok_and(|re| !re.is_match(x))))
+        .collect();
+    if allowed.is_empty() && !missed.is_empty() {
+        let at = path.join(".");
+        let msg = if missed.iter().all(|p| *p == cfgen_model::coerce::NUMERIC_STRING_PATTERN) {
+            format!("`{at}` is {shown}, expected a number")
+        } else {
+            let pats: Vec<String> =
+                missed.iter().filter(|p| **p != cfgen_model::coerce::NUMERIC_STRING_PATTERN).map(|p| format!("`{p}`")).collect();
+            format!("`{at}` is {shown}, which does not match {}", pats.join(" or "))
+        };
+        let numeric = missed.iter().all(|p| *p == cfgen_model::coerce::NUMERIC_STRING_PATTERN);
+        let mut d =
+            Diagnostic::new(if numeric { codes::INVALID_TYPE } else { codes::INVALID_VALUE }, sev, msg).at_opt(span_of(node, &refs));
+        if let Some(words) = missed.iter().find_map(|p| pattern_words(p)) {
+            d = d.help(format!("expected {words}"));
+        }
+        sink.diags.push(d);
+        return false;
+    }
     let mut expected: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
     expected.extend(types.iter().map(|t| format!("{} {t}", if t.starts_with(['a', 'i', 'o']) { "an" } else { "a" })));
     let list = if expected.len() > 12 { format!("{}, ...", expected[..12].join(", ")) } else { expected.join(", ") };
@@ -707,8 +752,23 @@ fn check_scalar<'a>(
     if let Some(sug) = v.as_str().and_then(|x| did_you_mean(x, allowed.iter().map(String::as_str))) {
         d = d.help(format!("did you mean `{sug}`?"));
     }
-    diags.push(d);
+    sink.diags.push(d);
     false
+}
+
+/// Plain words for the patterns users meet most (the finding quotes the pattern itself).
+fn pattern_words(p: &str) -> Option<&'static str> {
+    Some(match p {
+        "^[a-zA-Z][0-9a-zA-Z-]+$" => "a letter, then at least one letter, digit or `-`",
+        "^[a-zA-Z][a-zA-Z0-9-]*$" => "a letter, then letters, digits or `-`",
+        "^[a-zA-Z0-9-_]+$" => "letters, digits, `-` or `_`",
+        "^[A-Za-z0-9/_+=,.@-]{1,64}$" => "1 to 64 letters, digits or `/_+=,.@-`",
+        "^\\d{12}$" => "a 12-digit AWS account id",
+        "^[a-z]{2}(-[a-z]+)+-\\d$" => "an AWS region such as `us-east-1`",
+        "^arn:" => "an ARN (`arn:...`)",
+        "^[a-z0-9][a-z0-9.-]*[a-z0-9]$" => "lowercase letters, digits, `.` and `-`, starting and ending with a letter or digit",
+        _ => return None,
+    })
 }
 
 /// A key the schema marks deprecated: a warning naming Serverless' deprecation code (which
@@ -961,6 +1021,54 @@ fn comparator_admits(c: &str, v: (u64, u64, u64)) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every `pattern` of the validator's schema compiles (one that did not would go unchecked),
+    /// and a few read as Serverless' AJV (JavaScript, no `u` flag) reads them.
+    #[test]
+    fn every_schema_pattern_compiles() {
+        fn patterns<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+            match v {
+                Value::Object(o) => {
+                    out.extend(o.get("pattern").and_then(Value::as_str));
+                    o.values().for_each(|x| patterns(x, out));
+                }
+                Value::Array(a) => a.iter().for_each(|x| patterns(x, out)),
+                _ => {}
+            }
+        }
+        let schema = crate::schema::validation_schema();
+        let mut found = Vec::new();
+        patterns(schema.root(), &mut found);
+        for (name, _) in crate::validation_schema::DEFINITIONS.iter() {
+            patterns(schema.def(name).expect("definition parses"), &mut found);
+        }
+        found.sort_unstable();
+        found.dedup();
+        assert!(found.len() > 40, "only {} patterns found", found.len());
+        for p in &found {
+            assert!(Regex::new(p).is_ok(), "pattern {p} does not compile");
+        }
+        let is = |p: &str, s: &str| Regex::new(p).expect("compiles").is_match(s);
+        // `-` after a range is a literal, as in JavaScript.
+        assert!(is("^[a-zA-Z0-9-_]+$", "a-b_c") && !is("^[a-zA-Z0-9-_]+$", "a:b"));
+        // `\d` is ASCII only.
+        assert!(is("^\\d{12}$", "123456789012") && !is("^\\d{12}$", "１２３４５６７８９０１２"));
+        assert!(is(cfgen_model::coerce::NUMERIC_STRING_PATTERN, " -1.5e3 ") && !is(cfgen_model::coerce::NUMERIC_STRING_PATTERN, "10s"));
+    }
+
+    #[test]
+    fn patterns_check_strings_of_the_right_type_only() {
+        let mut sink = Sink { diags: &mut Vec::new(), accepts: ByIdentity::default(), regexes: HashMap::new() };
+        let alt = serde_json::json!({"type": ["string", "number"], "pattern": "^[a-z]+$"});
+        let a = sink.accept_of(&alt);
+        assert!(a.takes(&Value::String("abc".into())));
+        assert!(!a.takes(&Value::String("ABC".into())));
+        // Numbers are not strings: the pattern does not apply.
+        assert!(a.takes(&serde_json::json!(5)));
+        assert!(!a.takes(&Value::Bool(true)));
+        // Past the length cap a string is not matched at all.
+        assert!(a.takes(&Value::String("A".repeat(MAX_PATTERN_INPUT + 1))));
+    }
 
     #[test]
     fn runtime_lifecycle_is_data() {

@@ -55,6 +55,9 @@ impl<T: JsonSchema> JsonSchema for Maybe<T> {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Num(pub f64);
 
+/// The strings a number may be written as (what JavaScript's `Number()` reads, roughly).
+pub const NUMERIC_STRING_PATTERN: &str = "^\\s*[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?\\s*$";
+
 impl JsonSchema for Num {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "Num".into()
@@ -64,7 +67,7 @@ impl JsonSchema for Num {
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         // Numeric strings are accepted: Serverless' AJV coerces them.
-        schemars::json_schema!({"type": ["number", "string"], "pattern": "^\\s*[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?\\s*$"})
+        schemars::json_schema!({"type": ["number", "string"], "pattern": NUMERIC_STRING_PATTERN})
     }
 }
 

@@ -85,7 +85,9 @@ pub fn check(template: &Value, node: &Node, opts: &CheckOptions, diags: &mut Vec
     let earlier: Vec<Span> = diags.iter().filter_map(|d| d.span).collect();
     for (d, extent) in found {
         let schema_warning = diags.iter().position(|e| {
-            !e.is_error() && e.span.is_some() && e.span == d.span && [codes::INVALID_VALUE.id, codes::INVALID_TYPE.id].contains(&e.code.id)
+            !e.is_error()
+                && same_value(e.span.as_ref(), d.span.as_ref())
+                && [codes::INVALID_VALUE.id, codes::INVALID_TYPE.id].contains(&e.code.id)
         });
         if let (Some(i), true) = (schema_warning, d.is_error()) {
             diags.remove(i);
@@ -95,6 +97,15 @@ pub fn check(template: &Value, node: &Node, opts: &CheckOptions, diags: &mut Vec
             }
         }
         diags.push(d);
+    }
+}
+
+/// Does the schema walk's span `walked` point at the value a check's span `checked` names: the
+/// same span, or the value after the key `checked` points at on the same line?
+fn same_value(walked: Option<&Span>, checked: Option<&Span>) -> bool {
+    match (walked, checked) {
+        (Some(w), Some(c)) => w == c || (w.file == c.file && w.line == c.line && c.end_line == c.line && w.col > c.end_col),
+        _ => false,
     }
 }
 

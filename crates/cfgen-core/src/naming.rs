@@ -11,7 +11,17 @@ pub fn upper_first(s: &str) -> String {
 
 /// `getNormalizedFunctionName`: `-` to `Dash`, `_` to `Underscore`, then upperFirst.
 pub fn normalize_name_dash_underscore(s: &str) -> String {
-    upper_first(&s.replace('-', "Dash").replace('_', "Underscore"))
+    // One pass (every logical id of a function goes through here).
+    let mut out = String::with_capacity(s.len() + 8);
+    for (i, c) in s.chars().enumerate() {
+        match c {
+            '-' => out.push_str("Dash"),
+            '_' => out.push_str("Underscore"),
+            c if i == 0 => out.extend(c.to_uppercase()),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// `normalizeNameToAlphaNumericOnly`: drop everything but `[0-9A-Za-z]`, then upperFirst.
@@ -731,6 +741,16 @@ pub fn sfn_cloudwatch_event_policy_name(stage: &str, region: &str, service: &str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The one-pass normalisation is `upperFirst(key.replace(-, Dash).replace(_, Underscore))`.
+    #[test]
+    fn dash_underscore_normalisation_is_the_replace_chain() {
+        for key in ["", "a", "-", "_", "-x", "_x", "a-b_c", "my_fn-2", "ßtraße", "éclair", "Ünder_score", "x--y__z", "1abc"] {
+            let chain = upper_first(&key.replace('-', "Dash").replace('_', "Underscore"));
+            assert_eq!(normalize_name_dash_underscore(key), chain, "{key:?}");
+        }
+        assert_eq!(normalize_name_dash_underscore("ßtraße"), "SStraße");
+    }
 
     #[test]
     fn names_follow_serverless() {

@@ -145,10 +145,17 @@ impl Node {
             Value::String(s) => serde_json::Value::String(s.clone()),
             Value::Seq(s) => serde_json::Value::Array(s.iter().map(Node::to_json).collect()),
             Value::Map(m) => {
-                let mut out = serde_json::Map::new();
-                for k in js_key_order(m.keys().map(String::as_str)) {
-                    if let Some(n) = m.get(k) {
-                        out.insert(k.to_string(), n.to_json());
+                let mut out = serde_json::Map::with_capacity(m.len());
+                if m.keys().any(|k| array_index(k).is_some()) {
+                    for k in js_key_order(m.keys().map(String::as_str)) {
+                        if let Some(n) = m.get(k) {
+                            out.insert(k.to_string(), n.to_json());
+                        }
+                    }
+                } else {
+                    // No integer-like key: JavaScript's order is the insertion order.
+                    for (k, n) in m.iter() {
+                        out.insert(k.clone(), n.to_json());
                     }
                 }
                 serde_json::Value::Object(out)
@@ -238,6 +245,22 @@ mod tests {
     fn js_order_puts_indexes_first() {
         let keys = ["b", "10", "a", "2", "01"];
         assert_eq!(js_key_order(keys.into_iter()), vec!["2", "10", "b", "a", "01"]);
+    }
+
+    /// `to_json` keeps insertion order, and puts integer-like keys first when there are any.
+    #[test]
+    fn to_json_orders_keys_like_javascript() {
+        let span = Span::default();
+        let map = |keys: &[&str]| {
+            let mut m = Map::new();
+            for k in keys {
+                m.insert((*k).to_string(), span, Node { span, value: Value::Null });
+            }
+            Node { span, value: Value::Map(m) }
+        };
+        let keys = |n: &Node| n.to_json().as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
+        assert_eq!(keys(&map(&["b", "a", "c"])), ["b", "a", "c"]);
+        assert_eq!(keys(&map(&["b", "10", "a", "2", "01"])), ["2", "10", "b", "a", "01"]);
     }
 
     #[test]

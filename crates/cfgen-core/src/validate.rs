@@ -470,7 +470,7 @@ impl<'a> Sink<'_, 'a> {
         if pattern == Some(crate::schema::VARIABLE_PATTERN) {
             return Accept::Variable;
         }
-        let pattern = pattern.and_then(|p| self.regexes.entry(p).or_insert_with(|| Regex::new(p).ok().map(Rc::new)).clone());
+        let pattern = pattern.and_then(|p| self.regex(p));
         match o.get("type") {
             Some(Value::String(t)) => Accept::Typed(type_bit(t), pattern),
             Some(Value::Array(ts)) => Accept::Typed(ts.iter().filter_map(Value::as_str).fold(0, |b, t| b | type_bit(t)), pattern),
@@ -478,6 +478,11 @@ impl<'a> Sink<'_, 'a> {
             _ if o.contains_key("properties") || o.contains_key("additionalProperties") || o.contains_key("items") => Accept::Nothing,
             _ => Accept::Typed(ANY_TYPE, pattern),
         }
+    }
+
+    /// `p` compiled, once per build; `None` when it does not compile (it is not checked then).
+    fn regex(&mut self, p: &'a str) -> Option<Rc<Regex>> {
+        self.regexes.entry(p).or_insert_with(|| Regex::new(p).ok().map(Rc::new)).clone()
     }
 
     /// The [`Accept`]s of `s`'s alternatives, flattened once per node.
@@ -709,18 +714,14 @@ fn check_scalar<'a>(
         other => format!("`{other}`"),
     };
     // A string (or a scalar read as one) of the right type that a `pattern` turned away.
-    let text = match v {
-        Value::String(x) => Some(x.clone()),
-        Value::Number(_) | Value::Bool(_) => cfgen_model::coerce::scalar_string(v),
-        _ => None,
-    };
+    let text = cfgen_model::coerce::scalar_string(v);
     let missed: Vec<&str> = alts
         .iter()
         .filter_map(|a| a.as_object())
         .filter(|o| o.get("type").is_none_or(|t| t == "string" || t.as_array().is_some_and(|ts| ts.iter().any(|t| t == "string"))))
         .filter_map(|o| o.get("pattern").and_then(Value::as_str))
         .filter(|p| *p != crate::schema::VARIABLE_PATTERN)
-        .filter(|p| text.as_deref().is_some_and(|x| Regex::new(p).is_ok_and(|re| !re.is_match(x))))
+        .filter(|p| text.as_deref().is_some_and(|x| sink.regex(p).is_some_and(|re| !re.is_match(x))))
         .collect();
     if allowed.is_empty() && !missed.is_empty() {
         let at = path.join(".");

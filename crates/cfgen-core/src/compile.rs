@@ -955,14 +955,17 @@ fn version_logical_id(key: &str, props: &Map<String, Value>, image: bool, code_s
     for (_, sha) in &layer_paths {
         h.update(sha.as_bytes());
     }
-    let mut p = props.clone();
-    if !image {
-        p.shift_remove("Code");
-    }
-    p.shift_remove("ReservedConcurrentExecutions");
-    p.shift_remove("Tags");
-    p.insert("layerConfigurations".into(), Value::Array(layer_configs));
-    h.update(crate::emit::to_json_compact_sorted(&Value::Object(p)).as_bytes());
+    // The function's properties without its code, reserved concurrency and tags, plus its
+    // layers' configurations (written from the entries: no copy of the properties).
+    let layer_configs = Value::Array(layer_configs);
+    let hashed = props
+        .iter()
+        .filter(|(k, _)| {
+            !matches!(k.as_str(), "ReservedConcurrentExecutions" | "Tags" | "layerConfigurations") && (image || k.as_str() != "Code")
+        })
+        .map(|(k, v)| (k.as_str(), v))
+        .chain([("layerConfigurations", &layer_configs)]);
+    h.update(crate::emit::object_compact_sorted(hashed).as_bytes());
     let digest = base64::engine::general_purpose::STANDARD.encode(h.finalize());
     naming::lambda_version(key, &digest)
 }

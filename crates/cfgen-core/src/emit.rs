@@ -143,7 +143,17 @@ pub fn to_json_compact_sorted(v: &Value) -> String {
     out
 }
 
-fn write_compact(v: &Value, sort: Option<fn(&str, &str) -> std::cmp::Ordering>, out: &mut String) {
+/// [`to_json_compact_sorted`] of the object whose entries are `entries` (in any order), so that
+/// a caller can leave keys out or add one without copying the object.
+pub fn object_compact_sorted<'a>(entries: impl IntoIterator<Item = (&'a str, &'a Value)>) -> String {
+    let mut out = String::new();
+    write_object_compact(entries.into_iter().collect(), Some(crate::collate::locale_compare), &mut out);
+    out
+}
+
+type Compare = fn(&str, &str) -> std::cmp::Ordering;
+
+fn write_compact(v: &Value, sort: Option<Compare>, out: &mut String) {
     match v {
         Value::Array(a) => {
             out.push('[');
@@ -155,24 +165,31 @@ fn write_compact(v: &Value, sort: Option<fn(&str, &str) -> std::cmp::Ordering>, 
             }
             out.push(']');
         }
-        Value::Object(m) => {
-            out.push('{');
-            let mut keys: Vec<&str> = m.keys().map(String::as_str).collect();
-            if let Some(cmp) = sort {
-                keys.sort_by(|a, b| cmp(a, b));
-            }
-            for (i, k) in cfgen_syntax::js_key_order(keys.into_iter()).into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_str(k, out);
-                out.push(':');
-                write_compact(&m[k], sort, out);
-            }
-            out.push('}');
-        }
+        Value::Object(m) => write_object_compact(m.iter().map(|(k, x)| (k.as_str(), x)).collect(), sort, out),
         other => write_json(other, 0, out),
     }
+}
+
+/// An object's entries, compact: sorted by `sort` when given, then in JavaScript's
+/// own-property order (array-index keys first, ascending; the rest as they come).
+fn write_object_compact(mut entries: Vec<(&str, &Value)>, sort: Option<Compare>, out: &mut String) {
+    if let Some(cmp) = sort {
+        entries.sort_by(|a, b| cmp(a.0, b.0));
+    }
+    if entries.iter().any(|(k, _)| cfgen_syntax::node::array_index(k).is_some()) {
+        // A stable sort: index keys by their number, every other key after them as it came.
+        entries.sort_by_key(|(k, _)| cfgen_syntax::node::array_index(k).map_or(u64::MAX, u64::from));
+    }
+    out.push('{');
+    for (i, (k, x)) in entries.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_str(k, out);
+        out.push(':');
+        write_compact(x, sort, out);
+    }
+    out.push('}');
 }
 
 /// `Number.prototype.toString()` of a JSON number.
@@ -417,6 +434,13 @@ mod tests {
         let want = to_json_compact(&deep_sorted_copy(&v));
         assert_eq!(to_json_compact_sorted(&v), want);
         assert_eq!(want, r#"{"a":{"1":true,"_x":1,"a":3,"Ä":2},"b":1,"B":[{"2":2,"10":1,"a":"x","z":null}],"layerConfigurations":[]}"#);
+        // From entries: the same text as the edited copy printed.
+        let extra = json!({"k": 2, "3": 1});
+        let entries = v.as_object().unwrap().iter().filter(|(k, _)| k.as_str() != "b").map(|(k, x)| (k.as_str(), x));
+        let mut edited = v.as_object().unwrap().clone();
+        edited.shift_remove("b");
+        edited.insert("7".into(), extra.clone());
+        assert_eq!(object_compact_sorted(entries.chain([("7", &extra)])), to_json_compact(&deep_sorted_copy(&Value::Object(edited))));
     }
 
     #[test]

@@ -82,14 +82,14 @@ pub fn check(template: &Value, node: &Node, prov: &Provenance, opts: &CheckOptio
                     }
                 }
             }
-            "AWS::S3::Bucket" => bucket_name(prop("BucketName"), at(&["BucketName"]), found),
+            "AWS::S3::Bucket" => bucket_name(prop("BucketName"), || at(&["BucketName"]), found),
             "AWS::Events::Rule" => name_rule(
                 prop("Name"),
                 64,
                 "an EventBridge rule name",
                 is_event_name,
                 "letters, digits, `.`, `-`, `_`",
-                at(&["Name"]),
+                || at(&["Name"]),
                 found,
             ),
             "AWS::Events::EventBus" => name_rule(
@@ -98,7 +98,7 @@ pub fn check(template: &Value, node: &Node, prov: &Provenance, opts: &CheckOptio
                 "an EventBridge event bus name",
                 |c| is_event_name(c) || c == '/',
                 "letters, digits, `.`, `-`, `_`, `/`",
-                at(&["Name"]),
+                || at(&["Name"]),
                 found,
             ),
             // HTTP API's `$default` stage is a name of its own.
@@ -111,12 +111,12 @@ pub fn check(template: &Value, node: &Node, prov: &Provenance, opts: &CheckOptio
                     "an API Gateway stage name",
                     is_stage_char,
                     "letters, digits, `-`, `_`",
-                    stage_origin(prov, id, res),
+                    || stage_origin(prov, id, res),
                     found,
                 )
             }
             "AWS::ApiGatewayV2::Api" => {
-                name_rule(prop("Name"), 128, "an API Gateway API name", |_| true, "", api_name_origin(prov, id, res), found)
+                name_rule(prop("Name"), 128, "an API Gateway API name", |_| true, "", || api_name_origin(prov, id, res), found)
             }
             _ => {}
         }
@@ -125,7 +125,8 @@ pub fn check(template: &Value, node: &Node, prov: &Provenance, opts: &CheckOptio
 
 /// S3's bucket naming rules: 3 to 63 lowercase letters, digits, `.` and `-`, starting and
 /// ending with a letter or digit, no `..`.
-fn bucket_name(v: Option<&Value>, at: Origin, found: &mut Found) {
+/// `at` is called only for a finding (locating a value in the source is not free).
+fn bucket_name(v: Option<&Value>, at: impl FnOnce() -> Origin, found: &mut Found) {
     let Some(name) = v.and_then(Value::as_str) else { return };
     let n = name.chars().count();
     let why = if !(3..=63).contains(&n) {
@@ -140,7 +141,7 @@ fn bucket_name(v: Option<&Value>, at: Origin, found: &mut Found) {
         None
     };
     if let Some(why) = why {
-        found.push(finding(codes::NAME_LIMIT, Severity::Error, format!("`{name}` is not an S3 bucket name: {why}"), at));
+        found.push(finding(codes::NAME_LIMIT, Severity::Error, format!("`{name}` is not an S3 bucket name: {why}"), at()));
     }
 }
 
@@ -172,17 +173,17 @@ fn number(v: &Value) -> Option<i64> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn name_rule(v: Option<&Value>, max: usize, what: &str, ok: fn(char) -> bool, chars: &str, at: Origin, found: &mut Found) {
+fn name_rule(v: Option<&Value>, max: usize, what: &str, ok: fn(char) -> bool, chars: &str, at: impl FnOnce() -> Origin, found: &mut Found) {
     let Some(name) = v.and_then(Value::as_str) else { return };
     let n = name.chars().count();
     if n > max || n == 0 {
-        found.push(finding(codes::NAME_LIMIT, Severity::Error, format!("`{name}` is {n} characters; {what} has 1 to {max}"), at));
+        found.push(finding(codes::NAME_LIMIT, Severity::Error, format!("`{name}` is {n} characters; {what} has 1 to {max}"), at()));
     } else if let Some(bad) = name.chars().find(|c| !ok(*c)) {
         found.push(finding(
             codes::NAME_LIMIT,
             Severity::Error,
             format!("`{name}` is not {what}: `{bad}` is not allowed ({chars} only)"),
-            at,
+            at(),
         ));
     }
 }

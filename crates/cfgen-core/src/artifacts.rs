@@ -73,7 +73,7 @@ pub struct PlanInput<'a> {
     pub service: &'a str,
     pub stage: &'a str,
     pub config_file_name: &'a str,
-    pub functions: &'a [(String, cfgen_model::Function)],
+    pub functions: &'a [(String, Box<cfgen_model::Function>)],
     /// Mixed into the folder name (the configuration text's hash).
     pub seed: &'a str,
     /// A fixed folder name instead of the content hash.

@@ -22,7 +22,7 @@ pub struct Ctx<'a> {
     pub region: String,
     /// Shared (cloning the list for a pass is cheap); passes that change functions use
     /// `Rc::make_mut` before the function resources are compiled.
-    pub functions: std::rc::Rc<Vec<(String, Function)>>,
+    pub functions: std::rc::Rc<Vec<(String, Box<Function>)>>,
     pub diags: Vec<Diagnostic>,
     /// The framework instance id (`ApiGatewayDeployment` suffix).
     pub instance_id: String,

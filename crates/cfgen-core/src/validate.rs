@@ -19,7 +19,7 @@ pub struct Prepared {
     pub stage: String,
     pub region: String,
     /// Functions in Serverless' order, `null` ones dropped.
-    pub functions: Vec<(String, Function)>,
+    pub functions: Vec<(String, Box<Function>)>,
 }
 
 fn span_of(node: &Node, path: &[&str]) -> Option<Span> {
@@ -200,7 +200,7 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
         .or_else(|| provider.region.as_ref().map(|s| s.0.clone()))
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "us-east-1".into());
-    let functions: Vec<(String, Function)> =
+    let functions: Vec<(String, Box<Function>)> =
         // Moved out: the passes read functions from here, never from `service.functions`.
         service.functions.take().into_iter().flatten().filter_map(|(k, f)| f.map(|f| (k, f))).collect();
 

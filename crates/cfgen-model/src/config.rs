@@ -36,7 +36,7 @@ pub struct Service {
     /// The Lambda functions of the service, by key (letters, digits, `-` and `_`); a list of
     /// such maps is merged into one.
     #[schemars(with = "Option<FunctionsShape>")]
-    pub functions: Option<IndexMap<String, Option<Function>>>,
+    pub functions: Option<IndexMap<String, Option<Box<Function>>>>,
     /// Lambda layers built from folders of this service, by key.
     pub layers: Option<IndexMap<String, Option<Layer>>>,
     /// CloudFormation merged into the generated template: `Resources`, `Outputs`, `Conditions`,

@@ -85,7 +85,7 @@ pub struct FnInfo {
     /// id, or `None` for roles given by ARN, `Ref`, `Fn::Sub` or `Fn::ImportValue`.
     pub role_resource: Option<String>,
     /// The functions of the service (shared with the compile context) and this one's index.
-    all: std::rc::Rc<Vec<(String, Function)>>,
+    all: std::rc::Rc<Vec<(String, Box<Function>)>>,
     index: usize,
 }
 

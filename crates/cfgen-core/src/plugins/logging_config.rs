@@ -28,7 +28,7 @@ fn excluded(settings: &Map<String, Value>) -> Vec<String> {
 }
 
 /// `before:package:initialize`.
-pub fn disable_function_logs(settings: &Map<String, Value>, functions: &mut [(String, Function)]) {
+pub fn disable_function_logs(settings: &Map<String, Value>, functions: &mut [(String, Box<Function>)]) {
     if !settings.get("logGroupName").is_some_and(cfgen_model::coerce::truthy) {
         return;
     }

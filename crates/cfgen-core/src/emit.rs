@@ -176,12 +176,8 @@ fn write_object_compact(mut entries: Vec<(&str, &Value)>, sort: Option<Compare>,
     if let Some(cmp) = sort {
         entries.sort_by(|a, b| cmp(a.0, b.0));
     }
-    if entries.iter().any(|(k, _)| cfgen_syntax::node::array_index(k).is_some()) {
-        // A stable sort: index keys by their number, every other key after them as it came.
-        entries.sort_by_key(|(k, _)| cfgen_syntax::node::array_index(k).map_or(u64::MAX, u64::from));
-    }
     out.push('{');
-    for (i, (k, x)) in entries.into_iter().enumerate() {
+    for (i, (k, x)) in cfgen_syntax::node::js_order(entries, |e| e.0).into_iter().enumerate() {
         if i > 0 {
             out.push(',');
         }

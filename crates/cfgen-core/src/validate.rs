@@ -725,14 +725,14 @@ fn check_scalar<'a>(
         .collect();
     if allowed.is_empty() && !missed.is_empty() {
         let at = path.join(".");
-        let msg = if missed.iter().all(|p| *p == cfgen_model::coerce::NUMERIC_STRING_PATTERN) {
+        let numeric = missed.iter().all(|p| *p == cfgen_model::coerce::NUMERIC_STRING_PATTERN);
+        let msg = if numeric {
             format!("`{at}` is {shown}, expected a number")
         } else {
             let pats: Vec<String> =
                 missed.iter().filter(|p| **p != cfgen_model::coerce::NUMERIC_STRING_PATTERN).map(|p| format!("`{p}`")).collect();
             format!("`{at}` is {shown}, which does not match {}", pats.join(" or "))
         };
-        let numeric = missed.iter().all(|p| *p == cfgen_model::coerce::NUMERIC_STRING_PATTERN);
         let mut d =
             Diagnostic::new(if numeric { codes::INVALID_TYPE } else { codes::INVALID_VALUE }, sev, msg).at_opt(span_of(node, &refs));
         if let Some(words) = missed.iter().find_map(|p| pattern_words(p)) {

@@ -210,19 +210,16 @@ pub fn number_to_json(n: f64) -> serde_json::Value {
 /// JavaScript's own-property order: array-index keys ("0", "1", ... below 2^32-1) first in
 /// ascending numeric order, then every other key in insertion order.
 pub fn js_key_order<'a>(keys: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    let mut index_keys: Vec<(u32, &str)> = Vec::new();
-    let mut others = Vec::new();
-    for k in keys {
-        match array_index(k) {
-            Some(i) => index_keys.push((i, k)),
-            None => others.push(k),
-        }
+    js_order(keys.collect(), |k| k)
+}
+
+/// `items` in the [`js_key_order`] of their keys (`key` reads an item's key).
+pub fn js_order<T>(mut items: Vec<T>, key: impl Fn(&T) -> &str) -> Vec<T> {
+    if items.iter().any(|x| array_index(key(x)).is_some()) {
+        // Stable: index keys by their number, every other key after them as it came.
+        items.sort_by_key(|x| array_index(key(x)).map_or(u64::MAX, u64::from));
     }
-    if index_keys.is_empty() {
-        return others;
-    }
-    index_keys.sort_by_key(|(i, _)| *i);
-    index_keys.into_iter().map(|(_, k)| k).chain(others).collect()
+    items
 }
 
 /// `Some(n)` when `k` is a canonical array index (no sign, no leading zero, below 2^32-1).

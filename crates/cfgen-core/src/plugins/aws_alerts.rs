@@ -13,14 +13,6 @@ use cfgen_model::coerce::truthy;
 use cfgen_syntax::{codes, Diagnostic};
 use serde_json::{json, Map, Value};
 
-fn upper_first(s: &str) -> String {
-    naming::upper_first(s)
-}
-
-fn normalised(name: &str) -> String {
-    upper_first(&name.replace('-', "Dash").replace('_', "Underscore"))
-}
-
 fn default_definitions() -> Value {
     let def = |metric: &str, threshold: u32, statistic: &str| {
         json!({
@@ -162,7 +154,8 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
                 a.insert(k.clone(), v.clone());
             }
             let name = a.get("name").map(js_string).unwrap_or_else(|| "undefined".into());
-            let alarm_key = format!("{}{}Alarm", normalised(key), normalised(&name));
+            let alarm_key =
+                format!("{}{}Alarm", naming::normalize_name_dash_underscore(key), naming::normalize_name_dash_underscore(&name));
             if !a.get("enabled").is_some_and(truthy) {
                 statements.shift_remove(&alarm_key);
                 continue;
@@ -171,8 +164,8 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
             let Some(cf) = alarm_cloudformation(ctx, &alert_topics, &a, key, &function_ref, &stack_name) else { return };
             statements.insert(alarm_key, cf);
             if let Some(pattern) = a.get("pattern").filter(|p| truthy(p)) {
-                let base = format!("{function_ref}{}LogMetricFilter", upper_first(&name));
-                let metric = format!("{}{function_ref}", upper_first(&a.get("metric").map(js_string).unwrap_or_default()));
+                let base = format!("{function_ref}{}LogMetricFilter", naming::upper_first(&name));
+                let metric = format!("{}{function_ref}", naming::upper_first(&a.get("metric").map(js_string).unwrap_or_default()));
                 let log_group = naming::log_group_name(&function_name);
                 let filter = |p: &Value, v: u32| {
                     json!({
@@ -206,7 +199,7 @@ fn add_alert_topic(key: &str, config: &Value, custom: Option<&str>, alert_topics
     let value = if topic.is_object() || topic.is_array() || topic.as_str().is_some_and(|s| s.starts_with("arn:")) {
         topic
     } else {
-        let cf_ref = format!("AwsAlerts{}{}", custom.map(upper_first).unwrap_or_default(), upper_first(key));
+        let cf_ref = format!("AwsAlerts{}{}", custom.map(naming::upper_first).unwrap_or_default(), naming::upper_first(key));
         let subscription: Vec<Value> = notifications
             .as_ref()
             .and_then(Value::as_array)
@@ -281,7 +274,7 @@ fn alarm_cloudformation(
     let pattern = a.get("pattern").is_some_and(truthy);
     let namespace = if pattern { Some(json!(stack_name)) } else { get("namespace") };
     let metric_id = if pattern {
-        json!(format!("{}{function_ref}", upper_first(&get("metric").map(|m| js_string(&m)).unwrap_or_default())))
+        json!(format!("{}{function_ref}", naming::upper_first(&get("metric").map(|m| js_string(&m)).unwrap_or_default())))
     } else {
         get("metric").unwrap_or(Value::Null)
     };

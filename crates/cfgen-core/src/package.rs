@@ -1452,17 +1452,28 @@ fn zeroed<T: Copy + Default>(mut v: Vec<T>, len: usize) -> Vec<T> {
     v
 }
 
-/// `v` at `len` items, keeping what an earlier stream left in it. zlib clears only `head`
-/// between streams: `prev` is read only at positions this stream inserted, and the window
-/// bytes past the data that `longest_match` may read are zeroed as the stream goes
+/// `v` at `len` items at least, keeping what an earlier stream left in it. zlib clears only
+/// `head` between streams: `prev` is read only at positions this stream inserted, and the
+/// window bytes past the data that `longest_match` may read are zeroed as the stream goes
 /// (`high_water`), so leftovers never change the output (a test compresses with a reused
 /// and a fresh state and compares).
 fn sized<T: Copy + Default>(mut v: Vec<T>, len: usize) -> Vec<T> {
-    if v.len() != len {
-        v.clear();
+    if v.len() < len {
         v.resize(len, T::default());
     }
     v
+}
+
+/// How much of the window and of `prev` a stream of `len` bytes can reach. Below `W_SIZE`
+/// nothing slides: the window holds the input plus the `WIN_INIT` zeroed bytes past it that
+/// `longest_match` may read, and `prev` one slot per position. Most files of a service are a
+/// few KB, and filling the whole 64 KiB buffers faulted in 32 pages for nothing.
+fn reach(len: usize) -> (usize, usize) {
+    if len < W_SIZE {
+        (len + WIN_INIT + MIN_MATCH + 1, len + 1)
+    } else {
+        (WINDOW_ALLOC, W_SIZE)
+    }
 }
 
 /// Compresses `input` into a raw DEFLATE stream byte-identical to Node 20's
@@ -1480,8 +1491,8 @@ fn deflate_raw_with(input: &[u8], scratch: &mut DeflateScratch) -> Vec<u8> {
     let mut d = Deflater {
         input,
         in_pos: 0,
-        window: sized(std::mem::take(&mut scratch.window), WINDOW_ALLOC),
-        prev: sized(std::mem::take(&mut scratch.prev), W_SIZE),
+        window: sized(std::mem::take(&mut scratch.window), reach(input.len()).0),
+        prev: sized(std::mem::take(&mut scratch.prev), reach(input.len()).1),
         head: zeroed(std::mem::take(&mut scratch.head), HASH_SIZE),
         strstart: 0,
         block_start: 0,
@@ -2425,6 +2436,24 @@ mod tests {
             assert!(reused == deflate_raw(input), "input {i} ({} bytes) differs with a reused state", input.len());
         }
         assert_eq!(deflate_raw_with(b"hello hello hello world", &mut scratch), NODE_HELLO);
+
+        // Buffers sized by the stream that needs them: small first, then across the sizes
+        // where the window and `prev` reach their full length (`reach`) and where the window
+        // slides, so every stream grows them.
+        let mut scratch = DeflateScratch::default();
+        let mut sizes = vec![1, 3, 4, 262, 263, 4096];
+        for edge in [W_SIZE - MIN_LOOKAHEAD, W_SIZE, WINDOW_SIZE - MIN_LOOKAHEAD, WINDOW_SIZE] {
+            sizes.extend([edge - 1, edge, edge + 1, edge + WIN_INIT]);
+        }
+        sizes.extend([10, 150_000]);
+        for (i, len) in sizes.into_iter().enumerate() {
+            let input = &sample[i * 13..i * 13 + len];
+            let reused = deflate_raw_with(input, &mut scratch);
+            assert!(reused == deflate_raw(input), "{len} bytes differ with a reused state");
+            let mut inflated = Vec::new();
+            std::io::Read::read_to_end(&mut flate2::read::DeflateDecoder::new(&reused[..]), &mut inflated).unwrap();
+            assert!(inflated == input, "{len} bytes do not round-trip");
+        }
     }
 
     const NODE_HELLO: &[u8] = &[203, 72, 205, 201, 201, 87, 200, 64, 34, 203, 243, 139, 114, 82, 0];

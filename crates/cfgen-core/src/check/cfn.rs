@@ -1,8 +1,9 @@
 //! Resources against the CloudFormation resource provider schemas vendored in `schemas/aws/`
-//! (from cfn-lint, MIT-0; see the README there). The file holds one line per type,
-//! `<Type> <reduced schema>`; it is embedded, indexed on first use; a type's schema is split
-//! (its root parsed, its definitions only scanned) the first time a resource of that type is
-//! checked, and each definition is parsed the first time the check reaches it.
+//! (from cfn-lint, MIT-0; see the README there). The file holds a type's schema without its
+//! definitions on one line, `<Type> <schema>`, followed by its definitions one per line,
+//! `<Type>#<name> <schema>`; it is embedded and indexed on first use. A type's root is parsed
+//! the first time a resource of that type is checked, and each definition the first time the
+//! check reaches it: nothing is scanned that the check does not read.
 //!
 //! Checked: required properties, unknown properties (where the schema closes the object),
 //! value types and enums. Values that are intrinsic functions (`Ref`, `Fn::*`) are not checked.
@@ -10,7 +11,6 @@
 //! for a boolean); so does this check.
 
 use crate::identity::ByIdentity;
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
@@ -19,7 +19,10 @@ use std::sync::OnceLock;
 static DATA: &str = include_str!("../../../../schemas/aws/resources.jsonl");
 
 struct Entry {
-    text: &'static str,
+    /// The schema without its definitions.
+    root: &'static str,
+    /// The `<Type>#<name> <schema>` lines of the type's definitions.
+    defs: &'static str,
     parsed: OnceLock<Option<Schema>>,
 }
 
@@ -27,7 +30,7 @@ struct Entry {
 /// first time a check reaches it (a template uses a few of, e.g., `AWS::S3::Bucket`'s 73).
 pub struct Schema {
     root: Value,
-    defs: HashMap<String, (&'static str, OnceLock<Option<Value>>)>,
+    defs: HashMap<&'static str, (&'static str, OnceLock<Option<Value>>)>,
 }
 
 impl Schema {
@@ -37,22 +40,17 @@ impl Schema {
         parsed.get_or_init(|| serde_json::from_str(text).ok()).as_ref()
     }
 
-    /// The root and the definitions as separate texts (the definitions are only scanned).
-    fn split(text: &'static str) -> Option<Schema> {
-        let top: HashMap<String, &'static RawValue> = serde_json::from_str(text).ok()?;
-        let mut keys: Vec<&String> = top.keys().collect();
-        keys.sort();
-        let mut root = Map::new();
-        let mut defs = HashMap::new();
-        for k in keys {
-            let raw = top[k].get();
-            if k == "definitions" {
-                let d: HashMap<String, &'static RawValue> = serde_json::from_str(raw).ok()?;
-                defs = d.into_iter().map(|(name, r)| (name, (r.get(), OnceLock::new()))).collect();
-            } else {
-                root.insert(k.clone(), serde_json::from_str(raw).ok()?);
-            }
-        }
+    /// The root parsed, the definitions' lines only split.
+    fn load(e: &Entry) -> Option<Schema> {
+        let root: Map<String, Value> = serde_json::from_str(e.root).ok()?;
+        let defs = e
+            .defs
+            .lines()
+            .filter_map(|l| {
+                let (key, text) = l.split_once(' ')?;
+                Some((key.split_once('#')?.1, (text, OnceLock::new())))
+            })
+            .collect();
         Some(Schema { root: Value::Object(root), defs })
     }
 }
@@ -60,14 +58,29 @@ impl Schema {
 fn index() -> &'static BTreeMap<&'static str, Entry> {
     static INDEX: OnceLock<BTreeMap<&'static str, Entry>> = OnceLock::new();
     INDEX.get_or_init(|| {
-        DATA.lines().filter_map(|l| l.split_once(' ')).map(|(t, text)| (t, Entry { text, parsed: OnceLock::new() })).collect()
+        let mut index = BTreeMap::new();
+        let mut rest = DATA;
+        while !rest.is_empty() {
+            let (line, after) = rest.split_once('\n').unwrap_or((rest, ""));
+            rest = after;
+            let Some((ty, root)) = line.split_once(' ') else { continue };
+            // The definitions' lines follow the type's line, each starting `<Type>#`.
+            let mut defs_len = 0;
+            while rest[defs_len..].strip_prefix(ty).is_some_and(|r| r.starts_with('#')) {
+                defs_len += rest[defs_len..].find('\n').map_or(rest.len() - defs_len, |n| n + 1);
+            }
+            let (defs, after) = rest.split_at(defs_len);
+            rest = after;
+            index.insert(ty, Entry { root, defs, parsed: OnceLock::new() });
+        }
+        index
     })
 }
 
 /// The schema of `ty`, indexed once; `None` when the type is not vendored.
 pub fn schema(ty: &str) -> Option<&'static Schema> {
     let e = index().get(ty)?;
-    e.parsed.get_or_init(|| Schema::split(e.text)).as_ref()
+    e.parsed.get_or_init(|| Schema::load(e)).as_ref()
 }
 
 /// The vendored types (for tests and `--help` texts).
@@ -332,7 +345,7 @@ mod tests {
 
     /// Every vendored schema splits, and every `$ref` in it names a definition it carries.
     #[test]
-    fn every_vendored_schema_splits_and_its_refs_resolve() {
+    fn every_vendored_schema_loads_and_its_refs_resolve() {
         fn refs<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
             match v {
                 Value::Object(o) => {
@@ -347,10 +360,10 @@ mod tests {
         }
         let mut checked = 0;
         for ty in types() {
-            let s = schema(ty).unwrap_or_else(|| panic!("{ty} does not split"));
+            let s = schema(ty).unwrap_or_else(|| panic!("{ty} does not load"));
             let mut found = Vec::new();
             refs(&s.root, &mut found);
-            let mut names: Vec<&String> = s.defs.keys().collect();
+            let mut names: Vec<&str> = s.defs.keys().copied().collect();
             names.sort();
             for name in names {
                 refs(s.def(name).unwrap_or_else(|| panic!("{ty}: definition {name} does not parse")), &mut found);
@@ -362,6 +375,10 @@ mod tests {
             }
         }
         assert!(checked > 100, "only {checked} refs checked");
+        // Every line of the file is indexed: a type's line, or one of its definitions'.
+        let (type_lines, def_lines) = DATA.lines().partition::<Vec<_>, _>(|l| !l.split(' ').next().unwrap_or("").contains('#'));
+        assert_eq!(types().count(), type_lines.len());
+        assert_eq!(types().map(|t| schema(t).map_or(0, |s| s.defs.len())).sum::<usize>(), def_lines.len());
     }
 
     #[test]

@@ -1442,14 +1442,9 @@ struct Deflater<'a> {
 struct DeflateScratch {
     window: Vec<u8>,
     prev: Vec<u16>,
+    /// All zero between streams (each stream clears what it set, [`Deflater::clear_head`]).
     head: Vec<u16>,
     syms: Vec<(u16, u8)>,
-}
-
-fn zeroed<T: Copy + Default>(mut v: Vec<T>, len: usize) -> Vec<T> {
-    v.clear();
-    v.resize(len, T::default());
-    v
 }
 
 /// `v` at `len` items at least, keeping what an earlier stream left in it. zlib clears only
@@ -1493,7 +1488,7 @@ fn deflate_raw_with(input: &[u8], scratch: &mut DeflateScratch) -> Vec<u8> {
         in_pos: 0,
         window: sized(std::mem::take(&mut scratch.window), reach(input.len()).0),
         prev: sized(std::mem::take(&mut scratch.prev), reach(input.len()).1),
-        head: zeroed(std::mem::take(&mut scratch.head), HASH_SIZE),
+        head: sized(std::mem::take(&mut scratch.head), HASH_SIZE),
         strstart: 0,
         block_start: 0,
         lookahead: 0,
@@ -1518,6 +1513,7 @@ fn deflate_raw_with(input: &[u8], scratch: &mut DeflateScratch) -> Vec<u8> {
     };
     d.init_block();
     d.deflate_fast();
+    d.clear_head();
     *scratch = DeflateScratch { window: d.window, prev: d.prev, head: d.head, syms: d.syms };
     d.bits.out
 }
@@ -1539,15 +1535,37 @@ impl Deflater<'_> {
         self.syms.clear();
     }
 
-    /// Chromium's `insert_string` (the "ANZAC" multiplicative hash of 4 bytes).
-    fn insert_string(&mut self, pos: usize) -> usize {
+    /// Chromium's hash of the 4 bytes at `pos` (the "ANZAC" multiplicative hash).
+    fn hash(&self, pos: usize) -> usize {
         let w = &self.window;
         let value = u32::from_le_bytes([w[pos], w[pos + 1], w[pos + 2], w[pos + 3]]);
-        let h = ((value.wrapping_mul(66521).wrapping_add(66521) >> 16) & HASH_MASK) as usize;
+        ((value.wrapping_mul(66521).wrapping_add(66521) >> 16) & HASH_MASK) as usize
+    }
+
+    /// Chromium's `insert_string`.
+    fn insert_string(&mut self, pos: usize) -> usize {
+        let h = self.hash(pos);
         let ret = self.head[h];
         self.prev[pos & W_MASK] = ret;
         self.head[h] = pos as u16;
         usize::from(ret)
+    }
+
+    /// Leaves `head` all zero for the next stream, as zlib's `deflateReset` makes it. A stream
+    /// that never slid set only the entries of the positions it inserted, a subset of
+    /// `0..input.len()` whose window bytes are unchanged, so a short one clears just those:
+    /// the files of a service are mostly a few KB, and clearing all 64 KiB for each was most
+    /// of the time their zip took.
+    fn clear_head(&mut self) {
+        let len = self.input.len();
+        if len < HASH_SIZE / 4 {
+            for pos in 0..len {
+                let h = self.hash(pos);
+                self.head[h] = 0;
+            }
+        } else {
+            self.head.fill(0);
+        }
     }
 
     fn slide_hash(&mut self) {

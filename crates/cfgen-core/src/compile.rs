@@ -542,6 +542,13 @@ fn str_map_json(m: &StrMap) -> Map<String, Value> {
     m.iter().map(|(k, v)| (k.clone(), v.0.clone())).collect()
 }
 
+/// The statements of the execution role's policy; `None` when there is no
+/// `IamRoleLambdaExecution` (then Serverless adds no statements).
+pub(crate) fn role_statements(resources: &mut Map<String, Value>) -> Option<&mut Vec<Value>> {
+    let role = resources.get_mut(naming::ROLE)?;
+    crate::value::at_mut(role, &["Properties", "Policies", "0", "PolicyDocument", "Statement"])?.as_array_mut()
+}
+
 #[allow(clippy::too_many_arguments)]
 fn compile_function(
     ctx: &mut Ctx,
@@ -785,9 +792,7 @@ fn compile_function(
         resource.insert("DependsOn".into(), Value::Array(depends_on));
     }
     if role_created {
-        if let Some(Value::Array(st)) =
-            t.resources.get_mut(naming::ROLE).and_then(|r| r.pointer_mut("/Properties/Policies/0/PolicyDocument/Statement"))
-        {
+        if let Some(st) = role_statements(&mut t.resources) {
             for (s, dedupe) in statements {
                 if !dedupe || !st.contains(&s) {
                     st.push(s);
@@ -873,9 +878,7 @@ fn compile_function(
     compile_url(ctx, key, f, &target, alias_dep.as_ref(), &mut extras, &mut extra_outputs);
     let destination_statements = compile_event_invoke_config(ctx, provider, key, f, target_alias.as_ref(), &mut extras);
     if role_created {
-        if let Some(Value::Array(st)) =
-            t.resources.get_mut(naming::ROLE).and_then(|r| r.pointer_mut("/Properties/Policies/0/PolicyDocument/Statement"))
-        {
+        if let Some(st) = role_statements(&mut t.resources) {
             for s in destination_statements {
                 st.push(s);
             }

@@ -28,6 +28,7 @@ pub mod package;
 pub mod plugins;
 pub mod schema;
 pub mod validate;
+pub mod value;
 #[rustfmt::skip]
 mod validation_schema;
 pub mod variables;

@@ -314,13 +314,13 @@ fn api_targets(resources: &serde_json::Map<String, Value>) -> BTreeMap<String, &
     let mut out = BTreeMap::new();
     for r in resources.values() {
         let (kind, uri) = match r.get("Type").and_then(Value::as_str) {
-            Some("AWS::ApiGateway::Method") => ("REST API", r.pointer("/Properties/Integration/Uri")),
+            Some("AWS::ApiGateway::Method") => ("REST API", crate::value::at(r, &["Properties", "Integration", "Uri"])),
             Some("AWS::ApiGatewayV2::Integration")
-                if r.pointer("/Properties/ApiId/Ref").and_then(Value::as_str) == Some("WebsocketsApi") =>
+                if crate::value::at(r, &["Properties", "ApiId", "Ref"]).and_then(Value::as_str) == Some("WebsocketsApi") =>
             {
-                ("WebSocket API", r.pointer("/Properties/IntegrationUri"))
+                ("WebSocket API", crate::value::at(r, &["Properties", "IntegrationUri"]))
             }
-            Some("AWS::ApiGatewayV2::Integration") => ("HTTP API", r.pointer("/Properties/IntegrationUri")),
+            Some("AWS::ApiGatewayV2::Integration") => ("HTTP API", crate::value::at(r, &["Properties", "IntegrationUri"])),
             _ => continue,
         };
         let mut names = Vec::new();
@@ -409,7 +409,7 @@ fn lambda(id: &str, res: &Value, prov: &Provenance, api: &BTreeMap<String, &'sta
             }
         }
     }
-    if let Some(Value::Object(vars)) = p.pointer("/Environment/Variables") {
+    if let Some(Value::Object(vars)) = crate::value::at(p, &["Environment", "Variables"]) {
         let literal = |v: &Value| match v {
             Value::String(s) => Some(s.len()),
             Value::Number(n) => Some(n.to_string().len()),
@@ -434,7 +434,7 @@ fn lambda(id: &str, res: &Value, prov: &Provenance, api: &BTreeMap<String, &'sta
             err(format!("`{id}` uses {} layers; Lambda allows at most {MAX_LAYERS}", layers.len()), at(&["Layers"]), None);
         }
     }
-    if let Some(s) = p.pointer("/EphemeralStorage/Size").and_then(number) {
+    if let Some(s) = crate::value::at(p, &["EphemeralStorage", "Size"]).and_then(number) {
         if !(EPHEMERAL_STORAGE.0..=EPHEMERAL_STORAGE.1).contains(&s) {
             err(
                 format!(

@@ -153,10 +153,9 @@ impl EventCtx<'_, '_> {
             }
         }
     }
-    /// The statements of the execution role's policy; `None` when there is no
-    /// `IamRoleLambdaExecution` (then Serverless adds no statements).
+    /// The execution role's statements ([`crate::compile::role_statements`]).
     pub fn role_statements(&mut self) -> Option<&mut Vec<Value>> {
-        self.t.resources.get_mut(naming::ROLE)?.pointer_mut("/Properties/Policies/0/PolicyDocument/Statement")?.as_array_mut()
+        crate::compile::role_statements(&mut self.t.resources)
     }
     /// Append a statement to the execution role (no-op without it).
     pub fn push_statement(&mut self, statement: Value) {
@@ -167,11 +166,10 @@ impl EventCtx<'_, '_> {
     /// Add a service principal (e.g. `scheduler.amazonaws.com`) to the execution role's trust
     /// policy, once.
     pub fn add_assume_role_principal(&mut self, service: &str) {
-        let Some(Value::Array(services)) = self
-            .t
-            .resources
-            .get_mut(naming::ROLE)
-            .and_then(|r| r.pointer_mut("/Properties/AssumeRolePolicyDocument/Statement/0/Principal/Service"))
+        let Some(Value::Array(services)) =
+            self.t.resources.get_mut(naming::ROLE).and_then(|r| {
+                crate::value::at_mut(r, &["Properties", "AssumeRolePolicyDocument", "Statement", "0", "Principal", "Service"])
+            })
         else {
             return;
         };

@@ -85,7 +85,7 @@ pub(crate) fn compile_methods(e: &mut EventCtx, rest: &mut Rest) -> Result<(), S
         merge::merge(&mut template, &auth);
         merge::merge(&mut template, &json!({"Properties": {"Integration": integration(ev, &f.logical_id, alias.as_deref())}}));
         merge::merge(&mut template, &json!({"Properties": {"MethodResponses": method_responses(ev)}}));
-        if let Some(Value::Object(templates)) = template.pointer_mut("/Properties/Integration/RequestTemplates") {
+        if let Some(Value::Object(templates)) = crate::value::at_mut(&mut template, &["Properties", "Integration", "RequestTemplates"]) {
             let claims: Vec<String> = ev.authorizer.as_ref().map(|a| a.claims.iter().map(claim).collect()).unwrap_or_default();
             let claims = if claims.is_empty() { String::new() } else { format!("{},", claims.join(",")) };
             for v in templates.values_mut() {

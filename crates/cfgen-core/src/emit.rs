@@ -99,12 +99,28 @@ fn write_entry(more: bool, k: &str, x: &Value, depth: usize, out: &mut impl Sink
     out.put(if more { ",\n" } else { "\n" });
 }
 
+/// The bytes `JSON.stringify` escapes in a string: control characters, `"` and `\`.
+static ESCAPED: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
 /// `s` as a JSON string: runs of characters that need no escape go out in one piece.
 fn write_str(s: &str, out: &mut impl Sink) {
     out.put("\"");
     let bytes = s.as_bytes();
     let mut run = 0;
     for (i, &b) in bytes.iter().enumerate() {
+        if !ESCAPED[usize::from(b)] {
+            continue;
+        }
         let esc = match b {
             b'"' => "\\\"",
             b'\\' => "\\\\",
@@ -113,8 +129,7 @@ fn write_str(s: &str, out: &mut impl Sink) {
             b'\t' => "\\t",
             0x08 => "\\b",
             0x0c => "\\f",
-            b if b < 0x20 => "",
-            _ => continue,
+            _ => "",
         };
         out.put(&s[run..i]);
         if esc.is_empty() {
@@ -443,6 +458,14 @@ mod tests {
     fn json_matches_javascript() {
         let v = json!({"b": 1, "10": [], "a": {}, "2": 0.5, "s": "é\"\n"});
         assert_eq!(to_json(&v), "{\n  \"2\": 0.5,\n  \"10\": [],\n  \"b\": 1,\n  \"a\": {},\n  \"s\": \"é\\\"\\n\"\n}\n");
+    }
+
+    #[test]
+    fn strings_escaped_like_javascript() {
+        let s: String = (0u8..0x80).map(char::from).chain("é\u{2028}😀".chars()).collect();
+        // node: JSON.stringify(that string)
+        let js = "\"\\u0000\\u0001\\u0002\\u0003\\u0004\\u0005\\u0006\\u0007\\b\\t\\n\\u000b\\f\\r\\u000e\\u000f\\u0010\\u0011\\u0012\\u0013\\u0014\\u0015\\u0016\\u0017\\u0018\\u0019\\u001a\\u001b\\u001c\\u001d\\u001e\\u001f !\\\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\u{7f}é\u{2028}😀\"";
+        assert_eq!(to_json_compact(&json!(s)), js);
     }
 
     #[test]

@@ -9,6 +9,7 @@ use cfgen_model::{Function, Service};
 use cfgen_syntax::{codes, diagnostic::did_you_mean, Diagnostic, Node, Severity, Span};
 use regex_lite::Regex;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -386,7 +387,15 @@ fn items_of<'a>(s: &'a Value, root: &'a Schema, out: &mut Vec<&'a Value>, depth:
     }
 }
 
-fn unknown_keys(v: &Value, s: &Value, root: &Schema, node: &Node, path: &mut Vec<String>, sev: Severity, diags: &mut Vec<Diagnostic>) {
+fn unknown_keys<'v>(
+    v: &'v Value,
+    s: &Value,
+    root: &Schema,
+    node: &Node,
+    path: &mut Vec<Cow<'v, str>>,
+    sev: Severity,
+    diags: &mut Vec<Diagnostic>,
+) {
     let mut sink = Sink { diags, accepts: ByIdentity::default(), regexes: HashMap::new() };
     unknown_keys_in(v, &[s], root, node, path, sev, &mut sink);
 }
@@ -500,12 +509,14 @@ impl<'a> Sink<'_, 'a> {
 
 /// Report the keys of `v` (and of the objects and lists inside it) that none of `schemas`
 /// (alternatives that may describe it) defines, and scalars none of them takes.
-fn unknown_keys_in<'a>(
-    v: &Value,
+///
+/// `path` holds the keys walked (borrowed from `v`) and list indexes.
+fn unknown_keys_in<'a, 'v>(
+    v: &'v Value,
     schemas: &[&'a Value],
     root: &'a Schema,
     node: &Node,
-    path: &mut Vec<String>,
+    path: &mut Vec<Cow<'v, str>>,
     sev: Severity,
     sink: &mut Sink<'_, 'a>,
 ) {
@@ -524,7 +535,7 @@ fn unknown_keys_in<'a>(
             return;
         }
         for (i, x) in items.iter().enumerate() {
-            path.push(i.to_string());
+            path.push(Cow::Owned(i.to_string()));
             unknown_keys_in(x, &item_schemas, root, node, path, sev, sink);
             path.pop();
         }
@@ -542,7 +553,7 @@ fn unknown_keys_in<'a>(
     // is not known).
     if let ([_], [required]) = (view.props.as_slice(), view.required.as_slice()) {
         for r in required.iter().filter(|r| !m.contains_key(**r)) {
-            let refs: Vec<&str> = path.iter().map(String::as_str).collect();
+            let refs: Vec<&str> = path.iter().map(AsRef::as_ref).collect();
             let at = if path.is_empty() { "at the top level".to_string() } else { format!("in `{}`", path.join(".")) };
             sink.diags.push(
                 Diagnostic::new(codes::MISSING_KEY, sev, format!("missing required key `{r}` {at}"))
@@ -551,7 +562,7 @@ fn unknown_keys_in<'a>(
         }
     }
     for (k, x) in m {
-        path.push(k.clone());
+        path.push(Cow::Borrowed(k));
         let subs: Vec<&Value> = view.props.iter().filter_map(|p| p.get(k)).collect();
         // Serverless validates with null-valued keys taken out: a known key set to null is
         // never a type error (an unknown one is still reported below).
@@ -567,7 +578,7 @@ fn unknown_keys_in<'a>(
                 unknown_keys_in(x, &view.values, root, node, path, sev, sink);
             }
         } else if !view.open {
-            let refs: Vec<&str> = path.iter().map(String::as_str).collect();
+            let refs: Vec<&str> = path.iter().map(AsRef::as_ref).collect();
             let at = if path.len() == 1 { "at the top level".to_string() } else { format!("in `{}`", path[..path.len() - 1].join(".")) };
             let mut d = Diagnostic::new(codes::UNKNOWN_KEY, sev, format!("unknown key `{k}` {at}"))
                 .at_opt(key_span(node, &refs))
@@ -661,7 +672,7 @@ fn check_scalar<'a>(
     schemas: &[&'a Value],
     root: &'a Schema,
     node: &Node,
-    path: &[String],
+    path: &[Cow<str>],
     sev: Severity,
     sink: &mut Sink<'_, 'a>,
 ) -> bool {
@@ -706,7 +717,7 @@ fn check_scalar<'a>(
             }
         }
     }
-    let refs: Vec<&str> = path.iter().map(String::as_str).collect();
+    let refs: Vec<&str> = path.iter().map(AsRef::as_ref).collect();
     let shown = match v {
         Value::String(x) => format!("`{x}`"),
         Value::Object(_) => "an object".to_string(),
@@ -774,8 +785,8 @@ fn pattern_words(p: &str) -> Option<&'static str> {
 
 /// A key the schema marks deprecated: a warning naming Serverless' deprecation code (which
 /// `disabledDeprecations` can silence) and what replaces it.
-fn deprecated(k: &str, path: &[String], node: &Node, diags: &mut Vec<Diagnostic>) {
-    let (code, instead) = match (path.first().map(String::as_str), k) {
+fn deprecated(k: &str, path: &[Cow<str>], node: &Node, diags: &mut Vec<Diagnostic>) {
+    let (code, instead) = match (path.first().map(AsRef::as_ref), k) {
         (_, "include" | "exclude") => ("PACKAGE_PATTERNS", "use `package.patterns` (`!` excludes)".to_string()),
         (Some("provider"), "iamRoleStatements") => ("PROVIDER_IAM_SETTINGS_V3", "use `provider.iam.role.statements`".into()),
         (Some("provider"), "iamManagedPolicies") => ("PROVIDER_IAM_SETTINGS_V3", "use `provider.iam.role.managedPolicies`".into()),
@@ -796,7 +807,7 @@ fn deprecated(k: &str, path: &[String], node: &Node, diags: &mut Vec<Diagnostic>
     if disabled {
         return;
     }
-    let refs: Vec<&str> = path.iter().map(String::as_str).collect();
+    let refs: Vec<&str> = path.iter().map(AsRef::as_ref).collect();
     diags.push(
         Diagnostic::warning(codes::DEPRECATED, format!("`{}` is deprecated ({code})", path.join(".")))
             .at_opt(key_span(node, &refs))

@@ -888,7 +888,7 @@ pub fn build_zip_with(entries: &[ZipEntry], progress: &mut dyn FnMut(u64)) -> Ve
         }
         let flags = FLAG_DATA_DESCRIPTOR | if name.is_ascii() { 0 } else { FLAG_UTF8 };
         let (method, body) = if entry.data.is_empty() { (0u16, Vec::new()) } else { (8u16, deflate_raw_with(entry.data, &mut scratch)) };
-        let crc = crc32fast::hash(entry.data);
+        let crc = crc32(entry.data);
         let offset = out.len() as u64;
         // Local file header; CRC and sizes follow in the data descriptor.
         put32(&mut out, 0x0403_4b50);
@@ -1380,6 +1380,33 @@ impl TreeState {
         max_code
     }
 }
+
+/// The zip's CRC-32 (IEEE) of an entry. Small entries go through a table: `crc32fast` picks
+/// its fastest code by asking the CPU on first use (std's feature detection, a series of
+/// `cpuid` instructions, each of which traps to the hypervisor in a VM), which took longer than
+/// checksumming all of a small service's files; entries of 64 KiB and more still use it.
+fn crc32(data: &[u8]) -> u32 {
+    if data.len() >= 1 << 16 {
+        return crc32fast::hash(data);
+    }
+    !data.iter().fold(!0u32, |c, &b| CRC_TABLE[usize::from(c as u8 ^ b)] ^ (c >> 8))
+}
+
+static CRC_TABLE: [u32; 256] = {
+    let mut t = [0u32; 256];
+    let mut n = 0;
+    while n < 256 {
+        let mut c = n as u32;
+        let mut k = 0;
+        while k < 8 {
+            c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+            k += 1;
+        }
+        t[n] = c;
+        n += 1;
+    }
+    t
+};
 
 /// LSB-first bit writer (zlib's `send_bits` / `bi_windup`).
 struct Bits {
@@ -2471,6 +2498,17 @@ mod tests {
             let mut inflated = Vec::new();
             std::io::Read::read_to_end(&mut flate2::read::DeflateDecoder::new(&reused[..]), &mut inflated).unwrap();
             assert!(inflated == input, "{len} bytes do not round-trip");
+        }
+    }
+
+    #[test]
+    fn small_entries_crc_as_crc32fast() {
+        let sample = deflate_sample();
+        for len in [0, 1, 2, 7, 64, 1000, (1 << 16) - 1, 1 << 16, 70_000] {
+            for start in [0, 3] {
+                let data = &sample[start..start + len];
+                assert_eq!(crc32(data), crc32fast::hash(data), "{len} bytes from {start}");
+            }
         }
     }
 

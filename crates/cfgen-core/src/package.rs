@@ -1581,8 +1581,8 @@ impl Deflater<'_> {
     /// Leaves `head` all zero for the next stream, as zlib's `deflateReset` makes it. A stream
     /// that never slid set only the entries of the positions it inserted, a subset of
     /// `0..input.len()` whose window bytes are unchanged, so a short one clears just those:
-    /// the files of a service are mostly a few KB, and clearing all 64 KiB for each was most
-    /// of the time their zip took.
+    /// the files of a service are mostly a few KB, and clearing all 64 KiB for each was about
+    /// a quarter of the time their zip took.
     fn clear_head(&mut self) {
         let len = self.input.len();
         if len < HASH_SIZE / 4 {

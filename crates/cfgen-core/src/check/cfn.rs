@@ -343,7 +343,7 @@ mod tests {
         out
     }
 
-    /// Every vendored schema splits, and every `$ref` in it names a definition it carries.
+    /// Every vendored schema loads, and every `$ref` in it names a definition it carries.
     #[test]
     fn every_vendored_schema_loads_and_its_refs_resolve() {
         fn refs<'a>(v: &'a Value, out: &mut Vec<&'a str>) {

@@ -156,6 +156,8 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
     let mut out = Artifacts::default();
     let mut service_zip: Option<Arc<ArtifactPlan>> = None;
     let mut service_selected: Option<Vec<String>> = None;
+    // A pattern too complex to match (reported once) leaves the selection empty: no handler checks.
+    let mut service_failed = false;
     let mut service_set: Option<HashSet<String>> = None;
     for (key, f) in input.functions {
         if f.image.is_some() && f.handler.is_none() {
@@ -181,11 +183,14 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
                 cfg.use_dotenv == Some(true),
                 &list(&fpkg.exclude),
             );
-            let selected = select_files(&all_paths, &exc, &inc, &pats);
             let span = span_at(input.node, &["functions", key, "package"]).or_else(|| span_at(input.node, &["package"]));
+            let selected = selection(select_files(&all_paths, &exc, &inc, &pats), span, diags);
             let code_exists = handler_candidates(input, f).is_none_or(|c| c.iter().any(|x| all_set.contains(x.trim_start_matches("./"))));
-            check_not_empty(&selected, code_exists, &format!("function `{key}`"), span, diags);
-            check_handler(input, key, f, &selected.iter().cloned().collect(), diags);
+            if let Some(s) = &selected {
+                check_not_empty(s, code_exists, &format!("function `{key}`"), span, diags);
+                check_handler(input, key, f, &s.iter().cloned().collect(), diags);
+            }
+            let selected = selected.unwrap_or_default();
             let (bytes, files) = zip_of(&selected, None, &crate::naming::function_artifact(key));
             Arc::new(ArtifactPlan {
                 file_name: crate::naming::function_artifact(key),
@@ -206,14 +211,17 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
                 );
             }
             if service_selected.is_none() {
-                let selected = select_files(&all_paths, &excludes, &includes, &patterns);
                 let span = span_at(input.node, &["package", "patterns"]).or_else(|| span_at(input.node, &["package"]));
+                let selected = selection(select_files(&all_paths, &excludes, &includes, &patterns), span, diags);
                 let code_exists = input.functions.iter().any(|(_, f)| {
                     f.handler.is_some()
                         && handler_candidates(input, f).is_none_or(|c| c.iter().any(|x| all_set.contains(x.trim_start_matches("./"))))
                 });
-                check_not_empty(&selected, code_exists, "the service", span, diags);
-                service_selected = Some(selected);
+                if let Some(s) = &selected {
+                    check_not_empty(s, code_exists, "the service", span, diags);
+                }
+                service_failed = selected.is_none();
+                service_selected = Some(selected.unwrap_or_default());
             }
             let selected = service_selected.as_deref().unwrap_or_default();
             let set = service_set.get_or_insert_with(|| selected.iter().cloned().collect());
@@ -228,7 +236,9 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
                     files,
                 })
             });
-            check_handler(input, key, f, set, diags);
+            if !service_failed {
+                check_handler(input, key, f, set, diags);
+            }
             plan.clone()
         };
         out.functions.insert(key.clone(), plan);
@@ -253,8 +263,9 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
                 ".serverless_plugins/**".into(),
             ];
             exc.extend(list(&lpkg.exclude));
-            let selected = select_files(&inside, &exc, &list(&lpkg.include), &list(&lpkg.patterns));
-            if selected.is_empty() {
+            let span = span_at(input.node, &["layers", key, "package"]).or_else(|| span_at(input.node, &["layers", key]));
+            let selected = selection(select_files(&inside, &exc, &list(&lpkg.include), &list(&lpkg.patterns)), span, diags);
+            if selected.as_ref().is_some_and(Vec::is_empty) {
                 diags.push(
                     Diagnostic::warning(
                         codes::PACKAGING,
@@ -263,7 +274,7 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
                     .at_opt(span_at(input.node, &["layers", key, "path"])),
                 );
             }
-            let full: Vec<String> = selected.iter().map(|p| format!("{prefix}{p}")).collect();
+            let full: Vec<String> = selected.iter().flatten().map(|p| format!("{prefix}{p}")).collect();
             let (bytes, files) = zip_of(&full, Some(&prefix), &crate::naming::layer_artifact(key));
             ArtifactPlan {
                 file_name: crate::naming::layer_artifact(key),
@@ -425,6 +436,23 @@ pub fn check_sizes(arts: &Artifacts, limits: SizeLimits) -> Vec<Diagnostic> {
 /// An artifact with no files: an error when the user's patterns excluded handler code that
 /// exists (Serverless' NO_MATCHED_FILES), a warning when there is no code yet (templates are
 /// often built before the code).
+/// The files [`select_files`] picked, or `None` after an error at `span` for a pattern too
+/// complex to match.
+fn selection(selected: Result<Vec<String>, String>, span: Option<Span>, diags: &mut Vec<Diagnostic>) -> Option<Vec<String>> {
+    let pattern = match selected {
+        Ok(files) => return Some(files),
+        Err(p) => p,
+    };
+    let shown: String = pattern.chars().take(60).collect();
+    let more = if shown.len() < pattern.len() { "…" } else { "" };
+    diags.push(
+        Diagnostic::error(codes::PACKAGING, format!("the package pattern `{shown}{more}` is too complex to match"))
+            .at_opt(span)
+            .help("write it with fewer nested groups, braces or stars"),
+    );
+    None
+}
+
 fn check_not_empty(selected: &[String], code_exists: bool, what: &str, span: Option<Span>, diags: &mut Vec<Diagnostic>) {
     if !selected.is_empty() {
         return;

@@ -21,6 +21,8 @@
 //! `patterns` as `!glob`), symlink following, and the rare picomatch quirks listed on
 //! [`glob_match`].
 
+use std::cell::Cell;
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use crate::collate::locale_compare;
@@ -103,8 +105,12 @@ fn union<'a>(items: impl Iterator<Item = &'a str>) -> Vec<String> {
 /// on thousands of random pattern lists.
 ///
 /// Returns the selected paths in the order of `all_files`. Serverless fails with
-/// `NO_MATCHED_FILES` when the result is empty; that is left to the caller.
-pub fn select_files(all_files: &[String], excludes: &[String], includes: &[String], patterns: &[String]) -> Vec<String> {
+/// `NO_MATCHED_FILES` when the result is empty; that is left to the caller. `Err` holds a
+/// pattern too complex to parse or match within the limits ([`MATCH_STEPS`],
+/// [`MAX_PATTERN_CHARS`], [`MAX_NESTING`]); micromatch's backtracking regular expression takes
+/// minutes on some (`*a` fourteen times then `b`, against a name of 40 `a`s: 178 s in Node 20),
+/// so cfgen reports them instead.
+pub fn select_files(all_files: &[String], excludes: &[String], includes: &[String], patterns: &[String]) -> Result<Vec<String>, String> {
     let excludes = union(excludes.iter().map(String::as_str));
     let includes = union(includes.iter().chain(patterns).map(String::as_str));
 
@@ -142,7 +148,13 @@ pub fn select_files(all_files: &[String], excludes: &[String], includes: &[Strin
         })
         .collect();
 
-    all_files
+    let globs =
+        || passes.iter().map(|(_, g)| g).chain(tasks.iter().flat_map(|t| std::iter::once(&t.glob).chain(t.ignore.iter().map(|i| &i.glob))));
+    let too_complex = || globs().find(|g| g.too_complex.get()).map(|g| g.literal.clone());
+    if let Some(p) = too_complex() {
+        return Err(p);
+    }
+    let selected = all_files
         .iter()
         .filter(|file| {
             let path: Vec<char> = file.chars().collect();
@@ -174,7 +186,8 @@ pub fn select_files(all_files: &[String], excludes: &[String], includes: &[Strin
             selected || forced()
         })
         .cloned()
-        .collect()
+        .collect();
+    too_complex().map_or(Ok(selected), Err)
 }
 
 /// One fast-glob task of globby: a positive pattern, where its listing starts, and the negative
@@ -276,7 +289,26 @@ struct Glob {
     literal: String,
     negated: bool,
     tokens: Vec<Tok>,
+    /// Set when the pattern could not be parsed, or a match not finished, within the step
+    /// limits; it then matches nothing, and [`select_files`] reports it.
+    too_complex: Cell<bool>,
 }
+
+/// The most steps one match of a glob against a path may take: the matcher backtracks, and a
+/// few runs of stars or nested repetitions make it exponential in the path's length. A
+/// pattern anyone writes takes a few hundred.
+const MATCH_STEPS: u32 = 200_000;
+
+/// The most steps parsing a pattern may take, per character: an unclosed `{`, `(` or extglob
+/// is read again as a literal, and the failures are remembered, but nesting many of them
+/// still costs more than a pattern anyone writes.
+const PARSE_STEPS_PER_CHAR: usize = 64;
+
+/// The longest pattern (in characters) and the deepest nesting of groups, braces and extglobs
+/// parsed: both parser and matcher recurse, so these bound their stack. A path is at most 4,096
+/// bytes on Linux; a pattern anyone writes is far shorter and nests a few levels.
+const MAX_PATTERN_CHARS: usize = 1024;
+const MAX_NESTING: usize = 32;
 
 impl Glob {
     /// A pattern as micromatch matches it for Serverless (`{ dot: true }`).
@@ -296,7 +328,9 @@ impl Glob {
         let body = body.strip_prefix("./").unwrap_or(body);
         // picomatch only tries its fast paths on patterns that start with `.` or `*`.
         let fast = pattern.starts_with(['.', '*']);
-        Glob { literal: pattern.to_string(), negated, tokens: compile(body, posix, fast) }
+        let tokens = compile(body, posix, fast);
+        let too_complex = Cell::new(tokens.is_none());
+        Glob { literal: pattern.to_string(), negated, tokens: tokens.unwrap_or_default(), too_complex }
     }
 
     fn matches(&self, path: &str) -> bool {
@@ -309,10 +343,15 @@ impl Glob {
         if self.literal == path {
             return true;
         }
-        if path.is_empty() || self.literal.is_empty() {
+        if path.is_empty() || self.literal.is_empty() || self.too_complex.get() {
             return false;
         }
-        let matched = run(&self.tokens, chars, 0, &mut |end| end == chars.len());
+        let steps = Cell::new(MATCH_STEPS);
+        let matched = run(&self.tokens, chars, 0, &steps, &mut |end| end == chars.len());
+        if steps.get() == 0 {
+            self.too_complex.set(true);
+            return false;
+        }
         matched != self.negated
     }
 }
@@ -374,18 +413,21 @@ fn class_matches(negated: bool, items: &[ClassItem], c: char) -> bool {
 
 /// Continuation-passing backtracking matcher: matches `toks` at `path[i..]` and calls `k` with
 /// every end position reached, until `k` accepts.
-fn run(toks: &[Tok], path: &[char], i: usize, k: &mut dyn FnMut(usize) -> bool) -> bool {
+/// Each call takes one of `steps`; with none left it fails (the caller reports the pattern).
+fn run(toks: &[Tok], path: &[char], i: usize, steps: &Cell<u32>, k: &mut dyn FnMut(usize) -> bool) -> bool {
+    let Some(left) = steps.get().checked_sub(1) else { return false };
+    steps.set(left);
     let Some((tok, rest)) = toks.split_first() else {
         return k(i);
     };
     match tok {
-        Tok::Lit(c) => i < path.len() && path[i] == *c && run(rest, path, i + 1, k),
-        Tok::One => i < path.len() && path[i] != '/' && run(rest, path, i + 1, k),
-        Tok::Class { negated, items } => i < path.len() && class_matches(*negated, items, path[i]) && run(rest, path, i + 1, k),
+        Tok::Lit(c) => i < path.len() && path[i] == *c && run(rest, path, i + 1, steps, k),
+        Tok::One => i < path.len() && path[i] != '/' && run(rest, path, i + 1, steps, k),
+        Tok::Class { negated, items } => i < path.len() && class_matches(*negated, items, path[i]) && run(rest, path, i + 1, steps, k),
         Tok::Star => {
             let mut j = i;
             loop {
-                if run(rest, path, j, k) {
+                if run(rest, path, j, steps, k) {
                     return true;
                 }
                 if j >= path.len() || path[j] == '/' {
@@ -394,18 +436,18 @@ fn run(toks: &[Tok], path: &[char], i: usize, k: &mut dyn FnMut(usize) -> bool) 
                 j += 1;
             }
         }
-        Tok::Any => (i..=path.len()).any(|j| run(rest, path, j, k)),
-        Tok::Alt(alts) => alts.iter().any(|alt| run(alt, path, i, &mut |j| run(rest, path, j, k))),
-        Tok::Repeat { min, max, alts } => repeat(alts, *min, *max, 0, rest, path, i, k),
+        Tok::Any => (i..=path.len()).any(|j| run(rest, path, j, steps, k)),
+        Tok::Alt(alts) => alts.iter().any(|alt| run(alt, path, i, steps, &mut |j| run(rest, path, j, steps, k))),
+        Tok::Repeat { min, max, alts } => repeat(alts, *min, *max, 0, rest, path, i, steps, k),
         Tok::NotAhead { look, any } => {
-            if run(look, path, i, &mut |_| true) {
+            if run(look, path, i, steps, &mut |_| true) {
                 return false;
             }
             let star = if *any { Tok::Any } else { Tok::Star };
-            run(std::slice::from_ref(&star), path, i, &mut |j| run(rest, path, j, k))
+            run(std::slice::from_ref(&star), path, i, steps, &mut |j| run(rest, path, j, steps, k))
         }
-        Tok::NonEmpty => i < path.len() && run(rest, path, i, k),
-        Tok::End => i == path.len() && run(rest, path, i, k),
+        Tok::NonEmpty => i < path.len() && run(rest, path, i, steps, k),
+        Tok::End => i == path.len() && run(rest, path, i, steps, k),
     }
 }
 
@@ -418,30 +460,37 @@ fn repeat(
     rest: &[Tok],
     path: &[char],
     i: usize,
+    steps: &Cell<u32>,
     k: &mut dyn FnMut(usize) -> bool,
 ) -> bool {
-    if done >= min && run(rest, path, i, k) {
+    if done >= min && run(rest, path, i, steps, k) {
         return true;
     }
     if max.is_some_and(|m| done >= m) {
         return false;
     }
     alts.iter().any(|alt| {
-        run(alt, path, i, &mut |j| {
+        run(alt, path, i, steps, &mut |j| {
             // An empty repetition cannot make progress; it only counts towards `min`.
-            (j > i || done < min) && repeat(alts, min, max, done + 1, rest, path, j, k)
+            (j > i || done < min) && repeat(alts, min, max, done + 1, rest, path, j, steps, k)
         })
     })
 }
 
-/// Compiles a glob body (negation and `./` already removed), trying the fast paths if `fast`.
-fn compile(body: &str, posix: bool, fast: bool) -> Vec<Tok> {
+/// Compiles a glob body (negation and `./` already removed), trying the fast paths if `fast`;
+/// `None` when it is longer than [`MAX_PATTERN_CHARS`], nests deeper than [`MAX_NESTING`] or
+/// takes more than [`PARSE_STEPS_PER_CHAR`] steps a character to parse.
+fn compile(body: &str, posix: bool, fast: bool) -> Option<Vec<Tok>> {
     if let Some(tokens) = fast.then(|| fastpath(body)).flatten() {
-        return tokens;
+        return Some(tokens);
     }
     let chars: Vec<char> = body.chars().collect();
-    let mut parser = Parser { chars: &chars, pos: 0, posix };
-    parser.sequence(&[], true)
+    if chars.len() > MAX_PATTERN_CHARS {
+        return None;
+    }
+    let mut parser = Parser::new(&chars, posix);
+    let tokens = parser.sequence(&[], true);
+    (parser.steps > 0).then_some(tokens)
 }
 
 /// picomatch's `parse.fastpaths` for bodies made of `*`, `.*`, `*.*`, `*/*`, `**`, `**/*`,
@@ -482,9 +531,33 @@ struct Parser<'a> {
     pos: usize,
     /// picomatch's `posix` option: `[!x]` negates like `[^x]`.
     posix: bool,
+    /// The openers (`{`, `(`, an extglob's operator) found unclosed, by position: parsing one
+    /// depends only on where it starts, so a second attempt is read as the literal at once.
+    unclosed: HashSet<(usize, char)>,
+    /// Steps left ([`PARSE_STEPS_PER_CHAR`]); at 0 the parse stops, and the pattern is too
+    /// complex.
+    steps: usize,
+    /// Groups, braces and extglobs open around the current position.
+    depth: usize,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
+    fn new(chars: &'a [char], posix: bool) -> Parser<'a> {
+        Parser { chars, pos: 0, posix, unclosed: HashSet::new(), steps: PARSE_STEPS_PER_CHAR * chars.len() + 1000, depth: 0 }
+    }
+
+    /// [`Self::sequence`] one level deeper; past [`MAX_NESTING`] the parse stops (no steps left).
+    fn nested(&mut self, stops: &[char]) -> Vec<Tok> {
+        if self.depth >= MAX_NESTING {
+            self.steps = 0;
+            return Vec::new();
+        }
+        self.depth += 1;
+        let inner = self.sequence(stops, false);
+        self.depth -= 1;
+        inner
+    }
+
     fn peek(&self, ahead: usize) -> Option<char> {
         self.chars.get(self.pos + ahead).copied()
     }
@@ -494,9 +567,10 @@ impl Parser<'_> {
         let start = self.pos;
         let mut out: Vec<Tok> = Vec::new();
         while let Some(c) = self.peek(0) {
-            if stops.contains(&c) {
+            if stops.contains(&c) || self.steps == 0 {
                 break;
             }
+            self.steps -= 1;
             match c {
                 '\\' => {
                     self.pos += 1;
@@ -662,9 +736,13 @@ impl Parser<'_> {
     fn group(&mut self, out: &mut Vec<Tok>) {
         let open = self.pos;
         self.pos += 1;
+        if self.unclosed.contains(&(open, '(')) {
+            out.push(Tok::Lit('('));
+            return;
+        }
         let mut alts: Vec<Vec<Tok>> = Vec::new();
         loop {
-            alts.push(self.sequence(&['|', ')'], false));
+            alts.push(self.nested(&['|', ')']));
             match self.peek(0) {
                 Some('|') => self.pos += 1,
                 Some(')') => {
@@ -673,6 +751,7 @@ impl Parser<'_> {
                     return;
                 }
                 _ => {
+                    self.unclosed.insert((open, '('));
                     self.pos = open + 1;
                     out.push(Tok::Lit('('));
                     return;
@@ -685,9 +764,13 @@ impl Parser<'_> {
     fn brace(&mut self, out: &mut Vec<Tok>) {
         let open = self.pos;
         self.pos += 1;
+        if self.unclosed.contains(&(open, '{')) {
+            out.push(Tok::Lit('{'));
+            return;
+        }
         let mut alts: Vec<Vec<Tok>> = Vec::new();
         loop {
-            let alt = self.sequence(&[',', '}'], false);
+            let alt = self.nested(&[',', '}']);
             alts.push(alt);
             match self.peek(0) {
                 Some(',') => self.pos += 1,
@@ -697,6 +780,7 @@ impl Parser<'_> {
                 }
                 _ => {
                     // Unterminated: a literal `{`.
+                    self.unclosed.insert((open, '{'));
                     self.pos = open + 1;
                     out.push(Tok::Lit('{'));
                     return;
@@ -713,7 +797,7 @@ impl Parser<'_> {
             let mut args: Vec<&str> = std::iter::once(lo).chain(hi.split("..")).collect();
             args.sort_unstable();
             let class: Vec<char> = format!("[{}]", args.join("-")).chars().collect();
-            let mut sub = Parser { chars: &class, pos: 0, posix: self.posix };
+            let mut sub = Parser::new(&class, self.posix);
             let before = out.len();
             sub.bracket(out);
             if sub.pos == class.len() && out.len() == before + 1 {
@@ -730,10 +814,23 @@ impl Parser<'_> {
     /// `@(a|b)`, `?(..)`, `*(..)`, `+(..)`, `!(..)`.
     fn extglob(&mut self, out: &mut Vec<Tok>, kind: char) {
         let open = self.pos;
+        // Unterminated: the operator is a literal character.
+        let unclosed = |out: &mut Vec<Tok>| {
+            out.push(match kind {
+                '*' => Tok::Star,
+                '?' => Tok::One,
+                c => Tok::Lit(c),
+            })
+        };
+        if self.unclosed.contains(&(open, kind)) {
+            self.pos = open + 1;
+            unclosed(out);
+            return;
+        }
         self.pos += 2;
         let mut alts: Vec<Vec<Tok>> = Vec::new();
         loop {
-            alts.push(self.sequence(&['|', ')'], false));
+            alts.push(self.nested(&['|', ')']));
             match self.peek(0) {
                 Some('|') => self.pos += 1,
                 Some(')') => {
@@ -741,13 +838,9 @@ impl Parser<'_> {
                     break;
                 }
                 _ => {
-                    // Unterminated: the operator is a literal character.
+                    self.unclosed.insert((open, kind));
                     self.pos = open + 1;
-                    out.push(match kind {
-                        '*' => Tok::Star,
-                        '?' => Tok::One,
-                        c => Tok::Lit(c),
-                    });
+                    unclosed(out);
                     return;
                 }
             }
@@ -2074,7 +2167,7 @@ mod tests {
             "./src/**",
             "!src/secret.js",
         ]);
-        let selected = select_files(&all, &excludes, &[], &patterns);
+        let selected = select_files(&all, &excludes, &[], &patterns).unwrap();
         (all, excludes, selected)
     }
 
@@ -2285,7 +2378,7 @@ mod tests {
         for &(exclude, include, expected) in cases {
             let mut excludes = defaults.clone();
             excludes.extend(strings(exclude));
-            let mut got = select_files(&all, &excludes, &[], &strings(include));
+            let mut got = select_files(&all, &excludes, &[], &strings(include)).unwrap();
             got.sort();
             assert_eq!(got, strings(expected), "exclude {exclude:?} include {include:?}");
         }
@@ -2499,6 +2592,26 @@ mod tests {
             std::io::Read::read_to_end(&mut flate2::read::DeflateDecoder::new(&reused[..]), &mut inflated).unwrap();
             assert!(inflated == input, "{len} bytes do not round-trip");
         }
+    }
+
+    /// Patterns that make a backtracking parser or matcher exponential: unclosed openers are
+    /// read as literals once (remembered by position: 30 unclosed braces were 2^30 parses
+    /// before; a fuzz input with 19 took 1.6 s), and a match that runs out of steps makes the
+    /// selection an error instead of a hang.
+    #[test]
+    fn patterns_too_complex_are_reported_not_run() {
+        let braces = "{".repeat(30);
+        let file = format!("{braces}x.js");
+        assert_eq!(select_files(&[file, "y.txt".into()], &[], &[], &[format!("!{braces}*.js")]), Ok(vec!["y.txt".to_string()]));
+        // Deeper than MAX_NESTING (each unclosed opener nests the rest), or longer than
+        // MAX_PATTERN_CHARS: too complex, whatever it would match.
+        let nested = format!("{}a*", "{(@(".repeat(20));
+        assert_eq!(select_files(&["x".into()], &[], &[], std::slice::from_ref(&nested)), Err(nested.clone()));
+        let long = "a".repeat(MAX_PATTERN_CHARS + 1);
+        assert_eq!(select_files(&["x".into()], &[], &[], std::slice::from_ref(&long)), Err(long.clone()));
+        let stars = format!("{}b", "*a".repeat(14));
+        assert_eq!(select_files(&["a".repeat(80)], &[], &[], std::slice::from_ref(&stars)), Err(stars.clone()));
+        assert!(!glob_match(&stars, &"a".repeat(80)));
     }
 
     #[test]

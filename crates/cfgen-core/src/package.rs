@@ -278,7 +278,9 @@ fn is_dynamic(segment: &str) -> bool {
 /// differences, all in syntax nobody writes in `package.patterns`: picomatch's bugs with a POSIX
 /// class right after a group or text (`test.[[:alpha:]]`), a `?` right after a group read as a
 /// regex quantifier (`+(a)?`), `**` right after a group, a top-level `|` (picomatch makes it a
-/// regex alternation when the pattern holds a `/`), and double quotes.
+/// regex alternation when the pattern holds a `/`), double quotes, and an unclosed `{` (`{x*`:
+/// micromatch's brace expansion leaves a regular expression that matches nothing; here the `{`
+/// is a literal character).
 pub fn glob_match(pattern: &str, path: &str) -> bool {
     Glob::new(pattern).matches(path)
 }

@@ -278,9 +278,9 @@ fn is_dynamic(segment: &str) -> bool {
 /// differences, all in syntax nobody writes in `package.patterns`: picomatch's bugs with a POSIX
 /// class right after a group or text (`test.[[:alpha:]]`), a `?` right after a group read as a
 /// regex quantifier (`+(a)?`), `**` right after a group, a top-level `|` (picomatch makes it a
-/// regex alternation when the pattern holds a `/`), double quotes, and an unclosed `{` (`{x*`:
-/// micromatch's brace expansion leaves a regular expression that matches nothing; here the `{`
-/// is a literal character).
+/// regex alternation when the pattern holds a `/`), and double quotes. A pattern with an
+/// unclosed `{` matches nothing but the path equal to it, as in micromatch (whose regular
+/// expression for it is `/$^/`).
 pub fn glob_match(pattern: &str, path: &str) -> bool {
     Glob::new(pattern).matches(path)
 }
@@ -492,6 +492,12 @@ fn compile(body: &str, posix: bool, fast: bool) -> Option<Vec<Tok>> {
     }
     let mut parser = Parser::new(&chars, posix);
     let tokens = parser.sequence(&[], true);
+    if parser.unclosed.iter().any(|(_, kind)| *kind == '{') {
+        // micromatch (and fast-glob through it) turns a pattern with an unclosed `{` into a
+        // regular expression that matches nothing (`/$^/`); only a path equal to the pattern
+        // still matches (`Glob::matches_chars`).
+        return (parser.steps > 0).then(|| vec![Tok::Class { negated: false, items: Vec::new() }]);
+    }
     (parser.steps > 0).then_some(tokens)
 }
 
@@ -2602,9 +2608,10 @@ mod tests {
     /// selection an error instead of a hang.
     #[test]
     fn patterns_too_complex_are_reported_not_run() {
+        // (An unclosed `{` makes the pattern match nothing, as in micromatch: nothing excluded.)
         let braces = "{".repeat(30);
-        let file = format!("{braces}x.js");
-        assert_eq!(select_files(&[file, "y.txt".into()], &[], &[], &[format!("!{braces}*.js")]), Ok(vec!["y.txt".to_string()]));
+        let files = vec![format!("{braces}x.js"), "y.txt".into()];
+        assert_eq!(select_files(&files, &[], &[], &[format!("!{braces}*.js")]), Ok(files.clone()));
         // Deeper than MAX_NESTING (each unclosed opener nests the rest), or longer than
         // MAX_PATTERN_CHARS: too complex, whatever it would match.
         let nested = format!("{}a*", "{(@(".repeat(20));
@@ -2614,6 +2621,19 @@ mod tests {
         let stars = format!("{}b", "*a".repeat(14));
         assert_eq!(select_files(&["a".repeat(80)], &[], &[], std::slice::from_ref(&stars)), Err(stars.clone()));
         assert!(!glob_match(&stars, &"a".repeat(80)));
+    }
+
+    /// micromatch's regular expression for a pattern with an unclosed `{` is `/$^/`: it matches
+    /// only the path equal to it (node, micromatch 4: `mm.makeRe(p, { dot: true })`).
+    #[test]
+    fn an_unclosed_brace_matches_nothing_but_itself() {
+        for (pattern, path) in [("{x*", "{xy"), ("a/{b", "a/{b"), ("{a,b}{", "a{"), ("*.{js,ts", "a.{js,ts"), ("{a,{b}", "a")] {
+            assert_eq!(glob_match(pattern, path), pattern == path, "{pattern} against {path}");
+        }
+        // Escaped, in a class, or closed, a brace is not unclosed (`^(?:\{x[^/]*?\/?)$`, ...).
+        for (pattern, path) in [("\\{x*", "{xy"), ("[{]x", "{x"), ("x{a,b}", "xb"), ("a{}b*", "a{}bc")] {
+            assert!(glob_match(pattern, path), "{pattern} against {path}");
+        }
     }
 
     #[test]

@@ -433,9 +433,6 @@ pub fn check_sizes(arts: &Artifacts, limits: SizeLimits) -> Vec<Diagnostic> {
     out
 }
 
-/// An artifact with no files: an error when the user's patterns excluded handler code that
-/// exists (Serverless' NO_MATCHED_FILES), a warning when there is no code yet (templates are
-/// often built before the code).
 /// The files [`select_files`] picked, or `None` after an error at `span` for a pattern too
 /// complex to match.
 fn selection(selected: Result<Vec<String>, String>, span: Option<Span>, diags: &mut Vec<Diagnostic>) -> Option<Vec<String>> {
@@ -453,6 +450,9 @@ fn selection(selected: Result<Vec<String>, String>, span: Option<Span>, diags: &
     None
 }
 
+/// An artifact with no files: an error when the user's patterns excluded handler code that
+/// exists (Serverless' NO_MATCHED_FILES), a warning when there is no code yet (templates are
+/// often built before the code).
 fn check_not_empty(selected: &[String], code_exists: bool, what: &str, span: Option<Span>, diags: &mut Vec<Diagnostic>) {
     if !selected.is_empty() {
         return;

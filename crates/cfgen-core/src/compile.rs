@@ -542,10 +542,10 @@ fn str_map_json(m: &StrMap) -> Map<String, Value> {
     m.iter().map(|(k, v)| (k.clone(), v.0.clone())).collect()
 }
 
-/// The statements of the execution role's policy; `None` when there is no
-/// `IamRoleLambdaExecution` (then Serverless adds no statements).
-pub(crate) fn role_statements(resources: &mut Map<String, Value>) -> Option<&mut Vec<Value>> {
-    let role = resources.get_mut(naming::ROLE)?;
+/// The statements of role `role`'s first policy (the execution role's: [`naming::ROLE`]); `None`
+/// when the template has no such role (then Serverless adds no statements).
+pub(crate) fn role_statements<'a>(resources: &'a mut Map<String, Value>, role: &str) -> Option<&'a mut Vec<Value>> {
+    let role = resources.get_mut(role)?;
     crate::value::at_mut(role, &["Properties", "Policies", "0", "PolicyDocument", "Statement"])?.as_array_mut()
 }
 
@@ -792,7 +792,7 @@ fn compile_function(
         resource.insert("DependsOn".into(), Value::Array(depends_on));
     }
     if role_created {
-        if let Some(st) = role_statements(&mut t.resources) {
+        if let Some(st) = role_statements(&mut t.resources, naming::ROLE) {
             for (s, dedupe) in statements {
                 if !dedupe || !st.contains(&s) {
                     st.push(s);
@@ -878,7 +878,7 @@ fn compile_function(
     compile_url(ctx, key, f, &target, alias_dep.as_ref(), &mut extras, &mut extra_outputs);
     let destination_statements = compile_event_invoke_config(ctx, provider, key, f, target_alias.as_ref(), &mut extras);
     if role_created {
-        if let Some(st) = role_statements(&mut t.resources) {
+        if let Some(st) = role_statements(&mut t.resources, naming::ROLE) {
             for s in destination_statements {
                 st.push(s);
             }

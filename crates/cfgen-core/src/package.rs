@@ -492,13 +492,16 @@ fn compile(body: &str, posix: bool, fast: bool) -> Option<Vec<Tok>> {
     }
     let mut parser = Parser::new(&chars, posix);
     let tokens = parser.sequence(&[], true);
+    if parser.steps == 0 {
+        return None;
+    }
     if parser.unclosed.iter().any(|(_, kind)| *kind == '{') {
         // micromatch (and fast-glob through it) turns a pattern with an unclosed `{` into a
         // regular expression that matches nothing (`/$^/`); only a path equal to the pattern
         // still matches (`Glob::matches_chars`).
-        return (parser.steps > 0).then(|| vec![Tok::Class { negated: false, items: Vec::new() }]);
+        return Some(vec![Tok::Class { negated: false, items: Vec::new() }]);
     }
-    (parser.steps > 0).then_some(tokens)
+    Some(tokens)
 }
 
 /// picomatch's `parse.fastpaths` for bodies made of `*`, `.*`, `*.*`, `*/*`, `**`, `**/*`,
@@ -787,7 +790,8 @@ impl<'a> Parser<'a> {
                     break;
                 }
                 _ => {
-                    // Unterminated: a literal `{`.
+                    // Unterminated: read on as a literal `{` (the pattern then matches nothing,
+                    // see `compile`).
                     self.unclosed.insert((open, '{'));
                     self.pos = open + 1;
                     out.push(Tok::Lit('{'));

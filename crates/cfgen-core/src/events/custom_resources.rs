@@ -67,9 +67,7 @@ pub fn add(e: &mut EventCtx, kind: Kind, statements: Vec<Value>) {
                 "Policies": [{"PolicyName": {"Fn::Join": ["-", [e.stage(), e.service(), "custom-resources-lambda"]]}, "PolicyDocument": {"Version": "2012-10-17", "Statement": initial}}]}});
             e.set_resource(ROLE, role);
         }
-        if let Some(Value::Array(existing)) =
-            e.t.resources.get_mut(ROLE).and_then(|r| r.pointer_mut("/Properties/Policies/0/PolicyDocument/Statement"))
-        {
+        if let Some(existing) = crate::compile::role_statements(&mut e.t.resources, ROLE) {
             for s in statements {
                 // Serverless compares `Resource` with `===`: equal strings dedupe, objects and
                 // arrays never do.

@@ -155,7 +155,7 @@ impl EventCtx<'_, '_> {
     }
     /// The execution role's statements ([`crate::compile::role_statements`]).
     pub fn role_statements(&mut self) -> Option<&mut Vec<Value>> {
-        crate::compile::role_statements(&mut self.t.resources)
+        crate::compile::role_statements(&mut self.t.resources, naming::ROLE)
     }
     /// Append a statement to the execution role (no-op without it).
     pub fn push_statement(&mut self, statement: Value) {

@@ -51,6 +51,9 @@ pub struct Artifacts {
     /// Per function; functions sharing the service zip share one plan.
     pub functions: IndexMap<String, Arc<ArtifactPlan>>,
     pub layers: IndexMap<String, ArtifactPlan>,
+    /// `<L>LambdaLayer` logical id -> layer key, made on the first [`Artifacts::layer_key_for_id`]
+    /// (after planning, when `layers` is complete): a function may name thousands of layers.
+    layer_ids: std::sync::OnceLock<std::collections::HashMap<String, String>>,
 }
 
 impl Artifacts {
@@ -62,7 +65,15 @@ impl Artifacts {
     }
     /// The layer key whose `<L>LambdaLayer` logical id is `id`.
     pub fn layer_key_for_id(&self, id: &str) -> Option<String> {
-        self.layers.keys().find(|k| crate::naming::layer(k) == id).cloned()
+        let ids = self.layer_ids.get_or_init(|| {
+            let mut ids = std::collections::HashMap::new();
+            for k in self.layers.keys() {
+                // The first key with that id, as a search in order would find it.
+                ids.entry(crate::naming::layer(k)).or_insert_with(|| k.clone());
+            }
+            ids
+        });
+        ids.get(id).cloned()
     }
 }
 

@@ -1048,15 +1048,7 @@ fn compile_url(
 
 fn uniq(v: &Value) -> Value {
     match v {
-        Value::Array(a) => {
-            let mut out: Vec<Value> = Vec::new();
-            for x in a {
-                if !out.contains(x) {
-                    out.push(x.clone());
-                }
-            }
-            Value::Array(out)
-        }
+        Value::Array(a) => Value::Array(crate::value::uniq(a.iter().cloned())),
         other => other.clone(),
     }
 }

@@ -111,6 +111,12 @@ pub struct BuildOutput {
 
 /// Load, resolve and compile `src` (the text of `file_name`, e.g. `serverless.yml`).
 pub fn build(src: &str, file_name: &str, opts: &BuildOptions, host: &dyn Host) -> BuildOutput {
+    cfgen_syntax::diagnostic::with_suggestion_budget(cfgen_syntax::diagnostic::SUGGESTION_BUDGET, || {
+        build_inner(src, file_name, opts, host)
+    })
+}
+
+fn build_inner(src: &str, file_name: &str, opts: &BuildOptions, host: &dyn Host) -> BuildOutput {
     let mut sources = SourceMap::new();
     let (config, mut diagnostics) = load_and_resolve(src, file_name, opts, host, &mut sources);
     let mut out = BuildOutput { template: None, diagnostics: Vec::new(), artifacts: Default::default(), sources: SourceMap::new() };
@@ -133,6 +139,12 @@ pub struct ResolveOutput {
 
 /// Load `src` and resolve its variables, without compiling.
 pub fn resolve(src: &str, file_name: &str, opts: &BuildOptions, host: &dyn Host) -> ResolveOutput {
+    cfgen_syntax::diagnostic::with_suggestion_budget(cfgen_syntax::diagnostic::SUGGESTION_BUDGET, || {
+        resolve_inner(src, file_name, opts, host)
+    })
+}
+
+fn resolve_inner(src: &str, file_name: &str, opts: &BuildOptions, host: &dyn Host) -> ResolveOutput {
     let mut sources = SourceMap::new();
     let (mut config, diagnostics) = load_and_resolve(src, file_name, opts, host, &mut sources);
     if let Some(c) = config.as_mut() {

@@ -71,13 +71,7 @@ fn merge_index(d: &mut Vec<Value>, i: usize, v: &Value) {
 
 /// `_.union(a, b)`: a's then b's items, first occurrence kept.
 pub fn union(a: &[String], b: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for s in a.iter().chain(b) {
-        if !out.contains(s) {
-            out.push(s.clone());
-        }
-    }
-    out
+    crate::value::union(a.iter().chain(b).map(String::as_str))
 }
 
 /// Serverless' `stripNullPropsFromTemplateResources`: delete every `null` object property

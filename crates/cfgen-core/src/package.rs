@@ -74,13 +74,7 @@ pub fn serverless_excludes(
 
 /// lodash `_.union`: the items in order, each kept at its first occurrence.
 fn union<'a>(items: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for item in items {
-        if !out.iter().any(|o| o == item) {
-            out.push(item.to_string());
-        }
-    }
-    out
+    crate::value::union(items)
 }
 
 /// Serverless v3's selection (`resolveFilePathsFromPatterns` of package-service.js).

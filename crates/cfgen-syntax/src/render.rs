@@ -25,8 +25,7 @@ fn snippet(out: &mut String, span: Span, label: Option<&str>, sources: &SourceMa
     let name = sources.name(span.file);
     let pad = " ".repeat(width);
     let _ = writeln!(out, "{pad}--> {}:{}:{}", name, span.line, span.col);
-    let text = sources.text(span.file);
-    let Some(line) = text.lines().nth(span.line.saturating_sub(1) as usize) else { return };
+    let Some(line) = sources.line(span.file, span.line) else { return };
     let num = format!("{:>width$}", span.line);
     let chars: Vec<char> = line.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
     let mut start = span.col.saturating_sub(1) as usize;

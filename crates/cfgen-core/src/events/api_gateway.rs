@@ -936,21 +936,22 @@ fn get_cors(c: &Value, method: &str) -> Cors {
 }
 
 /// The CORS preflight of every path (v3's `corsPreflight`, merged newest event first).
+///
+/// v3 unions each event's headers, methods and origins in front of what the path had so far;
+/// that equals one union over the path's events from the newest back, which is what this
+/// computes, once per path, with the paths found through an index: thousands of events on
+/// one path, or thousands of paths, stay linear.
 fn preflights(events: &[HttpEvent]) -> Vec<(String, Preflight)> {
-    let mut out: Vec<(String, Preflight)> = Vec::new();
+    let mut out: Vec<(String, Preflight, Vec<&Cors>)> = Vec::new();
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for ev in events {
         let Some(c) = &ev.cors else { continue };
-        let pos = match out.iter().position(|(p, _)| *p == ev.path) {
-            Some(p) => p,
-            None => {
-                out.push((ev.path.clone(), Preflight::default()));
-                out.len() - 1
-            }
-        };
-        let p = &mut out[pos].1;
-        p.headers = crate::merge::union(&c.headers, &p.headers);
-        p.methods = crate::merge::union(&c.methods, &p.methods);
-        p.origins = crate::merge::union(c.origins.as_deref().unwrap_or_default(), &p.origins);
+        let pos = *index.entry(ev.path.as_str()).or_insert_with(|| {
+            out.push((ev.path.clone(), Preflight::default(), Vec::new()));
+            out.len() - 1
+        });
+        let (_, p, cors) = &mut out[pos];
+        cors.push(c);
         p.origin = c.origin.clone();
         p.allow_credentials = p.allow_credentials || c.allow_credentials;
         if c.max_age.as_ref().is_some_and(truthy) {
@@ -960,8 +961,14 @@ fn preflights(events: &[HttpEvent]) -> Vec<(String, Preflight)> {
             p.cache_control = c.cache_control.clone();
         }
     }
-    let order = cfgen_syntax::js_key_order(out.iter().map(|(p, _)| p.as_str())).into_iter().map(String::from).collect::<Vec<_>>();
-    order.into_iter().filter_map(|k| out.iter().find(|(p, _)| *p == k).cloned()).collect()
+    let merged = out.into_iter().map(|(path, mut p, cors)| {
+        let newest_first = || cors.iter().rev();
+        p.headers = crate::value::union(newest_first().flat_map(|c| c.headers.iter().map(String::as_str)));
+        p.methods = crate::value::union(newest_first().flat_map(|c| c.methods.iter().map(String::as_str)));
+        p.origins = crate::value::union(newest_first().flat_map(|c| c.origins.iter().flatten().map(String::as_str)));
+        (path, p)
+    });
+    cfgen_syntax::node::js_order(merged.collect(), |(p, _)| p.as_str())
 }
 
 /// `compileRestApi`.

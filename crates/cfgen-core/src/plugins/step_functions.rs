@@ -19,6 +19,7 @@
 use cfgen_syntax::{codes, Diagnostic};
 use md5::{Digest, Md5};
 use serde_json::{json, Map, Value};
+use std::collections::HashMap;
 
 use crate::compile::{Ctx, Template};
 use crate::naming;
@@ -62,8 +63,9 @@ pub fn compile_functions(ctx: &mut Ctx, t: &mut Template) {
 
     // Validate first: the plugin checks each machine's schema before writing anything.
     let mut ok = true;
+    let fns = FunctionNames::of(ctx);
     for (name, sm) in &machines {
-        ok &= validate_machine(ctx, name, sm);
+        ok &= validate_machine(ctx, name, sm, &fns);
     }
     if !ok {
         return;
@@ -253,7 +255,7 @@ pub(super) fn merge_into(dst: &mut Map<String, Value>, id: String, v: Value) {
 }
 
 /// The plugin's Joi schema for one state machine; `false` after reporting an error.
-fn validate_machine(ctx: &mut Ctx, name: &str, sm: &Value) -> bool {
+fn validate_machine(ctx: &mut Ctx, name: &str, sm: &Value, fns: &FunctionNames) -> bool {
     let path = ["stepFunctions", "stateMachines", name];
     let Some(obj) = sm.as_object() else {
         error(ctx, codes::INVALID_TYPE, &format!("State machine [{name}] is malformed: it must be an object"), &path, None);
@@ -349,15 +351,32 @@ fn validate_machine(ctx: &mut Ctx, name: &str, sm: &Value) -> bool {
     }
     if ok {
         if let Some(def @ Value::Object(_)) = obj.get("definition") {
-            ok &= check_definition(ctx, name, def, &[path[0], path[1], name, "definition"]);
+            ok &= check_definition(ctx, name, def, &[path[0], path[1], name, "definition"], fns);
         }
     }
     ok
 }
 
+/// The names a `Task` state's `Resource` may use for a function of this service, made once per
+/// build rather than once per `Task` state (a definition may have thousands of states).
+struct FunctionNames {
+    /// Function keys and `<Name>LambdaFunction` ids, for lookups.
+    known: std::collections::HashSet<String>,
+    /// The same, in the order "did you mean" considers them (ids first, then keys).
+    candidates: Vec<String>,
+}
+
+impl FunctionNames {
+    fn of(ctx: &Ctx) -> Self {
+        let ids: Vec<String> = ctx.functions.iter().map(|(k, _)| naming::lambda_function(k)).collect();
+        let keys = ctx.functions.iter().map(|(k, _)| k.clone());
+        FunctionNames { known: keys.clone().chain(ids.iter().cloned()).collect(), candidates: ids.into_iter().chain(keys).collect() }
+    }
+}
+
 /// StartAt, Next, Default and Choices[].Next name existing states (recursively through
 /// Parallel branches and Map processors).
-fn check_definition(ctx: &mut Ctx, name: &str, def: &Value, path: &[&str]) -> bool {
+fn check_definition(ctx: &mut Ctx, name: &str, def: &Value, path: &[&str], fns: &FunctionNames) -> bool {
     let Some(Value::Object(states)) = def.get("States") else {
         error(ctx, codes::MISSING_KEY, &format!("the definition of state machine `{name}` has no `States`"), path, None);
         return false;
@@ -404,9 +423,8 @@ fn check_definition(ctx: &mut Ctx, name: &str, def: &Value, path: &[&str]) -> bo
             }
         }
         if let Some(target) = state.get("Resource").and_then(function_reference) {
-            let lambda_ids: Vec<String> = ctx.functions.iter().map(|(k, _)| naming::lambda_function(k)).collect();
             let user_resource = ctx.cfg.resources.as_ref().and_then(|r| r.get("Resources")).is_some_and(|r| r.get(&target).is_some());
-            let known = ctx.functions.iter().any(|(k, _)| *k == target) || lambda_ids.contains(&target) || user_resource;
+            let known = fns.known.contains(&target) || user_resource;
             if !known {
                 let mut p = sp.clone();
                 p.push("Resource");
@@ -415,9 +433,7 @@ fn check_definition(ctx: &mut Ctx, name: &str, def: &Value, path: &[&str]) -> bo
                     format!("state machine `{name}`: `{target}` is not a function of this service"),
                 )
                 .at_opt(ctx.span(&p));
-                let candidates: Vec<&str> =
-                    lambda_ids.iter().map(String::as_str).chain(ctx.functions.iter().map(|(k, _)| k.as_str())).collect();
-                if let Some(s) = cfgen_syntax::diagnostic::did_you_mean(&target, candidates) {
+                if let Some(s) = cfgen_syntax::diagnostic::did_you_mean(&target, fns.candidates.iter().map(String::as_str)) {
                     d = d.help(format!("did you mean `{s}`?"));
                 } else {
                     d = d.help("name a function key or its `<Name>LambdaFunction` logical id");
@@ -444,14 +460,14 @@ fn check_definition(ctx: &mut Ctx, name: &str, def: &Value, path: &[&str]) -> bo
                 let idx = i.to_string();
                 let mut p = sp.clone();
                 p.extend(["Branches", idx.as_str()]);
-                ok &= check_definition(ctx, name, b, &p);
+                ok &= check_definition(ctx, name, b, &p, fns);
             }
         }
         for key in ["Iterator", "ItemProcessor"] {
             if let Some(inner) = state.get(key) {
                 let mut p = sp.clone();
                 p.push(key);
-                ok &= check_definition(ctx, name, inner, &p);
+                ok &= check_definition(ctx, name, inner, &p, fns);
             }
         }
     }
@@ -850,12 +866,7 @@ fn consolidate_by_action(perms: Vec<Permission>) -> Vec<Permission> {
     groups
         .into_iter()
         .map(|(action, rs)| {
-            let mut uniq: Vec<Value> = Vec::new();
-            for r in rs {
-                if !uniq.contains(&r) {
-                    uniq.push(r);
-                }
-            }
+            let uniq = crate::value::uniq(rs);
             let resource = if uniq.iter().any(|r| r == "*") { json!("*") } else { Value::Array(uniq) };
             Permission { action, resource }
         })
@@ -863,30 +874,28 @@ fn consolidate_by_action(perms: Vec<Permission>) -> Vec<Permission> {
 }
 
 fn consolidate_by_resource(perms: Vec<Permission>) -> Vec<Permission> {
-    let mut groups: Vec<(String, Vec<String>, Value)> = Vec::new();
+    // Grouped by the resource's JSON text, in order of first appearance (an index by that text
+    // keeps this linear: a definition may have thousands of states).
+    let mut groups: Vec<(Vec<String>, Value)> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
     for p in perms {
-        let key = p.resource.to_string();
-        let actions: Vec<String> = p.action.split(',').map(str::to_string).collect();
-        match groups.iter_mut().find(|(k, _, _)| *k == key) {
-            Some((_, acts, _)) => {
+        let actions = p.action.split(',');
+        match index.entry(p.resource.to_string()) {
+            std::collections::hash_map::Entry::Occupied(e) => {
+                let acts = &mut groups[*e.get()].0;
                 for a in actions {
-                    if !acts.contains(&a) {
-                        acts.push(a);
+                    if !acts.iter().any(|x| x == a) {
+                        acts.push(a.to_string());
                     }
                 }
             }
-            None => {
-                let mut uniq = Vec::new();
-                for a in actions {
-                    if !uniq.contains(&a) {
-                        uniq.push(a);
-                    }
-                }
-                groups.push((key, uniq, p.resource));
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(groups.len());
+                groups.push((crate::value::union(actions), p.resource));
             }
         }
     }
-    groups.into_iter().map(|(_, acts, resource)| Permission { action: acts.join(","), resource }).collect()
+    groups.into_iter().map(|(acts, resource)| Permission { action: acts.join(","), resource }).collect()
 }
 
 /// `normalizeArn`: any partition (or `${AWS::Partition}`) becomes `aws`.

@@ -46,7 +46,7 @@ fn parameter_required(v: &Value) -> Value {
 /// `compileMethods`.
 pub(crate) fn compile_methods(e: &mut EventCtx, rest: &mut Rest) -> Result<(), Stop> {
     let events = rest.events.clone();
-    let mut event_methods: Vec<String> = Vec::new();
+    let mut event_methods: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut lost_dependencies: Vec<(String, usize)> = Vec::new();
     for ev in &events {
         let Some(resource_id) = rest.resources.id(&ev.path, rest) else {
@@ -105,7 +105,7 @@ pub(crate) fn compile_methods(e: &mut EventCtx, rest: &mut Rest) -> Result<(), S
                 place_after(props, "OperationName", "RestApiId");
             }
         }
-        event_methods.push(id);
+        event_methods.insert(id);
     }
     for (key, index) in lost_dependencies {
         let permission = naming::rest_permission(&key);

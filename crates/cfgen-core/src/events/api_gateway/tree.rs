@@ -7,6 +7,7 @@ use crate::events::EventCtx;
 use crate::naming;
 use cfgen_syntax::{codes, Diagnostic};
 use serde_json::{json, Map, Value};
+use std::collections::{HashMap, HashSet};
 
 #[derive(Clone, Debug, Default)]
 struct Node {
@@ -26,11 +27,20 @@ struct Node {
 pub(crate) struct Resources {
     nodes: Vec<Node>,
     order: Vec<(String, usize)>,
+    /// Path -> node, for `order`'s entries.
+    by_path: HashMap<String, usize>,
 }
 
 impl Resources {
+    /// `order` (paths with their nodes, each path once, in first-seen order) put in JavaScript
+    /// key order and indexed.
+    fn new(order: Vec<(String, usize)>, nodes: Vec<Node>) -> Self {
+        let order = cfgen_syntax::node::js_order(order, |(p, _)| p.as_str());
+        let by_path = order.iter().map(|(p, i)| (p.clone(), *i)).collect();
+        Resources { nodes, order, by_path }
+    }
     fn get(&self, path: &str) -> Option<&Node> {
-        self.order.iter().find(|(p, _)| p == path).map(|(_, i)| &self.nodes[*i])
+        self.by_path.get(path).map(|i| &self.nodes[*i])
     }
     /// `getResourceName`: `""` for the root.
     pub fn name(&self, path: &str) -> String {
@@ -55,11 +65,19 @@ struct Apply {
     resource_id: Option<Value>,
 }
 
+/// Every lookup goes through an index: a REST API may have thousands of paths, and a scan per
+/// event made the tree quadratic (8,000 paths took over a second).
+#[derive(Default)]
 struct Builder {
     nodes: Vec<Node>,
+    /// Full path -> its node; `apply` makes one node per path.
+    by_path: HashMap<String, usize>,
     trees: Vec<usize>,
     predefined: Vec<usize>,
     methods: Vec<usize>,
+    /// The nodes in `predefined` and in `methods`.
+    in_predefined: HashSet<usize>,
+    in_methods: HashSet<usize>,
 }
 
 impl Builder {
@@ -73,7 +91,8 @@ impl Builder {
         for (index, part) in parts.iter().enumerate() {
             current = if index == 0 { part.to_string() } else { format!("{current}/{part}") };
             if root.is_none() {
-                root = self.trees.iter().copied().find(|&t| self.nodes[t].path == current);
+                // Roots are the one-part paths, so a node with this path is a root.
+                root = self.by_path.get(&current).copied().filter(|&t| self.nodes[t].parent.is_none() && self.nodes[t].level == 0);
             }
             if parent.is_none() {
                 parent = root;
@@ -83,13 +102,14 @@ impl Builder {
                     parent = Some(self.apply_node(p, r, is_method, index == parts.len() - 1));
                     continue;
                 }
-                if let Some(c) = self.nodes[p].children.iter().copied().find(|&c| self.nodes[c].path == current) {
+                if let Some(c) = self.by_path.get(&current).copied().filter(|&c| self.nodes[c].parent == Some(p)) {
                     parent = Some(self.apply_node(c, r, is_method, index == parts.len() - 1));
                     continue;
                 }
             }
             let id = self.nodes.len();
             self.nodes.push(Node { path: current.clone(), part: part.to_string(), parent, level: index, ..Node::default() });
+            self.by_path.insert(current.clone(), id);
             if let Some(p) = parent {
                 self.nodes[p].children.push(id);
             }
@@ -106,15 +126,13 @@ impl Builder {
             self.nodes[n].name = r.name.clone();
             if let Some(id) = &r.resource_id {
                 self.nodes[n].resource_id = Some(id.clone());
-                let path = self.nodes[n].path.clone();
-                if self.predefined.iter().all(|&p| self.nodes[p].path != path) {
+                if self.in_predefined.insert(n) {
                     self.predefined.push(n);
                 }
             }
             if is_method && !self.nodes[n].has_method {
                 self.nodes[n].has_method = true;
-                let path = self.nodes[n].path.clone();
-                if self.methods.iter().all(|&m| self.nodes[m].path != path) {
+                if self.in_methods.insert(n) {
                     self.methods.push(n);
                 }
             }
@@ -139,25 +157,24 @@ impl Builder {
     /// `combineResourceTrees`: every node by path, preorder, with default names.
     fn combine(mut self, trees: &[usize]) -> Resources {
         let mut order: Vec<(String, usize)> = Vec::new();
+        let mut at: HashMap<String, usize> = HashMap::new();
         let mut stack: Vec<usize> = trees.iter().rev().copied().collect();
         while let Some(n) = stack.pop() {
             let path = self.nodes[n].path.clone();
-            match order.iter_mut().find(|(p, _)| *p == path) {
-                Some(entry) => entry.1 = n,
-                None => order.push((path.clone(), n)),
+            match at.get(&path) {
+                Some(&i) => order[i].1 = n,
+                None => {
+                    at.insert(path.clone(), order.len());
+                    order.push((path.clone(), n));
+                }
             }
             if self.nodes[n].name.is_none() {
                 self.nodes[n].name = Some(naming::rest_path(&path));
             }
             stack.extend(self.nodes[n].children.iter().rev().copied());
         }
-        Resources { order: js_ordered(order), nodes: self.nodes }
+        Resources::new(order, self.nodes)
     }
-}
-
-fn js_ordered(order: Vec<(String, usize)>) -> Vec<(String, usize)> {
-    let keys: Vec<String> = cfgen_syntax::js_key_order(order.iter().map(|(p, _)| p.as_str())).into_iter().map(String::from).collect();
-    keys.into_iter().filter_map(|k| order.iter().find(|(p, _)| *p == k).cloned()).collect()
 }
 
 /// `getApiGatewayPredefinedResources`.
@@ -191,7 +208,7 @@ fn required(e: &mut EventCtx, path: &str) -> Result<Resources, Stop> {
 
 /// `getResourcePaths`.
 pub(crate) fn resource_paths(e: &mut EventCtx, rest: &Rest) -> Result<Resources, Stop> {
-    let mut b = Builder { nodes: Vec::new(), trees: Vec::new(), predefined: Vec::new(), methods: Vec::new() };
+    let mut b = Builder::default();
     let predefined = predefined(rest);
     // v3 calls `predefinedResources.forEach(applyResource)`, so the array index lands in
     // `isMethod`: every existing resource but the first counts as having a method.
@@ -207,19 +224,24 @@ pub(crate) fn resource_paths(e: &mut EventCtx, rest: &Rest) -> Result<Resources,
         let trees = b.trees.clone();
         return Ok(b.combine(&trees));
     }
-    if rest.events.iter().all(|ev| b.predefined.iter().any(|&n| b.nodes[n].path == ev.path)) {
+    let predefined_paths: HashSet<&str> = b.predefined.iter().map(|&n| b.nodes[n].path.as_str()).collect();
+    if rest.events.iter().all(|ev| predefined_paths.contains(ev.path.as_str())) {
         let mut nodes = Vec::new();
-        let mut order = Vec::new();
+        let mut order: Vec<(String, usize)> = Vec::new();
+        let mut at: HashMap<String, usize> = HashMap::new();
         for r in predefined {
             let name = r.name.clone().unwrap_or_else(|| naming::rest_path(&r.path));
             let id = nodes.len();
             nodes.push(Node { path: r.path.clone(), name: Some(name), resource_id: r.resource_id.clone(), ..Node::default() });
-            match order.iter_mut().find(|(p, _): &&mut (String, usize)| *p == r.path) {
-                Some(entry) => entry.1 = id,
-                None => order.push((r.path.clone(), id)),
+            match at.get(&r.path) {
+                Some(&i) => order[i].1 = id,
+                None => {
+                    at.insert(r.path.clone(), order.len());
+                    order.push((r.path.clone(), id));
+                }
             }
         }
-        return Ok(Resources { order: js_ordered(order), nodes });
+        return Ok(Resources::new(order, nodes));
     }
     let mut sorted = b.predefined.clone();
     sorted.sort_by_key(|&n| b.nodes[n].level);
@@ -238,13 +260,15 @@ pub(crate) fn resource_paths(e: &mut EventCtx, rest: &Rest) -> Result<Resources,
         }
     }
     let mut validated: Vec<usize> = Vec::new();
+    let mut validated_paths: HashSet<String> = HashSet::new();
     for &node in &b.methods.clone() {
         let mut iter = Some(node);
         while let Some(it) = iter {
             if b.nodes[it].resource_id.is_some() {
                 b.cut_branch(it);
-                let path = b.nodes[node].path.clone();
-                if validated.iter().all(|&t| b.nodes[t].path != path) {
+                // v3 compares the method's path with the paths of the trees kept so far.
+                if !validated_paths.contains(&b.nodes[node].path) {
+                    validated_paths.insert(b.nodes[it].path.clone());
                     validated.push(it);
                 }
                 break;
@@ -254,6 +278,7 @@ pub(crate) fn resource_paths(e: &mut EventCtx, rest: &Rest) -> Result<Resources,
                 return required(e, &path);
             }
             if b.nodes[it].parent.is_none() {
+                validated_paths.insert(b.nodes[it].path.clone());
                 validated.push(it);
                 break;
             }
@@ -268,7 +293,8 @@ pub(crate) fn compile_resources(e: &mut EventCtx, rest: &mut Rest) {
     let root = rest.root_resource_id();
     let api = rest.rest_api_id();
     let order = rest.resources.order.clone();
-    let mut seen: Vec<(String, String)> = Vec::new();
+    // Logical id -> the first path that had it (paths in `order` are distinct).
+    let mut seen: HashMap<String, String> = HashMap::new();
     for (path, n) in order {
         if rest.resources.nodes[n].resource_id.is_some() {
             continue;
@@ -276,7 +302,7 @@ pub(crate) fn compile_resources(e: &mut EventCtx, rest: &mut Rest) {
         let logical_id = naming::rest_resource(&path);
         // Path parts are normalized case-insensitively (`/userId` and `/userid` are both
         // `ApiGatewayResourceUserid`): v3 merges such paths into one resource, silently.
-        if let Some((_, first)) = seen.iter().find(|(id, p)| *id == logical_id && *p != path) {
+        if let Some(first) = seen.get(&logical_id).filter(|p| **p != path) {
             let first = first.clone();
             let at = rest
                 .events
@@ -293,7 +319,7 @@ pub(crate) fn compile_resources(e: &mut EventCtx, rest: &mut Rest) {
                 );
             }
         }
-        seen.push((logical_id.clone(), path.clone()));
+        seen.entry(logical_id.clone()).or_insert_with(|| path.clone());
         rest.resources.nodes[n].resource_id = Some(json!({"Ref": logical_id}));
         let mut props = Map::new();
         let parent = match rest.resources.nodes[n].parent {

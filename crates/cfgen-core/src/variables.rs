@@ -1664,24 +1664,27 @@ impl<'a> Engine<'a> {
         self.pending.contains_key(p) || self.failed.contains(p)
     }
 
-    /// Tracked properties strictly below `prefix`.
-    fn tracked_under(&self, prefix: &[String]) -> Vec<Path> {
-        let start = prefix.to_vec();
-        let below = |k: &&Path| k.len() > prefix.len();
-        let mut out: Vec<Path> =
-            self.pending.range(start.clone()..).map(|(k, _)| k).take_while(|k| k.starts_with(prefix)).filter(below).cloned().collect();
-        out.extend(self.failed.range(start..).take_while(|k| k.starts_with(prefix)).filter(below).cloned());
-        out
+    /// Pending properties strictly below `prefix`, in order.
+    fn pending_under<'s>(&'s self, prefix: &'s [String]) -> impl Iterator<Item = &'s Path> + 's {
+        self.pending
+            .range(prefix.to_vec()..)
+            .map(|(k, _)| k)
+            .take_while(move |k| k.starts_with(prefix))
+            .filter(move |k| k.len() > prefix.len())
+    }
+
+    /// Failed properties strictly below `prefix`, in order.
+    fn failed_under<'s>(&'s self, prefix: &'s [String]) -> impl Iterator<Item = &'s Path> + 's {
+        self.failed.range(prefix.to_vec()..).take_while(move |k| k.starts_with(prefix)).filter(move |k| k.len() > prefix.len())
     }
 
     /// The first unresolved property at, above or below `p`.
     fn unsettled(&self, p: &[String], include_failed: bool) -> Option<Path> {
         let tracked = |k: &Path| self.pending.contains_key(k) || (include_failed && self.failed.contains(k));
-        (1..=p.len()).map(|n| p[..n].to_vec()).find(|k| tracked(k)).or_else(|| {
-            let mut under = self.tracked_under(p);
-            under.retain(|k| tracked(k));
-            under.into_iter().next()
-        })
+        (1..=p.len())
+            .map(|n| p[..n].to_vec())
+            .find(|k| tracked(k))
+            .or_else(|| self.pending_under(p).next().or_else(|| if include_failed { self.failed_under(p).next() } else { None }).cloned())
     }
 
     fn enter(&mut self, site: &Site) -> Res<()> {
@@ -1707,7 +1710,16 @@ impl<'a> Engine<'a> {
     }
 
     fn charge_copy(&mut self, site: &Site, node: &Node) -> Res<()> {
-        self.copied += node.size();
+        // Once over budget, every copy fails at once, without measuring what it would copy.
+        let size = if self.copied > MAX_COPIED_NODES { 0 } else { node.size() };
+        self.charge_nodes(site, size)
+    }
+
+    /// Charge a copy of `size` nodes before making it (so a reference past the budget costs
+    /// nothing: a map of 4,000 entries referenced 4,000 times used to be cloned each time only
+    /// to be refused).
+    fn charge_nodes(&mut self, site: &Site, size: usize) -> Res<()> {
+        self.copied += size;
         if self.copied > MAX_COPIED_NODES {
             if !self.budget_reported {
                 self.budget_reported = true;
@@ -2134,23 +2146,33 @@ impl<'a> Engine<'a> {
             Some(n) => matches!(n.value, Value::Map(_) | Value::Seq(_)),
         };
         if is_container {
-            let below = self.tracked_under(keys);
+            // Everything tracked below must settle first: the pending properties in order, then
+            // any failed one fails this too. (The failed ones are only looked at, not listed: a
+            // list copied the whole failed set for every reference, which made a variable bomb
+            // quadratic after its budget error.)
+            //
             // A property that is being resolved and reads a value containing itself is a cycle;
-            // report that before any other failure below.
-            if let Some(own) = below.iter().find(|b| self.stack.contains(b)) {
-                let own = own.clone();
+            // report that before any other failure below. (Properties on the stack are pending.)
+            let own = self.pending_under(keys).find(|b| self.stack.contains(b)).cloned();
+            if let Some(own) = own {
                 self.resolve_property(&own)?;
             }
-            for below in below {
+            let had_failed = self.failed_under(keys).next().is_some();
+            let pending: Vec<Path> = self.pending_under(keys).cloned().collect();
+            for below in pending {
                 self.resolve_property(&below)?;
             }
-            if let Some(left) = self.tracked_under(keys).first() {
-                return Err(if self.failed.contains(left) { Fail::Reported } else { Fail::Pending });
+            if had_failed || (self.pending_under(keys).next().is_none() && self.failed_under(keys).next().is_some()) {
+                return Err(Fail::Reported);
+            }
+            if self.pending_under(keys).next().is_some() {
+                return Err(Fail::Pending);
             }
         }
-        let Some(value) = js_walk(&self.tree, keys).map(Cow::into_owned) else { return Ok(None) };
-        self.charge_copy(site, &value)?;
-        Ok(Some(value))
+        let over = self.copied > MAX_COPIED_NODES;
+        let Some(size) = js_walk(&self.tree, keys).map(|v| if over { 0 } else { v.size() }) else { return Ok(None) };
+        self.charge_nodes(site, size)?;
+        Ok(js_walk(&self.tree, keys).map(Cow::into_owned))
     }
 
     // ---- sources ---------------------------------------------------------------------------
@@ -2454,9 +2476,12 @@ impl<'a> Engine<'a> {
                 FileEntry::Missing => Ok(None),
                 FileEntry::Failed => Err(Fail::Reported),
                 FileEntry::Loaded(node) => {
-                    let node = node.clone();
-                    self.charge_copy(site, &node)?;
-                    Ok(Some(node))
+                    let size = if self.copied > MAX_COPIED_NODES { 0 } else { node.size() };
+                    self.charge_nodes(site, size)?;
+                    Ok(self.files.get(rel).and_then(|e| match e {
+                        FileEntry::Loaded(node) => Some(node.clone()),
+                        _ => None,
+                    }))
                 }
             };
         }

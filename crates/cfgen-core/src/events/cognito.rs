@@ -141,17 +141,22 @@ fn new_pools(e: &mut EventCtx, triggers: &[Trigger]) {
     if new.is_empty() {
         return;
     }
-    let mut pools: Vec<&str> = Vec::new();
+    // The pools in first-seen order, each with its triggers (grouped in one pass: a service
+    // may have thousands of pools).
+    let mut pools: Vec<(&str, Vec<&Trigger>)> = Vec::new();
+    let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for t in &new {
-        if !pools.contains(&t.pool.as_str()) {
-            pools.push(&t.pool);
-        }
+        let i = *at.entry(t.pool.as_str()).or_insert_with(|| {
+            pools.push((t.pool.as_str(), Vec::new()));
+            pools.len() - 1
+        });
+        pools[i].1.push(t);
     }
-    for pool in pools {
+    for (pool, triggers) in pools {
         let mut seen = Vec::new();
         let mut config = Map::new();
         let mut depends_on = Vec::new();
-        for t in new.iter().filter(|t| t.pool == pool) {
+        for t in triggers {
             let f = &e.functions[t.fn_index];
             let target = f.target.clone();
             depends_on.push(json!(f.alias.as_ref().map_or_else(|| f.logical_id.clone(), |a| a.1.clone())));
@@ -183,6 +188,7 @@ fn new_pools(e: &mut EventCtx, triggers: &[Trigger]) {
 fn existing_pools(e: &mut EventCtx, triggers: &[Trigger]) {
     let mut statements: Vec<Value> = Vec::new();
     let mut pool_resources: Vec<(String, Vec<String>)> = Vec::new();
+    let mut pool_index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut seen_kms = Vec::new();
     let mut any = false;
     let cr_function = Kind::CognitoUserPool.function_logical_id();
@@ -234,13 +240,17 @@ fn existing_pools(e: &mut EventCtx, triggers: &[Trigger]) {
         if !ok {
             continue;
         }
-        match pool_resources.iter_mut().find(|(p, _)| p == first_pool) {
-            Some((_, ids)) => {
+        match pool_index.get(first_pool) {
+            Some(&i) => {
+                let ids = &mut pool_resources[i].1;
                 if !ids.contains(&resource_id) {
                     ids.push(resource_id.clone());
                 }
             }
-            None => pool_resources.push((first_pool.clone(), vec![resource_id.clone()])),
+            None => {
+                pool_index.insert(first_pool.clone(), pool_resources.len());
+                pool_resources.push((first_pool.clone(), vec![resource_id.clone()]));
+            }
         }
         let mut props = Map::new();
         props.insert("ServiceToken".into(), json!({"Fn::GetAtt": [cr_function, "Arn"]}));

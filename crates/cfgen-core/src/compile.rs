@@ -23,6 +23,9 @@ pub struct Ctx<'a> {
     /// Shared (cloning the list for a pass is cheap); passes that change functions use
     /// `Rc::make_mut` before the function resources are compiled.
     pub functions: std::rc::Rc<Vec<(String, Box<Function>)>>,
+    /// Function key -> its position in `functions` (whose keys and order never change once
+    /// the context is made; passes only change settings).
+    pub function_index: std::collections::HashMap<String, usize>,
     pub diags: Vec<Diagnostic>,
     /// The framework instance id (`ApiGatewayDeployment` suffix).
     pub instance_id: String,
@@ -46,6 +49,10 @@ impl Ctx<'_> {
     pub fn key_span(&self, path: &[&str]) -> Option<Span> {
         let (last, parent) = path.split_last()?;
         self.node.pointer(parent.iter().copied()).and_then(|p| p.as_map()).and_then(|m| m.key_span(last)).or_else(|| self.span(path))
+    }
+    /// The function `key` with its position, found through the index.
+    pub fn function(&self, key: &str) -> Option<(usize, &Function)> {
+        self.function_index.get(key).map(|&i| (i, &*self.functions[i].1))
     }
     fn error(&mut self, code: cfgen_syntax::Code, msg: String, path: &[&str]) {
         let d = Diagnostic::error(code, msg).at_opt(self.span(path));
@@ -1075,12 +1082,12 @@ fn compile_event_invoke_config(
             let arn = match v {
                 Value::Object(o) => o.get("arn").cloned().unwrap_or(Value::Null),
                 Value::String(s) if s.starts_with("arn:") => v.clone(),
-                Value::String(s) => match ctx.functions.iter().find(|(k, _)| k == s) {
-                    Some(_) => {
+                Value::String(s) => match ctx.function(s) {
+                    Some((there, tf)) => {
                         // Serverless reads the target's alias while functions compile
                         // concurrently: only a function compiled earlier has one yet.
-                        let here = ctx.functions.iter().position(|(k, _)| k == key).unwrap_or(0);
-                        let target_alias = ctx.functions.iter().take(here).find(|(k, _)| k == s).and_then(|(_, tf)| {
+                        let here = ctx.function(key).map_or(0, |(i, _)| i);
+                        let target_alias = (there < here).then_some(tf).and_then(|tf| {
                             if tf.provisioned_concurrency.as_ref().is_some_and(truthy) {
                                 Some(naming::PROVISIONED_ALIAS_NAME)
                             } else if tf.snap_start == Some(true) {
@@ -1165,7 +1172,7 @@ fn destination_statement(ctx: &mut Ctx, key: &str, field: &str, v: &Value) -> Op
         Value::Object(o) => o.get("arn").cloned().unwrap_or(Value::Null),
         Value::String(s) if s.starts_with("arn:") => v.clone(),
         Value::String(s) => {
-            let name = ctx.functions.iter().find(|(k, _)| k == s).map(|(k, tf)| function_name(ctx, k, tf)).unwrap_or_default();
+            let name = ctx.function(s).map(|(_, tf)| function_name(ctx, s, tf)).unwrap_or_default();
             json!({"Fn::Sub": format!("arn:${{AWS::Partition}}:lambda:${{AWS::Region}}:${{AWS::AccountId}}:function:{name}")})
         }
         _ => Value::Null,

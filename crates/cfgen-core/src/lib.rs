@@ -243,6 +243,7 @@ fn compile_node(
         service: pre.service_name.clone(),
         stage: pre.stage.clone(),
         region: pre.region.clone(),
+        function_index: functions.iter().enumerate().map(|(i, (k, _))| (k.clone(), i)).collect(),
         functions: functions.clone(),
         diags: Vec::new(),
         instance_id: instance_id.clone(),

@@ -176,21 +176,34 @@ pub fn compile_event(e: &mut EventCtx) {
     }
 }
 
-/// v3's `longestCommonSuffix` (which is a common prefix), `*`-terminated for several groups.
-fn common_prefix(names: &[String]) -> String {
-    let Some(first) = names.first() else { return String::new() };
-    let mut common: Vec<char> = first.chars().collect();
-    for n in names {
-        let cur: Vec<char> = n.chars().collect();
-        if let Some(i) = (0..common.len()).find(|&i| cur.get(i) != Some(&common[i])) {
-            common.truncate(i);
+/// v3's `longestCommonSuffix` (which is a common prefix) of a function's log groups so far,
+/// `*`-terminated for several groups. v3 recomputes it over every group at each event; it is
+/// kept up to date here instead, so a function with thousands of groups stays linear.
+#[derive(Default)]
+struct CommonPrefix {
+    chars: Option<Vec<char>>,
+    count: usize,
+}
+
+impl CommonPrefix {
+    fn push(&mut self, group: &str) {
+        self.count += 1;
+        match &mut self.chars {
+            None => self.chars = Some(group.chars().collect()),
+            Some(common) => {
+                let same = common.iter().zip(group.chars()).take_while(|(a, b)| **a == *b).count();
+                common.truncate(same);
+            }
         }
     }
-    let mut s: String = common.into_iter().collect();
-    if names.len() > 1 && !s.ends_with('*') {
-        s.push('*');
+
+    fn text(&self) -> String {
+        let mut s: String = self.chars.iter().flatten().collect();
+        if self.count > 1 && !s.ends_with('*') {
+            s.push('*');
+        }
+        s
     }
-    s
 }
 
 /// v3 unescapes `\"`, `\\` and `\'` once when the first backslash comes before the first quote.
@@ -221,7 +234,7 @@ pub fn compile_log(e: &mut EventCtx) {
     for f in functions.iter() {
         let key = f.key.as_str();
         let mut number = 0usize;
-        let mut groups: Vec<String> = Vec::new();
+        let mut groups = CommonPrefix::default();
         for (i, body) in f.events_of("cloudwatchLog") {
             if qc::skip_empty(e, &f.key, i, "cloudwatchLog", body) {
                 continue;
@@ -301,7 +314,7 @@ pub fn compile_log(e: &mut EventCtx) {
                 );
                 continue;
             };
-            groups.push(group.clone());
+            groups.push(&group);
             let filter = unescape_filter(&filter);
             let perm_id = naming::cloudwatch_log_permission(key);
             let mut depends_on = vec![json!(perm_id)];
@@ -317,7 +330,7 @@ pub fn compile_log(e: &mut EventCtx) {
                     "DestinationArn": f.target
                 }
             });
-            let Some(prefix) = templated_string(&common_prefix(&groups)) else {
+            let Some(prefix) = templated_string(&groups.text()) else {
                 qc::error(
                     e,
                     codes::INVALID_VALUE,
@@ -354,8 +367,17 @@ mod tests {
 
     #[test]
     fn prefix_and_unescape() {
-        assert_eq!(common_prefix(&["/aws/lambda/a".into(), "/aws/lambda/b".into()]), "/aws/lambda/*");
-        assert_eq!(common_prefix(&["/x".into()]), "/x");
+        let prefix = |groups: &[&str]| {
+            let mut p = CommonPrefix::default();
+            groups.iter().for_each(|g| p.push(g));
+            p.text()
+        };
+        assert_eq!(prefix(&["/aws/lambda/a", "/aws/lambda/b"]), "/aws/lambda/*");
+        assert_eq!(prefix(&["/x"]), "/x");
+        assert_eq!(prefix(&["/x", "/x"]), "/x*");
+        assert_eq!(prefix(&["/aws/a", "/aws/ab", "/b"]), "/*");
+        assert_eq!(prefix(&["/a*", "/a*b"]), "/a*", "no second `*`");
+        assert_eq!(prefix(&["/ab", "/a"]), "/a*");
         assert_eq!(unescape_filter(r#"{ $.a = \"b\" }"#), r#"{ $.a = "b" }"#);
         assert_eq!(unescape_filter(r#""a" \x"#), r#""a" \x"#);
         assert_eq!(strip_escaped_newlines(r"a\nb\rc\t"), r"abc\t");

@@ -252,12 +252,14 @@ fn split_advice(template: &Value, node: &Node, prov: &Provenance) -> String {
     let mut by_fn: BTreeMap<&str, usize> = BTreeMap::new();
     let mut by_source: BTreeMap<String, usize> = BTreeMap::new();
     let mut shared = 0;
+    let mut kinds: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     if let Some(rs) = template.get("Resources").and_then(Value::as_object) {
         for (id, r) in rs {
             match prov.function_of(id, r) {
                 Some(f) => {
                     *by_fn.entry(f).or_default() += 1;
-                    let source = match prov.event_kind(f, id, r) {
+                    let kinds = kinds.entry(f).or_insert_with(|| prov.event_kinds(f));
+                    let source = match prov.event_kind(f, id, r, kinds) {
                         Some(k) => format!("`{k}` events"),
                         None => "the functions themselves (function, version, log group, ...)".to_string(),
                     };

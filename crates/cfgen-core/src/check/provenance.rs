@@ -356,19 +356,24 @@ impl<'a> Provenance<'a> {
         self.key_origin(&["functions", fk])
     }
 
+    /// The distinct kinds of function `fk`'s events (`http`, `sqs`, ...), for [`Self::event_kind`];
+    /// made once per function, since a function may have thousands of events.
+    pub fn event_kinds(&self, fk: &str) -> Vec<&'a str> {
+        let mut kinds: Vec<&'a str> = Vec::new();
+        let events = self.node.pointer(["functions", fk, "events"]).and_then(Node::as_seq).into_iter().flatten();
+        for k in events.filter_map(|e| e.as_map().and_then(|m| m.keys().next()).map(String::as_str)) {
+            if !kinds.contains(&k) {
+                kinds.push(k);
+            }
+        }
+        kinds
+    }
+
     /// The event kind (`http`, `sqs`, ...) that made resource `id` of function `fk`, if any
-    /// of the function's events is of that kind.
-    pub fn event_kind(&self, fk: &str, id: &str, res: &Value) -> Option<&'static str> {
+    /// of the function's events (`kinds`, from [`Self::event_kinds`]) is of that kind.
+    pub fn event_kind(&self, fk: &str, id: &str, res: &Value, kinds: &[&str]) -> Option<&'static str> {
         let ty = res.get("Type").and_then(Value::as_str).unwrap_or_default();
         let rest = id.strip_prefix(naming::function(fk).as_str()).unwrap_or(id);
-        let kinds: Vec<&str> = self
-            .node
-            .pointer(["functions", fk, "events"])
-            .and_then(Node::as_seq)
-            .into_iter()
-            .flatten()
-            .filter_map(|e| e.as_map().and_then(|m| m.keys().next()).map(String::as_str))
-            .collect();
         EVENT_FRAGMENTS
             .iter()
             .filter(|(frag, _)| rest.contains(frag) || ty.contains(frag))

@@ -270,6 +270,15 @@ struct Parser<'a> {
 }
 
 /// Parse a string for variables: `Ok(None)` when it holds none.
+/// `items` mapped by `f` into a vector of exactly their number. (`collect` over a vector's
+/// `into_iter` reuses the source's allocation, so a vector of small items kept the size of the
+/// parser's larger builders: two thirds of the heap of a file with 100,000 variables.)
+fn exact<T, U>(items: Vec<T>, f: impl FnMut(T) -> U) -> Vec<U> {
+    let mut out = Vec::with_capacity(items.len());
+    out.extend(items.into_iter().map(f));
+    out
+}
+
 fn parse(text: &str) -> Result<Option<Vec<Var>>, SyntaxError> {
     if !text.contains('$') {
         return Ok(None);
@@ -839,15 +848,13 @@ impl Parser<'_> {
 
     fn build_list(&mut self, id: usize) -> Vec<Var> {
         let vars = std::mem::take(&mut self.lists[id]);
-        vars.into_iter()
-            .map(|v| Var {
-                range: (!v.whole).then_some((v.start, v.end)),
-                kind: match v.escape {
-                    Some(text) => VarKind::Escape(text),
-                    None => VarKind::Sources(v.sources.unwrap_or_default().into_iter().map(|s| self.build_source(s)).collect()),
-                },
-            })
-            .collect()
+        exact(vars, |v| Var {
+            range: (!v.whole).then_some((v.start, v.end)),
+            kind: match v.escape {
+                Some(text) => VarKind::Escape(text),
+                None => VarKind::Sources(exact(v.sources.unwrap_or_default(), |s| self.build_source(s))),
+            },
+        })
     }
 
     fn build_source(&mut self, s: SrcB) -> Source {
@@ -855,7 +862,7 @@ impl Parser<'_> {
             None => Source::Literal(s.literal.unwrap_or(Lit::Null)),
             Some(ty) => Source::Typed {
                 ty,
-                params: s.params.map(|ps| ps.into_iter().map(|m| self.build_meta(m)).collect()),
+                params: s.params.map(|ps| exact(ps, |m| self.build_meta(m))),
                 address: s.address.map(|m| self.build_meta(m)),
             },
         }

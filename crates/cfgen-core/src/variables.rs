@@ -269,7 +269,6 @@ struct Parser<'a> {
     lists: Vec<Vec<VarB>>,
 }
 
-/// Parse a string for variables: `Ok(None)` when it holds none.
 /// `items` mapped by `f` into a vector of exactly their number. (`collect` over a vector's
 /// `into_iter` reuses the source's allocation, so a vector of small items kept the size of the
 /// parser's larger builders: two thirds of the heap of a file with 100,000 variables.)
@@ -279,6 +278,7 @@ fn exact<T, U>(items: Vec<T>, f: impl FnMut(T) -> U) -> Vec<U> {
     out
 }
 
+/// Parse a string for variables: `Ok(None)` when it holds none.
 fn parse(text: &str) -> Result<Option<Vec<Var>>, SyntaxError> {
     if !text.contains('$') {
         return Ok(None);

@@ -69,12 +69,7 @@ pub fn serverless_excludes(
         all.push(".env*".to_string());
     }
     all.extend(extra_exclude.iter().cloned());
-    union(all.iter().map(String::as_str))
-}
-
-/// lodash `_.union`: the items in order, each kept at its first occurrence.
-fn union<'a>(items: impl Iterator<Item = &'a str>) -> Vec<String> {
-    crate::value::union(items)
+    crate::value::union(all.iter().map(String::as_str))
 }
 
 /// Serverless v3's selection (`resolveFilePathsFromPatterns` of package-service.js).
@@ -105,8 +100,8 @@ fn union<'a>(items: impl Iterator<Item = &'a str>) -> Vec<String> {
 /// minutes on some (`*a` fourteen times then `b`, against a name of 40 `a`s: 178 s in Node 20),
 /// so cfgen reports them instead.
 pub fn select_files(all_files: &[String], excludes: &[String], includes: &[String], patterns: &[String]) -> Result<Vec<String>, String> {
-    let excludes = union(excludes.iter().map(String::as_str));
-    let includes = union(includes.iter().chain(patterns).map(String::as_str));
+    let excludes = crate::value::union(excludes.iter().map(String::as_str));
+    let includes = crate::value::union(includes.iter().chain(patterns).map(String::as_str));
 
     // The micromatch passes: excludes turned around (`x` -> `!x`, `!x` -> `x`), then the
     // includes as they are; a pass starting with `!` removes what the rest matches.
@@ -129,7 +124,7 @@ pub fn select_files(all_files: &[String], excludes: &[String], includes: &[Strin
 
     // globby(['**', ...includes]): the patterns de-duplicated (so a later `**` is dropped), then
     // one fast-glob task per positive pattern, ignoring the negative patterns that follow it.
-    let globby = union(std::iter::once("**").chain(includes.iter().map(String::as_str)));
+    let globby = crate::value::union(std::iter::once("**").chain(includes.iter().map(String::as_str)));
     let tasks: Vec<Task> = globby
         .iter()
         .enumerate()

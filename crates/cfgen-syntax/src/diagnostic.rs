@@ -181,9 +181,10 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
 }
 
 /// The budget a build gives "did you mean": 20 million character comparisons, about 15 ms at
-/// the 0.7 ns a comparison took in the 100,000-key run. One search costs the sum over candidates of (word length + 1) x (candidate
-/// length + 1): an unknown key among a hundred 12-letter keys about 17,000, so a configuration
-/// with a few typos uses well under a hundredth of it. Without it, a file with 20,000
+/// the 0.7 ns a comparison took in the 100,000-key run. One search costs the sum over its
+/// candidates of (word length + 1) x (candidate length + 1): an unknown key among a hundred
+/// 12-letter keys about 17,000, so a configuration with a few typos uses well under a
+/// hundredth of it. Without it, a file with 20,000
 /// state-machine states that each name a missing state took 24 s (each miss searched all
 /// 20,000 names), and 500,000 unknown keys would take seconds.
 pub const SUGGESTION_BUDGET: u64 = 20_000_000;

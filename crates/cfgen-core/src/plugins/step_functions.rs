@@ -614,7 +614,7 @@ fn js_numbers(v: &mut Value) {
 /// resource) is pointed at `<F>LambdaFunction`.
 pub(super) fn translate_local(ctx: &Ctx, t: &Template, v: &Value) -> Value {
     let translate = |id: &str| -> String {
-        if !t.resources.contains_key(id) && ctx.functions.iter().any(|(k, _)| k == id) {
+        if !t.resources.contains_key(id) && ctx.function(id).is_some() {
             naming::lambda_function(id)
         } else {
             id.to_string()
@@ -637,8 +637,10 @@ pub(super) fn translate_local(ctx: &Ctx, t: &Template, v: &Value) -> Value {
 /// by `<F>LambdaFunction`).
 fn resolve_function_name(ctx: &Ctx, v: &Value) -> Option<String> {
     let r = v.get("Ref")?.as_str()?;
-    let (key, f) =
-        ctx.functions.iter().find(|(k, _)| k == r).or_else(|| ctx.functions.iter().find(|(k, _)| naming::lambda_function(k) == r))?;
+    if let Some((_, f)) = ctx.function(r) {
+        return Some(crate::compile::function_name(ctx, r, f));
+    }
+    let (key, f) = ctx.functions.iter().find(|(k, _)| naming::lambda_function(k) == r)?;
     Some(crate::compile::function_name(ctx, key, f))
 }
 

@@ -1186,7 +1186,7 @@ fn parse_int(v: &Value) -> Option<i64> {
 
 fn get_authorizer(ctx: &Ctx, a: &Value) -> Result<Authorizer, String> {
     let lambda_arn = |name: &str| -> Result<Value, String> {
-        if ctx.functions.iter().any(|(k, _)| k == name) {
+        if ctx.function(name).is_some() {
             Ok(json!({ "Fn::GetAtt": [naming::lambda_function(name), "Arn"] }))
         } else {
             Err(format!("Function \"{name}\" doesn't exist in this Service"))

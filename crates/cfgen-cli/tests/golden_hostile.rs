@@ -7,6 +7,7 @@
 //! # comment
 //! config <text>            append <text> to serverless.yml (`\n` and `\t` escapes)
 //! config-repeat <N> <text> append <text> N times
+//! config-numbered <N> <text> append <text> N times, `{i}` in it replaced by 0, 1, ... N-1
 //! sparse <path> <bytes>    a sparse file of that size (never written out)
 //! dir <path>               an empty directory
 //! ```
@@ -41,6 +42,13 @@ fn materialise(case: &Path, work: &Path) -> Result<(), String> {
             "config-repeat" => {
                 let (n, text) = rest.split_once(' ').ok_or("config-repeat N TEXT")?;
                 config.push_str(&unescape(text).repeat(n.parse().map_err(|_| format!("bad count {n}"))?));
+            }
+            "config-numbered" => {
+                let (n, text) = rest.split_once(' ').ok_or("config-numbered N TEXT")?;
+                let text = unescape(text);
+                for i in 0..n.parse::<usize>().map_err(|_| format!("bad count {n}"))? {
+                    config.push_str(&text.replace("{i}", &i.to_string()));
+                }
             }
             "sparse" => {
                 let (p, n) = rest.split_once(' ').ok_or("sparse PATH BYTES")?;

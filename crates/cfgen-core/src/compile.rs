@@ -64,6 +64,100 @@ pub struct Template {
     pub resources: Map<String, Value>,
     pub outputs: Map<String, Value>,
     pub description: Value,
+    /// The size budget: how many resources (from the first) have been charged, and their
+    /// estimated heap.
+    charged: usize,
+    bytes: usize,
+}
+
+/// The most template a build may make, as the heap its resources take
+/// ([`crate::value::heap_estimate`]; the process's peak is about twice it). A template
+/// CloudFormation accepts (at most 1 MB of text) takes about 3 MiB (2.7 times its text for
+/// the 200-function benchmark service); the largest service of the scale sweep
+/// (`scripts/scale-sweep`: 8,000 functions, 28 MB of template) about 73 MiB. Compiling
+/// copies some settings into every function (`provider.environment`, `tags`, `vpc`,
+/// `layers`) and some plugins make a resource per function and setting, so a small file can
+/// ask for a template that grows with the product of two of its lists: 2,000 functions and
+/// 2,000 provider tags, an 83 KB file, made 326 MB of template text and took 2.6 GB. The
+/// passes charge what they add and stop at this budget with `CFG413`.
+pub const MAX_TEMPLATE_HEAP: usize = 128 << 20;
+
+impl Template {
+    /// Charges the resources added since the last charge (the newest, at the end of the
+    /// map); `false` once the template is past [`MAX_TEMPLATE_HEAP`]. Resources changed in
+    /// place are not charged again: the passes that change them add a bounded part of their
+    /// input to each.
+    pub fn within_budget(&mut self) -> bool {
+        let len = self.resources.len();
+        let new = len.saturating_sub(self.charged);
+        self.bytes += self.resources.iter().rev().take(new).map(|(k, v)| k.len() + crate::value::heap_estimate(v)).sum::<usize>();
+        self.charged = len;
+        self.bytes <= MAX_TEMPLATE_HEAP
+    }
+}
+
+/// `; its function resource takes about N KiB, M KiB of it in `<property>``, for the
+/// function whose resources crossed the budget.
+fn largest_part(t: &Template, key: &str) -> String {
+    let Some(Value::Object(props)) = t.resources.get(&naming::lambda_function(key)).and_then(|r| r.get("Properties")) else {
+        return String::new();
+    };
+    let size = |v: &Value| crate::value::heap_estimate(v);
+    let total: usize = props.values().map(size).sum();
+    match props.iter().max_by_key(|(_, v)| size(v)) {
+        Some((name, v)) => {
+            format!("; its function resource takes about {} KiB, {} KiB of it in `{name}`", total.div_ceil(1024), size(v).div_ceil(1024))
+        }
+        None => String::new(),
+    }
+}
+
+/// Charges what a plugin's pass added; past the budget, the error (unless the pass reported
+/// it itself) and `false`.
+fn plugin_within_budget(ctx: &mut Ctx, t: &mut Template, plugin: &str) -> bool {
+    if t.within_budget() {
+        return true;
+    }
+    if !ctx.diags.iter().any(|d| d.code == codes::TEMPLATE_BUDGET) {
+        let d = over_budget(&format!("in the resources of {plugin}")).at_opt(ctx.key_span(&["plugins"]));
+        ctx.diags.push(d);
+    }
+    false
+}
+
+/// Of a REST API's paths (in order), the first whose resource tree would carry the template
+/// past [`MAX_TEMPLATE_HEAP`], checked before the tree is built: every prefix of a path is a
+/// node of the tree and a resource named after it, so a path's cost grows with the square of
+/// its depth (one 340 KB path of 50,000 segments asked for more than 24 GB). A prefix is
+/// counted six times (the node's path and name, the resource's id, its child's reference to
+/// it, a method's id, the written text: measured, a 6,500-segment path peaks at about twice
+/// the budget), and prefixes that paths share once per path.
+pub fn deep_path_over_budget<'a>(t: &Template, paths: impl IntoIterator<Item = &'a str>) -> Option<usize> {
+    let mut total = t.bytes;
+    for (i, p) in paths.into_iter().enumerate() {
+        total += p.match_indices('/').map(|(n, _)| n).chain([p.len()]).map(|n| 6 * n + 200).sum::<usize>();
+        if total > MAX_TEMPLATE_HEAP {
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// The error for [`deep_path_over_budget`]'s path.
+pub fn deep_path_error(path: &str) -> Diagnostic {
+    let shown: String = path.chars().take(40).collect();
+    let more = if shown.len() < path.len() { "…" } else { "" };
+    over_budget(&format!("in the REST API resources of the path `{shown}{more}` ({} segments)", path.split('/').count()))
+        .help("API Gateway takes a resource per path segment, named after all the segments before it, so a path's resources grow with the square of its depth")
+}
+
+/// The error for a template past [`MAX_TEMPLATE_HEAP`], where `what` made it so.
+pub fn over_budget(what: &str) -> Diagnostic {
+    Diagnostic::error(
+        codes::TEMPLATE_BUDGET,
+        format!("the template passes cfgen's budget of {} MiB of memory {what}", MAX_TEMPLATE_HEAP >> 20),
+    )
+    .help("CloudFormation accepts at most 1 MB of template (about 3 MiB in memory); a template this large comes from one list multiplied by another: settings copied into every function, a plugin's resource per function and setting")
 }
 
 /// Compile a service; `None` when an error stops compilation (the errors are in `ctx.diags`).
@@ -73,6 +167,8 @@ pub fn compile(ctx: &mut Ctx, artifacts: &Artifacts) -> Option<Value> {
         resources: Map::new(),
         outputs: Map::new(),
         description: Value::String("The AWS CloudFormation template for this Serverless application".into()),
+        charged: 0,
+        bytes: 0,
     };
 
     // package:initialize — the core template and the deployment bucket.
@@ -120,20 +216,29 @@ pub fn compile(ctx: &mut Ctx, artifacts: &Artifacts) -> Option<Value> {
     let mut deferred = Vec::new();
     let functions = ctx.functions.clone();
     let is_image = |f: &Function| f.image.as_ref().is_some_and(truthy) && f.handler.is_none();
-    for (key, f) in functions.iter().filter(|(_, f)| !is_image(f)) {
-        if let Some(d) = compile_function(ctx, &provider, key, f, bucket_name.as_deref(), artifacts, role_created, &mut t) {
-            deferred.push(d);
+    let order = functions.iter().filter(|(_, f)| !is_image(f)).chain(functions.iter().filter(|(_, f)| is_image(f)));
+    for (n, (key, f)) in order.enumerate() {
+        match compile_function(ctx, &provider, key, f, bucket_name.as_deref(), artifacts, role_created, &mut t) {
+            Some(d) if is_image(f) => flush(&mut t, d),
+            Some(d) => {
+                // Charged now, though added to the template after all functions.
+                t.bytes += d.resources.iter().map(|(k, v)| k.len() + crate::value::heap_estimate(v)).sum::<usize>();
+                deferred.push(d);
+            }
+            None => {}
         }
-    }
-    for (key, f) in functions.iter().filter(|(_, f)| is_image(f)) {
-        if let Some(d) = compile_function(ctx, &provider, key, f, bucket_name.as_deref(), artifacts, role_created, &mut t) {
-            flush(&mut t, d);
+        if !t.within_budget() {
+            let what = format!("at function `{key}` ({} of {}){}", n + 1, functions.len(), largest_part(&t, key));
+            let d = over_budget(&what).at_opt(ctx.key_span(&["functions", key]));
+            ctx.diags.push(d);
+            return None;
         }
     }
     deferred.sort_by_key(|d| d.order);
     for d in deferred {
         flush(&mut t, d);
     }
+    t.charged = t.resources.len();
     if ctx.diags.iter().any(Diagnostic::is_error) {
         return None;
     }
@@ -141,19 +246,31 @@ pub fn compile(ctx: &mut Ctx, artifacts: &Artifacts) -> Option<Value> {
     let step_functions = plugins.iter().any(|p| p == "serverless-step-functions");
     if step_functions {
         crate::plugins::step_functions::compile_functions(ctx, &mut t);
+        if !plugin_within_budget(ctx, &mut t, "serverless-step-functions") {
+            return None;
+        }
     }
 
     // package:compileEvents
     crate::events::compile(ctx, &provider, &mut t, &artifacts.directory, bucket_name.as_deref());
+    if ctx.diags.iter().any(|d| d.code == codes::TEMPLATE_BUDGET) {
+        return None;
+    }
     if step_functions {
         crate::plugins::step_functions::compile_events(ctx, &mut t);
+        if !plugin_within_budget(ctx, &mut t, "serverless-step-functions") {
+            return None;
+        }
     }
     // Plugins hooked on `package:compileEvents`, in the order `plugins:` lists them.
     for p in &plugins {
         match p.as_str() {
             "serverless-apigateway-service-proxy" => crate::plugins::apigw_service_proxy::compile(ctx, &mut t),
             "serverless-plugin-aws-alerts" => crate::plugins::aws_alerts::compile(ctx, &mut t),
-            _ => {}
+            _ => continue,
+        }
+        if !plugin_within_budget(ctx, &mut t, p) {
+            return None;
         }
     }
     if let Some(s) = &logging_config {
@@ -167,7 +284,12 @@ pub fn compile(ctx: &mut Ctx, artifacts: &Artifacts) -> Option<Value> {
     // before:package:finalize, in the order `plugins:` lists them.
     for p in &plugins {
         match p.as_str() {
-            "serverless-iam-roles-per-function" => crate::plugins::iam_roles_per_function::apply(ctx, &mut t),
+            "serverless-iam-roles-per-function" => {
+                crate::plugins::iam_roles_per_function::apply(ctx, &mut t);
+                if !plugin_within_budget(ctx, &mut t, p) {
+                    return None;
+                }
+            }
             "serverless-logging-config" => {
                 if let Some(s) = &logging_config {
                     crate::plugins::logging_config::add_iam_permissions(s, &mut t);

@@ -69,11 +69,6 @@ fn merge_index(d: &mut Vec<Value>, i: usize, v: &Value) {
     merge(&mut d[i], v);
 }
 
-/// `_.union(a, b)`: a's then b's items, first occurrence kept.
-pub fn union(a: &[String], b: &[String]) -> Vec<String> {
-    crate::value::union(a.iter().chain(b).map(String::as_str))
-}
-
 /// Serverless' `stripNullPropsFromTemplateResources`: delete every `null` object property
 /// inside each resource's `Properties` (nulls inside arrays stay: `delete` leaves a hole that
 /// prints as null), and drop a `Properties` key whose value is falsy.

@@ -51,6 +51,27 @@ pub fn union<'a>(items: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     items.into_iter().filter(|s| seen.insert(s)).map(str::to_string).collect()
 }
 
+/// Lists merged one at a time, oldest first, each as `_.union(next, merged)` (how v3 and its
+/// plugins merge the CORS settings of the events on one path), computed as one union of the
+/// lists newest first: linear, where merging one at a time re-reads the merged list per list.
+pub fn union_newest_first<'a>(oldest_first: impl DoubleEndedIterator<Item = &'a [String]>) -> Vec<String> {
+    union(oldest_first.rev().flatten().map(String::as_str))
+}
+
+/// About the heap `v` takes as a `serde_json::Value` tree (its strings, each array's slots,
+/// each object's entries and index), for [`crate::compile::MAX_TEMPLATE_HEAP`]: a walk, no
+/// allocation. A small object costs far more than its JSON text: a `{"Key": .., "Value": ..}`
+/// tag is about 30 bytes of text and 250 bytes of heap.
+pub fn heap_estimate(v: &Value) -> usize {
+    match v {
+        Value::String(s) if s.is_empty() => 0,
+        Value::String(s) => s.len() + 16,
+        Value::Array(a) => 16 + a.iter().map(|x| 32 + heap_estimate(x)).sum::<usize>(),
+        Value::Object(o) => 64 + o.iter().map(|(k, x)| 80 + k.len() + heap_estimate(x)).sum::<usize>(),
+        _ => 0,
+    }
+}
+
 /// A hash consistent with `Value`'s equality.
 fn hash(v: &Value) -> u64 {
     fn feed(v: &Value, h: &mut DefaultHasher) {

@@ -962,10 +962,9 @@ fn preflights(events: &[HttpEvent]) -> Vec<(String, Preflight)> {
         }
     }
     let merged = out.into_iter().map(|(path, mut p, cors)| {
-        let newest_first = || cors.iter().rev();
-        p.headers = crate::value::union(newest_first().flat_map(|c| c.headers.iter().map(String::as_str)));
-        p.methods = crate::value::union(newest_first().flat_map(|c| c.methods.iter().map(String::as_str)));
-        p.origins = crate::value::union(newest_first().flat_map(|c| c.origins.iter().flatten().map(String::as_str)));
+        p.headers = crate::value::union_newest_first(cors.iter().map(|c| c.headers.as_slice()));
+        p.methods = crate::value::union_newest_first(cors.iter().map(|c| c.methods.as_slice()));
+        p.origins = crate::value::union_newest_first(cors.iter().map(|c| c.origins.as_deref().unwrap_or(&[])));
         (path, p)
     });
     cfgen_syntax::node::js_order(merged.collect(), |(p, _)| p.as_str())

@@ -304,29 +304,44 @@ pub fn compile(ctx: &mut Ctx, provider: &Provider, t: &mut Template, artifact_di
         return;
     }
     unknown_events(&mut e);
-    schedule::compile(&mut e);
-    s3::compile(&mut e);
-    api_gateway::compile(&mut e);
-    websocket::compile(&mut e);
-    sns::compile(&mut e);
-    stream::compile(&mut e);
-    kafka::compile(&mut e);
-    mq::compile_activemq(&mut e);
-    mq::compile_rabbitmq(&mut e);
-    msk::compile(&mut e);
-    alb::compile(&mut e);
-    alexa::compile_skill(&mut e);
-    alexa::compile_smart_home(&mut e);
-    iot::compile(&mut e);
-    iot::compile_fleet_provisioning(&mut e);
-    cloudwatch::compile_event(&mut e);
-    cloudwatch::compile_log(&mut e);
-    cognito::compile(&mut e);
-    event_bridge::compile(&mut e);
-    sqs::compile(&mut e);
-    cloudfront::compile(&mut e);
-    http_api::compile(&mut e);
+    // In Serverless v3's plugin order. Each pass's resources are charged to the template's
+    // size budget as it ends.
+    let passes: [(&str, Pass); 22] = [
+        ("schedule", schedule::compile),
+        ("s3", s3::compile),
+        ("http", api_gateway::compile),
+        ("websocket", websocket::compile),
+        ("sns", sns::compile),
+        ("stream", stream::compile),
+        ("kafka", kafka::compile),
+        ("activemq", mq::compile_activemq),
+        ("rabbitmq", mq::compile_rabbitmq),
+        ("msk", msk::compile),
+        ("alb", alb::compile),
+        ("alexaSkill", alexa::compile_skill),
+        ("alexaSmartHome", alexa::compile_smart_home),
+        ("iot", iot::compile),
+        ("iotFleetProvisioning", iot::compile_fleet_provisioning),
+        ("cloudwatchEvent", cloudwatch::compile_event),
+        ("cloudwatchLog", cloudwatch::compile_log),
+        ("cognitoUserPool", cognito::compile),
+        ("eventBridge", event_bridge::compile),
+        ("sqs", sqs::compile),
+        ("cloudFront", cloudfront::compile),
+        ("httpApi", http_api::compile),
+    ];
+    for (name, pass) in passes {
+        pass(&mut e);
+        if !e.t.within_budget() {
+            let d = crate::compile::over_budget(&format!("compiling the `{name}` events")).at_opt(e.ctx.key_span(&["functions"]));
+            e.ctx.diags.push(d);
+            return;
+        }
+    }
 }
+
+/// An event pass: compiles one kind of event for every function.
+type Pass = fn(&mut EventCtx);
 
 /// Events that are not a one-key object of a known type: Serverless warns ("unsupported
 /// function event") and ignores them.

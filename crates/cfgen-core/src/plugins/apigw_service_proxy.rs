@@ -217,55 +217,79 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
     let root = json!({"Fn::GetAtt": ["ApiGatewayRestApi", "RootResourceId"]});
 
     // compileResources: the proxies' path tree, parents first.
+    if let Some(i) = crate::compile::deep_path_over_budget(t, proxies.iter().map(|p| p.path.as_str())) {
+        let idx = i.to_string();
+        let span = ctx.span(&["custom", "apiGatewayServiceProxies", &idx, &proxies[i].service, "path"]);
+        ctx.diags.push(crate::compile::deep_path_error(&proxies[i].path).at_opt(span));
+        return;
+    }
     let mut paths: Vec<String> = Vec::new();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for p in proxies.iter().filter(|p| !p.path.is_empty()) {
         let mut current = String::new();
         for part in p.path.split('/') {
             current = if current.is_empty() { part.to_string() } else { format!("{current}/{part}") };
-            if !paths.contains(&current) {
+            if seen.insert(current.clone()) {
                 paths.push(current.clone());
             }
         }
     }
-    // Preorder of the tree: children follow their parent, in order of appearance.
-    fn preorder(paths: &[String], parent: Option<&str>, out: &mut Vec<String>) {
-        for p in paths {
-            let p_parent = p.rsplit_once('/').map(|(a, _)| a);
-            if p_parent == parent {
-                out.push(p.clone());
-                preorder(paths, Some(p), out);
+    // Preorder of the tree: children follow their parent, in order of appearance. Walked with
+    // an explicit stack, as a path may be thousands of segments deep.
+    let mut children: std::collections::HashMap<Option<&str>, Vec<&str>> = std::collections::HashMap::new();
+    for p in &paths {
+        children.entry(p.rsplit_once('/').map(|(a, _)| a)).or_default().push(p);
+    }
+    let mut ordered: Vec<&str> = Vec::with_capacity(paths.len());
+    let mut stack = vec![children.get(&None).map(|c| c.iter()).unwrap_or_default()];
+    while let Some(level) = stack.last_mut() {
+        match level.next() {
+            Some(&p) => {
+                ordered.push(p);
+                if let Some(c) = children.get(&Some(p)) {
+                    stack.push(c.iter());
+                }
+            }
+            None => {
+                stack.pop();
             }
         }
     }
-    let mut ordered = Vec::new();
-    preorder(&paths, None, &mut ordered);
-    for path in &ordered {
-        let (parent, part) = match path.rsplit_once('/') {
-            Some((a, b)) => (json!({ "Ref": naming::rest_resource(a) }), b.to_string()),
-            None => (root.clone(), path.clone()),
+    // Each path's `naming::rest_path`, from its parent's (parents come first): one
+    // normalization per segment, however deep the path.
+    let mut names: std::collections::HashMap<&str, String> = std::collections::HashMap::with_capacity(ordered.len());
+    for &path in &ordered {
+        let (parent, part, name) = match path.rsplit_once('/') {
+            Some((a, b)) => {
+                let parent_name = names.get(a).cloned().unwrap_or_else(|| naming::rest_path(a));
+                (json!({ "Ref": format!("ApiGatewayResource{parent_name}") }), b.to_string(), parent_name + &naming::rest_path_part(b))
+            }
+            None => (root.clone(), path.to_string(), naming::rest_path(path)),
         };
+        let id = format!("ApiGatewayResource{name}");
+        names.insert(path, name);
         merge_into(
             &mut t.resources,
-            naming::rest_resource(path),
+            id,
             json!({"Type": "AWS::ApiGateway::Resource", "Properties": {"ParentId": parent, "PathPart": part, "RestApiId": rest_api}}),
         );
     }
 
     // compileCors: an OPTIONS method per path, from the proxies' merged preflight settings.
     let mut method_ids = Vec::new();
-    let mut preflight: Vec<(String, Cors)> = Vec::new();
+    // Per path, in order of first appearance: the merged scalar settings and every proxy's CORS
+    // settings, whose lists are merged at the end by one union, newest first (what merging
+    // them one proxy at a time with `_.union(new, old)` gives).
+    let mut preflight: Vec<(String, Cors, Vec<&Cors>)> = Vec::new();
+    let mut preflight_index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for p in &proxies {
         let Some(c) = &p.cors else { continue };
-        let slot = match preflight.iter().position(|(path, _)| *path == p.path) {
-            Some(i) => &mut preflight[i].1,
-            None => {
-                preflight.push((p.path.clone(), Cors { origins: Some(Vec::new()), ..Cors::default() }));
-                &mut preflight.last_mut().expect("just pushed").1
-            }
-        };
-        slot.headers = crate::merge::union(&c.headers, &slot.headers);
-        slot.methods = crate::merge::union(&c.methods, &slot.methods);
-        slot.origins = Some(crate::merge::union(c.origins.as_deref().unwrap_or(&[]), slot.origins.as_deref().unwrap_or(&[])));
+        let i = *preflight_index.entry(p.path.as_str()).or_insert_with(|| {
+            preflight.push((p.path.clone(), Cors::default(), Vec::new()));
+            preflight.len() - 1
+        });
+        let (_, slot, all) = &mut preflight[i];
+        all.push(c);
         slot.origin = Some(c.origin.clone().filter(|o| !o.is_empty()).unwrap_or_else(|| "*".into()));
         slot.allow_credentials = slot.allow_credentials || c.allow_credentials;
         if c.max_age.is_some() {
@@ -275,15 +299,21 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
             slot.cache_control = c.cache_control.clone();
         }
     }
-    for (path, config) in &preflight {
+    let preflight = preflight.into_iter().map(|(path, mut slot, all)| {
+        slot.headers = crate::value::union_newest_first(all.iter().map(|c| c.headers.as_slice()));
+        slot.methods = crate::value::union_newest_first(all.iter().map(|c| c.methods.as_slice()));
+        slot.origins = Some(crate::value::union_newest_first(all.iter().map(|c| c.origins.as_deref().unwrap_or(&[]))));
+        (path, slot)
+    });
+    for (path, config) in preflight {
         let (resource_id, resource_name) = if path.is_empty() {
             (root.clone(), String::new())
         } else {
-            (json!({ "Ref": naming::rest_resource(path) }), naming::rest_path(path))
+            (json!({ "Ref": naming::rest_resource(&path) }), naming::rest_path(&path))
         };
         let id = naming::rest_method(&resource_name, "options");
         method_ids.push(json!(id));
-        merge_into(&mut t.resources, id, crate::events::api_gateway::preflight_method(config, resource_id, rest_api.clone()));
+        merge_into(&mut t.resources, id, crate::events::api_gateway::preflight_method(&config, resource_id, rest_api.clone()));
     }
 
     // Each service: its role, then its methods.

@@ -147,6 +147,11 @@ pub fn apply(ctx: &mut Ctx, t: &mut Template) {
         }
         let role_id = format!("{}{}", naming::function(key), naming::ROLE);
         t.resources.insert(role_id.clone(), role);
+        if !t.within_budget() {
+            let d = crate::compile::over_budget(&format!("in the role of function `{key}` ({PLUGIN})")).at_opt(span);
+            ctx.diags.push(d);
+            return;
+        }
         let fid = naming::lambda_function(key);
         let Some(Value::Object(function)) = t.resources.get_mut(&fid) else { continue };
         let deps: Vec<Value> = function.get("DependsOn").and_then(Value::as_array).cloned().unwrap_or_default();

@@ -335,6 +335,8 @@ struct HttpEvent {
     /// The Access-Control-Allow-Origin value of the method's responses, with `cors`.
     cors_origin: Option<String>,
     machine_id: String,
+    /// The state machine's key and the event's index, for diagnostics.
+    at: (String, usize),
     path: String,
     method: String,
     http: Map<String, Value>,
@@ -343,7 +345,12 @@ struct HttpEvent {
 /// The http pipeline of the plugin (`compileRestApi` .. `compileDeployment`).
 fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)]) {
     let mut events: Vec<HttpEvent> = Vec::new();
-    let mut preflight: Vec<(String, Preflight)> = Vec::new();
+    // Per path, in order of first appearance: the merged scalar settings and every event's
+    // CORS settings. v3 merges each event's lists into the path's with `_.union(new, old)`;
+    // one union over all of them, newest first, gives the same lists without re-reading the
+    // merged ones per event.
+    let mut preflight: Vec<(String, Preflight, Vec<Cors>)> = Vec::new();
+    let mut preflight_index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut failed = false;
     for (key, sm, evs) in machines {
         for (i, ev) in evs.iter().enumerate() {
@@ -450,29 +457,41 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
                 } else {
                     cors.origin.clone().unwrap_or_else(|| "undefined".into())
                 });
-                let idx = match preflight.iter().position(|(p, _)| *p == path) {
-                    Some(i) => i,
-                    None => {
-                        preflight.push((path.clone(), Preflight::default()));
-                        preflight.len() - 1
-                    }
-                };
-                let pf = &mut preflight[idx].1;
-                pf.headers = crate::merge::union(&cors.headers, &pf.headers);
-                pf.methods = crate::merge::union(&cors.methods, &pf.methods);
-                pf.origins = crate::merge::union(cors.origins.as_deref().unwrap_or(&[]), &pf.origins);
+                let idx = *preflight_index.entry(path.clone()).or_insert_with(|| {
+                    preflight.push((path.clone(), Preflight::default(), Vec::new()));
+                    preflight.len() - 1
+                });
+                let (_, pf, all) = &mut preflight[idx];
                 pf.origin = cors.origin.clone().filter(|o| !o.is_empty()).unwrap_or_else(|| "*".into());
                 pf.allow_credentials = pf.allow_credentials || cors.allow_credentials;
                 if let Some(m) = cors.max_age.clone() {
                     pf.max_age = Some(m);
                 }
+                all.push(cors);
             }
-            events.push(HttpEvent { auth, cors_origin, machine_id: naming::sfn_state_machine(key, sm), path, method, http });
+            events.push(HttpEvent {
+                auth,
+                cors_origin,
+                machine_id: naming::sfn_state_machine(key, sm),
+                at: (key.clone(), i),
+                path,
+                method,
+                http,
+            });
         }
     }
     if failed || events.is_empty() {
         return;
     }
+    let preflight: Vec<(String, Preflight)> = preflight
+        .into_iter()
+        .map(|(path, mut pf, all)| {
+            pf.headers = crate::value::union_newest_first(all.iter().map(|c| c.headers.as_slice()));
+            pf.methods = crate::value::union_newest_first(all.iter().map(|c| c.methods.as_slice()));
+            pf.origins = crate::value::union_newest_first(all.iter().map(|c| c.origins.as_deref().unwrap_or(&[])));
+            (path, pf)
+        })
+        .collect();
     let provider = ctx.cfg.provider.clone().unwrap_or_default();
     let ag = provider.api_gateway.clone().unwrap_or(Value::Null);
     // An external REST API (`provider.apiGateway.restApiId`): compileRestApi is skipped and
@@ -556,18 +575,26 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
         part: String,
         children: Vec<usize>,
     }
+    if let Some(i) = crate::compile::deep_path_over_budget(t, events.iter().map(|e| e.path.as_str())) {
+        let (machine, index) = &events[i].at;
+        let idx = index.to_string();
+        let span = ctx.span(&["stepFunctions", "stateMachines", machine, "events", &idx, "http", "path"]);
+        ctx.diags.push(crate::compile::deep_path_error(&events[i].path).at_opt(span));
+        return;
+    }
     let mut nodes: Vec<Node> = Vec::new();
     let mut roots: Vec<usize> = Vec::new();
+    // A node's path names its parent too, so the path alone finds it.
+    let mut by_path: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for e in events.iter().filter(|e| !e.path.is_empty()) {
         let mut parent: Option<usize> = None;
         let mut current = String::new();
         for part in e.path.split('/') {
             current = if current.is_empty() { part.to_string() } else { format!("{current}/{part}") };
-            let siblings = parent.map_or(&roots, |p| &nodes[p].children);
-            let found = siblings.iter().copied().find(|&n| nodes[n].path == current);
-            let idx = match found {
-                Some(n) => n,
+            let idx = match by_path.get(&current) {
+                Some(&n) => n,
                 None => {
+                    by_path.insert(current.clone(), nodes.len());
                     nodes.push(Node { path: current.clone(), part: part.to_string(), children: Vec::new() });
                     let n = nodes.len() - 1;
                     match parent {
@@ -590,11 +617,18 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
     for &r in &roots {
         preorder(&nodes, r, None, &mut order);
     }
+    // Each node's `naming::rest_path`, from its parent's (parents come first): one
+    // normalization per segment, however deep the path.
+    let mut names: Vec<String> = vec![String::new(); nodes.len()];
     for (n, parent) in order {
-        let parent_id = parent.map_or_else(|| root_resource.clone(), |p| json!({ "Ref": naming::rest_resource(&nodes[p].path) }));
+        names[n] = match parent {
+            Some(p) => names[p].clone() + &naming::rest_path_part(&nodes[n].part),
+            None => naming::rest_path(&nodes[n].path),
+        };
+        let parent_id = parent.map_or_else(|| root_resource.clone(), |p| json!({ "Ref": format!("ApiGatewayResource{}", names[p]) }));
         merge_into(
             &mut t.resources,
-            naming::rest_resource(&nodes[n].path),
+            format!("ApiGatewayResource{}", names[n]),
             json!({ "Type": "AWS::ApiGateway::Resource", "Properties": { "ParentId": parent_id, "PathPart": nodes[n].part, "RestApiId": rest_api } }),
         );
     }

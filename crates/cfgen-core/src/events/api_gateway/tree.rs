@@ -17,6 +17,8 @@ struct Node {
     level: usize,
     children: Vec<usize>,
     name: Option<String>,
+    /// `name` is `naming::rest_path(path)` (not a name from `restApiResources`).
+    name_is_path: bool,
     resource_id: Option<Value>,
     has_method: bool,
     is_cut: bool,
@@ -169,7 +171,18 @@ impl Builder {
                 }
             }
             if self.nodes[n].name.is_none() {
-                self.nodes[n].name = Some(naming::rest_path(&path));
+                // From the parent's name when it is its path's, so that a deep path costs
+                // one normalization per segment rather than one per segment per level.
+                let node = &self.nodes[n];
+                let parent = node.parent.map(|p| &self.nodes[p]).filter(|p| p.name_is_path);
+                let name = match parent.and_then(|p| p.name.as_deref()) {
+                    Some(pn) if path.len() == parent.map_or(0, |p| p.path.len()) + 1 + node.part.len() => {
+                        pn.to_string() + &naming::rest_path_part(&node.part)
+                    }
+                    _ => naming::rest_path(&path),
+                };
+                self.nodes[n].name = Some(name);
+                self.nodes[n].name_is_path = true;
             }
             stack.extend(self.nodes[n].children.iter().rev().copied());
         }
@@ -208,6 +221,12 @@ fn required(e: &mut EventCtx, path: &str) -> Result<Resources, Stop> {
 
 /// `getResourcePaths`.
 pub(crate) fn resource_paths(e: &mut EventCtx, rest: &Rest) -> Result<Resources, Stop> {
+    if let Some(i) = crate::compile::deep_path_over_budget(e.t, rest.events.iter().map(|ev| ev.path.as_str())) {
+        let ev = &rest.events[i];
+        let key = e.functions[ev.f].key.clone();
+        e.report(crate::compile::deep_path_error(&ev.path), &key, ev.index, &["http", "path"]);
+        return Err(Stop);
+    }
     let mut b = Builder::default();
     let predefined = predefined(rest);
     // v3 calls `predefinedResources.forEach(applyResource)`, so the array index lands in
@@ -299,7 +318,11 @@ pub(crate) fn compile_resources(e: &mut EventCtx, rest: &mut Rest) {
         if rest.resources.nodes[n].resource_id.is_some() {
             continue;
         }
-        let logical_id = naming::rest_resource(&path);
+        let node = &rest.resources.nodes[n];
+        let logical_id = match &node.name {
+            Some(name) if node.name_is_path => format!("ApiGatewayResource{name}"),
+            _ => naming::rest_resource(&path),
+        };
         // Path parts are normalized case-insensitively (`/userId` and `/userid` are both
         // `ApiGatewayResourceUserid`): v3 merges such paths into one resource, silently.
         if let Some(first) = seen.get(&logical_id).filter(|p| **p != path) {

@@ -185,10 +185,8 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
             }
         }
         crate::merge::merge_object(&mut t.resources, &statements);
-        if !t.within_budget() {
-            let d = crate::compile::over_budget(&format!("in the alarms of function `{key}` (serverless-plugin-aws-alerts)"))
-                .at_opt(ctx.key_span(&["functions", key]));
-            ctx.diags.push(d);
+        let what = format!("in the alarms of function `{key}` (serverless-plugin-aws-alerts)");
+        if !crate::compile::within_budget_or_report(ctx, t, &what, &["functions", key]) {
             return;
         }
     }

@@ -147,9 +147,8 @@ pub fn apply(ctx: &mut Ctx, t: &mut Template) {
         }
         let role_id = format!("{}{}", naming::function(key), naming::ROLE);
         t.resources.insert(role_id.clone(), role);
-        if !t.within_budget() {
-            let d = crate::compile::over_budget(&format!("in the role of function `{key}` ({PLUGIN})")).at_opt(span);
-            ctx.diags.push(d);
+        let what = format!("in the role of function `{key}` ({PLUGIN})");
+        if !crate::compile::within_budget_or_report(ctx, t, &what, &["functions", key, "iamRoleStatements"]) {
             return;
         }
         let fid = naming::lambda_function(key);

@@ -156,7 +156,8 @@ struct InputArgs {
     #[arg(long)]
     allow_unknown_plugins: bool,
     /// Let a template over CloudFormation's stack quotas (500 resources, 200 outputs, parameters
-    /// or mappings, 1 MB) out, for tools that split stacks afterwards.
+    /// or mappings, 1 MB) out, for tools that split stacks afterwards. cfgen's own budget still
+    /// holds: a template taking over 128 MiB of memory stops the build (CFG413).
     #[arg(long)]
     no_limit_checks: bool,
     /// Under `validate`, report runtimes whose updates AWS blocks as warnings, not errors

@@ -78,7 +78,7 @@ pub struct Template {
 /// copies some settings into every function (`provider.environment`, `tags`, `vpc`,
 /// `layers`) and some plugins make a resource per function and setting, so a small file can
 /// ask for a template that grows with the product of two of its lists: 2,000 functions and
-/// 2,000 provider tags, an 83 KB file, made 326 MB of template text and took 2.6 GB. The
+/// 2,000 provider tags, an 83 KB file, made 326 MB of template text and peaked at 2.5 GiB. The
 /// passes charge what they add and stop at this budget with `CFG413`.
 pub const MAX_TEMPLATE_HEAP: usize = 128 << 20;
 

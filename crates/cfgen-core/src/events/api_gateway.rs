@@ -139,8 +139,9 @@ pub(crate) struct HttpEvent {
     pub path: String,
     /// Lowercase.
     pub method: String,
-    pub authorizer: Option<Authorizer>,
-    pub cors: Option<Cors>,
+    /// Boxed, as most events have neither: an event was about 1 KB, most of it these two.
+    pub authorizer: Option<Box<Authorizer>>,
+    pub cors: Option<Box<Cors>>,
     /// Normalized: `AWS`, `AWS_PROXY`, `HTTP`, `HTTP_PROXY`, `MOCK`.
     pub integration: String,
     pub connection_type: Option<String>,
@@ -154,7 +155,10 @@ pub(crate) struct HttpEvent {
 
 /// The state of one compile run (v3 keeps it on the plugin instance).
 pub(crate) struct Rest {
-    pub events: Vec<HttpEvent>,
+    /// Shared: the passes that add resources while reading the events hold their own handle
+    /// (a service may have hundreds of thousands of events; a copy each took as much memory
+    /// as the events).
+    pub events: std::rc::Rc<Vec<HttpEvent>>,
     pub api_gateway: Map<String, Value>,
     /// `ApiGatewayResource` nodes by path, in JavaScript key order.
     pub resources: tree::Resources,
@@ -235,7 +239,7 @@ pub fn compile(e: &mut EventCtx) {
         return;
     }
     let mut rest = Rest {
-        events,
+        events: std::rc::Rc::new(events),
         api_gateway,
         resources: tree::Resources::default(),
         method_ids: Vec::new(),
@@ -481,8 +485,8 @@ fn validate_one(e: &mut EventCtx, fi: usize, i: usize, body: &Value) -> Result<H
         index: i,
         path,
         method,
-        authorizer,
-        cors,
+        authorizer: authorizer.map(Box::new),
+        cors: cors.map(Box::new),
         integration: integration.clone(),
         connection_type: None,
         connection_id: http.get("connectionId").cloned(),
@@ -1223,7 +1227,7 @@ fn source_arn(rest: &Rest) -> Value {
 /// `compilePermissions`: one permission per function (assigned again by every event) and one
 /// per Lambda authorizer.
 fn compile_permissions(e: &mut EventCtx, rest: &Rest) {
-    for ev in &rest.events {
+    for ev in rest.events.iter() {
         let f = &e.functions[ev.f];
         let id = naming::rest_permission(&f.key);
         let mut permission = Map::new();
@@ -1346,7 +1350,7 @@ mod tests {
             path: "items".into(),
             method: method.into(),
             authorizer: None,
-            cors: Some(get_cors(&json!(true), method)),
+            cors: Some(Box::new(get_cors(&json!(true), method))),
             integration: "AWS_PROXY".into(),
             connection_type: None,
             connection_id: None,

@@ -115,6 +115,10 @@ pub struct EventCtx<'a, 'b> {
     pub artifact_directory: String,
     /// `provider.deploymentBucket` when it names an existing bucket.
     pub bucket: Option<String>,
+    /// Set once a resource carried the template past its budget
+    /// (`compile::MAX_TEMPLATE_HEAP`): later resources are not kept, the longest loops stop,
+    /// and the build stops after the pass with `CFG413`.
+    pub over_budget: bool,
 }
 
 impl EventCtx<'_, '_> {
@@ -133,16 +137,24 @@ impl EventCtx<'_, '_> {
     }
     /// `_.merge(Resources, {id: value})`: merges into a resource of the same id.
     pub fn merge_resource(&mut self, id: &str, value: Value) {
+        if self.over_budget {
+            return;
+        }
         match self.t.resources.get_mut(id) {
             Some(existing) => merge::merge(existing, &value),
             None => {
                 self.t.resources.insert(id.to_string(), value);
             }
         }
+        self.over_budget = !self.t.within_budget();
     }
     /// `Resources[id] = value`: replaces a resource of the same id (keeping its position).
     pub fn set_resource(&mut self, id: &str, value: Value) {
+        if self.over_budget {
+            return;
+        }
         self.t.resources.insert(id.to_string(), value);
+        self.over_budget = !self.t.within_budget();
     }
     /// `_.merge(Outputs, {id: value})`.
     pub fn merge_output(&mut self, id: &str, value: Value) {
@@ -297,6 +309,7 @@ pub fn compile(ctx: &mut Ctx, provider: &Provider, t: &mut Template, artifact_di
         functions: std::rc::Rc::new(functions),
         artifact_directory: artifact_directory.to_string(),
         bucket: bucket.map(String::from),
+        over_budget: false,
     };
     if no_events {
         // `provider.cloudFront.cachePolicies` are compiled even without events.
@@ -304,8 +317,8 @@ pub fn compile(ctx: &mut Ctx, provider: &Provider, t: &mut Template, artifact_di
         return;
     }
     unknown_events(&mut e);
-    // In Serverless v3's plugin order. Each pass's resources are charged to the template's
-    // size budget as it ends.
+    // In Serverless v3's plugin order. Resources are charged to the template's size budget
+    // as they are added (`merge_resource`, `set_resource`), and the pass's as it ends.
     let passes: [(&str, Pass); 22] = [
         ("schedule", schedule::compile),
         ("s3", s3::compile),
@@ -332,7 +345,7 @@ pub fn compile(ctx: &mut Ctx, provider: &Provider, t: &mut Template, artifact_di
     ];
     for (name, pass) in passes {
         pass(&mut e);
-        if !e.t.within_budget() {
+        if e.over_budget || !e.t.within_budget() {
             let d = crate::compile::over_budget(&format!("compiling the `{name}` events")).at_opt(e.ctx.key_span(&["functions"]));
             e.ctx.diags.push(d);
             return;

@@ -45,10 +45,14 @@ fn parameter_required(v: &Value) -> Value {
 
 /// `compileMethods`.
 pub(crate) fn compile_methods(e: &mut EventCtx, rest: &mut Rest) -> Result<(), Stop> {
-    let events = rest.events.clone();
+    let events = std::rc::Rc::clone(&rest.events);
     let mut event_methods: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut lost_dependencies: Vec<(String, usize)> = Vec::new();
-    for ev in &events {
+    for ev in events.iter() {
+        if e.over_budget {
+            // The template is past its budget: the build stops after this pass.
+            return Err(Stop);
+        }
         let Some(resource_id) = rest.resources.id(&ev.path, rest) else {
             return resource_missing(e, rest, &ev.path);
         };
@@ -369,8 +373,8 @@ fn provider_schema<'a>(rest: &'a Rest, id: &str) -> Option<&'a Value> {
 
 /// `compileRequestValidators`: the validator and the models of `request.parameters`/`schemas`.
 pub(crate) fn compile_request_validators(e: &mut EventCtx, rest: &mut Rest) {
-    let events = rest.events.clone();
-    for ev in &events {
+    let events = std::rc::Rc::clone(&rest.events);
+    for ev in events.iter() {
         let resource_name = rest.resources.name(&ev.path);
         let method_id = naming::rest_method(&resource_name, &ev.method);
         let request = ev.request.as_ref();
@@ -470,7 +474,7 @@ fn set_method_prop(e: &mut EventCtx, method_id: &str, key: &str, value: Value) {
 /// `compileAuthorizers`: an `AWS::ApiGateway::Authorizer` for every authorizer with an ARN (or
 /// a function of the service).
 pub(crate) fn compile_authorizers(e: &mut EventCtx, rest: &Rest) {
-    for ev in &rest.events {
+    for ev in rest.events.iter() {
         let Some(a) = ev.authorizer.as_ref() else { continue };
         let Some(arn) = a.arn.as_ref().filter(|v| truthy(v)) else { continue };
         let name = a.name.clone().unwrap_or_else(|| "undefined".into());

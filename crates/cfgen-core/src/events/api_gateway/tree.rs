@@ -234,7 +234,7 @@ pub(crate) fn resource_paths(e: &mut EventCtx, rest: &Rest) -> Result<Resources,
     for (i, r) in predefined.iter().enumerate() {
         b.apply(r, i > 0);
     }
-    for ev in &rest.events {
+    for ev in rest.events.iter() {
         if !ev.path.is_empty() {
             b.apply(&Apply { path: ev.path.clone(), name: None, resource_id: None }, true);
         }

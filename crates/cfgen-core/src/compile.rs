@@ -112,14 +112,14 @@ fn largest_part(t: &Template, key: &str) -> String {
     }
 }
 
-/// Charges what a pass added; past the budget, reports `CFG413` (`what`, at `path` in
+/// Charges what a pass added; past the budget, reports `CFG413` (`what()`, at `path` in
 /// serverless.yml) unless a pass already did, and returns `false`.
-pub fn within_budget_or_report(ctx: &mut Ctx, t: &mut Template, what: &str, path: &[&str]) -> bool {
+pub fn within_budget_or_report(ctx: &mut Ctx, t: &mut Template, what: impl FnOnce() -> String, path: &[&str]) -> bool {
     if t.within_budget() {
         return true;
     }
     if !ctx.diags.iter().any(|d| d.code == codes::TEMPLATE_BUDGET) {
-        let d = over_budget(what).at_opt(ctx.key_span(path));
+        let d = over_budget(&what()).at_opt(ctx.key_span(path));
         ctx.diags.push(d);
     }
     false
@@ -127,7 +127,7 @@ pub fn within_budget_or_report(ctx: &mut Ctx, t: &mut Template, what: &str, path
 
 /// [`within_budget_or_report`] after a plugin's pass.
 fn plugin_within_budget(ctx: &mut Ctx, t: &mut Template, plugin: &str) -> bool {
-    within_budget_or_report(ctx, t, &format!("in the resources of {plugin}"), &["plugins"])
+    within_budget_or_report(ctx, t, || format!("in the resources of {plugin}"), &["plugins"])
 }
 
 /// Of a REST API's paths (in order), the first whose resource tree would carry the template

@@ -185,8 +185,8 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
             }
         }
         crate::merge::merge_object(&mut t.resources, &statements);
-        let what = format!("in the alarms of function `{key}` (serverless-plugin-aws-alerts)");
-        if !crate::compile::within_budget_or_report(ctx, t, &what, &["functions", key]) {
+        let what = || format!("in the alarms of function `{key}` (serverless-plugin-aws-alerts)");
+        if !crate::compile::within_budget_or_report(ctx, t, what, &["functions", key]) {
             return;
         }
     }

@@ -147,8 +147,8 @@ pub fn apply(ctx: &mut Ctx, t: &mut Template) {
         }
         let role_id = format!("{}{}", naming::function(key), naming::ROLE);
         t.resources.insert(role_id.clone(), role);
-        let what = format!("in the role of function `{key}` ({PLUGIN})");
-        if !crate::compile::within_budget_or_report(ctx, t, &what, &["functions", key, "iamRoleStatements"]) {
+        let what = || format!("in the role of function `{key}` ({PLUGIN})");
+        if !crate::compile::within_budget_or_report(ctx, t, what, &["functions", key, "iamRoleStatements"]) {
             return;
         }
         let fid = naming::lambda_function(key);

@@ -188,8 +188,8 @@ pub fn compile_functions(ctx: &mut Ctx, t: &mut Template) {
             let out = json!({ "Description": "Current StateMachine Arn", "Value": { "Ref": id } });
             merge_into(&mut t.outputs, naming::sfn_state_machine_output(name, sm), out);
         }
-        let what = format!("at state machine `{name}` (serverless-step-functions)");
-        if !crate::compile::within_budget_or_report(ctx, t, &what, &["stepFunctions", "stateMachines", name]) {
+        let what = || format!("at state machine `{name}` (serverless-step-functions)");
+        if !crate::compile::within_budget_or_report(ctx, t, what, &["stepFunctions", "stateMachines", name]) {
             return;
         }
     }

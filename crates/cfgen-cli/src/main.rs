@@ -35,7 +35,8 @@ enum Command {
     /// The template is checked first (see `validate`). `build` produces what Serverless v3
     /// would: what v3 packages as is (a resource CloudFormation rejects, a name or Lambda setting
     /// refused at deploy, a runtime whose updates AWS blocks) is a warning here, an error with
-    /// --strict; only the stack quotas (500 resources, ...) stop the build (--no-limit-checks).
+    /// --strict; only the stack quotas (500 resources, ...) stop the build (--no-limit-checks),
+    /// and cfgen's own budget for the template's memory (CFG413).
     Build {
         #[command(flatten)]
         input: InputArgs,

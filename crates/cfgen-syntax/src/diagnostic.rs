@@ -80,7 +80,7 @@ define_codes! {
     PACKAGING = ("CFG410", "packaging", "a problem with the files that go into an artifact");
     INVALID_RESOURCES = ("CFG411", "invalid-resources", "the resources section cannot be merged");
     V3_QUIRK = ("CFG412", "v3-quirk", "a Serverless v3 behaviour reproduced for parity, though it is probably not what was meant");
-    TEMPLATE_BUDGET = ("CFG413", "template-budget", "the template would take more memory than cfgen's budget (128 MiB; a template CloudFormation accepts takes about 3)");
+    TEMPLATE_BUDGET = ("CFG413", "template-budget", "the template would take more memory than cfgen's budget (128 MiB; a template CloudFormation accepts takes about 3 MiB)");
     CFN_UNKNOWN_TYPE = ("CFG501", "cfn-unknown-type", "a resource type cfgen has no CloudFormation schema for (not checked), or a resource without a type");
     CFN_MISSING_PROPERTY = ("CFG502", "cfn-missing-property", "a resource lacks a property its CloudFormation schema requires");
     CFN_UNKNOWN_PROPERTY = ("CFG503", "cfn-unknown-property", "a property or resource attribute CloudFormation does not define for the type");

@@ -209,7 +209,14 @@ impl Task {
             && !self.ignore.iter().any(|ignore| {
                 ignore.glob.matches_chars(file, path)
                     || (ignore.prunes_directories
-                        && file.match_indices('/').skip(self.base_depth).any(|(i, _)| ignore.glob.matches(&file[..i])))
+                        // Each directory above the file (its text and its characters, sliced
+                        // from the file's, not collected again per directory and pattern).
+                        && file
+                            .char_indices()
+                            .enumerate()
+                            .filter(|(_, (_, c))| *c == '/')
+                            .skip(self.base_depth)
+                            .any(|(ci, (bi, _))| ignore.glob.matches_chars(&file[..bi], &path[..ci])))
             })
     }
 }
@@ -280,6 +287,9 @@ struct Glob {
     literal: String,
     negated: bool,
     tokens: Vec<Tok>,
+    /// The literal characters `tokens` start with, which a matching path starts with too:
+    /// most paths fail a pattern like `dir/**` on its first characters, without the matcher.
+    lead: Vec<char>,
     /// Set when the pattern could not be parsed, or a match not finished, within the step
     /// limits; it then matches nothing, and [`select_files`] reports it.
     too_complex: Cell<bool>,
@@ -321,7 +331,9 @@ impl Glob {
         let fast = pattern.starts_with(['.', '*']);
         let tokens = compile(body, posix, fast);
         let too_complex = Cell::new(tokens.is_none());
-        Glob { literal: pattern.to_string(), negated, tokens: tokens.unwrap_or_default(), too_complex }
+        let tokens = tokens.unwrap_or_default();
+        let lead = tokens.iter().map_while(|t| if let Tok::Lit(c) = t { Some(*c) } else { None }).collect();
+        Glob { literal: pattern.to_string(), negated, tokens, lead, too_complex }
     }
 
     fn matches(&self, path: &str) -> bool {
@@ -336,6 +348,10 @@ impl Glob {
         }
         if path.is_empty() || self.literal.is_empty() || self.too_complex.get() {
             return false;
+        }
+        if !chars.starts_with(&self.lead) {
+            // What the matcher would find: its first tokens are these literals.
+            return self.negated;
         }
         let steps = Cell::new(MATCH_STEPS);
         let matched = run(&self.tokens, chars, 0, &steps, &mut |end| end == chars.len());

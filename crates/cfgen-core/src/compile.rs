@@ -258,7 +258,7 @@ pub fn compile(ctx: &mut Ctx, artifacts: &Artifacts) -> Option<Value> {
 
     // package:compileEvents
     crate::events::compile(ctx, &provider, &mut t, &artifacts.directory, bucket_name.as_deref());
-    if ctx.diags.iter().any(|d| d.code == codes::TEMPLATE_BUDGET) {
+    if !within_budget_or_report(ctx, &mut t, || "compiling the events".into(), &["functions"]) {
         return None;
     }
     if step_functions {

@@ -175,9 +175,20 @@ pub fn rest_path(path: &str) -> String {
     path.split('/').map(rest_path_part).collect()
 }
 
+/// [`rest_path`] of `<parent>/<part>`, from the parent's: the parts normalize one by one, so
+/// a tree walked parents first costs one normalization per segment, however deep.
+pub fn rest_path_child(parent_name: &str, part: &str) -> String {
+    parent_name.to_string() + &rest_path_part(part)
+}
+
 /// `ApiGatewayResource<normalizePath(path)>`.
 pub fn rest_resource(path: &str) -> String {
-    format!("ApiGatewayResource{}", rest_path(path))
+    rest_resource_named(&rest_path(path))
+}
+
+/// `ApiGatewayResource<name>`, for a name already normalized ([`rest_path`]).
+pub fn rest_resource_named(name: &str) -> String {
+    format!("ApiGatewayResource{name}")
 }
 
 /// `ApiGatewayMethod<resource name><Method>`.

@@ -345,9 +345,8 @@ pub fn compile(ctx: &mut Ctx, provider: &Provider, t: &mut Template, artifact_di
     ];
     for (name, pass) in passes {
         pass(&mut e);
-        if e.over_budget || !e.t.within_budget() {
-            let d = crate::compile::over_budget(&format!("compiling the `{name}` events")).at_opt(e.ctx.key_span(&["functions"]));
-            e.ctx.diags.push(d);
+        // Past the budget stays past it, so this also reports what `over_budget` recorded.
+        if !crate::compile::within_budget_or_report(e.ctx, e.t, || format!("compiling the `{name}` events"), &["functions"]) {
             return;
         }
     }

@@ -262,11 +262,12 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
         let (parent, part, name) = match path.rsplit_once('/') {
             Some((a, b)) => {
                 let parent_name = names.get(a).cloned().unwrap_or_else(|| naming::rest_path(a));
-                (json!({ "Ref": format!("ApiGatewayResource{parent_name}") }), b.to_string(), parent_name + &naming::rest_path_part(b))
+                let name = naming::rest_path_child(&parent_name, b);
+                (json!({ "Ref": naming::rest_resource_named(&parent_name) }), b.to_string(), name)
             }
             None => (root.clone(), path.to_string(), naming::rest_path(path)),
         };
-        let id = format!("ApiGatewayResource{name}");
+        let id = naming::rest_resource_named(&name);
         names.insert(path, name);
         merge_into(
             &mut t.resources,

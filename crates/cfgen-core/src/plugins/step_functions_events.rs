@@ -622,13 +622,13 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
     let mut names: Vec<String> = vec![String::new(); nodes.len()];
     for (n, parent) in order {
         names[n] = match parent {
-            Some(p) => names[p].clone() + &naming::rest_path_part(&nodes[n].part),
+            Some(p) => naming::rest_path_child(&names[p], &nodes[n].part),
             None => naming::rest_path(&nodes[n].path),
         };
-        let parent_id = parent.map_or_else(|| root_resource.clone(), |p| json!({ "Ref": format!("ApiGatewayResource{}", names[p]) }));
+        let parent_id = parent.map_or_else(|| root_resource.clone(), |p| json!({ "Ref": naming::rest_resource_named(&names[p]) }));
         merge_into(
             &mut t.resources,
-            format!("ApiGatewayResource{}", names[n]),
+            naming::rest_resource_named(&names[n]),
             json!({ "Type": "AWS::ApiGateway::Resource", "Properties": { "ParentId": parent_id, "PathPart": nodes[n].part, "RestApiId": rest_api } }),
         );
     }

@@ -177,7 +177,7 @@ impl Builder {
                 let parent = node.parent.map(|p| &self.nodes[p]).filter(|p| p.name_is_path);
                 let name = match parent.and_then(|p| p.name.as_deref()) {
                     Some(pn) if path.len() == parent.map_or(0, |p| p.path.len()) + 1 + node.part.len() => {
-                        pn.to_string() + &naming::rest_path_part(&node.part)
+                        naming::rest_path_child(pn, &node.part)
                     }
                     _ => naming::rest_path(&path),
                 };
@@ -320,7 +320,7 @@ pub(crate) fn compile_resources(e: &mut EventCtx, rest: &mut Rest) {
         }
         let node = &rest.resources.nodes[n];
         let logical_id = match &node.name {
-            Some(name) if node.name_is_path => format!("ApiGatewayResource{name}"),
+            Some(name) if node.name_is_path => naming::rest_resource_named(name),
             _ => naming::rest_resource(&path),
         };
         // Path parts are normalized case-insensitively (`/userId` and `/userid` are both

@@ -89,6 +89,11 @@ impl cfgen_core::artifacts::FileSource for FsHost {
         // 200-function service saves 200 `statx` calls.
         std::fs::read(self.path(rel)).ok()
     }
+    fn workers(&self) -> usize {
+        // The cores this process may use (cgroup quotas and affinity included), at most 8:
+        // compression stops scaling well past that on memory bandwidth.
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    }
     fn progress(&self, name: &str, done: u64, total: u64) {
         if !self.progress {
             return;

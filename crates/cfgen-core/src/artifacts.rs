@@ -5,12 +5,17 @@
 //! S3 folder of the artifacts is derived from their content and the configuration, never from
 //! the clock.
 
-use crate::package::{build_zip, build_zip_with, code_sha256, select_files, serverless_excludes, zip_listing, ZipEntry};
+use crate::package::{
+    build_zip, build_zip_packed, code_sha256, pack_all, select_files, serverless_excludes, zip_listing, Packed, PackedEntry, Packer,
+    ZipEntry, PARALLEL_MIN_BYTES,
+};
 use cfgen_model::Service;
 use cfgen_syntax::{codes, Diagnostic, Node, Span};
 use indexmap::IndexMap;
 use serde_json::Value;
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 use std::sync::Arc;
 
 /// The files an artifact is built from; implemented by the host (the CLI reads the service
@@ -23,6 +28,12 @@ pub trait FileSource {
     /// Called while artifact `name` is compressed: `done` of `total` uncompressed bytes are in
     /// (the last call has `done == total`). The CLI shows it on a terminal; by default nothing.
     fn progress(&self, _name: &str, _done: u64, _total: u64) {}
+    /// How many threads may compress at once. The host knows the machine (the core asks nothing
+    /// of it); it is asked only when an artifact has
+    /// [`PARALLEL_MIN_BYTES`] of new content or more, and its bytes are the same for any number. By default one.
+    fn workers(&self) -> usize {
+        1
+    }
 }
 
 /// One artifact.
@@ -123,22 +134,40 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
     let individually = pkg.individually == Some(true);
 
     let executable: std::collections::BTreeSet<&str> = all.iter().filter(|(_, e)| *e).map(|(p, _)| p.as_str()).collect();
+    // Each file is read and compressed once per build, however many artifacts take it: a
+    // service packaged function by function puts the same files (often all of `node_modules`)
+    // into every function's zip.
+    let packed: RefCell<HashMap<String, Rc<Packed>>> = RefCell::new(HashMap::new());
+    let packer = RefCell::new(Packer::default());
     let zip_of = |selected: &[String], strip_prefix: Option<&str>, name: &str| -> (Vec<u8>, Vec<(String, u64)>) {
-        let mut owned: Vec<(String, bool, Vec<u8>)> = Vec::new();
-        for p in selected {
-            let exec = executable.contains(p.as_str());
-            let data = files.read_bytes(p).unwrap_or_default();
-            let name = match strip_prefix {
-                Some(pre) => p.strip_prefix(pre).unwrap_or(p).to_string(),
-                None => p.clone(),
-            };
-            owned.push((name, exec, data));
+        let mut cache = packed.borrow_mut();
+        let fresh: Vec<(&String, Vec<u8>)> =
+            selected.iter().filter(|p| !cache.contains_key(p.as_str())).map(|p| (p, files.read_bytes(p).unwrap_or_default())).collect();
+        let cached: u64 = selected.iter().filter_map(|p| cache.get(p.as_str())).map(|e| e.size).sum();
+        let contents: Vec<&[u8]> = fresh.iter().map(|(_, d)| d.as_slice()).collect();
+        let new_bytes: u64 = contents.iter().map(|d| d.len() as u64).sum();
+        let total = cached + new_bytes;
+        let workers = if new_bytes >= PARALLEL_MIN_BYTES { files.workers() } else { 1 };
+        let entries = pack_all(&mut packer.borrow_mut(), &contents, workers, &mut |n| files.progress(name, cached + n, total));
+        drop(contents);
+        // The contents go before the zip is written, so that the peak holds them or the zip.
+        for ((p, _), entry) in fresh.into_iter().zip(entries) {
+            cache.insert(p.clone(), Rc::new(entry));
         }
-        let entries: Vec<ZipEntry> = owned.iter().map(|(p, e, d)| ZipEntry { path: p, executable: *e, data: d }).collect();
-        let sizes: Vec<(String, u64)> = owned.iter().map(|(p, _, d)| (p.clone(), d.len() as u64)).collect();
-        let total: u64 = sizes.iter().map(|(_, n)| n).sum();
-        let bytes = build_zip_with(&entries, &mut |done| files.progress(name, done, total));
-        (bytes, sizes)
+        files.progress(name, total, total);
+        let chosen: Vec<(String, bool, Rc<Packed>)> = selected
+            .iter()
+            .map(|p| {
+                let entry_name = match strip_prefix {
+                    Some(pre) => p.strip_prefix(pre).unwrap_or(p).to_string(),
+                    None => p.clone(),
+                };
+                (entry_name, executable.contains(p.as_str()), cache[p.as_str()].clone())
+            })
+            .collect();
+        let entries: Vec<PackedEntry> = chosen.iter().map(|(p, e, d)| PackedEntry { path: p, executable: *e, packed: d }).collect();
+        let sizes: Vec<(String, u64)> = chosen.iter().map(|(p, _, d)| (p.clone(), d.size)).collect();
+        (build_zip_packed(&entries), sizes)
     };
     let given = |path: &str, span: Option<Span>, diags: &mut Vec<Diagnostic>| -> ArtifactPlan {
         let bytes = match files.read_bytes(path) {
@@ -525,6 +554,7 @@ fn check_handler(input: &PlanInput, key: &str, f: &cfgen_model::Function, select
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::package::build_zip_with;
 
     fn plan_of(name: &str, files: &[(&str, usize)]) -> ArtifactPlan {
         let data: Vec<(String, Vec<u8>)> = files.iter().map(|(p, n)| (p.to_string(), vec![b'x'; *n])).collect();

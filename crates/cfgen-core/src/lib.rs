@@ -276,3 +276,87 @@ fn compile_node(
     let template = template.filter(|_| !diags.iter().any(Diagnostic::is_error));
     (template, arts)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+    use std::collections::BTreeMap;
+
+    /// A [`MemoryHost`] that counts the reads of each file and allows `workers` threads.
+    struct CountingHost {
+        inner: MemoryHost,
+        workers: usize,
+        reads: RefCell<BTreeMap<String, usize>>,
+        asked: std::cell::Cell<usize>,
+    }
+
+    impl variables::Host for CountingHost {
+        fn env(&self, name: &str) -> Option<String> {
+            self.inner.env(name)
+        }
+        fn read_file(&self, path: &str) -> Result<Option<String>, String> {
+            self.inner.read_file(path)
+        }
+    }
+
+    impl artifacts::FileSource for CountingHost {
+        fn list_files(&self) -> Vec<(String, bool)> {
+            self.inner.list_files()
+        }
+        fn read_bytes(&self, path: &str) -> Option<Vec<u8>> {
+            *self.reads.borrow_mut().entry(path.to_string()).or_default() += 1;
+            self.inner.read_bytes(path)
+        }
+        fn workers(&self) -> usize {
+            self.asked.set(self.asked.get() + 1);
+            self.workers
+        }
+    }
+
+    #[test]
+    fn shared_files_are_compressed_once_and_threads_change_no_byte() {
+        let src = "service: shared\nprovider:\n  name: aws\n  runtime: nodejs22.x\npackage:\n  individually: true\nfunctions:\n  \
+                   a:\n    handler: a.handler\n  b:\n    handler: b.handler\n  c:\n    handler: c.handler\n    package:\n      \
+                   patterns: ['!lib/big1.js']\n";
+        let mut inner = MemoryHost::default();
+        for f in ["a", "b", "c"] {
+            inner.files.insert(format!("{f}.js"), format!("exports.handler = async () => '{f}';\n").into_bytes());
+        }
+        // Enough content that the host's threads are asked for (a compressible text, like code).
+        let per_file = package::PARALLEL_MIN_BYTES / 3 + 1;
+        for i in 0..4u64 {
+            let text: Vec<u8> =
+                (0..per_file).map(|j| b"const value = require('lib'); // x\n"[(j % 35) as usize] ^ (j / 4096 % 2) as u8).collect();
+            inner.files.insert(format!("lib/big{i}.js"), text);
+        }
+        let run = |workers: usize| {
+            let host = CountingHost { inner: inner.clone(), workers, reads: RefCell::default(), asked: Default::default() };
+            let out = build(src, "serverless.yml", &BuildOptions::default(), &host);
+            assert!(out.template.is_some(), "{:?}", out.diagnostics);
+            assert_eq!(host.asked.get(), 1, "the threads are asked for once: only the first zip has new content");
+            (out, host.reads.into_inner())
+        };
+        let (one, reads) = run(1);
+        assert_eq!(reads.len(), 7, "every file is read: {reads:?}");
+        assert!(reads.values().all(|&n| n == 1), "each file is read once for the three zips: {reads:?}");
+        let (three, _) = run(3);
+        assert!(one.template == three.template, "threads change no byte of the template");
+        for f in ["a", "b", "c"] {
+            let (x, y) = (&one.artifacts.function(f).unwrap().bytes, &three.artifacts.function(f).unwrap().bytes);
+            assert!(x == y, "function {f}: the same zip on one thread and three");
+        }
+        // Each zip is the one written from the files themselves.
+        let expected = |skip: &str| {
+            let entries: Vec<package::ZipEntry> = inner
+                .files
+                .iter()
+                .filter(|(p, _)| p.as_str() != skip)
+                .map(|(p, d)| package::ZipEntry { path: p, executable: false, data: d })
+                .collect();
+            package::build_zip(&entries)
+        };
+        assert!(one.artifacts.function("a").unwrap().bytes == expected(""), "function a holds every file");
+        assert!(one.artifacts.function("c").unwrap().bytes == expected("lib/big1.js"), "function c leaves out lib/big1.js");
+    }
+}

@@ -137,3 +137,69 @@ fn artifacts_over_lambda_limits_are_errors() {
     std::fs::write(dir.join("dist/big.zip"), claimed_zip(&[("h.py", 1000), ("libs/numpy.so", 80 * mb)])).unwrap();
     assert_eq!(package(&dir, "out").status.code(), Some(0));
 }
+
+/// The service of `golden/ok/package/dev-dependencies`, whose reference.json (CodeSha256
+/// included) is Serverless v3.40.0's with npm 11 on the path: the same zip byte for byte.
+#[test]
+fn development_dependencies_stay_out_of_the_zip() {
+    let dir = temp("devdeps");
+    let files: &[(&str, &str)] = &[
+        ("handler.js", "exports.main = async () => ({ statusCode: 200 });\n"),
+        (
+            "package.json",
+            r#"{"name":"devdeps","version":"1.0.0","dependencies":{"app-lib":"1.0.0"},"devDependencies":{"jest-lite":"1.0.0","shared-util":"1.0.0","@tools/cli":"1.0.0"}}"#,
+        ),
+        ("node_modules/app-lib/package.json", r#"{"name":"app-lib","version":"1.0.0","dependencies":{"shared-util":"1.0.0"}}"#),
+        ("node_modules/app-lib/index.js", "module.exports = 'app-lib';\n"),
+        ("node_modules/shared-util/package.json", r#"{"name":"shared-util","version":"1.0.0"}"#),
+        ("node_modules/shared-util/index.js", "module.exports = 'shared-util';\n"),
+        (
+            "node_modules/jest-lite/package.json",
+            r#"{"name":"jest-lite","version":"1.0.0","bin":{"jest-lite":"cli.js"},"dependencies":{"pretty-lite":"1.0.0"}}"#,
+        ),
+        ("node_modules/jest-lite/cli.js", "module.exports = 'jest-lite';\n"),
+        ("node_modules/pretty-lite/package.json", r#"{"name":"pretty-lite","version":"1.0.0","bin":"cli.js"}"#),
+        ("node_modules/pretty-lite/cli.js", "module.exports = 'pretty-lite';\n"),
+        ("node_modules/@tools/cli/package.json", r#"{"name":"@tools/cli","version":"1.0.0","bin":"run.js"}"#),
+        ("node_modules/@tools/cli/run.js", "module.exports = '@tools/cli';\n"),
+        ("node_modules/stray/package.json", r#"{"name":"stray","version":"1.0.0"}"#),
+        ("node_modules/stray/index.js", "module.exports = 'stray';\n"),
+        ("node_modules/.bin/jest-lite", "#!/usr/bin/env node\n"),
+        ("node_modules/.bin/pretty-lite", "#!/usr/bin/env node\n"),
+        ("node_modules/.bin/cli", "#!/usr/bin/env node\n"),
+        ("node_modules/@tools/.bin/cli", "#!/usr/bin/env node\n"),
+    ];
+    for (path, text) in files {
+        let p = dir.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let config =
+        "service: devdeps\nprovider:\n  name: aws\n  runtime: nodejs20.x\npackage:\n  patterns:\n    - node_modules/jest-lite/**\n";
+    let names = |run: &str, extra: &str| -> Vec<String> {
+        std::fs::write(dir.join("serverless.yml"), format!("{config}{extra}functions:\n  main:\n    handler: handler.main\n")).unwrap();
+        let out = package(&dir, run);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        let zip = std::fs::read(dir.with_extension(run).join("devdeps.zip")).unwrap();
+        zip_listing(&zip).unwrap().into_iter().map(|(n, _)| n).collect()
+    };
+    // What Serverless' zip holds: not jest-lite (even though a pattern includes it), nor
+    // pretty-lite (only jest-lite needs it), nor @tools/cli, nor their .bin links, except
+    // `.bin/cli`, which Serverless looks for at `node_modules/@tools/.bin/cli`.
+    assert_eq!(
+        names("default", ""),
+        [
+            "handler.js",
+            "node_modules/.bin/cli",
+            "node_modules/app-lib/index.js",
+            "node_modules/app-lib/package.json",
+            "node_modules/shared-util/index.js",
+            "node_modules/shared-util/package.json",
+            "node_modules/stray/index.js",
+            "node_modules/stray/package.json",
+            "package.json",
+        ]
+    );
+    let all = names("kept", "  excludeDevDependencies: false\n");
+    assert_eq!(all.len(), files.len(), "with excludeDevDependencies: false every file is in: {all:?}");
+}

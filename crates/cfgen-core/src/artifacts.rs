@@ -6,7 +6,7 @@
 //! the clock.
 
 use crate::package::{
-    build_zip, build_zip_packed, code_sha256, pack_all, select_files, serverless_excludes, zip_listing, Packed, PackedEntry, Packer,
+    build_zip, build_zip_packed, code_sha256, pack_all, select_files_with, serverless_excludes, zip_listing, Packed, PackedEntry, Packer,
     ZipEntry, PARALLEL_MIN_BYTES,
 };
 use cfgen_model::Service;
@@ -132,6 +132,12 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
     let includes = list(&pkg.include);
     let patterns = list(&pkg.patterns);
     let individually = pkg.individually == Some(true);
+    // Serverless' default: a Node service's development dependencies stay out of every zip.
+    let dev_excludes = if pkg.exclude_dev_dependencies == Some(false) {
+        Vec::new()
+    } else {
+        crate::devdeps::dev_dependency_globs(&all_paths, &|p| files.read_bytes(p))
+    };
 
     let executable: std::collections::BTreeSet<&str> = all.iter().filter(|(_, e)| *e).map(|(p, _)| p.as_str()).collect();
     // Each file is read and compressed once per build, however many artifacts take it: a
@@ -224,7 +230,7 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
                 &list(&fpkg.exclude),
             );
             let span = span_at(input.node, &["functions", key, "package"]).or_else(|| span_at(input.node, &["package"]));
-            let selected = selection(select_files(&all_paths, &exc, &inc, &pats), span, diags);
+            let selected = selection(select_files_with(&all_paths, &exc, &inc, &pats, &dev_excludes), span, diags);
             let code_exists = handler_candidates(input, f).is_none_or(|c| c.iter().any(|x| all_set.contains(x.trim_start_matches("./"))));
             if let Some(s) = &selected {
                 check_not_empty(s, code_exists, &format!("function `{key}`"), span, diags);
@@ -252,7 +258,7 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
             }
             if service_selected.is_none() {
                 let span = span_at(input.node, &["package", "patterns"]).or_else(|| span_at(input.node, &["package"]));
-                let selected = selection(select_files(&all_paths, &excludes, &includes, &patterns), span, diags);
+                let selected = selection(select_files_with(&all_paths, &excludes, &includes, &patterns, &dev_excludes), span, diags);
                 let code_exists = input.functions.iter().any(|(_, f)| {
                     f.handler.is_some()
                         && handler_candidates(input, f).is_none_or(|c| c.iter().any(|x| all_set.contains(x.trim_start_matches("./"))))
@@ -304,7 +310,8 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
             ];
             exc.extend(list(&lpkg.exclude));
             let span = span_at(input.node, &["layers", key, "package"]).or_else(|| span_at(input.node, &["layers", key]));
-            let selected = selection(select_files(&inside, &exc, &list(&lpkg.include), &list(&lpkg.patterns)), span, diags);
+            let selected =
+                selection(select_files_with(&inside, &exc, &list(&lpkg.include), &list(&lpkg.patterns), &dev_excludes), span, diags);
             if selected.as_ref().is_some_and(Vec::is_empty) {
                 diags.push(
                     Diagnostic::warning(

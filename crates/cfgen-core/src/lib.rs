@@ -19,6 +19,7 @@ pub mod artifacts;
 pub mod check;
 pub mod collate;
 pub mod compile;
+pub mod devdeps;
 pub mod emit;
 pub mod events;
 pub mod identity;

@@ -17,9 +17,9 @@
 //!   the archive, and [`code_sha256`] of it, are byte-identical to Serverless'. Empty files are
 //!   stored (method 0), as compress-commons does.
 //!
-//! Not modelled: the dev-dependency exclusion that runs `npm ls` (callers can append its globs to
-//! `patterns` as `!glob`), symlink following, and the rare picomatch quirks listed on
-//! [`glob_match`].
+//! The development dependencies that Serverless finds with `npm ls` come from
+//! [`crate::devdeps`] and go last ([`select_files_with`]). Not modelled: symlink following, and
+//! the rare picomatch quirks listed on [`glob_match`].
 
 use std::cell::Cell;
 use std::collections::HashSet;
@@ -100,13 +100,28 @@ pub fn serverless_excludes(
 /// minutes on some (`*a` fourteen times then `b`, against a name of 40 `a`s: 178 s in Node 20),
 /// so cfgen reports them instead.
 pub fn select_files(all_files: &[String], excludes: &[String], includes: &[String], patterns: &[String]) -> Result<Vec<String>, String> {
+    select_files_with(all_files, excludes, includes, patterns, &[])
+}
+
+/// [`select_files`] with the development-dependency excludes
+/// ([`dev_dependency_globs`](crate::devdeps::dev_dependency_globs)), which Serverless applies
+/// after the includes, so that no include brings them back; an exclude equal to one of them
+/// moves there.
+pub fn select_files_with(
+    all_files: &[String],
+    excludes: &[String],
+    includes: &[String],
+    patterns: &[String],
+    dev_excludes: &[String],
+) -> Result<Vec<String>, String> {
     let excludes = crate::value::union(excludes.iter().map(String::as_str));
     let includes = crate::value::union(includes.iter().chain(patterns).map(String::as_str));
+    let dev: HashSet<&str> = dev_excludes.iter().map(String::as_str).collect();
 
     // The micromatch passes: excludes turned around (`x` -> `!x`, `!x` -> `x`), then the
     // includes as they are; a pass starting with `!` removes what the rest matches.
     let mut passes: Vec<(bool, Glob)> = Vec::new();
-    for pattern in &excludes {
+    for pattern in excludes.iter().filter(|p| !dev.contains(p.as_str())) {
         match pattern.strip_prefix('!') {
             Some(rest) => match rest.strip_prefix('!') {
                 Some(again) => passes.push((false, Glob::new(again))),
@@ -120,6 +135,9 @@ pub fn select_files(all_files: &[String], excludes: &[String], includes: &[Strin
             Some(rest) => passes.push((false, Glob::new(rest))),
             None => passes.push((true, Glob::new(pattern))),
         }
+    }
+    for pattern in crate::value::union(dev_excludes.iter().map(String::as_str)) {
+        passes.push((false, Glob::new(&pattern)));
     }
 
     // globby(['**', ...includes]): the patterns de-duplicated (so a later `**` is dropped), then

@@ -79,8 +79,10 @@ impl cfgen_core::variables::Host for FsHost {
 
 impl cfgen_core::artifacts::FileSource for FsHost {
     fn list_files(&self) -> Vec<(String, bool)> {
-        let mut out = Vec::new();
-        walk(&self.dir, "", &mut out, 0, self.skip.as_deref());
+        let root = std::fs::metadata(&self.dir).map(|m| dir_id(&self.dir, &m)).unwrap_or(DirId::Path(None));
+        let mut w = Walk { out: Vec::new(), skip: self.skip.as_deref(), above: vec![root], linked: Default::default() };
+        walk(&self.dir, "", &mut w);
+        let mut out = w.out;
         out.sort();
         out
     }
@@ -108,8 +110,27 @@ impl cfgen_core::artifacts::FileSource for FsHost {
     }
 }
 
-fn walk(dir: &Path, prefix: &str, out: &mut Vec<(String, bool)>, depth: usize, skip: Option<&str>) {
-    if depth > 64 {
+/// How many times one folder is listed through symbolic links. Serverless lists a folder under
+/// every link that reaches it; links that fan out (two links to the next level, twenty levels
+/// deep) would list it a million times, so past this a link to it is not followed.
+const MAX_LINKS_TO_ONE_FOLDER: usize = 16;
+
+/// What the walk keeps: the folders above the current one (a link to one of them is a cycle,
+/// not followed) and how often each folder was reached through a link.
+struct Walk<'a> {
+    out: Vec<(String, bool)>,
+    skip: Option<&'a str>,
+    above: Vec<DirId>,
+    linked: std::collections::HashMap<DirId, usize>,
+}
+
+/// Lists the files under `dir` as Serverless' globby does (`follow: true`): symbolic links to
+/// files and to folders are followed, except a link to a folder above it (a cycle) or to a
+/// folder already reached through [`MAX_LINKS_TO_ONE_FOLDER`] links; the listing stops one past
+/// [`MAX_SERVICE_FILES`](cfgen_core::artifacts::MAX_SERVICE_FILES), which the build reports.
+fn walk(dir: &Path, prefix: &str, w: &mut Walk) {
+    let max = cfgen_core::artifacts::MAX_SERVICE_FILES;
+    if w.above.len() > 64 || w.out.len() > max {
         return;
     }
     let Ok(entries) = std::fs::read_dir(dir) else { return };
@@ -117,25 +138,69 @@ fn walk(dir: &Path, prefix: &str, out: &mut Vec<(String, bool)>, depth: usize, s
         let name = e.file_name().to_string_lossy().into_owned();
         let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
         let Ok(ft) = e.file_type() else { continue };
-        if ft.is_dir() {
-            if depth == 0 && (name == ".git" || name == ".serverless") || skip == Some(rel.as_str()) {
+        // A link is followed (its target's metadata); anything else is its own.
+        let meta = if ft.is_symlink() { std::fs::metadata(e.path()) } else { e.metadata() };
+        let Ok(meta) = meta else { continue };
+        if meta.is_dir() {
+            if w.above.len() == 1 && (name == ".git" || name == ".serverless") || w.skip == Some(rel.as_str()) {
                 continue;
             }
-            walk(&e.path(), &rel, out, depth + 1, skip);
-        } else if ft.is_file() || ft.is_symlink() {
-            let Ok(meta) = std::fs::metadata(e.path()) else { continue };
-            if !meta.is_file() {
+            let id = dir_id(&e.path(), &meta);
+            if w.above.contains(&id) {
                 continue;
             }
-            #[cfg(unix)]
-            let exec = {
-                use std::os::unix::fs::PermissionsExt;
-                meta.permissions().mode() & 0o100 != 0
-            };
-            #[cfg(not(unix))]
-            let exec = false;
-            out.push((rel, exec));
+            if ft.is_symlink() {
+                let n = w.linked.entry(id.clone()).or_default();
+                if *n >= MAX_LINKS_TO_ONE_FOLDER {
+                    continue;
+                }
+                *n += 1;
+            }
+            w.above.push(id);
+            walk(&e.path(), &rel, w);
+            w.above.pop();
+        } else if meta.is_file() {
+            w.out.push((rel, executable(&meta)));
         }
+        if w.out.len() > max {
+            return;
+        }
+    }
+}
+
+/// What identifies a folder for the cycle check: its device and inode where there are some,
+/// its canonical path elsewhere.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum DirId {
+    #[cfg(unix)]
+    Inode(u64, u64),
+    Path(Option<PathBuf>),
+}
+
+fn dir_id(path: &Path, meta: &std::fs::Metadata) -> DirId {
+    #[cfg(unix)]
+    {
+        let _ = path;
+        use std::os::unix::fs::MetadataExt;
+        DirId::Inode(meta.dev(), meta.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        DirId::Path(std::fs::canonicalize(path).ok())
+    }
+}
+
+fn executable(meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        meta.permissions().mode() & 0o100 != 0
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        false
     }
 }
 
@@ -177,5 +242,49 @@ mod tests {
             progress_line("a.zip", big, big, Some(&("a.zip".into(), 99))).unwrap().1,
             "\rpackaging a.zip: 100% (100.0 MB of 100.0 MB)\n"
         );
+    }
+
+    /// Serverless' globby follows links (`follow: true`); cfgen does too, without cycles and
+    /// without listing one folder through more than `MAX_LINKS_TO_ONE_FOLDER` links.
+    #[cfg(unix)]
+    #[test]
+    fn links_are_followed_but_not_round_in_circles() {
+        use std::os::unix::fs::symlink;
+        let dir = std::env::temp_dir().join(format!("cfgen-walk-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mk = |p: &str| {
+            let p = dir.join(p);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "x").unwrap();
+        };
+        mk("handler.js");
+        mk("packages/lib/index.js");
+        std::fs::create_dir_all(dir.join("node_modules")).unwrap();
+        symlink("../packages/lib", dir.join("node_modules/lib")).unwrap();
+        symlink("handler.js", dir.join("alias.js")).unwrap();
+        symlink("/nonexistent/cfgen", dir.join("broken.js")).unwrap();
+        symlink("..", dir.join("packages/up")).unwrap();
+        symlink(".", dir.join("self")).unwrap();
+        // Two links to each next level, 30 levels: 2^30 paths if every link were followed.
+        for i in 0..30 {
+            mk(&format!("fan/l{i}/f"));
+        }
+        for i in 0..29 {
+            for link in ["a", "b"] {
+                symlink(format!("../l{}", i + 1), dir.join(format!("fan/l{i}/{link}"))).unwrap();
+            }
+        }
+        use cfgen_core::artifacts::FileSource;
+        let files: Vec<String> = FsHost::new(dir.clone(), None).list_files().into_iter().map(|(p, _)| p).collect();
+        let _ = std::fs::remove_dir_all(&dir);
+        let plain: Vec<&str> = files.iter().map(String::as_str).filter(|p| !p.starts_with("fan/")).collect();
+        assert_eq!(plain, ["alias.js", "handler.js", "node_modules/lib/index.js", "packages/lib/index.js"]);
+        // Level k is listed once as itself and once per link followed to it: two per listing of
+        // level k - 1, at most MAX_LINKS_TO_ONE_FOLDER in all (1, 3, 7, 15, then 17 each).
+        let mut listings = vec![1usize];
+        for _ in 1..30 {
+            listings.push(1 + (2 * listings.last().unwrap()).min(MAX_LINKS_TO_ONE_FOLDER));
+        }
+        assert_eq!(files.len() - plain.len(), listings.iter().sum::<usize>(), "one file per listing of each level");
     }
 }

@@ -110,11 +110,27 @@ fn list<T: Clone>(v: &Option<cfgen_model::coerce::List<T>>) -> Vec<T> {
     v.as_ref().map(|l| l.0.clone()).unwrap_or_default()
 }
 
+/// The most files a service folder may hold. A host lists at most one more, so that the plan
+/// sees that there are too many: directories linked into themselves several times over (a
+/// symbolic link to `..` followed from two places) make a listing without end.
+pub const MAX_SERVICE_FILES: usize = 1_000_000;
+
 /// Plan and build every artifact.
 pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnostic>) -> Artifacts {
     let cfg = input.cfg;
     let pkg = cfg.package.clone().unwrap_or_default();
     let all: Vec<(String, bool)> = files.list_files();
+    if all.len() > MAX_SERVICE_FILES {
+        diags.push(
+            Diagnostic::error(
+                codes::PACKAGING,
+                format!("the service folder lists more than {MAX_SERVICE_FILES} files; no artifact is built"),
+            )
+            .at_opt(span_at(input.node, &["package"]).or_else(|| span_at(input.node, &["service"])))
+            .help("symbolic links that lead back into the folder repeat it; remove them, or package a smaller folder"),
+        );
+        return Artifacts::default();
+    }
     let all_paths: Vec<String> = all.iter().map(|(p, _)| p.clone()).collect();
     let all_set: HashSet<&str> = all_paths.iter().map(String::as_str).collect();
     let layers: Vec<(String, cfgen_model::Layer)> =

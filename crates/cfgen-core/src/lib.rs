@@ -315,6 +315,39 @@ mod tests {
         }
     }
 
+    /// A host that lists one file more than a service may hold, and reads none.
+    struct Crowded;
+
+    impl variables::Host for Crowded {
+        fn env(&self, _: &str) -> Option<String> {
+            None
+        }
+        fn read_file(&self, _: &str) -> Result<Option<String>, String> {
+            Ok(None)
+        }
+    }
+
+    impl artifacts::FileSource for Crowded {
+        fn list_files(&self) -> Vec<(String, bool)> {
+            (0..=artifacts::MAX_SERVICE_FILES).map(|i| (format!("f{i}"), false)).collect()
+        }
+        fn read_bytes(&self, _: &str) -> Option<Vec<u8>> {
+            panic!("a folder with too many files is not read");
+        }
+    }
+
+    #[test]
+    fn a_folder_with_too_many_files_is_an_error_not_a_zip() {
+        let src = "service: crowded\nprovider:\n  name: aws\n  runtime: nodejs22.x\nfunctions:\n  a:\n    handler: a.handler\n";
+        let out = build(src, "serverless.yml", &BuildOptions::default(), &Crowded);
+        let errors: Vec<&Diagnostic> = out.diagnostics.iter().filter(|d| d.is_error()).collect();
+        assert_eq!(errors.len(), 1, "{:?}", out.diagnostics);
+        assert_eq!(errors[0].code, codes::PACKAGING);
+        assert!(errors[0].message.contains("more than 1000000 files"), "{}", errors[0].message);
+        assert!(errors[0].span.is_some(), "located at `service`");
+        assert!(out.template.is_none());
+    }
+
     #[test]
     fn shared_files_are_compressed_once_and_threads_change_no_byte() {
         let src = "service: shared\nprovider:\n  name: aws\n  runtime: nodejs22.x\npackage:\n  individually: true\nfunctions:\n  \

@@ -18,8 +18,9 @@
 //!   stored (method 0), as compress-commons does.
 //!
 //! The development dependencies that Serverless finds with `npm ls` come from
-//! [`crate::devdeps`] and go last ([`select_files_with`]). Not modelled: symlink following, and
-//! the rare picomatch quirks listed on [`glob_match`].
+//! [`crate::devdeps`] and go last ([`select_files_with`]). Symbolic links are the host's to follow
+//! (the CLI does, as globby's `follow: true`). Not modelled: the rare picomatch quirks listed on
+//! [`glob_match`].
 
 use std::cell::Cell;
 use std::collections::HashSet;

@@ -115,11 +115,21 @@ fn largest_part(t: &Template, key: &str) -> String {
 /// Charges what a pass added; past the budget, reports `CFG413` (`what()`, at `path` in
 /// serverless.yml) unless a pass already did, and returns `false`.
 pub fn within_budget_or_report(ctx: &mut Ctx, t: &mut Template, what: impl FnOnce() -> String, path: &[&str]) -> bool {
+    within_budget_or_report_at(ctx, t, what, |ctx, _| ctx.key_span(path))
+}
+
+/// [`within_budget_or_report`] with the place to point at found by `at` (only when it reports).
+pub fn within_budget_or_report_at(
+    ctx: &mut Ctx,
+    t: &mut Template,
+    what: impl FnOnce() -> String,
+    at: impl FnOnce(&Ctx, &Template) -> Option<Span>,
+) -> bool {
     if t.within_budget() {
         return true;
     }
     if !ctx.diags.iter().any(|d| d.code == codes::TEMPLATE_BUDGET) {
-        let d = over_budget(&what()).at_opt(ctx.key_span(path));
+        let d = over_budget(&what()).at_opt(at(ctx, t));
         ctx.diags.push(d);
     }
     false

@@ -32,7 +32,7 @@
 
 use cfgen_syntax::diagnostic::{codes, did_you_mean, Code};
 use cfgen_syntax::node::array_index;
-use cfgen_syntax::{yaml, Diagnostic, FileId, Map, Node, SourceMap, Span, Value};
+use cfgen_syntax::{yaml, Diagnostic, FileId, Map, Node, SourceMap, Span, Value, Weight};
 use indexmap::IndexMap;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -112,6 +112,9 @@ const MAX_DEPTH: usize = 64;
 const MAX_RESOLUTIONS: usize = 100_000;
 /// Most nodes copied from the configuration or files into resolved values.
 const MAX_COPIED_NODES: usize = 1_000_000;
+/// Most bytes of text (strings and keys) in those copies: one 4 MB string referenced 2,000
+/// times is 2,000 nodes but 8 GB.
+const MAX_COPIED_TEXT: usize = 64 * 1024 * 1024;
 /// Most bytes of strings built by interpolation.
 const MAX_STRING_BYTES: usize = 16 * 1024 * 1024;
 /// Deepest resolved tree (property path plus value nesting).
@@ -1551,6 +1554,7 @@ struct Engine<'a> {
     resolutions: usize,
     budget_reported: bool,
     copied: usize,
+    copied_text: usize,
     string_bytes: usize,
 }
 
@@ -1575,6 +1579,7 @@ impl<'a> Engine<'a> {
             resolutions: 0,
             budget_reported: false,
             copied: 0,
+            copied_text: 0,
             string_bytes: 0,
         }
     }
@@ -1717,27 +1722,40 @@ impl<'a> Engine<'a> {
     }
 
     fn charge_copy(&mut self, site: &Site, node: &Node) -> Res<()> {
-        // Once over budget, every copy fails at once, without measuring what it would copy.
-        let size = if self.copied > MAX_COPIED_NODES { 0 } else { node.size() };
-        self.charge_nodes(site, size)
+        let weight = self.weigh(node);
+        self.charge_weight(site, weight)
     }
 
-    /// Charge a copy of `size` nodes before making it (so a reference past the budget costs
-    /// nothing: a map of 4,000 entries referenced 4,000 times used to be cloned each time only
-    /// to be refused).
-    fn charge_nodes(&mut self, site: &Site, size: usize) -> Res<()> {
-        self.copied += size;
-        if self.copied > MAX_COPIED_NODES {
-            if !self.budget_reported {
-                self.budget_reported = true;
-                let d = self
-                    .error(codes::VARIABLE_DEPTH, site, format!("variables copy more than {MAX_COPIED_NODES} values"))
-                    .help("the configuration expands variables without bound; look for values that reference each other many times");
-                self.push(d);
-            }
-            return Err(Fail::Reported);
+    /// What a copy of `node` costs; once over budget nothing, as every copy then fails at once
+    /// without measuring what it would copy.
+    fn weigh(&self, node: &Node) -> Weight {
+        if self.copied > MAX_COPIED_NODES || self.copied_text > MAX_COPIED_TEXT {
+            Weight::default()
+        } else {
+            node.weight()
         }
-        Ok(())
+    }
+
+    /// Charge a copy before making it (so a reference past the budget costs nothing: a map of
+    /// 4,000 entries referenced 4,000 times used to be cloned each time only to be refused).
+    fn charge_weight(&mut self, site: &Site, weight: Weight) -> Res<()> {
+        self.copied += weight.nodes;
+        self.copied_text += weight.text;
+        let over = if self.copied > MAX_COPIED_NODES {
+            format!("{MAX_COPIED_NODES} values")
+        } else if self.copied_text > MAX_COPIED_TEXT {
+            format!("{} MiB of text", MAX_COPIED_TEXT >> 20)
+        } else {
+            return Ok(());
+        };
+        if !self.budget_reported {
+            self.budget_reported = true;
+            let d = self
+                .error(codes::VARIABLE_DEPTH, site, format!("variables copy more than {over}"))
+                .help("the configuration expands variables without bound; look for values that reference each other many times");
+            self.push(d);
+        }
+        Err(Fail::Reported)
     }
 
     fn check_depth(&mut self, site: &Site, p: &[String], node: &Node) -> Res<()> {
@@ -2176,9 +2194,8 @@ impl<'a> Engine<'a> {
                 return Err(Fail::Pending);
             }
         }
-        let over = self.copied > MAX_COPIED_NODES;
-        let Some(size) = js_walk(&self.tree, keys).map(|v| if over { 0 } else { v.size() }) else { return Ok(None) };
-        self.charge_nodes(site, size)?;
+        let Some(weight) = js_walk(&self.tree, keys).map(|v| self.weigh(&v)) else { return Ok(None) };
+        self.charge_weight(site, weight)?;
         Ok(js_walk(&self.tree, keys).map(Cow::into_owned))
     }
 
@@ -2483,8 +2500,8 @@ impl<'a> Engine<'a> {
                 FileEntry::Missing => Ok(None),
                 FileEntry::Failed => Err(Fail::Reported),
                 FileEntry::Loaded(node) => {
-                    let size = if self.copied > MAX_COPIED_NODES { 0 } else { node.size() };
-                    self.charge_nodes(site, size)?;
+                    let weight = self.weigh(node);
+                    self.charge_weight(site, weight)?;
                     Ok(self.files.get(rel).and_then(|e| match e {
                         FileEntry::Loaded(node) => Some(node.clone()),
                         _ => None,

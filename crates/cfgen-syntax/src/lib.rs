@@ -21,5 +21,5 @@ pub mod span;
 pub mod yaml;
 
 pub use diagnostic::{codes, Code, Diagnostic, Severity};
-pub use node::{js_key_order, Map, Node, Value};
+pub use node::{js_key_order, Map, Node, Value, Weight};
 pub use span::{FileId, SourceMap, Span};

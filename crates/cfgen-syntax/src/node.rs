@@ -3,6 +3,20 @@
 use crate::span::Span;
 use indexmap::IndexMap;
 
+/// The size of a tree for the copy budgets ([`Node::weight`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Weight {
+    pub nodes: usize,
+    pub text: usize,
+}
+
+impl std::ops::Add for Weight {
+    type Output = Weight;
+    fn add(self, o: Weight) -> Weight {
+        Weight { nodes: self.nodes + o.nodes, text: self.text + o.text }
+    }
+}
+
 /// A value with the place it came from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
@@ -129,6 +143,16 @@ impl Node {
         self.value.type_name()
     }
     /// Count of nodes in this tree (used for budgets).
+    /// What a copy of this tree costs: its nodes and the bytes of its text (strings and keys).
+    /// A budget on nodes alone let a 4 MB string behind an anchor be copied 2,000 times.
+    pub fn weight(&self) -> Weight {
+        match &self.value {
+            Value::String(s) => Weight { nodes: 1, text: s.len() },
+            Value::Seq(s) => s.iter().fold(Weight { nodes: 1, text: 0 }, |w, n| w + n.weight()),
+            Value::Map(m) => m.iter().fold(Weight { nodes: 1, text: 0 }, |w, (k, n)| w + Weight { nodes: 0, text: k.len() } + n.weight()),
+            _ => Weight { nodes: 1, text: 0 },
+        }
+    }
     pub fn size(&self) -> usize {
         match &self.value {
             Value::Seq(s) => 1 + s.iter().map(Node::size).sum::<usize>(),

@@ -20,7 +20,7 @@
 #![allow(clippy::result_large_err)]
 
 use crate::diagnostic::{codes, Diagnostic};
-use crate::node::{Map, Node, Value};
+use crate::node::{Map, Node, Value, Weight};
 use crate::span::{FileId, Span};
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as PSpan, Tag};
 use std::borrow::Cow;
@@ -56,11 +56,13 @@ pub struct Budget {
     pub max_nodes: usize,
     /// Largest input, in bytes.
     pub max_bytes: usize,
+    /// Most bytes of text (strings and keys) that aliases copy, all aliases together.
+    pub max_copied_text: usize,
 }
 
 impl Default for Budget {
     fn default() -> Self {
-        Budget { max_depth: 100, max_nodes: 1_000_000, max_bytes: 16 * 1024 * 1024 }
+        Budget { max_depth: 100, max_nodes: 1_000_000, max_bytes: 16 * 1024 * 1024, max_copied_text: 64 * 1024 * 1024 }
     }
 }
 
@@ -84,7 +86,7 @@ pub fn load_with(src: &str, file: FileId, budget: Budget, json: bool) -> Result<
         )
         .at(Span::point(file, 1, 1)));
     }
-    let mut loader = Loader { parser: Parser::new_from_str(src), file, budget, anchors: HashMap::new(), nodes: 0, json };
+    let mut loader = Loader { parser: Parser::new_from_str(src), file, budget, anchors: HashMap::new(), nodes: 0, copied_text: 0, json };
     loader.document()
 }
 
@@ -92,8 +94,10 @@ struct Loader<'a> {
     parser: Parser<'a, saphyr_parser::StrInput<'a>>,
     file: FileId,
     budget: Budget,
-    anchors: HashMap<usize, Node>,
+    /// Each anchored node with its weight, measured once.
+    anchors: HashMap<usize, (Node, Weight)>,
     nodes: usize,
+    copied_text: usize,
     json: bool,
 }
 
@@ -186,11 +190,21 @@ impl<'a> Loader<'a> {
         }
         match ev {
             Event::Alias(id) => {
-                let Some(n) = self.anchors.get(&id) else {
+                let Some(&(_, weight)) = self.anchors.get(&id) else {
                     return Err(Diagnostic::error(codes::YAML_SYNTAX, "alias to an unknown anchor").at(span));
                 };
-                let mut n = n.clone();
-                self.count(n.size(), span)?;
+                // Charged before the copy is made.
+                self.count(weight.nodes, span)?;
+                self.copied_text += weight.text;
+                if self.copied_text > self.budget.max_copied_text {
+                    return Err(Diagnostic::error(
+                        codes::BUDGET,
+                        format!("aliases copy more than {} MiB of text (an alias bomb?)", self.budget.max_copied_text >> 20),
+                    )
+                    .at(span)
+                    .label("copying passed the limit here"));
+                }
+                let mut n = self.anchors[&id].0.clone();
                 n.span = span;
                 Ok(n)
             }
@@ -198,7 +212,7 @@ impl<'a> Loader<'a> {
                 self.count(1, span)?;
                 let node = self.scalar(text, style, tag, span)?;
                 if anchor > 0 {
-                    self.anchors.insert(anchor, node.clone());
+                    self.anchors.insert(anchor, (node.clone(), node.weight()));
                 }
                 Ok(node)
             }
@@ -220,7 +234,7 @@ impl<'a> Loader<'a> {
                 span.end_col = e.col;
                 let node = self.tagged(tag, Node::new(span, Value::Seq(items)))?;
                 if anchor > 0 {
-                    self.anchors.insert(anchor, node.clone());
+                    self.anchors.insert(anchor, (node.clone(), node.weight()));
                 }
                 Ok(node)
             }
@@ -229,7 +243,7 @@ impl<'a> Loader<'a> {
                 let map = self.mapping(depth)?;
                 let node = self.tagged(tag, Node::new(span, Value::Map(map)))?;
                 if anchor > 0 {
-                    self.anchors.insert(anchor, node.clone());
+                    self.anchors.insert(anchor, (node.clone(), node.weight()));
                 }
                 Ok(node)
             }

@@ -253,6 +253,9 @@ impl<'a> Provenance<'a> {
         if let Some(o) = self.try_key(provider_path) {
             return o;
         }
+        if let Some(o) = self.rest_event(id) {
+            return o;
+        }
         // The first event that makes an API, else the provider.
         let kind = if id.starts_with("HttpApi") {
             Some("httpApi")
@@ -271,6 +274,44 @@ impl<'a> Provenance<'a> {
             }
         }
         self.key_origin(&provider_path[..1])
+    }
+
+    /// The first `http` event whose path makes the REST resource `ApiGatewayResource<name>`
+    /// (the path or one of its leading parts) or the method `ApiGatewayMethod<name><Method>`.
+    fn rest_event(&self, id: &str) -> Option<Origin> {
+        let is_method = id.starts_with("ApiGatewayMethod");
+        if !is_method && !id.starts_with("ApiGatewayResource") {
+            return None;
+        }
+        for (_, fk) in &self.functions {
+            let Some(events) = self.node.pointer(["functions", fk.as_str(), "events"]).and_then(Node::as_seq) else { continue };
+            for e in events {
+                let Some(m) = e.as_map() else { continue };
+                let Some(h) = m.get("http") else { continue };
+                let (verb, path) = match (h.as_str(), h.get("method").and_then(Node::as_str), h.get("path").and_then(Node::as_str)) {
+                    (Some(text), _, _) => match text.trim().split_once(char::is_whitespace) {
+                        Some((verb, path)) => (verb, path.trim()),
+                        None => continue,
+                    },
+                    (None, Some(verb), Some(path)) => (verb, path),
+                    _ => continue,
+                };
+                let path = path.trim_matches('/');
+                let hit = if is_method {
+                    naming::rest_method(&naming::rest_path(path), verb) == id
+                } else {
+                    let mut name = String::new();
+                    path.split('/').any(|part| {
+                        name = naming::rest_path_child(&name, part);
+                        naming::rest_resource_named(&name) == id
+                    })
+                };
+                if hit {
+                    return Some(Origin { span: m.key_span("http"), extent: Some(extent(e)) });
+                }
+            }
+        }
+        None
     }
 
     /// Topics, buckets and event buses that events create by name: the event setting that

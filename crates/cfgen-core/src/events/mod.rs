@@ -119,6 +119,9 @@ pub struct EventCtx<'a, 'b> {
     /// (`compile::MAX_TEMPLATE_HEAP`): later resources are not kept, the longest loops stop,
     /// and the build stops after the pass with `CFG413`.
     pub over_budget: bool,
+    /// The logical id of the resource that carried the template past its budget: the error
+    /// points at the event it came from.
+    pub over_budget_at: Option<String>,
 }
 
 impl EventCtx<'_, '_> {
@@ -146,7 +149,14 @@ impl EventCtx<'_, '_> {
                 self.t.resources.insert(id.to_string(), value);
             }
         }
+        self.charge(id);
+    }
+    /// Charges the resources added since the last charge; remembers `id` if it crossed.
+    fn charge(&mut self, id: &str) {
         self.over_budget = !self.t.within_budget();
+        if self.over_budget {
+            self.over_budget_at = Some(id.to_string());
+        }
     }
     /// `Resources[id] = value`: replaces a resource of the same id (keeping its position).
     pub fn set_resource(&mut self, id: &str, value: Value) {
@@ -154,7 +164,7 @@ impl EventCtx<'_, '_> {
             return;
         }
         self.t.resources.insert(id.to_string(), value);
-        self.over_budget = !self.t.within_budget();
+        self.charge(id);
     }
     /// `_.merge(Outputs, {id: value})`.
     pub fn merge_output(&mut self, id: &str, value: Value) {
@@ -310,6 +320,7 @@ pub fn compile(ctx: &mut Ctx, provider: &Provider, t: &mut Template, artifact_di
         artifact_directory: artifact_directory.to_string(),
         bucket: bucket.map(String::from),
         over_budget: false,
+        over_budget_at: None,
     };
     if no_events {
         // `provider.cloudFront.cachePolicies` are compiled even without events.
@@ -345,8 +356,21 @@ pub fn compile(ctx: &mut Ctx, provider: &Provider, t: &mut Template, artifact_di
     ];
     for (name, pass) in passes {
         pass(&mut e);
-        // Past the budget stays past it, so this also reports what `over_budget` recorded.
-        if !crate::compile::within_budget_or_report(e.ctx, e.t, || format!("compiling the `{name}` events"), &["functions"]) {
+        // Past the budget stays past it, so this also reports what `over_budget` recorded, at
+        // the event whose resource crossed it when that is known.
+        let crossed = e.over_budget_at.clone();
+        let what = || match &crossed {
+            Some(id) => format!("compiling the `{name}` events, at resource `{id}`"),
+            None => format!("compiling the `{name}` events"),
+        };
+        let at = |ctx: &Ctx, t: &Template| {
+            let from_event = crossed.as_deref().and_then(|id| {
+                let res = t.resources.get(id)?;
+                crate::check::provenance::Provenance::new(ctx.node).id_origin(id, res).span
+            });
+            from_event.or_else(|| ctx.key_span(&["functions"]))
+        };
+        if !crate::compile::within_budget_or_report_at(e.ctx, e.t, what, at) {
             return;
         }
     }

@@ -29,8 +29,8 @@ pub trait FileSource {
     /// (the last call has `done == total`). The CLI shows it on a terminal; by default nothing.
     fn progress(&self, _name: &str, _done: u64, _total: u64) {}
     /// How many threads may compress at once. The host knows the machine (the core asks nothing
-    /// of it); it is asked only when an artifact has
-    /// [`PARALLEL_MIN_BYTES`] of new content or more, and its bytes are the same for any number. By default one.
+    /// of it); it is asked only when an artifact has [`PARALLEL_MIN_BYTES`] of new content or
+    /// more, and the bytes are the same for any number. By default one.
     fn workers(&self) -> usize {
         1
     }

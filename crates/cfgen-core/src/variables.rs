@@ -1702,14 +1702,7 @@ impl<'a> Engine<'a> {
     fn enter(&mut self, site: &Site) -> Res<()> {
         self.resolutions += 1;
         if self.resolutions > MAX_RESOLUTIONS {
-            if !self.budget_reported {
-                self.budget_reported = true;
-                let d = self
-                    .error(codes::VARIABLE_DEPTH, site, format!("more than {MAX_RESOLUTIONS} variable resolutions"))
-                    .help("the configuration expands variables without bound; look for values that reference each other many times");
-                self.push(d);
-            }
-            return Err(Fail::Reported);
+            return Err(self.over_budget(site, format!("more than {MAX_RESOLUTIONS} variable resolutions")));
         }
         if self.depth >= MAX_DEPTH {
             let d = self
@@ -1748,14 +1741,19 @@ impl<'a> Engine<'a> {
         } else {
             return Ok(());
         };
+        Err(self.over_budget(site, format!("variables copy more than {over}")))
+    }
+
+    /// Reports the first budget passed (`message`); every later one fails quietly.
+    fn over_budget(&mut self, site: &Site, message: String) -> Fail {
         if !self.budget_reported {
             self.budget_reported = true;
             let d = self
-                .error(codes::VARIABLE_DEPTH, site, format!("variables copy more than {over}"))
+                .error(codes::VARIABLE_DEPTH, site, message)
                 .help("the configuration expands variables without bound; look for values that reference each other many times");
             self.push(d);
         }
-        Err(Fail::Reported)
+        Fail::Reported
     }
 
     fn check_depth(&mut self, site: &Site, p: &[String], node: &Node) -> Res<()> {

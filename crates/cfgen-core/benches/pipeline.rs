@@ -58,7 +58,7 @@ const SIZES: &[usize] = &[10, 100, 200, 1000];
 #[divan::bench(args = SIZES)]
 fn load(bencher: divan::Bencher, n: usize) {
     let src = service(n, events_supported());
-    bencher.bench(|| cfgen_syntax::yaml::load(divan::black_box(&src), FileId(0)).map(|n| n.size()).unwrap_or(0));
+    bencher.bench(|| cfgen_syntax::yaml::load(divan::black_box(&src), FileId(0)).map(|n| n.weight().nodes).unwrap_or(0));
 }
 
 #[divan::bench(args = SIZES)]

@@ -48,16 +48,25 @@ pub fn dev_dependency_globs(paths: &[String], read: &dyn Fn(&str) -> Option<Vec<
     if packages.is_empty() {
         return Vec::new();
     }
-    let manifest = |dir: &str| -> Option<Value> {
-        let path = if dir.is_empty() { "package.json".to_string() } else { format!("{dir}/package.json") };
-        read(&path).and_then(|b| serde_json::from_slice(&b).ok())
+    // Each package's manifest, read and parsed once: `None` when it cannot be read, `Err` when
+    // it is not JSON (Serverless skips the first and gives up its whole exclusion on the second).
+    let mut manifests: BTreeMap<String, Option<Result<Value, ()>>> = BTreeMap::new();
+    // The names the manifest in `dir` depends on through `fields`; `None` without a manifest.
+    let mut edges = |dir: &str, fields: &[&str]| -> Option<Vec<String>> {
+        let entry = manifests.entry(dir.to_string()).or_insert_with(|| {
+            let path = if dir.is_empty() { "package.json".to_string() } else { format!("{dir}/package.json") };
+            read(&path).map(|b| serde_json::from_slice(&b).map_err(|_| ()))
+        });
+        let manifest = entry.as_ref()?.as_ref().ok()?;
+        Some(fields.iter().filter_map(|f| manifest.get(*f)?.as_object()).flat_map(|deps| deps.keys().cloned()).collect())
     };
 
     let mut excluded: Vec<String> = Vec::new();
     for root in roots {
-        let Some(root_manifest) = manifest(root) else {
+        let Some(root_prod) = edges(root, &PROD_FIELDS) else {
             continue; // npm ls fails on it and lists nothing
         };
+        let root_dev = edges(root, &["devDependencies"]).unwrap_or_default();
         let resolve = |from: &str, name: &str| -> Option<String> {
             let mut dir = from.to_string();
             loop {
@@ -71,45 +80,36 @@ pub fn dev_dependency_globs(paths: &[String], read: &dyn Fn(&str) -> Option<Vec<
                 dir = parent_package(&dir, root);
             }
         };
-        // Breadth-first from the root over production edges; then from the root's dev edges.
-        let mut manifests: BTreeMap<String, Option<Value>> = BTreeMap::new();
-        let mut walk = |start: Vec<String>, seen: &mut HashSet<String>| {
-            let mut queue = start;
-            while let Some(dir) = queue.pop() {
+        // Every package reachable from the root's `names` over production edges.
+        let mut walk = |names: &[String], seen: &mut HashSet<String>| {
+            let mut stack: Vec<String> = names.iter().filter_map(|name| resolve(root, name)).collect();
+            while let Some(dir) = stack.pop() {
                 if !seen.insert(dir.clone()) {
                     continue;
                 }
-                let m = manifests.entry(dir.clone()).or_insert_with(|| manifest(&dir));
-                for name in edges(m.as_ref(), &PROD_FIELDS) {
+                for name in edges(&dir, &PROD_FIELDS).unwrap_or_default() {
                     if let Some(next) = resolve(&dir, &name) {
-                        queue.push(next);
+                        stack.push(next);
                     }
                 }
             }
         };
-        let from_root = |fields: &[&str]| -> Vec<String> {
-            edges(Some(&root_manifest), fields).iter().filter_map(|name| resolve(root, name)).collect()
-        };
         let mut prod: HashSet<String> = HashSet::new();
-        walk(from_root(&PROD_FIELDS), &mut prod);
+        walk(&root_prod, &mut prod);
         let mut all = prod.clone();
-        walk(from_root(&["devDependencies"]), &mut all);
+        walk(&root_dev, &mut all);
         let mut dev: Vec<String> = all.into_iter().filter(|d| !prod.contains(d)).collect();
         dev.sort();
         excluded.extend(dev);
     }
-    if excluded.is_empty() {
-        return Vec::new();
-    }
 
     let mut globs = Vec::new();
     for item in excluded {
-        let Some(bytes) = read(&format!("{item}/package.json")) else {
-            continue; // Serverless skips a package whose package.json it cannot read
-        };
-        // An unparsable one makes Serverless' whole exclusion fail: nothing is excluded.
-        let Ok(pkg) = serde_json::from_slice::<Value>(&bytes) else {
-            return Vec::new();
+        // Every excluded package was walked, so its manifest is in the map.
+        let pkg = match manifests.get(&item) {
+            Some(Some(Ok(pkg))) => pkg,
+            Some(Some(Err(()))) => return Vec::new(),
+            _ => continue,
         };
         let cut = item.rfind('/').map_or(0, |i| i + 1);
         let (module_path, module_name) = item.split_at(cut);
@@ -121,17 +121,6 @@ pub fn dev_dependency_globs(paths: &[String], read: &dyn Fn(&str) -> Option<Vec<
         }
     }
     crate::value::union(globs.iter().map(String::as_str))
-}
-
-/// The names a manifest depends on through `fields`.
-fn edges(manifest: Option<&Value>, fields: &[&str]) -> Vec<String> {
-    let mut out = Vec::new();
-    for field in fields {
-        if let Some(Value::Object(deps)) = manifest.and_then(|m| m.get(*field)) {
-            out.extend(deps.keys().cloned());
-        }
-    }
-    out
 }
 
 fn join(dir: &str, name: &str) -> String {

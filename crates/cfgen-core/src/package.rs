@@ -990,17 +990,8 @@ pub fn build_zip(entries: &[ZipEntry]) -> Vec<u8> {
 /// [`build_zip`], calling `progress` with the uncompressed bytes compressed so far after each
 /// entry (the last call has the total).
 pub fn build_zip_with(entries: &[ZipEntry], progress: &mut dyn FnMut(u64)) -> Vec<u8> {
-    let mut packer = Packer::default();
-    let mut done = 0u64;
-    let packed: Vec<Packed> = entries
-        .iter()
-        .map(|e| {
-            let p = packer.pack(e.data);
-            done += p.size;
-            progress(done);
-            p
-        })
-        .collect();
+    let contents: Vec<&[u8]> = entries.iter().map(|e| e.data).collect();
+    let packed = pack_all(&mut Packer::default(), &contents, 1, progress);
     let entries: Vec<PackedEntry> =
         entries.iter().zip(&packed).map(|(e, p)| PackedEntry { path: e.path, executable: e.executable, packed: p }).collect();
     build_zip_packed(&entries)
@@ -1034,6 +1025,18 @@ impl Packer {
         self.checksummed += data.len();
         Packed { size: data.len() as u64, crc, method, body }
     }
+
+    /// [`Packer::pack`] of each content in order, telling `packed` each one's size.
+    fn pack_each(&mut self, contents: &[&[u8]], mut packed: impl FnMut(u64)) -> Vec<Packed> {
+        contents
+            .iter()
+            .map(|d| {
+                let p = self.pack(d);
+                packed(p.size);
+                p
+            })
+            .collect()
+    }
 }
 
 /// Below this many bytes (1 MB) to compress, callers of [`pack_all`] should ask for one thread:
@@ -1050,15 +1053,10 @@ pub fn pack_all(packer: &mut Packer, contents: &[&[u8]], workers: usize, progres
     let workers = workers.clamp(1, contents.len().max(1));
     if workers == 1 {
         let mut done = 0u64;
-        return contents
-            .iter()
-            .map(|d| {
-                let p = packer.pack(d);
-                done += p.size;
-                progress(done);
-                p
-            })
-            .collect();
+        return packer.pack_each(contents, |n| {
+            done += n;
+            progress(done);
+        });
     }
     // Contiguous runs of about equal bytes, one per thread; the calling thread takes the first.
     let mut runs: Vec<&[&[u8]]> = Vec::with_capacity(workers);
@@ -1079,23 +1077,13 @@ pub fn pack_all(packer: &mut Packer, contents: &[&[u8]], workers: usize, progres
             .map(|run| {
                 let add = &add;
                 scope.spawn(move || {
-                    let mut packer = Packer::default();
-                    run.iter()
-                        .map(|d| {
-                            let p = packer.pack(d);
-                            add(p.size);
-                            p
-                        })
-                        .collect::<Vec<Packed>>()
+                    Packer::default().pack_each(run, |n| {
+                        add(n);
+                    })
                 })
             })
             .collect();
-        let mut out: Vec<Packed> = Vec::with_capacity(contents.len());
-        for d in runs[0] {
-            let p = packer.pack(d);
-            progress(add(p.size));
-            out.push(p);
-        }
+        let mut out = packer.pack_each(runs[0], |n| progress(add(n)));
         for handle in others {
             // A worker only compresses; it has nothing that panics on any input.
             out.extend(handle.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
@@ -1945,7 +1933,7 @@ impl Deflater<'_> {
                     }
                     len += 8;
                 }
-                while len + 8 > MAX_MATCH && len < MAX_MATCH && w[scan + len] == w[m + len] {
+                while len < MAX_MATCH && w[scan + len] == w[m + len] {
                     len += 1;
                 }
                 if len > best_len {
@@ -2772,10 +2760,6 @@ mod tests {
         }
     }
 
-    /// Patterns that make a backtracking parser or matcher exponential: unclosed openers are
-    /// read as literals once (remembered by position: 30 unclosed braces were 2^30 parses
-    /// before; a fuzz input with 19 took 1.6 s), and a match that runs out of steps makes the
-    /// selection an error instead of a hang.
     #[test]
     fn packed_zips_equal_zips_for_any_number_of_threads() {
         let contents: Vec<Vec<u8>> =
@@ -2798,6 +2782,10 @@ mod tests {
         assert!(pack_all(&mut Packer::default(), &[], 4, &mut |_| {}).is_empty());
     }
 
+    /// Patterns that make a backtracking parser or matcher exponential: unclosed openers are
+    /// read as literals once (remembered by position: 30 unclosed braces were 2^30 parses
+    /// before; a fuzz input with 19 took 1.6 s), and a match that runs out of steps makes the
+    /// selection an error instead of a hang.
     #[test]
     fn patterns_too_complex_are_reported_not_run() {
         // (An unclosed `{` makes the pattern match nothing, as in micromatch: nothing excluded.)

@@ -142,22 +142,15 @@ impl Node {
     pub fn type_name(&self) -> &'static str {
         self.value.type_name()
     }
-    /// Count of nodes in this tree (used for budgets).
-    /// What a copy of this tree costs: its nodes and the bytes of its text (strings and keys).
-    /// A budget on nodes alone let a 4 MB string behind an anchor be copied 2,000 times.
+    /// What a copy of this tree costs (the budgets on aliases and variables): its nodes and the
+    /// bytes of its text (strings and keys). A budget on nodes alone let a 4 MB string behind
+    /// an anchor be copied 2,000 times.
     pub fn weight(&self) -> Weight {
         match &self.value {
             Value::String(s) => Weight { nodes: 1, text: s.len() },
             Value::Seq(s) => s.iter().fold(Weight { nodes: 1, text: 0 }, |w, n| w + n.weight()),
             Value::Map(m) => m.iter().fold(Weight { nodes: 1, text: 0 }, |w, (k, n)| w + Weight { nodes: 0, text: k.len() } + n.weight()),
             _ => Weight { nodes: 1, text: 0 },
-        }
-    }
-    pub fn size(&self) -> usize {
-        match &self.value {
-            Value::Seq(s) => 1 + s.iter().map(Node::size).sum::<usize>(),
-            Value::Map(m) => 1 + m.iter().map(|(_, n)| n.size()).sum::<usize>(),
-            _ => 1,
         }
     }
     /// The JSON value (objects in JavaScript key order, numbers as JavaScript prints them).

@@ -181,6 +181,14 @@ impl<'a> Loader<'a> {
         Ok(())
     }
 
+    /// Remembers `node` under `anchor` (0: none) with its weight, measured once for all its
+    /// aliases.
+    fn anchor(&mut self, anchor: usize, node: &Node) {
+        if anchor > 0 {
+            self.anchors.insert(anchor, (node.clone(), node.weight()));
+        }
+    }
+
     fn node(&mut self, ev: Event<'a>, sp: PSpan, depth: usize) -> Result<Node, Diagnostic> {
         let span = self.span(&sp);
         if depth > self.budget.max_depth {
@@ -211,9 +219,7 @@ impl<'a> Loader<'a> {
             Event::Scalar(text, style, anchor, tag) => {
                 self.count(1, span)?;
                 let node = self.scalar(text, style, tag, span)?;
-                if anchor > 0 {
-                    self.anchors.insert(anchor, (node.clone(), node.weight()));
-                }
+                self.anchor(anchor, &node);
                 Ok(node)
             }
             Event::SequenceStart(anchor, tag) => {
@@ -233,18 +239,14 @@ impl<'a> Loader<'a> {
                 span.end_line = e.line;
                 span.end_col = e.col;
                 let node = self.tagged(tag, Node::new(span, Value::Seq(items)))?;
-                if anchor > 0 {
-                    self.anchors.insert(anchor, (node.clone(), node.weight()));
-                }
+                self.anchor(anchor, &node);
                 Ok(node)
             }
             Event::MappingStart(anchor, tag) => {
                 self.count(1, span)?;
                 let map = self.mapping(depth)?;
                 let node = self.tagged(tag, Node::new(span, Value::Map(map)))?;
-                if anchor > 0 {
-                    self.anchors.insert(anchor, (node.clone(), node.weight()));
-                }
+                self.anchor(anchor, &node);
                 Ok(node)
             }
             _ => Err(Diagnostic::error(codes::YAML_SYNTAX, "unexpected YAML event").at(span)),

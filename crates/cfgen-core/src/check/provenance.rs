@@ -276,6 +276,14 @@ impl<'a> Provenance<'a> {
         self.key_origin(&provider_path[..1])
     }
 
+    /// Every event of every function, in the functions' order (longest normalized name first,
+    /// as `functions` is kept).
+    fn all_events(&self) -> impl Iterator<Item = &'a Node> + '_ {
+        self.functions
+            .iter()
+            .flat_map(|(_, fk)| self.node.pointer(["functions", fk.as_str(), "events"]).and_then(Node::as_seq).unwrap_or_default().iter())
+    }
+
     /// The first `http` event whose path makes the REST resource `ApiGatewayResource<name>`
     /// (the path or one of its leading parts) or the method `ApiGatewayMethod<name><Method>`.
     fn rest_event(&self, id: &str) -> Option<Origin> {
@@ -283,32 +291,29 @@ impl<'a> Provenance<'a> {
         if !is_method && !id.starts_with("ApiGatewayResource") {
             return None;
         }
-        for (_, fk) in &self.functions {
-            let Some(events) = self.node.pointer(["functions", fk.as_str(), "events"]).and_then(Node::as_seq) else { continue };
-            for e in events {
-                let Some(m) = e.as_map() else { continue };
-                let Some(h) = m.get("http") else { continue };
-                let (verb, path) = match (h.as_str(), h.get("method").and_then(Node::as_str), h.get("path").and_then(Node::as_str)) {
-                    (Some(text), _, _) => match text.trim().split_once(char::is_whitespace) {
-                        Some((verb, path)) => (verb, path.trim()),
-                        None => continue,
-                    },
-                    (None, Some(verb), Some(path)) => (verb, path),
-                    _ => continue,
-                };
-                let path = path.trim_matches('/');
-                let hit = if is_method {
-                    naming::rest_method(&naming::rest_path(path), verb) == id
-                } else {
-                    let mut name = String::new();
-                    path.split('/').any(|part| {
-                        name = naming::rest_path_child(&name, part);
-                        naming::rest_resource_named(&name) == id
-                    })
-                };
-                if hit {
-                    return Some(Origin { span: m.key_span("http"), extent: Some(extent(e)) });
-                }
+        for e in self.all_events() {
+            let Some(m) = e.as_map() else { continue };
+            let Some(h) = m.get("http") else { continue };
+            let (verb, path) = match (h.as_str(), h.get("method").and_then(Node::as_str), h.get("path").and_then(Node::as_str)) {
+                (Some(text), _, _) => match text.trim().split_once(char::is_whitespace) {
+                    Some((verb, path)) => (verb, path.trim()),
+                    None => continue,
+                },
+                (None, Some(verb), Some(path)) => (verb, path),
+                _ => continue,
+            };
+            let path = path.trim_matches('/');
+            let hit = if is_method {
+                naming::rest_method(&naming::rest_path(path), verb) == id
+            } else {
+                let mut name = String::new();
+                path.split('/').any(|part| {
+                    name = naming::rest_path_child(&name, part);
+                    naming::rest_resource_named(&name) == id
+                })
+            };
+            if hit {
+                return Some(Origin { span: m.key_span("http"), extent: Some(extent(e)) });
             }
         }
         None
@@ -324,13 +329,10 @@ impl<'a> Provenance<'a> {
             _ => return None,
         };
         let name = res.pointer(&format!("/Properties/{prop}"))?.as_str()?;
-        for (_, fk) in &self.functions {
-            let Some(events) = self.node.pointer(["functions", fk.as_str(), "events"]).and_then(Node::as_seq) else { continue };
-            for e in events {
-                if let Some(v) = e.get(kind) {
-                    if let Some(n) = find_scalar(v, name, 0) {
-                        return Some(Origin { span: Some(n.span), extent: Some(extent(e)) });
-                    }
+        for e in self.all_events() {
+            if let Some(v) = e.get(kind) {
+                if let Some(n) = find_scalar(v, name, 0) {
+                    return Some(Origin { span: Some(n.span), extent: Some(extent(e)) });
                 }
             }
         }

@@ -78,7 +78,7 @@ impl cfgen_core::variables::Host for FsHost {
 }
 
 impl cfgen_core::artifacts::FileSource for FsHost {
-    fn list_files(&self) -> Vec<(String, bool)> {
+    fn list_files(&self) -> Vec<String> {
         let root = std::fs::metadata(&self.dir).map(|m| dir_id(&self.dir, &m)).unwrap_or(DirId::Path(None));
         let mut w = Walk { out: Vec::new(), skip: self.skip.as_deref(), above: vec![root], linked: Default::default() };
         walk(&self.dir, "", &mut w);
@@ -86,10 +86,16 @@ impl cfgen_core::artifacts::FileSource for FsHost {
         out.sort();
         out
     }
-    fn read_bytes(&self, rel: &str) -> Option<Vec<u8>> {
-        // No separate `is_file` check: reading a directory fails (EISDIR) all the same, and a
-        // 200-function service saves 200 `statx` calls.
-        std::fs::read(self.path(rel)).ok()
+    fn read_bytes(&self, rel: &str) -> Option<cfgen_core::artifacts::FileData> {
+        // No separate `is_file` check: reading a directory fails (EISDIR) all the same. The
+        // executable bit comes from the open file's metadata, which sizes the buffer too (as
+        // `fs::read` does): the listing stats no file.
+        use std::io::Read;
+        let mut f = std::fs::File::open(self.path(rel)).ok()?;
+        let meta = f.metadata().ok()?;
+        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+        f.read_to_end(&mut bytes).ok()?;
+        Some(cfgen_core::artifacts::FileData { bytes, executable: executable(&meta) })
     }
     fn workers(&self) -> usize {
         // The cores this process may use (cgroup quotas and affinity included), at most 8:
@@ -118,7 +124,7 @@ const MAX_LINKS_TO_ONE_FOLDER: usize = 16;
 /// What the walk keeps: the folders above the current one (a link to one of them is a cycle,
 /// not followed) and how often each folder was reached through a link.
 struct Walk<'a> {
-    out: Vec<(String, bool)>,
+    out: Vec<String>,
     skip: Option<&'a str>,
     above: Vec<DirId>,
     linked: std::collections::HashMap<DirId, usize>,
@@ -137,8 +143,16 @@ fn walk(dir: &Path, prefix: &str, w: &mut Walk) {
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
+        // The entry's type comes with the listing (`d_type`); a plain file needs no `stat`.
         let Ok(ft) = e.file_type() else { continue };
-        // A link is followed (its target's metadata); anything else is its own.
+        if ft.is_file() {
+            w.out.push(rel);
+            if w.out.len() > max {
+                return;
+            }
+            continue;
+        }
+        // A link is followed (its target's metadata); a folder's identifies it for the cycle check.
         let meta = if ft.is_symlink() { std::fs::metadata(e.path()) } else { e.metadata() };
         let Ok(meta) = meta else { continue };
         if meta.is_dir() {
@@ -160,7 +174,7 @@ fn walk(dir: &Path, prefix: &str, w: &mut Walk) {
             walk(&e.path(), &rel, w);
             w.above.pop();
         } else if meta.is_file() {
-            w.out.push((rel, executable(&meta)));
+            w.out.push(rel);
         }
         if w.out.len() > max {
             return;
@@ -219,11 +233,11 @@ impl cfgen_core::variables::Host for SettingsOnly<'_> {
 }
 
 impl cfgen_core::artifacts::FileSource for SettingsOnly<'_> {
-    fn list_files(&self) -> Vec<(String, bool)> {
+    fn list_files(&self) -> Vec<String> {
         self.0.list_files()
     }
-    fn read_bytes(&self, rel: &str) -> Option<Vec<u8>> {
-        self.0.path(rel).is_file().then(Vec::new)
+    fn read_bytes(&self, rel: &str) -> Option<cfgen_core::artifacts::FileData> {
+        self.0.path(rel).is_file().then(Default::default)
     }
 }
 
@@ -275,7 +289,7 @@ mod tests {
             }
         }
         use cfgen_core::artifacts::FileSource;
-        let files: Vec<String> = FsHost::new(dir.clone(), None).list_files().into_iter().map(|(p, _)| p).collect();
+        let files: Vec<String> = FsHost::new(dir.clone(), None).list_files();
         let _ = std::fs::remove_dir_all(&dir);
         let plain: Vec<&str> = files.iter().map(String::as_str).filter(|p| !p.starts_with("fan/")).collect();
         assert_eq!(plain, ["alias.js", "handler.js", "node_modules/lib/index.js", "packages/lib/index.js"]);
@@ -286,5 +300,30 @@ mod tests {
             listings.push(1 + (2 * listings.last().unwrap()).min(MAX_LINKS_TO_ONE_FOLDER));
         }
         assert_eq!(files.len() - plain.len(), listings.iter().sum::<usize>(), "one file per listing of each level");
+    }
+
+    /// The listing stats no plain file; the executable bit (kept in the zip) comes with the
+    /// bytes, from the opened file, through a link from its target.
+    #[cfg(unix)]
+    #[test]
+    fn the_executable_bit_comes_with_the_bytes() {
+        use cfgen_core::artifacts::FileSource;
+        use std::os::unix::fs::{symlink, PermissionsExt};
+        let dir = std::env::temp_dir().join(format!("cfgen-exec-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("bin")).unwrap();
+        std::fs::write(dir.join("bin/run.sh"), "#!/bin/sh\n").unwrap();
+        std::fs::set_permissions(dir.join("bin/run.sh"), std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::write(dir.join("handler.js"), "exports.h = 1;\n").unwrap();
+        symlink("bin/run.sh", dir.join("run")).unwrap();
+        let host = FsHost::new(dir.clone(), None);
+        let files = host.list_files();
+        let read: Vec<(Vec<u8>, bool)> = files.iter().map(|p| host.read_bytes(p).map(|f| (f.bytes, f.executable)).unwrap()).collect();
+        let missing = host.read_bytes("nope.js");
+        let folder = host.read_bytes("bin");
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(files, ["bin/run.sh", "handler.js", "run"]);
+        assert_eq!(read, [(b"#!/bin/sh\n".to_vec(), true), (b"exports.h = 1;\n".to_vec(), false), (b"#!/bin/sh\n".to_vec(), true)]);
+        assert_eq!((missing, folder), (None, None), "a missing file and a folder read as nothing");
     }
 }

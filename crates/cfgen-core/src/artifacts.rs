@@ -21,10 +21,13 @@ use std::sync::Arc;
 /// The files an artifact is built from; implemented by the host (the CLI reads the service
 /// directory; tests use maps).
 pub trait FileSource {
-    /// Every file under the service directory: ('/'-separated relative path, executable bit).
-    fn list_files(&self) -> Vec<(String, bool)>;
-    /// The bytes of a file relative to the service directory; `None` when it does not exist.
-    fn read_bytes(&self, path: &str) -> Option<Vec<u8>>;
+    /// Every file under the service directory, as a '/'-separated relative path.
+    fn list_files(&self) -> Vec<String>;
+    /// A file relative to the service directory, with its executable bit (which its zip entry
+    /// keeps); `None` when it does not exist. The bit comes with the bytes rather than with the
+    /// listing, so that a host learns it from the file it opens (the CLI: one `fstat`, which
+    /// reading makes anyway) and asks nothing of the files no artifact takes.
+    fn read_bytes(&self, path: &str) -> Option<FileData>;
     /// Called while artifact `name` is compressed: `done` of `total` uncompressed bytes are in
     /// (the last call has `done == total`). The CLI shows it on a terminal; by default nothing.
     fn progress(&self, _name: &str, _done: u64, _total: u64) {}
@@ -34,6 +37,14 @@ pub trait FileSource {
     fn workers(&self) -> usize {
         1
     }
+}
+
+/// A file as [`FileSource::read_bytes`] gives it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileData {
+    pub bytes: Vec<u8>,
+    /// The owner may execute it (mode `0o755` in the zip, `0o644` otherwise).
+    pub executable: bool,
 }
 
 /// One artifact.
@@ -119,8 +130,8 @@ pub const MAX_SERVICE_FILES: usize = 1_000_000;
 pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnostic>) -> Artifacts {
     let cfg = input.cfg;
     let pkg = cfg.package.clone().unwrap_or_default();
-    let all: Vec<(String, bool)> = files.list_files();
-    if all.len() > MAX_SERVICE_FILES {
+    let all_paths: Vec<String> = files.list_files();
+    if all_paths.len() > MAX_SERVICE_FILES {
         diags.push(
             Diagnostic::error(
                 codes::PACKAGING,
@@ -131,7 +142,6 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
         );
         return Artifacts::default();
     }
-    let all_paths: Vec<String> = all.iter().map(|(p, _)| p.clone()).collect();
     let all_set: HashSet<&str> = all_paths.iter().map(String::as_str).collect();
     let layers: Vec<(String, cfgen_model::Layer)> =
         cfg.layers.iter().flatten().filter_map(|(k, l)| l.clone().map(|l| (k.clone(), l))).collect();
@@ -152,29 +162,28 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
     let dev_excludes = if pkg.exclude_dev_dependencies == Some(false) {
         Vec::new()
     } else {
-        crate::devdeps::dev_dependency_globs(&all_paths, &|p| files.read_bytes(p))
+        crate::devdeps::dev_dependency_globs(&all_paths, &|p| files.read_bytes(p).map(|f| f.bytes))
     };
 
-    let executable: std::collections::BTreeSet<&str> = all.iter().filter(|(_, e)| *e).map(|(p, _)| p.as_str()).collect();
     // Each file is read and compressed once per build, however many artifacts take it: a
     // service packaged function by function puts the same files (often all of `node_modules`)
     // into every function's zip.
-    let packed: RefCell<HashMap<String, Rc<Packed>>> = RefCell::new(HashMap::new());
+    let packed: RefCell<HashMap<String, (Rc<Packed>, bool)>> = RefCell::new(HashMap::new());
     let packer = RefCell::new(Packer::default());
     let zip_of = |selected: &[String], strip_prefix: Option<&str>, name: &str| -> (Vec<u8>, Vec<(String, u64)>) {
         let mut cache = packed.borrow_mut();
-        let fresh: Vec<(&String, Vec<u8>)> =
+        let fresh: Vec<(&String, FileData)> =
             selected.iter().filter(|p| !cache.contains_key(p.as_str())).map(|p| (p, files.read_bytes(p).unwrap_or_default())).collect();
-        let cached: u64 = selected.iter().filter_map(|p| cache.get(p.as_str())).map(|e| e.size).sum();
-        let contents: Vec<&[u8]> = fresh.iter().map(|(_, d)| d.as_slice()).collect();
+        let cached: u64 = selected.iter().filter_map(|p| cache.get(p.as_str())).map(|(e, _)| e.size).sum();
+        let contents: Vec<&[u8]> = fresh.iter().map(|(_, d)| d.bytes.as_slice()).collect();
         let new_bytes: u64 = contents.iter().map(|d| d.len() as u64).sum();
         let total = cached + new_bytes;
         let workers = if new_bytes >= PARALLEL_MIN_BYTES { files.workers() } else { 1 };
         let entries = pack_all(&mut packer.borrow_mut(), &contents, workers, &mut |n| files.progress(name, cached + n, total));
         drop(contents);
         // The contents go before the zip is written, so that the peak holds them or the zip.
-        for ((p, _), entry) in fresh.into_iter().zip(entries) {
-            cache.insert(p.clone(), Rc::new(entry));
+        for ((p, data), entry) in fresh.into_iter().zip(entries) {
+            cache.insert(p.clone(), (Rc::new(entry), data.executable));
         }
         files.progress(name, total, total);
         let chosen: Vec<(String, bool, Rc<Packed>)> = selected
@@ -184,7 +193,8 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
                     Some(pre) => p.strip_prefix(pre).unwrap_or(p).to_string(),
                     None => p.clone(),
                 };
-                (entry_name, executable.contains(p.as_str()), cache[p.as_str()].clone())
+                let (packed, executable) = &cache[p.as_str()];
+                (entry_name, *executable, packed.clone())
             })
             .collect();
         let entries: Vec<PackedEntry> = chosen.iter().map(|(p, e, d)| PackedEntry { path: p, executable: *e, packed: d }).collect();
@@ -193,7 +203,7 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
     };
     let given = |path: &str, span: Option<Span>, diags: &mut Vec<Diagnostic>| -> ArtifactPlan {
         let bytes = match files.read_bytes(path) {
-            Some(b) => b,
+            Some(f) => f.bytes,
             None => {
                 diags.push(
                     Diagnostic::warning(

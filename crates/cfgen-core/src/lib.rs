@@ -67,11 +67,11 @@ impl variables::Host for MemoryHost {
 }
 
 impl artifacts::FileSource for MemoryHost {
-    fn list_files(&self) -> Vec<(String, bool)> {
-        self.files.keys().map(|k| (k.clone(), self.executable.contains(k))).collect()
+    fn list_files(&self) -> Vec<String> {
+        self.files.keys().cloned().collect()
     }
-    fn read_bytes(&self, path: &str) -> Option<Vec<u8>> {
-        self.files.get(path).cloned()
+    fn read_bytes(&self, path: &str) -> Option<artifacts::FileData> {
+        self.files.get(path).map(|b| artifacts::FileData { bytes: b.clone(), executable: self.executable.contains(path) })
     }
 }
 
@@ -302,10 +302,10 @@ mod tests {
     }
 
     impl artifacts::FileSource for CountingHost {
-        fn list_files(&self) -> Vec<(String, bool)> {
+        fn list_files(&self) -> Vec<String> {
             self.inner.list_files()
         }
-        fn read_bytes(&self, path: &str) -> Option<Vec<u8>> {
+        fn read_bytes(&self, path: &str) -> Option<artifacts::FileData> {
             *self.reads.borrow_mut().entry(path.to_string()).or_default() += 1;
             self.inner.read_bytes(path)
         }
@@ -328,10 +328,10 @@ mod tests {
     }
 
     impl artifacts::FileSource for Crowded {
-        fn list_files(&self) -> Vec<(String, bool)> {
-            (0..=artifacts::MAX_SERVICE_FILES).map(|i| (format!("f{i}"), false)).collect()
+        fn list_files(&self) -> Vec<String> {
+            (0..=artifacts::MAX_SERVICE_FILES).map(|i| format!("f{i}")).collect()
         }
-        fn read_bytes(&self, _: &str) -> Option<Vec<u8>> {
+        fn read_bytes(&self, _: &str) -> Option<artifacts::FileData> {
             panic!("a folder with too many files is not read");
         }
     }

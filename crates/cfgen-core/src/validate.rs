@@ -146,7 +146,10 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
 
     // Typed view. serde stops at the first type error, so on failure each part (the provider,
     // every function, every layer, the package) is typed on its own to report all of them.
-    let mut service: Service = match serde_path_to_error::deserialize(&json) {
+    // Paths are tracked (serde_path_to_error) only once a plain read has failed: tracking
+    // costs at every node, and a valid configuration needs no path.
+    let typed = <Service as serde::Deserialize>::deserialize(&json).or_else(|_| serde_path_to_error::deserialize(&json));
+    let mut service: Service = match typed {
         Ok(s) => s,
         Err(first) => {
             let mut found = Vec::new();

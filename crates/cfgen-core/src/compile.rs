@@ -4,13 +4,14 @@
 //! key order is part of the output.
 
 use crate::artifacts::Artifacts;
+use crate::json::json;
 use crate::merge;
 use crate::naming;
 use cfgen_model::coerce::{truthy, Maybe, StrMap};
 use cfgen_model::{Function, IamRole, Layer, Service};
 use cfgen_syntax::{codes, Diagnostic, Node, Span};
 use indexmap::IndexMap;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 /// Everything the passes share.
 pub struct Ctx<'a> {
@@ -485,7 +486,7 @@ fn merge_iam(ctx: &mut Ctx, provider: &cfgen_model::Provider, t: &mut Template) 
     );
     props.insert(
         "Policies".into(),
-        json!([{"PolicyName": {"Fn::Join": ["-", [ctx.service, ctx.stage, "lambda"]]}, "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+        json!([{"PolicyName": {"Fn::Join": ["-", [&ctx.service, &ctx.stage, "lambda"]]}, "PolicyDocument": {"Version": "2012-10-17", "Statement": [
             {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:CreateLogGroup", "logs:TagResource"], "Resource": []},
             {"Effect": "Allow", "Action": ["logs:PutLogEvents"], "Resource": []}]}}]),
     );
@@ -496,10 +497,10 @@ fn merge_iam(ctx: &mut Ctx, provider: &cfgen_model::Provider, t: &mut Template) 
             .name
             .clone()
             .filter(truthy)
-            .unwrap_or_else(|| json!({"Fn::Join": ["-", [ctx.service, ctx.stage, {"Ref": "AWS::Region"}, "lambdaRole"]]})),
+            .unwrap_or_else(|| json!({"Fn::Join": ["-", [&ctx.service, &ctx.stage, {"Ref": "AWS::Region"}, "lambdaRole"]]})),
     );
     if let Some(tags) = &settings.tags {
-        props.insert("Tags".into(), Value::Array(tags.iter().map(|(k, v)| json!({"Key": k, "Value": v.0})).collect()));
+        props.insert("Tags".into(), Value::Array(tags.iter().map(|(k, v)| json!({"Key": k, "Value": &v.0})).collect()));
     }
     let boundary = settings
         .permissions_boundary
@@ -602,10 +603,10 @@ fn compile_layer(ctx: &mut Ctx, key: &str, layer: &Layer, bucket: Option<&str>, 
         props.insert("LicenseInfo".into(), json!(l));
     }
     if let Some(r) = &layer.compatible_runtimes {
-        props.insert("CompatibleRuntimes".into(), r.0.iter().map(|x| json!(x.0)).collect());
+        props.insert("CompatibleRuntimes".into(), r.0.iter().map(|x| json!(&x.0)).collect());
     }
     if let Some(a) = &layer.compatible_architectures {
-        props.insert("CompatibleArchitectures".into(), a.0.iter().map(|x| json!(x.0)).collect());
+        props.insert("CompatibleArchitectures".into(), a.0.iter().map(|x| json!(&x.0)).collect());
     }
     let mut resource = Map::new();
     resource.insert("Type".into(), json!("AWS::Lambda::LayerVersion"));
@@ -635,10 +636,13 @@ fn compile_layer(ctx: &mut Ctx, key: &str, layer: &Layer, bucket: Option<&str>, 
     t.resources.insert(id.clone(), Value::Object(resource));
     for account in layer.allowed_accounts.iter().flat_map(|a| a.0.iter()) {
         let account_s = account.0.clone();
-        let account = json!(account_s);
+        let account = json!(&account_s);
         let mut perm = Map::new();
         perm.insert("Type".into(), json!("AWS::Lambda::LayerVersionPermission"));
-        perm.insert("Properties".into(), json!({"Action": "lambda:GetLayerVersion", "LayerVersionArn": {"Ref": id}, "Principal": account}));
+        perm.insert(
+            "Properties".into(),
+            json!({"Action": "lambda:GetLayerVersion", "LayerVersionArn": {"Ref": &id}, "Principal": account}),
+        );
         let mut pid = naming::layer_permission(key, &account_s);
         if retain {
             pid.push_str(&sha);
@@ -768,7 +772,7 @@ fn compile_function(
         if let Some(rm) = runtime_management(provider.runtime_management.as_ref(), f.runtime_management.as_ref()) {
             props.insert("RuntimeManagementConfig".into(), rm);
         }
-        props.insert("Handler".into(), json!(f.handler));
+        props.insert("Handler".into(), json!(&f.handler));
         code.insert("S3Bucket".into(), bucket.map_or_else(|| json!({"Ref": "ServerlessDeploymentBucket"}), |b| json!(b)));
         code.insert("S3Key".into(), json!(format!("{}/{}", artifacts.directory, plan.map_or("", |p| p.file_name.as_str()))));
         props.insert("Code".into(), Value::Object(code));
@@ -816,7 +820,7 @@ fn compile_function(
             }
         }
         let list: Vec<Value> =
-            cfgen_syntax::js_key_order(tags.keys().map(String::as_str)).into_iter().map(|k| json!({"Key": k, "Value": tags[k]})).collect();
+            cfgen_syntax::js_key_order(tags.keys().map(String::as_str)).into_iter().map(|k| json!({"Key": k, "Value": &tags[k]})).collect();
         props.insert("Tags".into(), Value::Array(list));
     }
     if let Some(s) = f.ephemeral_storage_size.filter(|n| n.truthy()) {
@@ -907,7 +911,7 @@ fn compile_function(
         }
         let arn = fs.get("arn").cloned().unwrap_or(Value::Null);
         statements.push((
-            json!({"Effect": "Allow", "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"], "Resource": [arn]}),
+            json!({"Effect": "Allow", "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"], "Resource": [&arn]}),
             false,
         ));
         let mut c = Map::new();
@@ -963,7 +967,7 @@ fn compile_function(
         };
         let version_id = version_logical_id(key, &props, has_image, &code_sha, t, artifacts);
         let mut vprops = Map::new();
-        vprops.insert("FunctionName".into(), json!({"Ref": fid}));
+        vprops.insert("FunctionName".into(), json!({"Ref": &fid}));
         vprops.insert("CodeSha256".into(), json!(code_sha));
         if let Some(d) = f.description.as_ref().filter(|d| truthy(d)) {
             vprops.insert("Description".into(), d.clone());
@@ -977,7 +981,7 @@ fn compile_function(
         deferred.resources.push((version_id.clone(), Value::Object(version)));
         deferred.outputs.push((
             naming::lambda_version_output(key),
-            json!({"Description": "Current Lambda function version", "Value": {"Ref": version_id}}),
+            json!({"Description": "Current Lambda function version", "Value": {"Ref": &version_id}}),
         ));
         if provisioned.is_some() && snap_start {
             ctx.diags.push(
@@ -993,7 +997,7 @@ fn compile_function(
             let alias = naming::provisioned_concurrency_alias(key);
             deferred.resources.push((
                 alias.clone(),
-                json!({"Type": "AWS::Lambda::Alias", "Properties": {"FunctionName": {"Ref": fid}, "FunctionVersion": {"Fn::GetAtt": [version_id, "Version"]}, "Name": naming::PROVISIONED_ALIAS_NAME, "ProvisionedConcurrencyConfig": {"ProvisionedConcurrentExecutions": pc}}, "DependsOn": fid}),
+                json!({"Type": "AWS::Lambda::Alias", "Properties": {"FunctionName": {"Ref": &fid}, "FunctionVersion": {"Fn::GetAtt": [&version_id, "Version"]}, "Name": naming::PROVISIONED_ALIAS_NAME, "ProvisionedConcurrencyConfig": {"ProvisionedConcurrentExecutions": pc}}, "DependsOn": &fid}),
             ));
             target_alias = Some((naming::PROVISIONED_ALIAS_NAME.into(), alias));
         }
@@ -1002,7 +1006,7 @@ fn compile_function(
             let alias = naming::snap_start_alias(key);
             deferred.resources.push((
                 alias.clone(),
-                json!({"Type": "AWS::Lambda::Alias", "Properties": {"FunctionName": {"Ref": fid}, "FunctionVersion": {"Fn::GetAtt": [version_id, "Version"]}, "Name": naming::SNAP_START_ALIAS_NAME}, "DependsOn": fid}),
+                json!({"Type": "AWS::Lambda::Alias", "Properties": {"FunctionName": {"Ref": &fid}, "FunctionVersion": {"Fn::GetAtt": [version_id, "Version"]}, "Name": naming::SNAP_START_ALIAS_NAME}, "DependsOn": &fid}),
             ));
             target_alias = Some((naming::SNAP_START_ALIAS_NAME.into(), alias));
         }
@@ -1092,7 +1096,7 @@ fn version_logical_id(key: &str, props: &Map<String, Value>, image: bool, code_s
             if let Some(Value::Object(c)) = p.pointer_mut("/Content") {
                 c.shift_remove("S3Key");
             }
-            layer_configs.push(json!({"name": layer_key, "ref": r, "properties": p}));
+            layer_configs.push(json!({"name": &layer_key, "ref": r, "properties": p}));
             if let Some(plan) = artifacts.layer(&layer_key) {
                 layer_paths.push((plan.path_for_sort.clone(), plan.code_sha256.clone()));
             }
@@ -1276,7 +1280,7 @@ fn compile_event_invoke_config(
     r.insert("Type".into(), json!("AWS::Lambda::EventInvokeConfig"));
     r.insert("Properties".into(), Value::Object(props));
     if let Some(a) = alias {
-        r.insert("DependsOn".into(), json!(a.1));
+        r.insert("DependsOn".into(), json!(&a.1));
     }
     res.push((naming::event_invoke_config(key), Value::Object(r)));
     statements

@@ -31,6 +31,7 @@ pub mod schema;
 pub mod validate;
 pub mod value;
 #[rustfmt::skip]
+pub(crate) mod json;
 mod validation_schema;
 pub mod variables;
 

@@ -6,7 +6,8 @@
 //! - every `description` is copied to `markdownDescription` (VS Code renders that one);
 //! - objects with named properties take no other keys unless their type says so.
 
-use serde_json::{json, Map, Value};
+use crate::json::json;
+use serde_json::{Map, Value};
 use std::sync::OnceLock;
 
 /// The schema the validator walks: the editor schema without its texts (`description`,

@@ -12,10 +12,11 @@
 //! `deny`, an OIDC authorizer without `clientSecret` uses the existing secret).
 
 use super::EventCtx;
+use crate::json::json;
 use crate::naming;
 use cfgen_model::coerce::truthy;
 use cfgen_syntax::{codes, Diagnostic};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 const ALLOWED: [&str; 7] = ["authorizer", "conditions", "healthCheck", "listenerArn", "multiValueHeaders", "priority", "targetGroupName"];
 
@@ -264,7 +265,7 @@ pub fn compile(e: &mut EventCtx) {
         });
         let mut props = Map::new();
         props.insert("TargetType".into(), json!("lambda"));
-        props.insert("Targets".into(), json!([{"Id": f.target}]));
+        props.insert("Targets".into(), json!([{"Id": &f.target}]));
         props.insert("Name".into(), name);
         props.insert(
             "Tags".into(),
@@ -375,7 +376,7 @@ pub fn compile(e: &mut EventCtx) {
             conditions.push(json!({"Field": "source-ip", "SourceIpConfig": {"Values": v}}));
         }
         let rule = json!({"Type": "AWS::ElasticLoadBalancingV2::ListenerRule", "Properties": {
-            "Actions": actions, "Conditions": conditions, "ListenerArn": ev.listener_arn, "Priority": ev.priority}});
+            "Actions": actions, "Conditions": conditions, "ListenerArn": &ev.listener_arn, "Priority": &ev.priority}});
         e.set_resource(&naming::alb_listener_rule(&ev.key, &priority_string(&ev.priority)), rule);
     }
 

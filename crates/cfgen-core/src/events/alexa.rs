@@ -8,9 +8,10 @@
 //! `EventSourceToken`.
 
 use super::{EventCtx, FnInfo};
+use crate::json::json;
 use crate::naming;
 use cfgen_syntax::codes;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 /// `{Type: AWS::Lambda::Permission, DependsOn: <alias>?, Properties}` (v3's key order).
 pub(super) fn permission(f: &FnInfo, props: Value) -> Value {

@@ -25,10 +25,11 @@ mod tree;
 
 use super::custom_resources::{self, Kind};
 use super::EventCtx;
+use crate::json::json;
 use crate::naming;
 use cfgen_model::coerce::truthy;
 use cfgen_syntax::{codes, Diagnostic};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 /// The default CORS request headers.
 const CORS_HEADERS: [&str; 7] =
@@ -1211,7 +1212,7 @@ fn compile_deployment(e: &mut EventCtx, rest: &Rest) {
     if let Some(d) = rest.api_gateway.get("description").filter(|d| truthy(d)) {
         props.insert("Description".into(), d.clone());
     }
-    let deployment = json!({"Type": "AWS::ApiGateway::Deployment", "Properties": props, "DependsOn": rest.method_ids});
+    let deployment = json!({"Type": "AWS::ApiGateway::Deployment", "Properties": props, "DependsOn": &rest.method_ids});
     e.merge_resource(&rest.deployment_id, deployment);
     let output = json!({
         "Description": "URL of the service endpoint",
@@ -1234,7 +1235,7 @@ fn compile_permissions(e: &mut EventCtx, rest: &Rest) {
         permission.insert("Type".into(), json!("AWS::Lambda::Permission"));
         permission.insert(
             "Properties".into(),
-            json!({"FunctionName": f.target, "Action": "lambda:InvokeFunction", "Principal": "apigateway.amazonaws.com", "SourceArn": source_arn(rest)}),
+            json!({"FunctionName": &f.target, "Action": "lambda:InvokeFunction", "Principal": "apigateway.amazonaws.com", "SourceArn": source_arn(rest)}),
         );
         if let Some((_, alias_id)) = &f.alias {
             permission.insert("DependsOn".into(), json!(alias_id));

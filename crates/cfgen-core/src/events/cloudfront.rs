@@ -14,10 +14,11 @@
 
 use super::EventCtx;
 use crate::compile::Ctx;
+use crate::json::json;
 use crate::naming;
 use cfgen_model::coerce::{truthy, Num};
 use cfgen_syntax::{codes, Diagnostic};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 const DEFAULT_CACHE_POLICY: &str = "658327ea-f89d-4fab-a63d-7e88639e58f6";
 const EVENT_TYPES: [&str; 4] = ["viewer-request", "origin-request", "origin-response", "viewer-response"];
@@ -348,7 +349,7 @@ pub fn compile(e: &mut EventCtx) {
             if let Some(t) = ev.get("eventType") {
                 association.insert("EventType".into(), t.clone());
             }
-            association.insert("LambdaFunctionARN".into(), json!({"Ref": version_id}));
+            association.insert("LambdaFunctionARN".into(), json!({"Ref": &version_id}));
             if let Some(b) = ev.get("includeBody").filter(|v| !v.is_null()) {
                 association.insert("IncludeBody".into(), b.clone());
             }

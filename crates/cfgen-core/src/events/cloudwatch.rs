@@ -18,10 +18,11 @@
 use super::queue_common as qc;
 use super::queue_common::{alias_id, present, shown, templated_string};
 use super::EventCtx;
+use crate::json::json;
 use crate::naming;
 use cfgen_syntax::{codes, Diagnostic};
 use indexmap::IndexMap;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 const EVENT_KEYS: [&str; 7] = ["event", "input", "inputPath", "inputTransformer", "description", "name", "enabled"];
 
@@ -317,7 +318,7 @@ pub fn compile_log(e: &mut EventCtx) {
             groups.push(&group);
             let filter = unescape_filter(&filter);
             let perm_id = naming::cloudwatch_log_permission(key);
-            let mut depends_on = vec![json!(perm_id)];
+            let mut depends_on = vec![json!(&perm_id)];
             if let Some(a) = alias_id(f) {
                 depends_on.push(json!(a));
             }
@@ -327,7 +328,7 @@ pub fn compile_log(e: &mut EventCtx) {
                 "Properties": {
                     "LogGroupName": group_text,
                     "FilterPattern": filter,
-                    "DestinationArn": f.target
+                    "DestinationArn": &f.target
                 }
             });
             let Some(prefix) = templated_string(&groups.text()) else {
@@ -349,7 +350,7 @@ pub fn compile_log(e: &mut EventCtx) {
             perm.insert(
                 "Properties".into(),
                 json!({
-                    "FunctionName": f.target,
+                    "FunctionName": &f.target,
                     "Action": "lambda:InvokeFunction",
                     "Principal": {"Fn::Join": ["", ["logs.", {"Ref": "AWS::Region"}, ".amazonaws.com"]]},
                     "SourceArn": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":logs:", {"Ref": "AWS::Region"}, ":", {"Ref": "AWS::AccountId"}, ":log-group:", prefix, ":*"]]}

@@ -13,9 +13,10 @@
 use super::alexa::permission;
 use super::custom_resources::{self, Kind};
 use super::EventCtx;
+use crate::json::json;
 use crate::naming;
 use cfgen_syntax::{codes, Diagnostic};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 const CUSTOM_SENDERS: [&str; 2] = ["CustomSMSSender", "CustomEmailSender"];
 const TRIGGERS: [&str; 12] = [
@@ -177,7 +178,7 @@ fn new_pools(e: &mut EventCtx, triggers: &[Trigger]) {
         let f = &e.functions[t.fn_index];
         let perm = permission(
             f,
-            json!({"FunctionName": f.target, "Action": "lambda:InvokeFunction", "Principal": "cognito-idp.amazonaws.com",
+            json!({"FunctionName": &f.target, "Action": "lambda:InvokeFunction", "Principal": "cognito-idp.amazonaws.com",
                 "SourceArn": {"Fn::GetAtt": [naming::cognito_user_pool(&t.pool), "Arn"]}}),
         );
         let id = naming::cognito_user_pool_permission(&f.key, &t.pool, &t.trigger);
@@ -219,7 +220,7 @@ fn existing_pools(e: &mut EventCtx, triggers: &[Trigger]) {
                 break;
             }
             let mut config = Map::new();
-            config.insert("Trigger".into(), json!(t.trigger));
+            config.insert("Trigger".into(), json!(&t.trigger));
             if CUSTOM_SENDERS.contains(&t.trigger.as_str()) {
                 config.insert("LambdaVersion".into(), t.lambda_version.clone().unwrap_or(json!("V1_0")));
                 if !check_kms(e, t, &mut seen_kms) {
@@ -253,8 +254,8 @@ fn existing_pools(e: &mut EventCtx, triggers: &[Trigger]) {
             }
         }
         let mut props = Map::new();
-        props.insert("ServiceToken".into(), json!({"Fn::GetAtt": [cr_function, "Arn"]}));
-        props.insert("FunctionName".into(), json!(f.name));
+        props.insert("ServiceToken".into(), json!({"Fn::GetAtt": [&cr_function, "Arn"]}));
+        props.insert("FunctionName".into(), json!(&f.name));
         props.insert("UserPoolName".into(), json!(first_pool));
         props.insert("UserPoolConfigs".into(), Value::Array(configs));
         if mine[0].force_deploy {
@@ -262,7 +263,7 @@ fn existing_pools(e: &mut EventCtx, triggers: &[Trigger]) {
             props.insert("ForceDeploy".into(), json!(now));
         }
         let resource =
-            json!({"Type": "Custom::CognitoUserPool", "Version": 1, "DependsOn": [f.logical_id, cr_function], "Properties": props});
+            json!({"Type": "Custom::CognitoUserPool", "Version": 1, "DependsOn": [f.logical_id, &cr_function], "Properties": props});
         e.merge_resource(&resource_id, resource);
         statements
             .push(json!({"Effect": "Allow", "Resource": {"Fn::Sub": format!("arn:${{AWS::Partition}}:lambda:*:*:function:{}", f.name)},
@@ -275,7 +276,7 @@ fn existing_pools(e: &mut EventCtx, triggers: &[Trigger]) {
     for (_, ids) in &pool_resources {
         for w in ids.windows(2) {
             if let Some(Value::Array(d)) = e.t.resources.get_mut(&w[1]).and_then(|r| r.get_mut("DependsOn")) {
-                d.push(json!(w[0]));
+                d.push(json!(&w[0]));
             }
         }
     }

@@ -3,8 +3,9 @@
 //! role. Serverless v3's `addCustomResourceToService`.
 
 use super::EventCtx;
+use crate::json::json;
 use crate::naming;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 /// Which custom resource.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,7 +89,7 @@ pub fn add(e: &mut EventCtx, kind: Kind, statements: Vec<Value>) {
     code.insert("S3Key".into(), json!(format!("{}/custom-resources.zip", e.artifact_directory)));
     let mut props = Map::new();
     props.insert("Code".into(), Value::Object(code));
-    props.insert("FunctionName".into(), json!(absolute));
+    props.insert("FunctionName".into(), json!(&absolute));
     props.insert("Handler".into(), json!(kind.handler()));
     props.insert("MemorySize".into(), json!(1024));
     props.insert("Runtime".into(), json!("nodejs18.x"));
@@ -105,7 +106,7 @@ pub fn add(e: &mut EventCtx, kind: Kind, statements: Vec<Value>) {
     }
     let log_id = naming::log_group(kind.function_name());
     if write_logs {
-        depends_on.push(json!(log_id));
+        depends_on.push(json!(&log_id));
     }
     let function = json!({"Type": "AWS::Lambda::Function", "Properties": props, "DependsOn": depends_on});
     e.set_resource(&kind.function_logical_id(), function);

@@ -18,9 +18,10 @@ use super::custom_resources::{self, Kind};
 use super::queue_common::{self as qc, Rule};
 use super::queue_common::{alias_id, present, schema_issue, shown};
 use super::EventCtx;
+use crate::json::json;
 use crate::naming;
 use cfgen_syntax::{codes, Diagnostic};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 const KEYS: [&str; 12] = [
     "eventBus",
@@ -263,10 +264,10 @@ pub fn compile(e: &mut EventCtx) {
                     json!({
                         "Type": "Custom::EventBridge",
                         "Version": 1,
-                        "DependsOn": [f.logical_id, cr_fn],
+                        "DependsOn": [&f.logical_id, &cr_fn],
                         "Properties": {
-                            "ServiceToken": {"Fn::GetAtt": [cr_fn, "Arn"]},
-                            "FunctionName": f.name,
+                            "ServiceToken": {"Fn::GetAtt": [&cr_fn, "Arn"]},
+                            "FunctionName": &f.name,
                             "EventBridgeConfig": config
                         }
                     }),
@@ -397,7 +398,7 @@ fn compile_cloudformation(
         "Properties".into(),
         json!({
             "Action": "lambda:InvokeFunction",
-            "FunctionName": f.target,
+            "FunctionName": &f.target,
             "Principal": "events.amazonaws.com",
             "SourceArn": {"Fn::Join": [":", ["arn", {"Ref": "AWS::Partition"}, "events", {"Ref": "AWS::Region"}, {"Ref": "AWS::AccountId"}, {"Fn::Join": ["/", path]}]]}
         }),

@@ -23,11 +23,12 @@
 //! `coerce_bool`, `deprecation_disabled`) are shared with the `websocket` module.
 
 use super::{EventCtx, FnInfo};
+use crate::json::json;
 use crate::naming;
 use cfgen_model::coerce::{scalar_string, truthy, type_name};
 use cfgen_syntax::{codes, Code, Diagnostic, Severity};
 use indexmap::IndexMap;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 const ALLOWED_METHODS: [&str; 8] = ["ANY", "GET", "POST", "PUT", "PATCH", "OPTIONS", "HEAD", "DELETE"];
 const DEFAULT_HEADERS: [&str; 7] =
@@ -861,7 +862,7 @@ fn compile_authorizers(e: &mut EventCtx, authorizers: &IndexMap<String, Authoriz
         };
         let mut props = Map::new();
         props.insert("ApiId".into(), api_id.clone());
-        props.insert("Name".into(), json!(a.name));
+        props.insert("Name".into(), json!(&a.name));
         props.insert("IdentitySource".into(), identity);
         let mut resource = Map::new();
         resource.insert("Type".into(), json!("AWS::ApiGatewayV2::Authorizer"));
@@ -931,7 +932,7 @@ fn compile_endpoints(
             perm.insert("Type".into(), json!("AWS::Lambda::Permission"));
             perm.insert(
                 "Properties".into(),
-                json!({"FunctionName": f.target, "Action": "lambda:InvokeFunction", "Principal": "apigateway.amazonaws.com", "SourceArn": execute_api_arn(api_id)}),
+                json!({"FunctionName": &f.target, "Action": "lambda:InvokeFunction", "Principal": "apigateway.amazonaws.com", "SourceArn": execute_api_arn(api_id)}),
             );
             if let Some(a) = &alias {
                 perm.insert("DependsOn".into(), json!(a));
@@ -961,7 +962,7 @@ fn compile_endpoints(
         let mut props = Map::new();
         props.insert("ApiId".into(), api_id.clone());
         props.insert("RouteKey".into(), json!(if route_key == "*" { "$default" } else { route_key.as_str() }));
-        props.insert("Target".into(), json!({"Fn::Join": ["/", ["integrations", {"Ref": integration}]]}));
+        props.insert("Target".into(), json!({"Fn::Join": ["/", ["integrations", {"Ref": &integration}]]}));
         if let Some(auth) = &route.auth {
             let (ty, id) = match auth {
                 RouteAuth::Id { id, ty } => (ty.clone(), Some(id.clone())),

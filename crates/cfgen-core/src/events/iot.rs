@@ -8,9 +8,10 @@
 
 use super::alexa::permission;
 use super::EventCtx;
+use crate::json::json;
 use crate::naming;
 use cfgen_syntax::codes;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 fn strip_newlines(s: &str) -> String {
     s.replace("\r\n", "").replace('\n', "")
@@ -60,7 +61,7 @@ pub fn compile(e: &mut EventCtx) {
             let mut payload = Map::new();
             payload.insert("RuleDisabled".into(), json!(o.get("enabled") == Some(&Value::Bool(false))));
             payload.insert("Sql".into(), json!(strip_newlines(sql)));
-            payload.insert("Actions".into(), json!([{"Lambda": {"FunctionArn": f.target}}]));
+            payload.insert("Actions".into(), json!([{"Lambda": {"FunctionArn": &f.target}}]));
             if let Some(d) = text(o, "description") {
                 payload.insert("Description".into(), json!(d));
             }
@@ -81,10 +82,10 @@ pub fn compile(e: &mut EventCtx) {
             let perm = permission(
                 f,
                 json!({
-                    "FunctionName": f.target,
+                    "FunctionName": &f.target,
                     "Action": "lambda:InvokeFunction",
                     "Principal": "iot.amazonaws.com",
-                    "SourceArn": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iot:", {"Ref": "AWS::Region"}, ":", {"Ref": "AWS::AccountId"}, ":rule/", {"Ref": rule_id}]]},
+                    "SourceArn": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iot:", {"Ref": "AWS::Region"}, ":", {"Ref": "AWS::AccountId"}, ":rule/", {"Ref": &rule_id}]]},
                 }),
             );
             e.merge_resource(&rule_id, Value::Object(rule));
@@ -141,19 +142,19 @@ pub fn compile_fleet_provisioning(e: &mut EventCtx) {
             let permission_id = naming::iot_provisioning_template_permission(&f.key);
             let mut props = Map::new();
             props.insert("Enabled".into(), o.get("enabled").cloned().unwrap_or(json!(true)));
-            props.insert("PreProvisioningHook".into(), json!({"TargetArn": f.target}));
+            props.insert("PreProvisioningHook".into(), json!({"TargetArn": &f.target}));
             props.insert("ProvisioningRoleArn".into(), o.get("provisioningRoleArn").cloned().unwrap_or(Value::Null));
             props.insert("TemplateBody".into(), json!(crate::emit::to_json_compact(&o["templateBody"])));
             if let Some(name) = o.get("templateName").filter(|v| cfgen_model::coerce::truthy(v)) {
                 props.insert("TemplateName".into(), name.clone());
             }
-            let mut depends_on = vec![json!(permission_id)];
+            let mut depends_on = vec![json!(&permission_id)];
             if let Some((_, alias_id)) = &f.alias {
                 depends_on.push(json!(alias_id));
             }
             let template = json!({"Type": "AWS::IoT::ProvisioningTemplate", "Properties": props, "DependsOn": depends_on});
             let perm =
-                permission(f, json!({"FunctionName": f.target, "Action": "lambda:InvokeFunction", "Principal": "iot.amazonaws.com"}));
+                permission(f, json!({"FunctionName": &f.target, "Action": "lambda:InvokeFunction", "Principal": "iot.amazonaws.com"}));
             e.set_resource(&naming::iot_provisioning_template(&f.key), template);
             e.set_resource(&permission_id, perm);
         }

@@ -7,10 +7,11 @@
 //! `DependsOn` list and numeric settings.
 
 use super::{EventCtx, FnInfo};
+use crate::json::json;
 use crate::naming;
 use cfgen_model::coerce::truthy;
 use cfgen_syntax::{codes, Diagnostic};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 /// The statement Lambda needs to reach a cluster inside a VPC.
 pub(super) fn ec2_statement() -> Value {
@@ -208,7 +209,7 @@ pub fn compile(e: &mut EventCtx) {
                     if secret {
                         secrets.push(v.clone());
                     }
-                    configs.push(json!({"Type": ty, "URI": format!("{prefix}{}", uri_text(&v))}));
+                    configs.push(json!({"Type": &ty, "URI": format!("{prefix}{}", uri_text(&v))}));
                 }
             }
             props.insert("SourceAccessConfigurations".into(), Value::Array(configs));

@@ -31,12 +31,13 @@ pub mod stream;
 pub mod websocket;
 
 use crate::compile::{custom_role, function_name_of, Ctx, Template};
+use crate::json::json;
 use crate::merge;
 use crate::naming;
 use cfgen_model::coerce::truthy;
 use cfgen_model::{Function, Provider};
 use cfgen_syntax::{codes, Code, Diagnostic, Span};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// Event types Serverless v3 knows (others are "unsupported function event" and ignored).
 pub const EVENT_TYPES: [&str; 23] = [
@@ -293,7 +294,7 @@ pub fn compile(ctx: &mut Ctx, provider: &Provider, t: &mut Template, artifact_di
             } else {
                 None
             };
-            let get = json!({"Fn::GetAtt": [logical_id, "Arn"]});
+            let get = json!({"Fn::GetAtt": [&logical_id, "Arn"]});
             let target = match &alias {
                 Some((name, _)) => json!({"Fn::Join": [":", [get, name]]}),
                 None => get,

@@ -6,10 +6,11 @@
 
 use super::kafka::{depends_on, ec2_statement, filter_criteria, insert_batching, object};
 use super::EventCtx;
+use crate::json::json;
 use crate::naming;
 use cfgen_model::coerce::truthy;
 use cfgen_syntax::codes;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 fn compile_type(e: &mut EventCtx, ty: &str) {
     let rabbit = ty == "rabbitmq";
@@ -40,7 +41,7 @@ fn compile_type(e: &mut EventCtx, ty: &str) {
             };
             let arn = o.get("arn").cloned().unwrap_or(Value::Null);
             let auth = o.get("basicAuthArn").cloned().unwrap_or(Value::Null);
-            let mut access = vec![json!({"Type": "BASIC_AUTH", "URI": auth})];
+            let mut access = vec![json!({"Type": "BASIC_AUTH", "URI": &auth})];
             if rabbit {
                 if let Some(v) = o.get("virtualHost").filter(|v| truthy(v)) {
                     access.push(json!({"Type": "VIRTUAL_HOST", "URI": v}));

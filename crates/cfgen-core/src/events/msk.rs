@@ -5,10 +5,11 @@
 
 use super::kafka::{depends_on, ec2_statement, filter_criteria, insert_batching, object, starting_position};
 use super::EventCtx;
+use crate::json::json;
 use crate::naming;
 use cfgen_model::coerce::truthy;
 use cfgen_syntax::codes;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 /// `getMskClusterNameToken`.
 fn cluster_token(arn: &Value) -> Option<String> {

@@ -17,10 +17,11 @@ use super::custom_resources::{self, Kind};
 use super::queue_common::{self as qc, Rule};
 use super::queue_common::{alias_id, present, shown};
 use super::EventCtx;
+use crate::json::json;
 use crate::naming;
 use cfgen_syntax::{codes, Diagnostic};
 use indexmap::IndexMap;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 const KEYS: [&str; 5] = ["bucket", "event", "existing", "forceDeploy", "rules"];
 
@@ -341,8 +342,8 @@ fn existing_buckets(e: &mut EventCtx) {
             let config = json!({"Event": event, "Rules": rules});
             if count == 1 {
                 let mut props = Map::new();
-                props.insert("ServiceToken".into(), json!({"Fn::GetAtt": [cr_fn, "Arn"]}));
-                props.insert("FunctionName".into(), json!(f.name));
+                props.insert("ServiceToken".into(), json!({"Fn::GetAtt": [&cr_fn, "Arn"]}));
+                props.insert("FunctionName".into(), json!(&f.name));
                 props.insert("BucketName".into(), bucket.clone());
                 props.insert("BucketConfigs".into(), json!([config]));
                 if o.get("forceDeploy").is_some_and(cfgen_model::coerce::truthy) {
@@ -355,7 +356,7 @@ fn existing_buckets(e: &mut EventCtx) {
                 }));
                 e.merge_resource(
                     &resource_id,
-                    json!({"Type": "Custom::S3", "Version": 1, "DependsOn": [f.logical_id, cr_fn], "Properties": props}),
+                    json!({"Type": "Custom::S3", "Version": 1, "DependsOn": [&f.logical_id, &cr_fn], "Properties": props}),
                 );
             } else if let Some(Value::Array(configs)) =
                 e.t.resources.get_mut(&resource_id).and_then(|r| r.pointer_mut("/Properties/BucketConfigs"))
@@ -374,7 +375,7 @@ fn existing_buckets(e: &mut EventCtx) {
     for ids in bucket_resources.values() {
         for w in ids.windows(2) {
             if let Some(Value::Array(d)) = e.t.resources.get_mut(&w[1]).and_then(|r| r.get_mut("DependsOn")) {
-                d.push(json!(w[0]));
+                d.push(json!(&w[0]));
             }
         }
     }

@@ -17,9 +17,10 @@
 use super::queue_common as qc;
 use super::queue_common::{alias_id, present, schema_issue, str_of, templated_string};
 use super::EventCtx;
+use crate::json::json;
 use crate::naming;
 use cfgen_syntax::codes;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 const KEYS: [&str; 10] = ["rate", "enabled", "name", "description", "input", "inputPath", "inputTransformer", "method", "timezone", "body"];
 
@@ -105,7 +106,7 @@ pub fn compile(e: &mut EventCtx) {
                         target.insert("InputTransformer".into(), t.clone());
                     }
                     target.insert("Arn".into(), f.target.clone());
-                    target.insert("Id".into(), json!(ev.target_id));
+                    target.insert("Id".into(), json!(&ev.target_id));
                     let mut props = Map::new();
                     props.insert("ScheduleExpression".into(), expr);
                     props.insert("State".into(), json!(ev.state));
@@ -124,7 +125,7 @@ pub fn compile(e: &mut EventCtx) {
         }
         if fn_has_scheduler {
             let arn = format!("arn:${{AWS::Partition}}:lambda:${{AWS::Region}}:${{AWS::AccountId}}:function:{}", f.name);
-            scheduler_resources.push(json!({"Fn::Sub": arn}));
+            scheduler_resources.push(json!({"Fn::Sub": &arn}));
             scheduler_resources.push(json!({"Fn::Sub": format!("{arn}:*")}));
         }
     }

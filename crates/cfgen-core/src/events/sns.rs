@@ -12,9 +12,10 @@
 use super::queue_common as qc;
 use super::queue_common::{alias_id, present, shown};
 use super::EventCtx;
+use crate::json::json;
 use crate::naming;
 use cfgen_syntax::{codes, Diagnostic};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 const KEYS: [&str; 6] = ["arn", "topicName", "displayName", "filterPolicy", "filterPolicyScope", "redrivePolicy"];
 
@@ -178,7 +179,7 @@ pub fn compile(e: &mut EventCtx) {
                     );
                     continue;
                 };
-                redrive = Some(json!({"deadLetterTargetArn": target_arn}));
+                redrive = Some(json!({"deadLetterTargetArn": &target_arn}));
                 let policy_id = naming::sns_dlq_policy(key, &topic_name);
                 let mut cond_arn = Map::new();
                 if let Some(a) = &topic_arn {
@@ -191,7 +192,7 @@ pub fn compile(e: &mut EventCtx) {
                         "Properties": {
                             "PolicyDocument": {
                                 "Version": "2012-10-17",
-                                "Id": policy_id,
+                                "Id": &policy_id,
                                 "Statement": [{
                                     "Effect": "Allow",
                                     "Principal": {"Service": "sns.amazonaws.com"},
@@ -234,11 +235,11 @@ pub fn compile(e: &mut EventCtx) {
                     arn
                 }
                 None => {
-                    let arn = json!({"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":sns:", {"Ref": "AWS::Region"}, ":", {"Ref": "AWS::AccountId"}, ":", topic_name]]});
+                    let arn = json!({"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":sns:", {"Ref": "AWS::Region"}, ":", {"Ref": "AWS::AccountId"}, ":", &topic_name]]});
                     let topic_id = naming::sns_topic(&topic_name);
                     if !e.t.resources.contains_key(&topic_id) {
                         let mut props = Map::new();
-                        props.insert("TopicName".into(), json!(topic_name));
+                        props.insert("TopicName".into(), json!(&topic_name));
                         if let Some(d) = present(o.get("displayName")) {
                             props.insert("DisplayName".into(), d.clone());
                         }

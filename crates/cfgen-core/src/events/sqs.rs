@@ -10,9 +10,10 @@
 use super::queue_common::{self as qc, Rule};
 use super::queue_common::{alias_id, coerce_bool, coerce_number, name_from_arn, present, schema_issue, shown};
 use super::EventCtx;
+use crate::json::json;
 use crate::naming;
 use cfgen_syntax::{codes, Diagnostic};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 const KEYS: [&str; 7] =
     ["arn", "batchSize", "enabled", "maximumBatchingWindow", "functionResponseType", "filterPatterns", "maximumConcurrency"];

@@ -11,9 +11,10 @@
 use super::queue_common::{self as qc, Rule};
 use super::queue_common::{alias_id, coerce_bool, coerce_number, present, shown};
 use super::EventCtx;
+use crate::json::json;
 use crate::naming;
 use cfgen_syntax::{codes, Diagnostic};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 const KEYS: [&str; 17] = [
     "arn",
@@ -282,7 +283,7 @@ pub fn compile(e: &mut EventCtx) {
                         consumer_id.clone(),
                         json!({"Type": "AWS::Kinesis::StreamConsumer", "Properties": {"StreamARN": arn, "ConsumerName": consumer_name}}),
                     ));
-                    depends_on.push(json!(consumer_id));
+                    depends_on.push(json!(&consumer_id));
                     let r = json!({"Ref": consumer_id});
                     props.insert("EventSourceArn".into(), r.clone());
                     consumers.push(r);

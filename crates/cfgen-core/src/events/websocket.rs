@@ -24,10 +24,11 @@
 
 use super::http_api::{coerce_bool, event_error, event_report, schema_diagnostic, unknown_keys_at};
 use super::EventCtx;
+use crate::json::json;
 use crate::naming;
 use cfgen_model::coerce::{scalar_string, truthy, type_name};
 use cfgen_syntax::{codes, Diagnostic};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 const EVENT_KEYS: [&str; 3] = ["route", "routeResponseSelectionExpression", "authorizer"];
 const DEFAULT_IDENTITY_SOURCE: &str = "route.request.header.Auth";
@@ -250,7 +251,7 @@ pub fn compile(e: &mut EventCtx) {
         }
         r.insert(
             "Properties".into(),
-            json!({"ApiId": api_id, "IntegrationType": "AWS_PROXY", "IntegrationUri": invocation_uri(&f.target)}),
+            json!({"ApiId": &api_id, "IntegrationType": "AWS_PROXY", "IntegrationUri": invocation_uri(&f.target)}),
         );
         let id = naming::websockets_integration(&f.key);
         e.merge_resource(&id, Value::Object(r));
@@ -260,7 +261,7 @@ pub fn compile(e: &mut EventCtx) {
     for ev in events.iter().filter(|ev| ev.route_response.is_some()) {
         e.set_resource(
             &naming::websockets_route_response(&ev.route),
-            json!({"Type": "AWS::ApiGatewayV2::RouteResponse", "Properties": {"ApiId": api_id, "RouteId": {"Ref": naming::websockets_route(&ev.route)}, "RouteResponseKey": "$default"}}),
+            json!({"Type": "AWS::ApiGatewayV2::RouteResponse", "Properties": {"ApiId": &api_id, "RouteId": {"Ref": naming::websockets_route(&ev.route)}, "RouteResponseKey": "$default"}}),
         );
     }
 
@@ -274,7 +275,7 @@ pub fn compile(e: &mut EventCtx) {
         }
         r.insert(
             "Properties".into(),
-            json!({"ApiId": api_id, "Name": a.name, "AuthorizerType": "REQUEST", "AuthorizerUri": a.uri, "IdentitySource": a.identity_source}),
+            json!({"ApiId": &api_id, "Name": &a.name, "AuthorizerType": "REQUEST", "AuthorizerUri": &a.uri, "IdentitySource": &a.identity_source}),
         );
         e.merge_resource(&naming::websockets_authorizer(&a.name), Value::Object(r));
     }
@@ -321,7 +322,7 @@ pub fn compile(e: &mut EventCtx) {
         let f = &e.functions[ev.function];
         let mut props = Map::new();
         props.insert("ApiId".into(), api_id.clone());
-        props.insert("RouteKey".into(), json!(ev.route));
+        props.insert("RouteKey".into(), json!(&ev.route));
         props.insert("AuthorizationType".into(), json!("NONE"));
         props.insert("Target".into(), json!({"Fn::Join": ["/", ["integrations", {"Ref": naming::websockets_integration(&f.key)}]]}));
         if let Some(r) = &ev.route_response {
@@ -457,11 +458,11 @@ fn compile_stage(e: &mut EventCtx, api_id: &Value, description: &Value, logs: Op
     props.insert("StageName".into(), json!(e.stage()));
     props.insert("Description".into(), description.clone());
     if let Some(l) = logs {
-        props.insert("DefaultRouteSettings".into(), json!({"DataTraceEnabled": l.full_execution_data, "LoggingLevel": l.level}));
+        props.insert("DefaultRouteSettings".into(), json!({"DataTraceEnabled": &l.full_execution_data, "LoggingLevel": &l.level}));
         if truthy(&l.access_logging) {
             props.insert(
                 "AccessLogSettings".into(),
-                json!({"DestinationArn": {"Fn::Sub": format!("arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:${{{}}}", naming::WEBSOCKETS_LOG_GROUP)}, "Format": l.format}),
+                json!({"DestinationArn": {"Fn::Sub": format!("arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:${{{}}}", naming::WEBSOCKETS_LOG_GROUP)}, "Format": &l.format}),
             );
         }
     }

@@ -15,10 +15,11 @@ use super::step_functions::merge_into;
 use crate::compile::{Ctx, Template};
 // A proxy's `cors`, as the plugin's `getCors` normalises it, has the shape of an http event's.
 use crate::events::api_gateway::Cors;
+use crate::json::json;
 use crate::naming;
 use cfgen_model::coerce::truthy;
 use cfgen_syntax::{codes, Diagnostic};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 /// The services cfgen compiles, in the order the plugin compiles them.
 const SERVICES: [&str; 6] = ["kinesis", "sqs", "s3", "sns", "dynamodb", "eventbridge"];
@@ -272,7 +273,7 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
         merge_into(
             &mut t.resources,
             id,
-            json!({"Type": "AWS::ApiGateway::Resource", "Properties": {"ParentId": parent, "PathPart": part, "RestApiId": rest_api}}),
+            json!({"Type": "AWS::ApiGateway::Resource", "Properties": {"ParentId": parent, "PathPart": part, "RestApiId": &rest_api}}),
         );
     }
 
@@ -313,7 +314,7 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
             (json!({ "Ref": naming::rest_resource(&path) }), naming::rest_path(&path))
         };
         let id = naming::rest_method(&resource_name, "options");
-        method_ids.push(json!(id));
+        method_ids.push(json!(&id));
         merge_into(&mut t.resources, id, crate::events::api_gateway::preflight_method(&config, resource_id, rest_api.clone()));
     }
 
@@ -372,7 +373,7 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
                 }
                 if let Value::Array(items) = &mut responses {
                     for r in items {
-                        r["ResponseParameters"] = json!({ "method.response.header.Access-Control-Allow-Origin": origin });
+                        r["ResponseParameters"] = json!({ "method.response.header.Access-Control-Allow-Origin": &origin });
                     }
                 }
             }
@@ -429,7 +430,7 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
         }
     }
     if !found {
-        let stage_name = ag.get("stage").filter(|s| truthy(s)).cloned().unwrap_or_else(|| json!(ctx.stage));
+        let stage_name = ag.get("stage").filter(|s| truthy(s)).cloned().unwrap_or_else(|| json!(&ctx.stage));
         let mut props = Map::new();
         props.insert("RestApiId".into(), rest_api.clone());
         props.insert("StageName".into(), stage_name);
@@ -841,8 +842,8 @@ fn integration(service: &str, http: &Map<String, Value>) -> Value {
                 json!([
                     {"StatusCode": 400, "SelectionPattern": "4\\d{2}", "ResponseParameters": {}, "ResponseTemplates": response_template(http, "clientError")},
                     {"StatusCode": 500, "SelectionPattern": "5\\d{2}", "ResponseParameters": {}, "ResponseTemplates": response_template(http, "serverError")},
-                    {"StatusCode": 200, "SelectionPattern": "2(?!06)\\d{2}", "ResponseParameters": response_params, "ResponseTemplates": response_template(http, "success")},
-                    {"StatusCode": 206, "SelectionPattern": "206", "ResponseParameters": response_params, "ResponseTemplates": response_template(http, "success")}
+                    {"StatusCode": 200, "SelectionPattern": "2(?!06)\\d{2}", "ResponseParameters": &response_params, "ResponseTemplates": response_template(http, "success")},
+                    {"StatusCode": 206, "SelectionPattern": "206", "ResponseParameters": &response_params, "ResponseTemplates": response_template(http, "success")}
                 ]),
             );
         }

@@ -8,10 +8,11 @@
 
 use super::scalar_or_json as js_string;
 use crate::compile::{Ctx, Template};
+use crate::json::json;
 use crate::naming;
 use cfgen_model::coerce::truthy;
 use cfgen_syntax::{codes, Diagnostic};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 fn default_definitions() -> Value {
     let def = |metric: &str, threshold: u32, statistic: &str| {
@@ -173,8 +174,8 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
                         "DependsOn": naming::log_group(key),
                         "Properties": {
                             "FilterPattern": p,
-                            "LogGroupName": log_group,
-                            "MetricTransformations": [{"MetricValue": v, "MetricNamespace": stack_name, "MetricName": metric}]
+                            "LogGroupName": &log_group,
+                            "MetricTransformations": [{"MetricValue": v, "MetricNamespace": &stack_name, "MetricName": &metric}]
                         }
                     })
                 };

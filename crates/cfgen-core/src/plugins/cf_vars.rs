@@ -4,7 +4,8 @@
 //! Its quirk is kept: once a key named `Fn::Sub` is met in an object, every later sibling (and
 //! everything below them) counts as being inside `Fn::Sub` too.
 
-use serde_json::{json, Value};
+use crate::json::json;
+use serde_json::Value;
 
 /// Rewrite `Resources` and `Outputs` (run after `resources:` is merged).
 pub fn apply(template: &mut Value) {

@@ -5,10 +5,11 @@
 //! pointed at it.
 
 use crate::compile::{function_name, Ctx, Template};
+use crate::json::json;
 use crate::naming;
 use cfgen_model::coerce::truthy;
 use cfgen_syntax::{codes, Diagnostic};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 const PLUGIN: &str = "serverless-iam-roles-per-function";
 
@@ -154,14 +155,14 @@ pub fn apply(ctx: &mut Ctx, t: &mut Template) {
         let fid = naming::lambda_function(key);
         let Some(Value::Object(function)) = t.resources.get_mut(&fid) else { continue };
         let deps: Vec<Value> = function.get("DependsOn").and_then(Value::as_array).cloned().unwrap_or_default();
-        let mut new_deps = vec![json!(role_id)];
+        let mut new_deps = vec![json!(&role_id)];
         new_deps.extend(deps.into_iter().filter(|d| d != naming::ROLE));
         function.insert("DependsOn".into(), Value::Array(new_deps));
         if let Some(Value::Array(get_att)) =
             function.get_mut("Properties").and_then(|p| p.get_mut("Role")).and_then(|r| r.get_mut("Fn::GetAtt"))
         {
             if let Some(first) = get_att.first_mut() {
-                *first = json!(role_id);
+                *first = json!(&role_id);
             }
         }
         roles.push((fid, role_id));
@@ -205,7 +206,7 @@ fn function_role_name(ctx: &Ctx, key: &str, provider: &cfgen_model::Provider) ->
             format!("{PLUGIN}: the execution role has a custom name, so function `{key}` needs `iamRoleStatementsName`"),
         )));
     }
-    let mut parts = vec![json!(ctx.service), json!(ctx.stage), json!(key), json!({"Ref": "AWS::Region"}), json!("lambdaRole")];
+    let mut parts = vec![json!(&ctx.service), json!(&ctx.stage), json!(key), json!({"Ref": "AWS::Region"}), json!("lambdaRole")];
     let length = |parts: &[Value]| -> usize {
         parts.iter().map(|p| if p.get("Ref").is_some() { ctx.region.len() } else { p.as_str().map_or(0, str::len) }).sum::<usize>()
             + parts.len()

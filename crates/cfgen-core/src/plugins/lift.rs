@@ -14,10 +14,11 @@
 //!   `after:package:compileEvents` ([`finish`]).
 
 use super::scalar_or_json as js_string;
+use crate::json::json;
 use crate::naming;
 use crate::validate::Prepared;
 use cfgen_syntax::{codes, Diagnostic, Node, Span, Value as NodeValue};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 const TOKEN_START: char = '\u{E000}';
 const TOKEN_END: char = '\u{E001}';
@@ -467,15 +468,15 @@ fn variables(c: &Construct) -> Vec<(&'static str, Value)> {
         Kind::Queue => {
             let (q, d) = (queue_id(&c.id, "Queue"), queue_id(&c.id, "Dlq"));
             vec![
-                ("queueUrl", json!({ "Ref": q })),
+                ("queueUrl", json!({ "Ref": &q })),
                 ("queueArn", json!({"Fn::GetAtt": [q, "Arn"]})),
-                ("dlqUrl", json!({ "Ref": d })),
+                ("dlqUrl", json!({ "Ref": &d })),
                 ("dlqArn", json!({"Fn::GetAtt": [d, "Arn"]})),
             ]
         }
         Kind::Storage => {
             let b = cdk_id(&[&c.id, "Bucket", "Resource"]);
-            let mut v = vec![("bucketArn", json!({"Fn::GetAtt": [b, "Arn"]})), ("bucketName", json!({ "Ref": b }))];
+            let mut v = vec![("bucketArn", json!({"Fn::GetAtt": [&b, "Arn"]})), ("bucketName", json!({ "Ref": &b }))];
             if c.cfg.get("publicPath").is_some_and(Value::is_string) {
                 v.push(("publicUrl", json!({"Fn::Join": ["", ["https://", {"Fn::GetAtt": [b, "RegionalDomainName"]}]]})));
             }
@@ -484,7 +485,7 @@ fn variables(c: &Construct) -> Vec<(&'static str, Value)> {
         Kind::Webhook => vec![("busName", json!({ "Ref": cdk_id(&[&c.id, "Bus", "Resource"]) }))],
         Kind::Database => {
             let t = cdk_id(&[&c.id, "Table", "Resource"]);
-            vec![("tableName", json!({ "Ref": t })), ("tableArn", get_att(&t, "Arn")), ("tableStreamArn", get_att(&t, "StreamArn"))]
+            vec![("tableName", json!({ "Ref": &t })), ("tableArn", get_att(&t, "Arn")), ("tableStreamArn", get_att(&t, "StreamArn"))]
         }
     }
 }
@@ -886,7 +887,7 @@ fn queue(c: &Construct, stack_name: &str, s: &mut Synth, statements: &mut Vec<Va
         s.resource(
             &[id, "AlarmTopicSubscription", "Resource"],
             "AWS::SNS::Subscription",
-            json!({"Endpoint": email, "Protocol": "email", "TopicArn": {"Ref": topic}}),
+            json!({"Endpoint": email, "Protocol": "email", "TopicArn": {"Ref": &topic}}),
             None,
         );
         let alarm = s.resource(
@@ -911,7 +912,7 @@ fn queue(c: &Construct, stack_name: &str, s: &mut Synth, statements: &mut Vec<Va
         s.extendable.push(("alarm", alarm));
     }
     s.output(&[id, "QueueArn"], Some(format!("ARN of the \"{id}\" SQS queue.")), get_att(&q, "Arn"));
-    s.output(&[id, "QueueUrl"], Some(format!("URL of the \"{id}\" SQS queue.")), json!({ "Ref": q }));
+    s.output(&[id, "QueueUrl"], Some(format!("URL of the \"{id}\" SQS queue.")), json!({ "Ref": &q }));
     s.output(&[id, "DlqUrl"], Some(format!("URL of the \"{id}\" SQS dead letter queue.")), json!({ "Ref": dlq }));
     statements
         .push(json!({"Effect": "Allow", "Action": ["sqs:SendMessage", "sqs:ChangeMessageVisibility"], "Resource": [get_att(&q, "Arn")]}));
@@ -1021,27 +1022,27 @@ fn storage(c: &Construct, s: &mut Synth, statements: &mut Vec<Value>) {
         "Condition": {"Bool": {"aws:SecureTransport": "false"}},
         "Effect": "Deny",
         "Principal": {"AWS": "*"},
-        "Resource": [arn, {"Fn::Join": ["", [arn, "/*"]]}]
+        "Resource": [&arn, {"Fn::Join": ["", [&arn, "/*"]]}]
     })];
     if let Some(objects) = &public {
         policy.push(json!({
             "Action": "s3:GetObject",
             "Effect": "Allow",
             "Principal": {"AWS": "*"},
-            "Resource": {"Fn::Join": ["", [arn, format!("/{objects}")]]}
+            "Resource": {"Fn::Join": ["", [&arn, format!("/{objects}")]]}
         }));
     }
     s.resource(
         &[id, "Bucket", "Policy", "Resource"],
         "AWS::S3::BucketPolicy",
-        json!({"Bucket": {"Ref": bucket_id}, "PolicyDocument": {"Statement": policy, "Version": "2012-10-17"}}),
+        json!({"Bucket": {"Ref": &bucket_id}, "PolicyDocument": {"Statement": policy, "Version": "2012-10-17"}}),
         None,
     );
     s.output(&[id, "BucketName"], None, json!({ "Ref": bucket_id }));
     statements.push(json!({
         "Effect": "Allow",
         "Action": STORAGE_IAM_ACTIONS,
-        "Resource": [arn, {"Fn::Join": ["/", [arn, "*"]]}]
+        "Resource": [&arn, {"Fn::Join": ["/", [&arn, "*"]]}]
     }));
 }
 
@@ -1053,7 +1054,7 @@ fn webhook(c: &Construct, region: &str, s: &mut Synth) {
     s.resource(
         &[id, "HttpApi", "DefaultStage", "Resource"],
         "AWS::ApiGatewayV2::Stage",
-        json!({"ApiId": {"Ref": api}, "AutoDeploy": true, "StageName": "$default"}),
+        json!({"ApiId": {"Ref": &api}, "AutoDeploy": true, "StageName": "$default"}),
         None,
     );
     s.output(&[id, "HttpApiEndpoint"], None, get_att(&api, "ApiEndpoint"));
@@ -1090,7 +1091,7 @@ fn webhook(c: &Construct, region: &str, s: &mut Synth) {
                     "Version": "2012-10-17"
                 },
                 "PolicyName": cdk_id(&[id, "ApiGatewayRole", "DefaultPolicy", "Resource"]),
-                "Roles": [{"Ref": role}]
+                "Roles": [{"Ref": &role}]
             }),
             None,
         );
@@ -1100,7 +1101,7 @@ fn webhook(c: &Construct, region: &str, s: &mut Synth) {
         &[id, "Integration"],
         "AWS::ApiGatewayV2::Integration",
         json!({
-            "ApiId": {"Ref": api},
+            "ApiId": {"Ref": &api},
             "ConnectionType": "INTERNET",
             "CredentialsArn": get_att(&role, "Arn"),
             "IntegrationSubtype": "EventBridge-PutEvents",
@@ -1115,14 +1116,14 @@ fn webhook(c: &Construct, region: &str, s: &mut Synth) {
     let route_key = format!("{method} {path}");
     let authorizer = cdk_id(&[id, "Authorizer"]);
     let mut route = Map::new();
-    route.insert("ApiId".into(), json!({ "Ref": api }));
+    route.insert("ApiId".into(), json!({ "Ref": &api }));
     if insecure {
         route.insert("AuthorizationType".into(), json!("NONE"));
     } else {
         route.insert("AuthorizationType".into(), json!("CUSTOM"));
         route.insert("AuthorizerId".into(), json!({ "Ref": authorizer }));
     }
-    route.insert("RouteKey".into(), json!(route_key));
+    route.insert("RouteKey".into(), json!(&route_key));
     route.insert("Target".into(), json!({"Fn::Join": ["/", ["integrations", {"Ref": integration}]]}));
     s.resource(&[id, "Route"], "AWS::ApiGatewayV2::Route", Value::Object(route), None);
     if !insecure {
@@ -1190,7 +1191,7 @@ fn database(c: &Construct, s: &mut Synth, statements: &mut Vec<Value>) {
     p.insert("TimeToLiveSpecification".into(), json!({"AttributeName": "TimeToLive", "Enabled": true}));
     let table = s.resource(&[id, "Table", "Resource"], "AWS::DynamoDB::Table", Value::Object(p), Some("Retain"));
     s.extendable.push(("table", table.clone()));
-    s.output(&[id, "TableName"], None, json!({ "Ref": table }));
+    s.output(&[id, "TableName"], None, json!({ "Ref": &table }));
     let arn = get_att(&table, "Arn");
     statements.push(json!({
         "Effect": "Allow",
@@ -1205,7 +1206,7 @@ fn database(c: &Construct, s: &mut Synth, statements: &mut Vec<Value>) {
             "dynamodb:UpdateItem",
             "dynamodb:ConditionCheckItem"
         ],
-        "Resource": [arn, {"Fn::Join": ["/", [arn, "index/*"]]}]
+        "Resource": [&arn, {"Fn::Join": ["/", [&arn, "index/*"]]}]
     }));
 }
 

@@ -11,8 +11,9 @@
 //!   the shared log group's ARN.
 
 use crate::compile::Template;
+use crate::json::json;
 use cfgen_model::Function;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 /// The plugin's settings (`custom.serverless-logging-config`).
 pub fn settings(custom: Option<&Value>) -> Option<Map<String, Value>> {

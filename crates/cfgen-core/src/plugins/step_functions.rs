@@ -16,9 +16,10 @@
 //! A Task resource `arn:aws:states:::<service>:<action>` the plugin does not know gets no
 //! statement (the plugin only logs): cfgen matches that and warns.
 
+use crate::json::json;
 use cfgen_syntax::{codes, Diagnostic};
 use md5::{Digest, Md5};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use std::collections::HashMap;
 
 use crate::compile::{Ctx, Template};
@@ -1058,7 +1059,7 @@ fn lambda_invoke_permissions(ctx: &Ctx, t: &Template, state: &Value) -> Vec<Perm
     }
     if f.get("Fn::GetAtt").is_some() {
         let arn = translate_local(ctx, t, &f);
-        return vec![perm(A, json!([arn, { "Fn::Sub": ["${functionArn}:*", { "functionArn": arn }] }]))];
+        return vec![perm(A, json!([&arn, { "Fn::Sub": ["${functionArn}:*", { "functionArn": &arn }] }]))];
     }
     if f.get("Ref").is_some() {
         if let Some(n) = resolve_function_name(ctx, &f) {
@@ -1068,8 +1069,8 @@ fn lambda_invoke_permissions(ctx: &Ctx, t: &Template, state: &Value) -> Vec<Perm
         return vec![perm(
             A,
             json!([
-                { "Fn::Sub": ["arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${functionArn}", { "functionArn": arn }] },
-                { "Fn::Sub": ["arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${functionArn}:*", { "functionArn": arn }] }
+                { "Fn::Sub": ["arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${functionArn}", { "functionArn": &arn }] },
+                { "Fn::Sub": ["arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${functionArn}:*", { "functionArn": &arn }] }
             ]),
         )];
     }
@@ -1109,7 +1110,7 @@ fn fallback_permissions(ctx: &Ctx, t: &Template, resource: &Value) -> Vec<Permis
         Some(Value::Array(a)) if !a.is_empty() => {
             json!({ "Fn::Sub": [format!("{}:*", js_string(&a[0])), a.get(1).cloned().unwrap_or(Value::Null)] })
         }
-        _ => json!({ "Fn::Sub": ["${functionArn}:*", { "functionArn": arn }] }),
+        _ => json!({ "Fn::Sub": ["${functionArn}:*", { "functionArn": &arn }] }),
     };
     vec![perm("lambda:InvokeFunction", json!([arn, versioned]))]
 }

@@ -13,8 +13,9 @@
 //! functions' `http` events when there is one (the methods join that deployment's
 //! `DependsOn`); request schemas become models and a request validator; `restApiResources` is not compiled yet (an error). Other event types are ignored by the plugin (a warning).
 
+use crate::json::json;
 use cfgen_syntax::{codes, Diagnostic};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use super::step_functions::{js_string, js_stringify, merge_into, truthy};
 use crate::compile::{Ctx, Template};
@@ -629,7 +630,7 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
         merge_into(
             &mut t.resources,
             naming::rest_resource_named(&names[n]),
-            json!({ "Type": "AWS::ApiGateway::Resource", "Properties": { "ParentId": parent_id, "PathPart": nodes[n].part, "RestApiId": rest_api } }),
+            json!({ "Type": "AWS::ApiGateway::Resource", "Properties": { "ParentId": parent_id, "PathPart": &nodes[n].part, "RestApiId": &rest_api } }),
         );
     }
 
@@ -665,7 +666,7 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
             json!({ "application/json": template(&e.machine_id), "application/x-www-form-urlencoded": template(&e.machine_id) });
         let templates = match e.http.get("request").and_then(|r| r.get("template")) {
             Some(Value::String(lp)) if lp == "lambda_proxy" => {
-                let sub = |text: &str| json!({ "Fn::Sub": [text, { "StateMachineArn": { "Ref": e.machine_id }, "AccountId": { "Ref": "AWS::AccountId" } }] });
+                let sub = |text: &str| json!({ "Fn::Sub": [text, { "StateMachineArn": { "Ref": &e.machine_id }, "AccountId": { "Ref": "AWS::AccountId" } }] });
                 json!({
                     "application/json": sub(include_str!("sfn_lambda_proxy_json.vtl")),
                     "application/x-www-form-urlencoded": sub(include_str!("sfn_lambda_proxy_form.vtl")),
@@ -727,7 +728,7 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
                 "AuthorizationType": "NONE",
                 "ApiKeyRequired": truthy(e.http.get("private")),
                 "ResourceId": resource_id,
-                "RestApiId": rest_api,
+                "RestApiId": &rest_api,
                 "Integration": integration,
                 "MethodResponses": [
                     { "ResponseParameters": with_origin(header_params), "ResponseModels": {}, "StatusCode": 200 },
@@ -750,7 +751,7 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
                 let cognito = a.arn.as_ref().and_then(Value::as_str).is_some_and(is_cognito_arn);
                 props["AuthorizationType"] = json!(if cognito { "COGNITO_USER_POOLS" } else { "CUSTOM" });
                 let auth_id = naming::rest_authorizer(a.name.as_deref().unwrap_or_default());
-                props["AuthorizerId"] = json!({ "Ref": auth_id });
+                props["AuthorizerId"] = json!({ "Ref": &auth_id });
                 if cognito {
                     if let Some(sc) = &a.scopes {
                         props["AuthorizationScopes"] = sc.clone();
@@ -760,7 +761,7 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
             }
         }
         let id = naming::rest_method(&resource_name, &e.method);
-        method_ids.push(json!(id));
+        method_ids.push(json!(&id));
         merge_into(&mut t.resources, id, method);
     }
 
@@ -807,7 +808,7 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
                     json!({
                         "Type": "AWS::ApiGateway::RequestValidator",
                         "Properties": {
-                            "RestApiId": rest_api,
+                            "RestApiId": &rest_api,
                             "ValidateRequestBody": true,
                             "ValidateRequestParameters": true,
                             "Name": naming::rest_request_validator_name(&ctx.service, &ctx.stage)
@@ -996,7 +997,7 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
                 naming::rest_deployment(&ctx.instance_id),
                 json!({
                     "Type": "AWS::ApiGateway::Deployment",
-                    "Properties": { "RestApiId": rest_api, "StageName": ctx.stage },
+                    "Properties": { "RestApiId": &rest_api, "StageName": &ctx.stage },
                     "DependsOn": method_ids
                 }),
             );
@@ -1031,19 +1032,19 @@ fn http(ctx: &mut Ctx, t: &mut Template, machines: &[(String, Value, Vec<Value>)
         if !name.is_null() {
             props.insert("Name".into(), name);
         }
-        props.insert("StageKeys".into(), json!([{ "RestApiId": own_api_ref, "StageName": ctx.stage }]));
+        props.insert("StageKeys".into(), json!([{ "RestApiId": &own_api_ref, "StageName": &ctx.stage }]));
         if let Some(v) = value {
             props.insert("Value".into(), v);
         }
         merge_into(
             &mut t.resources,
             naming::rest_api_key(i + 1, None),
-            json!({ "Type": "AWS::ApiGateway::ApiKey", "Properties": props, "DependsOn": deployment }),
+            json!({ "Type": "AWS::ApiGateway::ApiKey", "Properties": props, "DependsOn": &deployment }),
         );
     }
     if usage_plan.is_some() || api_keys.is_some() {
         let mut props = Map::new();
-        props.insert("ApiStages".into(), json!([{ "ApiId": own_api_ref, "Stage": ctx.stage }]));
+        props.insert("ApiStages".into(), json!([{ "ApiId": own_api_ref, "Stage": &ctx.stage }]));
         props.insert("Description".into(), json!(format!("Usage plan for {} {} stage", ctx.service, ctx.stage)));
         props.insert("UsagePlanName".into(), json!(format!("{}-{}", ctx.service, ctx.stage)));
         let plan = usage_plan.clone().unwrap_or(Value::Null);

@@ -10,9 +10,10 @@
 //! notification settings, unknown metrics and notifications of EXPRESS machines — cfgen
 //! matches the template and warns.
 
+use crate::json::json;
 use cfgen_syntax::{codes, Diagnostic};
 use md5::{Digest, Md5};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use super::step_functions::{js_string, js_stringify, merge_into, truthy};
 use crate::compile::{Ctx, Template};
@@ -177,7 +178,7 @@ pub fn compile_alarms(ctx: &mut Ctx, t: &mut Template, machines: &Map<String, Va
             props.insert("AlarmActions".into(), Value::Array(alarm.clone()));
             props.insert("InsufficientDataActions".into(), Value::Array(insufficient.clone()));
             props.insert("TreatMissingData".into(), m.get("treatMissingData").cloned().unwrap_or_else(|| default_missing.clone()));
-            props.insert("Dimensions".into(), json!([{ "Name": "StateMachineArn", "Value": { "Ref": machine_id } }]));
+            props.insert("Dimensions".into(), json!([{ "Name": "StateMachineArn", "Value": { "Ref": &machine_id } }]));
             if let Some(n) = m.get("alarmName").cloned().or(template_name).filter(|v| truthy(Some(v))) {
                 props.insert("AlarmName".into(), n);
             }
@@ -370,10 +371,10 @@ pub fn compile_notifications(ctx: &mut Ctx, t: &mut Template, machines: &Map<Str
                                 "Principal": { "Service": "events.amazonaws.com" },
                                 "Effect": "Allow",
                                 "Action": "sns:Publish",
-                                "Resource": value,
+                                "Resource": &value,
                             }
                         },
-                        "Topics": [value],
+                        "Topics": [&value],
                     }
                 })),
                 "sqs" => {
@@ -407,13 +408,13 @@ pub fn compile_notifications(ctx: &mut Ctx, t: &mut Template, machines: &Map<Str
                 }
                 "lambda" => Some(json!({
                     "Type": "AWS::Lambda::Permission",
-                    "Properties": { "Action": "lambda:InvokeFunction", "FunctionName": value, "Principal": "events.amazonaws.com" }
+                    "Properties": { "Action": "lambda:InvokeFunction", "FunctionName": &value, "Principal": "events.amazonaws.com" }
                 })),
                 _ => None,
             };
             match policy_resource {
                 Some(resource) => {
-                    let suffix = md5_5(&js_stringify(&json!({ "index": index, "resource": resource })));
+                    let suffix = md5_5(&js_stringify(&json!({ "index": index, "resource": &resource })));
                     pairs.push((format!("{machine_id}ResourcePolicy{suffix}"), resource));
                 }
                 None => {
@@ -466,7 +467,7 @@ pub fn compile_notifications(ctx: &mut Ctx, t: &mut Template, machines: &Map<Str
                     out.insert(name.into(), Value::Object(p));
                 }
                 if ty == "stepFunctions" {
-                    out.insert("RoleArn".into(), json!({ "Fn::GetAtt": [role_id, "Arn"] }));
+                    out.insert("RoleArn".into(), json!({ "Fn::GetAtt": [&role_id, "Arn"] }));
                 }
                 input_options(target, &mut out);
                 cfn_targets.push(Value::Object(out));
@@ -478,12 +479,12 @@ pub fn compile_notifications(ctx: &mut Ctx, t: &mut Template, machines: &Map<Str
                 json!({
                     "source": ["aws.states"],
                     "detail-type": ["Step Functions Execution Status Change"],
-                    "detail": { "status": [status], "stateMachineArn": [{ "Ref": machine_id }] }
+                    "detail": { "status": [status], "stateMachineArn": [{ "Ref": &machine_id }] }
                 }),
             );
             props.insert("Name".into(), json!(format!("{machine_name}-{status}-notification")));
             if need_role {
-                props.insert("RoleArn".into(), json!({ "Fn::GetAtt": [role_id, "Arn"] }));
+                props.insert("RoleArn".into(), json!({ "Fn::GetAtt": [&role_id, "Arn"] }));
             }
             props.insert("Targets".into(), Value::Array(cfn_targets));
             pairs.push((

@@ -3,7 +3,8 @@
 //! an `{"Fn::Sub": ...}` wrapper unless the string sits directly in the value of an `Fn::Sub`
 //! key (its array's elements, not deeper).
 
-use serde_json::{json, Value};
+use crate::json::json;
+use serde_json::Value;
 
 /// Rewrite the compiled template.
 pub fn apply(template: &mut Value) {

@@ -6,10 +6,11 @@
 
 use super::{is_object, Rest, Stop};
 use crate::events::EventCtx;
+use crate::json::json;
 use crate::naming;
 use cfgen_model::coerce::truthy;
 use cfgen_syntax::{codes, Diagnostic};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 /// `Object.keys(v)[0]` / `Object.entries(v)[0]`.
 fn first_entry(v: &Value) -> Option<(String, Value)> {
@@ -42,7 +43,7 @@ fn api_key(e: &EventCtx, rest: &Rest, key: &Value) -> Value {
         }
     }
     props.insert("StageKeys".into(), json!([{"RestApiId": rest.rest_api_id(), "StageName": e.stage()}]));
-    json!({"Type": "AWS::ApiGateway::ApiKey", "Properties": props, "DependsOn": rest.deployment_id})
+    json!({"Type": "AWS::ApiGateway::ApiKey", "Properties": props, "DependsOn": &rest.deployment_id})
 }
 
 fn plan_names(usage_plan: Option<&Value>) -> Vec<String> {
@@ -109,7 +110,7 @@ fn usage_plan_resource(e: &EventCtx, rest: &Rest, name: &str) -> Value {
     if let Some(t) = limits(source.as_ref().and_then(|s| s.get("throttle")), &[("burstLimit", "BurstLimit"), ("rateLimit", "RateLimit")]) {
         props.insert("Throttle".into(), t);
     }
-    json!({"Type": "AWS::ApiGateway::UsagePlan", "DependsOn": rest.deployment_id, "Properties": props})
+    json!({"Type": "AWS::ApiGateway::UsagePlan", "DependsOn": &rest.deployment_id, "Properties": props})
 }
 
 fn usage_plan_key(key_id: &str, plan_id: &str) -> Value {

@@ -4,11 +4,12 @@
 
 use super::{is_object, js_string, resource_missing, HttpEvent, Rest, Stop};
 use crate::events::EventCtx;
+use crate::json::json;
 use crate::merge;
 use crate::naming;
 use cfgen_model::coerce::truthy;
 use cfgen_syntax::codes;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 /// v3's default `application/json` request template of `lambda` integrations.
 const JSON_REQUEST_TEMPLATE: &str = include_str!("request-template-json.vtl");
@@ -160,13 +161,13 @@ fn authorization(ev: &HttpEvent) -> Value {
     if a.is_cognito() {
         let mut props = Map::new();
         props.insert("AuthorizationType".into(), json!("COGNITO_USER_POOLS"));
-        props.insert("AuthorizerId".into(), json!({"Ref": id}));
+        props.insert("AuthorizerId".into(), json!({"Ref": &id}));
         if let Some(scopes) = a.scopes.as_ref().filter(|s| non_empty(s)) {
             props.insert("AuthorizationScopes".into(), scopes.clone());
         }
         return json!({"Properties": props, "DependsOn": [id]});
     }
-    json!({"Properties": {"AuthorizationType": "CUSTOM", "AuthorizerId": {"Ref": id}}, "DependsOn": [id]})
+    json!({"Properties": {"AuthorizationType": "CUSTOM", "AuthorizerId": {"Ref": &id}}, "DependsOn": [&id]})
 }
 
 /// `x && x.length` for arrays and strings.
@@ -312,7 +313,7 @@ fn integration_responses(ev: &HttpEvent) -> Vec<Value> {
         }
         let pattern = config.get("pattern").filter(|p| truthy(p)).cloned().unwrap_or_else(|| json!(""));
         let mut r = Map::new();
-        r.insert("StatusCode".into(), json!(code));
+        r.insert("StatusCode".into(), json!(&code));
         r.insert("SelectionPattern".into(), pattern);
         r.insert("ResponseParameters".into(), Value::Object(params));
         r.insert("ResponseTemplates".into(), Value::Object(templates));
@@ -385,7 +386,7 @@ pub(crate) fn compile_request_validators(e: &mut EventCtx, rest: &mut Rest) {
         };
         if required {
             let id = request_validator(e, rest);
-            set_method_prop(e, &method_id, "RequestValidatorId", json!({"Ref": id}));
+            set_method_prop(e, &method_id, "RequestValidatorId", json!({"Ref": &id}));
             validator = Some(id);
         }
         let Some(Value::Object(schemas)) = request.and_then(|r| r.get("schemas")) else { continue };
@@ -485,7 +486,7 @@ pub(crate) fn compile_authorizers(e: &mut EventCtx, rest: &Rest) {
         if let Some(s) = &a.identity_source {
             props.insert("IdentitySource".into(), s.clone());
         }
-        props.insert("Name".into(), json!(name));
+        props.insert("Name".into(), json!(&name));
         props.insert("RestApiId".into(), rest.rest_api_id());
         if let Some(x @ Value::String(_)) = &a.identity_validation_expression {
             props.insert("IdentityValidationExpression".into(), x.clone());

@@ -4,9 +4,10 @@
 
 use super::{js_string, Rest, Stop};
 use crate::events::EventCtx;
+use crate::json::json;
 use crate::naming;
 use cfgen_syntax::{codes, Diagnostic};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 
 #[derive(Clone, Debug, Default)]
@@ -343,7 +344,7 @@ pub(crate) fn compile_resources(e: &mut EventCtx, rest: &mut Rest) {
             }
         }
         seen.entry(logical_id.clone()).or_insert_with(|| path.clone());
-        rest.resources.nodes[n].resource_id = Some(json!({"Ref": logical_id}));
+        rest.resources.nodes[n].resource_id = Some(json!({"Ref": &logical_id}));
         let mut props = Map::new();
         let parent = match rest.resources.nodes[n].parent {
             Some(p) => rest.resources.nodes[p].resource_id.clone(),
@@ -352,7 +353,7 @@ pub(crate) fn compile_resources(e: &mut EventCtx, rest: &mut Rest) {
         if let Some(p) = parent {
             props.insert("ParentId".into(), p);
         }
-        props.insert("PathPart".into(), json!(rest.resources.nodes[n].part));
+        props.insert("PathPart".into(), json!(&rest.resources.nodes[n].part));
         props.insert("RestApiId".into(), api.clone());
         e.merge_resource(&logical_id, json!({"Type": "AWS::ApiGateway::Resource", "Properties": props}));
     }

@@ -464,7 +464,7 @@ fn merge_iam(ctx: &mut Ctx, provider: &cfgen_model::Provider, t: &mut Template) 
         let res = json!({"Type": "AWS::Logs::LogGroup", "Properties": props});
         let id = naming::log_group(key);
         match t.resources.get_mut(&id) {
-            Some(existing) => merge::merge(existing, &res),
+            Some(existing) => merge::merge_owned(existing, res),
             None => {
                 t.resources.insert(id, res);
             }
@@ -567,7 +567,7 @@ fn merge_iam(ctx: &mut Ctx, provider: &cfgen_model::Provider, t: &mut Template) 
     }
     let role = json!({"Type": "AWS::IAM::Role", "Properties": props});
     match t.resources.get_mut(naming::ROLE) {
-        Some(existing) => merge::merge(existing, &role),
+        Some(existing) => merge::merge_owned(existing, role),
         None => {
             t.resources.insert(naming::ROLE.into(), role);
         }
@@ -657,7 +657,7 @@ fn compile_layer(ctx: &mut Ctx, key: &str, layer: &Layer, bucket: Option<&str>, 
     ];
     for (k, v) in outs {
         match t.outputs.get_mut(&k) {
-            Some(e) => merge::merge(e, &v),
+            Some(e) => merge::merge_owned(e, v),
             None => {
                 t.outputs.insert(k, v);
             }
@@ -1342,7 +1342,7 @@ fn merge_resources(ctx: &mut Ctx, template: &mut Value) {
     let user_ids: Vec<String> = res.get("Resources").and_then(Value::as_object).map(|r| r.keys().cloned().collect()).unwrap_or_default();
     let generated: Vec<String> =
         template.get("Resources").and_then(Value::as_object).map(|r| r.keys().cloned().collect()).unwrap_or_default();
-    merge::merge(template, &Value::Object(res));
+    merge::merge_owned(template, Value::Object(res));
     for id in user_ids.iter().filter(|id| !generated.contains(id)) {
         let has_type =
             template.pointer(&format!("/Resources/{}", id.replace('~', "~0").replace('/', "~1"))).and_then(|r| r.get("Type")).is_some();

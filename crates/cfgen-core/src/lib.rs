@@ -23,6 +23,7 @@ pub mod devdeps;
 pub mod emit;
 pub mod events;
 pub mod identity;
+pub(crate) mod json;
 pub mod merge;
 pub mod naming;
 pub mod package;
@@ -31,7 +32,6 @@ pub mod schema;
 pub mod validate;
 pub mod value;
 #[rustfmt::skip]
-pub(crate) mod json;
 mod validation_schema;
 pub mod variables;
 

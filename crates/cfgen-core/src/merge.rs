@@ -61,11 +61,60 @@ pub fn merge_object(dst: &mut Map<String, Value>, src: &Map<String, Value>) {
     }
 }
 
-fn merge_index(d: &mut Vec<Value>, i: usize, v: &Value) {
+/// [`merge`] of a value the caller gives away: what `dst` lacks is moved in rather than copied
+/// (the same result; a method's integration and responses are kilobytes of request templates).
+pub fn merge_owned(dst: &mut Value, src: Value) {
+    match src {
+        Value::Object(s) => {
+            if !dst.is_object() && !dst.is_array() {
+                *dst = Value::Object(Map::new());
+            }
+            match dst {
+                Value::Object(d) => {
+                    for (k, v) in s {
+                        match d.get_mut(&k) {
+                            Some(existing) => merge_owned(existing, v),
+                            None => {
+                                d.insert(k, v);
+                            }
+                        }
+                    }
+                }
+                Value::Array(d) => {
+                    for (k, v) in s {
+                        if let Ok(i) = k.parse::<usize>() {
+                            grow_to(d, i);
+                            merge_owned(&mut d[i], v);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Value::Array(s) => {
+            if !dst.is_array() {
+                *dst = Value::Array(Vec::new());
+            }
+            if let Value::Array(d) = dst {
+                for (i, v) in s.into_iter().enumerate() {
+                    grow_to(d, i);
+                    merge_owned(&mut d[i], v);
+                }
+            }
+        }
+        scalar => *dst = scalar,
+    }
+}
+
+fn grow_to(d: &mut Vec<Value>, i: usize) {
     while d.len() <= i {
         // A hole in a JavaScript array prints as null.
         d.push(Value::Null);
     }
+}
+
+fn merge_index(d: &mut Vec<Value>, i: usize, v: &Value) {
+    grow_to(d, i);
     merge(&mut d[i], v);
 }
 
@@ -112,6 +161,34 @@ mod tests {
         let mut d = json!({"DependsOn": ["ALogGroup", "B"], "P": {"a": 1}});
         merge(&mut d, &json!({"DependsOn": ["X"], "P": {"b": 2}, "New": null}));
         assert_eq!(d, json!({"DependsOn": ["X", "B"], "P": {"a": 1, "b": 2}, "New": null}));
+    }
+
+    /// `merge_owned` gives `merge`'s result on every pairing of shapes: objects into objects,
+    /// arrays and index-keyed objects into arrays, scalars and nulls over containers and back.
+    #[test]
+    fn merge_owned_is_merge() {
+        let values = [
+            json!({"DependsOn": ["ALogGroup", "B"], "P": {"a": 1, "n": {"x": [1, {"y": 2}]}}, "S": "s"}),
+            json!({"DependsOn": ["X"], "P": {"b": 2, "n": {"x": [null, {"z": 3}, 4]}}, "New": null, "S": {"o": 1}}),
+            json!(["a", {"b": 1}, [2]]),
+            json!({"0": "zero", "2": {"c": 3}, "k": "ignored by arrays"}),
+            json!([null, [1, 2, 3], {"b": {"d": 4}}, "tail"]),
+            json!("scalar"),
+            json!(7),
+            json!(null),
+            json!({}),
+            json!([]),
+        ];
+        for dst in &values {
+            for src in &values {
+                let mut by_ref = dst.clone();
+                merge(&mut by_ref, src);
+                let mut owned = dst.clone();
+                merge_owned(&mut owned, src.clone());
+                assert_eq!(owned, by_ref, "{dst} <- {src}");
+                assert_eq!(owned.to_string(), by_ref.to_string(), "key order of {dst} <- {src}");
+            }
+        }
     }
 
     #[test]

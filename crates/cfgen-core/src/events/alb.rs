@@ -394,7 +394,7 @@ pub fn compile(e: &mut EventCtx) {
         }
         let register = Value::Object(base.clone());
         let mut alb = Value::Object(base);
-        crate::merge::merge(&mut alb, &json!({"Properties": {"SourceArn": {"Ref": tg_id}}}));
+        crate::merge::merge_owned(&mut alb, json!({"Properties": {"SourceArn": {"Ref": tg_id}}}));
         e.merge_resource(&naming::alb_permission(&ev.key), alb);
         e.merge_resource(&naming::alb_register_target_permission(&ev.key), register);
     }

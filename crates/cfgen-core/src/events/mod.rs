@@ -145,7 +145,7 @@ impl EventCtx<'_, '_> {
             return;
         }
         match self.t.resources.get_mut(id) {
-            Some(existing) => merge::merge(existing, &value),
+            Some(existing) => merge::merge_owned(existing, value),
             None => {
                 self.t.resources.insert(id.to_string(), value);
             }
@@ -170,7 +170,7 @@ impl EventCtx<'_, '_> {
     /// `_.merge(Outputs, {id: value})`.
     pub fn merge_output(&mut self, id: &str, value: Value) {
         match self.t.outputs.get_mut(id) {
-            Some(existing) => merge::merge(existing, &value),
+            Some(existing) => merge::merge_owned(existing, value),
             None => {
                 self.t.outputs.insert(id.to_string(), value);
             }

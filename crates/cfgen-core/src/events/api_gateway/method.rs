@@ -87,9 +87,9 @@ pub(crate) fn compile_methods(e: &mut EventCtx, rest: &mut Rest) -> Result<(), S
             // `[<F>LambdaPermissionApiGateway, ...]` index by index (surprise 6).
             lost_dependencies.push((f.key.clone(), ev.index));
         }
-        merge::merge(&mut template, &auth);
-        merge::merge(&mut template, &json!({"Properties": {"Integration": integration(ev, &f.logical_id, alias.as_deref())}}));
-        merge::merge(&mut template, &json!({"Properties": {"MethodResponses": method_responses(ev)}}));
+        merge::merge_owned(&mut template, auth);
+        merge::merge_owned(&mut template, json!({"Properties": {"Integration": integration(ev, &f.logical_id, alias.as_deref())}}));
+        merge::merge_owned(&mut template, json!({"Properties": {"MethodResponses": method_responses(ev)}}));
         if let Some(Value::Object(templates)) = crate::value::at_mut(&mut template, &["Properties", "Integration", "RequestTemplates"]) {
             let claims: Vec<String> = ev.authorizer.as_ref().map(|a| a.claims.iter().map(claim).collect()).unwrap_or_default();
             let claims = if claims.is_empty() { String::new() } else { format!("{},", claims.join(",")) };

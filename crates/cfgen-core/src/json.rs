@@ -118,106 +118,47 @@ pub trait IntoJson {
     fn into_json(self) -> Value;
 }
 
-impl IntoJson for Value {
-    fn into_json(self) -> Value {
-        self
-    }
-}
-
-impl IntoJson for &Value {
-    fn into_json(self) -> Value {
-        self.clone()
-    }
-}
-
-impl IntoJson for &mut Value {
-    fn into_json(self) -> Value {
-        self.clone()
-    }
-}
-
-impl IntoJson for Map<String, Value> {
-    fn into_json(self) -> Value {
-        Value::Object(self)
-    }
-}
-
-impl IntoJson for &Map<String, Value> {
-    fn into_json(self) -> Value {
-        Value::Object(self.clone())
-    }
-}
-
-impl IntoJson for String {
-    fn into_json(self) -> Value {
-        Value::String(self)
-    }
-}
-
-impl IntoJson for &String {
-    fn into_json(self) -> Value {
-        Value::String(self.clone())
-    }
-}
-
-impl IntoJson for &str {
-    fn into_json(self) -> Value {
-        Value::String(self.to_string())
-    }
-}
-
-impl IntoJson for &&str {
-    fn into_json(self) -> Value {
-        Value::String((*self).to_string())
-    }
-}
-
-impl IntoJson for Cow<'_, str> {
-    fn into_json(self) -> Value {
-        Value::String(self.into_owned())
-    }
-}
-
-impl IntoJson for char {
-    fn into_json(self) -> Value {
-        Value::String(self.to_string())
-    }
-}
-
-impl IntoJson for bool {
-    fn into_json(self) -> Value {
-        Value::Bool(self)
-    }
-}
-
-impl IntoJson for &bool {
-    fn into_json(self) -> Value {
-        Value::Bool(*self)
-    }
-}
-
-macro_rules! numbers {
-    ($($t:ty),*) => {$(
+/// `impl IntoJson for <type>` from a conversion of `self`.
+macro_rules! into_json {
+    ($($t:ty => |$x:ident| $e:expr;)*) => {$(
         impl IntoJson for $t {
             fn into_json(self) -> Value {
-                Value::from(self)
-            }
-        }
-        impl IntoJson for &$t {
-            fn into_json(self) -> Value {
-                Value::from(*self)
+                let $x = self;
+                $e
             }
         }
     )*};
 }
 
-numbers!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, f32, f64);
-
-impl IntoJson for Number {
-    fn into_json(self) -> Value {
-        Value::Number(self)
-    }
+into_json! {
+    Value => |v| v;
+    &Value => |v| v.clone();
+    &mut Value => |v| v.clone();
+    Map<String, Value> => |m| Value::Object(m);
+    &Map<String, Value> => |m| Value::Object(m.clone());
+    String => |s| Value::String(s);
+    &String => |s| Value::String(s.clone());
+    &mut String => |s| Value::String(s.clone());
+    &str => |s| Value::String(s.to_string());
+    &&str => |s| Value::String((*s).to_string());
+    Cow<'_, str> => |s| Value::String(s.into_owned());
+    char => |c| Value::String(c.to_string());
+    bool => |b| Value::Bool(b);
+    &bool => |b| Value::Bool(*b);
+    Number => |n| Value::Number(n);
 }
+
+/// The numbers, by value and by reference, as serde_json's `From` makes them.
+macro_rules! numbers {
+    ($($t:ty),*) => {$(
+        into_json! {
+            $t => |n| Value::from(n);
+            &$t => |n| Value::from(*n);
+        }
+    )*};
+}
+
+numbers!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, f32, f64);
 
 impl<T: IntoJson> IntoJson for Option<T> {
     fn into_json(self) -> Value {
@@ -231,12 +172,6 @@ where
 {
     fn into_json(self) -> Value {
         self.as_ref().map_or(Value::Null, IntoJson::into_json)
-    }
-}
-
-impl IntoJson for &mut String {
-    fn into_json(self) -> Value {
-        Value::String(self.clone())
     }
 }
 

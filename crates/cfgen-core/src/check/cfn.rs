@@ -284,10 +284,14 @@ fn check_value<'a>(
         out.push(Problem::Type { path: owned(path), want: shape.types.join(" or "), got: json_type(v) });
         return;
     }
-    if let (Some(allowed), Some(text)) = (shape.allowed, scalar_text(v)) {
-        let ok = allowed.iter().any(|a| same_scalar(a, v));
-        if !ok && !allowed.is_empty() {
-            out.push(Problem::Enum { path: owned(path), value: text, allowed: allowed.iter().filter_map(scalar_text).collect() });
+    // The value's text is made only for a finding: most values have no enum, and most that do
+    // are in it.
+    let scalar = matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_));
+    if let Some(allowed) = shape.allowed.filter(|a| scalar && !a.is_empty()) {
+        if !allowed.iter().any(|a| same_scalar(a, v)) {
+            if let Some(text) = scalar_text(v) {
+                out.push(Problem::Enum { path: owned(path), value: text, allowed: allowed.iter().filter_map(scalar_text).collect() });
+            }
         }
     }
     match v {

@@ -471,13 +471,14 @@ fn resolve_int(s: &str) -> Option<f64> {
 
 /// js-yaml 4.3 floats.
 fn resolve_float(s: &str) -> Option<f64> {
-    let lower = s.to_ascii_lowercase();
-    let (sign, body) = match lower.as_bytes().first()? {
-        b'-' => (-1.0, &lower[1..]),
-        b'+' => (1.0, &lower[1..]),
-        _ => (1.0, lower.as_str()),
+    // Every plain scalar comes here: no lowercase copy (Rust's float parser takes `E` as `e`).
+    let (sign, body) = match s.as_bytes().first()? {
+        b'-' => (-1.0, &s[1..]),
+        b'+' => (1.0, &s[1..]),
+        _ => (1.0, s),
     };
-    if body == ".inf" {
+    // js-yaml's three spellings, as for NaN below (`.iNf` stays a string).
+    if matches!(body, ".inf" | ".Inf" | ".INF") {
         return Some(sign * f64::INFINITY);
     }
     if s == ".nan" || s == ".NaN" || s == ".NAN" {
@@ -687,6 +688,32 @@ mod tests {
             v.to_string(),
             r#"{"on_":"on","yes_":"yes","Y":"Yes","octal_legacy":777,"octo":511,"hex":31,"underscore":"1_000","sexagesimal":"1:30","date":"2001-12-14T00:00:00.000Z","null_tilde":null,"float_dot":0.5,"inf":null,"norway":"NO","ts":"2001-12-15T02:59:43.100Z","quoted":"12","exp":1000}"#
         );
+    }
+
+    #[test]
+    fn floats_resolve_like_js_yaml() {
+        let cases: [(&str, Option<f64>); 15] = [
+            ("1.5", Some(1.5)),
+            ("1E5", Some(1e5)),
+            ("-2e-3", Some(-2e-3)),
+            ("+.5", None),
+            ("-.iNf", None),
+            ("7", Some(7.0)),
+            (".inf", Some(f64::INFINITY)),
+            ("-.Inf", Some(f64::NEG_INFINITY)),
+            ("+.INF", Some(f64::INFINITY)),
+            ("1e999", None),
+            ("1_000", None),
+            ("inf", None),
+            ("e5", None),
+            ("-", None),
+            ("", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(resolve_float(text), want, "{text}");
+        }
+        assert!(resolve_float(".NaN").is_some_and(f64::is_nan));
+        assert_eq!(resolve_float(".nAn"), None, "YAML's three spellings of NaN only");
     }
 
     #[test]

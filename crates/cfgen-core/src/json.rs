@@ -7,13 +7,13 @@
 //! (and as many frees) copying values it already owned. Here `props` is moved; a reference
 //! (`&props`, `&s`) is cloned, so a caller that keeps using a value says so.
 //!
-//! What may be embedded: `Value`, `Map<String, Value>`, strings (`String`, `&str`, `&String`,
-//! `Cow<str>`, `char`), `bool`, the integer and float types, and `Vec`/slices/`Option` of
-//! those; anything else is converted by its own `to_json` first. Keys are any expression that
-//! turns `.into()` a `String`.
+//! What may be embedded: `Value` and `&Value`, `Map<String, Value>`, strings (`String`, `&str`
+//! and references to them), `bool`, the integer and float types, and `Vec`, arrays and `Option` of
+//! those (the conversions the compile passes use; add one where a new call site needs it);
+//! anything else is converted by its own `to_json` first. Keys are any expression that turns
+//! `.into()` a `String`.
 
-use serde_json::{Map, Number, Value};
-use std::borrow::Cow;
+use serde_json::{Map, Value};
 
 /// Builds a [`Value`] from JSON syntax; see the module's documentation.
 macro_rules! json {
@@ -133,19 +133,13 @@ macro_rules! into_json {
 into_json! {
     Value => |v| v;
     &Value => |v| v.clone();
-    &mut Value => |v| v.clone();
     Map<String, Value> => |m| Value::Object(m);
-    &Map<String, Value> => |m| Value::Object(m.clone());
     String => |s| Value::String(s);
     &String => |s| Value::String(s.clone());
     &mut String => |s| Value::String(s.clone());
     &str => |s| Value::String(s.to_string());
     &&str => |s| Value::String((*s).to_string());
-    Cow<'_, str> => |s| Value::String(s.into_owned());
-    char => |c| Value::String(c.to_string());
     bool => |b| Value::Bool(b);
-    &bool => |b| Value::Bool(*b);
-    Number => |n| Value::Number(n);
 }
 
 /// The numbers, by value and by reference, as serde_json's `From` makes them.
@@ -182,15 +176,6 @@ impl<T: IntoJson> IntoJson for Vec<T> {
 }
 
 impl<'a, T> IntoJson for &'a Vec<T>
-where
-    &'a T: IntoJson,
-{
-    fn into_json(self) -> Value {
-        Value::Array(self.iter().map(IntoJson::into_json).collect())
-    }
-}
-
-impl<'a, T> IntoJson for &'a [T]
 where
     &'a T: IntoJson,
 {

@@ -70,16 +70,7 @@ pub fn merge_owned(dst: &mut Value, src: Value) {
                 *dst = Value::Object(Map::new());
             }
             match dst {
-                Value::Object(d) => {
-                    for (k, v) in s {
-                        match d.get_mut(&k) {
-                            Some(existing) => merge_owned(existing, v),
-                            None => {
-                                d.insert(k, v);
-                            }
-                        }
-                    }
-                }
+                Value::Object(d) => merge_object_owned(d, s),
                 Value::Array(d) => {
                     for (k, v) in s {
                         if let Ok(i) = k.parse::<usize>() {
@@ -103,6 +94,18 @@ pub fn merge_owned(dst: &mut Value, src: Value) {
             }
         }
         scalar => *dst = scalar,
+    }
+}
+
+/// [`merge_object`] of a map the caller gives away.
+pub fn merge_object_owned(dst: &mut Map<String, Value>, src: Map<String, Value>) {
+    for (k, v) in src {
+        match dst.get_mut(&k) {
+            Some(existing) => merge_owned(existing, v),
+            None => {
+                dst.insert(k, v);
+            }
+        }
     }
 }
 

@@ -247,7 +247,7 @@ pub fn events_rule_and_permission(
     }
     perm.insert(
         "Properties".into(),
-        serde_json::json!({
+        crate::json::json!({
             "FunctionName": target,
             "Action": "lambda:InvokeFunction",
             "Principal": "events.amazonaws.com",

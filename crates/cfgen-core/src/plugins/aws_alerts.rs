@@ -182,10 +182,10 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
                 let mut extra = Map::new();
                 extra.insert(format!("{base}ALERT"), filter(pattern, 1));
                 extra.insert(format!("{base}OK"), filter(&json!(""), 0));
-                crate::merge::merge_object(&mut statements, &extra);
+                crate::merge::merge_object_owned(&mut statements, extra);
             }
         }
-        crate::merge::merge_object(&mut t.resources, &statements);
+        crate::merge::merge_object_owned(&mut t.resources, statements);
         let what = || format!("in the alarms of function `{key}` (serverless-plugin-aws-alerts)");
         if !crate::compile::within_budget_or_report(ctx, t, what, &["functions", key]) {
             return;
@@ -223,7 +223,7 @@ fn add_alert_topic(key: &str, config: &Value, custom: Option<&str>, alert_topics
             .collect();
         let mut res = Map::new();
         res.insert(cf_ref.clone(), json!({"Type": "AWS::SNS::Topic", "Properties": {"TopicName": topic, "Subscription": subscription}}));
-        crate::merge::merge_object(&mut t.resources, &res);
+        crate::merge::merge_object_owned(&mut t.resources, res);
         json!({ "Ref": cf_ref })
     };
     match custom {

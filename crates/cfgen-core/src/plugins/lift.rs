@@ -786,7 +786,7 @@ pub fn finish(lift: &Lift, pre: &mut Prepared, diags: &mut Vec<Diagnostic>) {
     }
     if !cdk.is_empty() {
         let resources = pre.service.resources.get_or_insert_with(|| Value::Object(Map::new()));
-        crate::merge::merge(resources, &Value::Object(cdk));
+        crate::merge::merge_owned(resources, Value::Object(cdk));
     }
 }
 

@@ -195,7 +195,7 @@ fn replace_children(node: &mut serde_json::Value, skip_region_replace: bool, all
         }
         if let J::String(s) = &value {
             if let Some(replaced) = replace_references(s, allow_references) {
-                *slot = if key == Some("Fn::Sub") { J::String(replaced) } else { serde_json::json!({"Fn::Sub": replaced}) };
+                *slot = if key == Some("Fn::Sub") { J::String(replaced) } else { crate::json::json!({"Fn::Sub": replaced}) };
             }
             if s.contains("#@{") {
                 *slot = J::String(unescape(s));

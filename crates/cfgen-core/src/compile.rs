@@ -462,13 +462,7 @@ fn merge_iam(ctx: &mut Ctx, provider: &cfgen_model::Provider, t: &mut Template) 
             props.insert("DataProtectionPolicy".into(), p.clone());
         }
         let res = json!({"Type": "AWS::Logs::LogGroup", "Properties": props});
-        let id = naming::log_group(key);
-        match t.resources.get_mut(&id) {
-            Some(existing) => merge::merge_owned(existing, res),
-            None => {
-                t.resources.insert(id, res);
-            }
-        }
+        merge::merge_entry(&mut t.resources, &naming::log_group(key), res);
     }
 
     let iam_role = provider.iam.as_ref().and_then(|i| i.role.clone());
@@ -566,12 +560,7 @@ fn merge_iam(ctx: &mut Ctx, provider: &cfgen_model::Provider, t: &mut Template) 
         props.insert("ManagedPolicyArns".into(), Value::Array(managed));
     }
     let role = json!({"Type": "AWS::IAM::Role", "Properties": props});
-    match t.resources.get_mut(naming::ROLE) {
-        Some(existing) => merge::merge_owned(existing, role),
-        None => {
-            t.resources.insert(naming::ROLE.into(), role);
-        }
-    }
+    merge::merge_entry(&mut t.resources, naming::ROLE, role);
     true
 }
 
@@ -656,12 +645,7 @@ fn compile_layer(ctx: &mut Ctx, key: &str, layer: &Layer, bucket: Option<&str>, 
         (naming::layer_s3_key_output(key), json!({"Description": "Current Lambda layer S3Key", "Value": s3_key})),
     ];
     for (k, v) in outs {
-        match t.outputs.get_mut(&k) {
-            Some(e) => merge::merge_owned(e, v),
-            None => {
-                t.outputs.insert(k, v);
-            }
-        }
+        merge::merge_entry(&mut t.outputs, &k, v);
     }
     let _ = ctx;
 }

@@ -109,6 +109,17 @@ pub fn merge_object_owned(dst: &mut Map<String, Value>, src: Map<String, Value>)
     }
 }
 
+/// `_.merge(dst, {key: value})`: a resource or output merged into what the template has under
+/// its id, or added.
+pub fn merge_entry(dst: &mut Map<String, Value>, key: &str, value: Value) {
+    match dst.get_mut(key) {
+        Some(existing) => merge_owned(existing, value),
+        None => {
+            dst.insert(key.to_string(), value);
+        }
+    }
+}
+
 fn grow_to(d: &mut Vec<Value>, i: usize) {
     while d.len() <= i {
         // A hole in a JavaScript array prints as null.

@@ -144,12 +144,7 @@ impl EventCtx<'_, '_> {
         if self.over_budget {
             return;
         }
-        match self.t.resources.get_mut(id) {
-            Some(existing) => merge::merge_owned(existing, value),
-            None => {
-                self.t.resources.insert(id.to_string(), value);
-            }
-        }
+        merge::merge_entry(&mut self.t.resources, id, value);
         self.charge(id);
     }
     /// Charges the resources added since the last charge; remembers `id` if it crossed.
@@ -169,12 +164,7 @@ impl EventCtx<'_, '_> {
     }
     /// `_.merge(Outputs, {id: value})`.
     pub fn merge_output(&mut self, id: &str, value: Value) {
-        match self.t.outputs.get_mut(id) {
-            Some(existing) => merge::merge_owned(existing, value),
-            None => {
-                self.t.outputs.insert(id.to_string(), value);
-            }
-        }
+        merge::merge_entry(&mut self.t.outputs, id, value);
     }
     /// The execution role's statements ([`crate::compile::role_statements`]).
     pub fn role_statements(&mut self) -> Option<&mut Vec<Value>> {

@@ -5,9 +5,13 @@ use cfgen_core::package::zip_listing;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// A service folder inside a fresh folder of its own, so that the `--out` folders made beside
+/// it (`svc.<run>`) are removed with it: process ids are reused, and an earlier run's output
+/// would otherwise be found by a test that expects none.
 fn temp(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cfgen-package-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let root = std::env::temp_dir().join(format!("cfgen-package-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let dir = root.join("svc");
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }

@@ -247,6 +247,41 @@ fn diagnostics_doc_is_generated_from_the_code_table() {
     assert!(cfgen_syntax::codes::ALL.len() > 40, "the code table looks empty");
 }
 
+/// `crates/cfgen-core/src/check/cfn_schemas.rs` (the CloudFormation schemas the check walks,
+/// as static values) is generated from `schemas/aws/resources.jsonl` (`CFGEN_BLESS=1` rewrites it).
+#[test]
+fn checked_in_cfn_schemas_are_current() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let jsonl = std::fs::read_to_string(root.join("schemas/aws/resources.jsonl")).expect("read schemas/aws/resources.jsonl");
+    let current = cfgen_core::check::cfn::tables_source(&jsonl).expect("resources.jsonl reads");
+    let path = root.join("crates/cfgen-core/src/check/cfn_schemas.rs");
+    if std::env::var_os("CFGEN_BLESS").is_some_and(|v| v == "1") {
+        std::fs::write(&path, &current).expect("write cfn_schemas.rs");
+        return;
+    }
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(on_disk == current, "{} is stale: run CFGEN_BLESS=1 cargo test -p cfgen-tests --test schema and commit it", path.display());
+    // Every line of the file is found in the tables, equal to its JSON: a type's schema, or one
+    // of its definitions.
+    let mut types = 0;
+    for line in jsonl.lines().filter(|l| !l.is_empty()) {
+        let (key, text) = line.split_once(' ').expect("<key> <schema>");
+        let json: serde_json::Value = serde_json::from_str(text).expect("JSON");
+        let (ty, def) = key.split_once('#').map_or((key, None), |(t, d)| (t, Some(d)));
+        let schema = cfgen_core::check::cfn::schema(ty).unwrap_or_else(|| panic!("{ty} not found"));
+        let found = match def {
+            None => {
+                types += 1;
+                schema.root()
+            }
+            Some(d) => schema.def(d).unwrap_or_else(|| panic!("{key} not found")),
+        };
+        assert!(*found == json, "{key} differs from resources.jsonl");
+    }
+    assert!(types > 50);
+    assert_eq!(cfgen_core::check::cfn::types().count(), types);
+}
+
 /// `crates/cfgen-core/src/validation_schema.rs` (the schema the validator walks, texts stripped,
 /// in static tables) is generated from the model's schema (`CFGEN_BLESS=1` rewrites it).
 #[test]
@@ -264,14 +299,17 @@ fn checked_in_validation_schema_is_current() {
     let schema = cfgen_core::schema::validation_schema();
     assert!(schema.root().get("properties").is_some() && schema.root().get("definitions").is_none());
     let function = schema.def("Function").expect("Function definition");
-    assert!(function["properties"].get("memorySize").is_some());
-    assert!(function["properties"]["memorySize"].get("description").is_none());
+    let props = function.get("properties").expect("Function properties");
+    assert!(props.get("memorySize").is_some());
+    assert!(props.get("memorySize").and_then(|m| m.get("description")).is_none());
     // A property named like a dropped keyword is a name, not a keyword: it stays.
-    assert!(function["properties"].get("description").is_some());
+    assert!(props.get("description").is_some());
     assert!(schema.def("NoSuchDefinition").is_none());
-    // Every definition the generated schema has is found (the table is sorted) and parses.
+    // Every definition the generated schema has is found (the table is sorted), with the
+    // texts stripped and nothing else lost.
     let defs = cfgen_core::schema::schema_value()["definitions"].as_object().expect("definitions");
-    for name in defs.keys() {
-        assert!(schema.def(name).is_some(), "definition {name} not found or not parsed");
+    for (name, def) in defs {
+        let found = schema.def(name).unwrap_or_else(|| panic!("definition {name} not found"));
+        assert!(*found == cfgen_core::schema::strip_texts(def), "definition {name} differs from the schema's");
     }
 }

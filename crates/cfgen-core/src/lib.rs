@@ -29,6 +29,7 @@ pub mod naming;
 pub mod package;
 pub mod plugins;
 pub mod schema;
+pub mod static_value;
 pub mod validate;
 pub mod value;
 #[rustfmt::skip]

@@ -4,6 +4,7 @@
 
 use crate::identity::ByIdentity;
 use crate::schema::ValidationSchema as Schema;
+use crate::static_value::{SMap, SValue};
 use crate::BuildOptions;
 use cfgen_model::{Function, Service};
 use cfgen_syntax::{codes, diagnostic::did_you_mean, Diagnostic, Node, Severity, Span};
@@ -292,34 +293,34 @@ pub fn unknown_keys_only(node: &Node, diags: &mut Vec<Diagnostic>) {
 /// alternatives and `$ref`s: the named properties of each alternative, the schemas of map
 /// values (`additionalProperties`/`patternProperties`), and whether some alternative takes any key.
 #[derive(Default)]
-struct ObjectView<'a> {
-    props: Vec<&'a serde_json::Map<String, Value>>,
-    values: Vec<&'a Value>,
+struct ObjectView {
+    props: Vec<SMap>,
+    values: Vec<&'static SValue>,
     open: bool,
     /// The compile passes check the keys of this object themselves (schema keyword
     /// `x-cfgen-keys-checked-by-compiler`): not reported twice.
     compiler_checked: bool,
     /// The `required` keys of each alternative with named properties (same order as `props`).
-    required: Vec<Vec<&'a str>>,
+    required: Vec<Vec<&'static str>>,
 }
 
 /// The schema keyword marking an object whose keys a compile pass checks (and reports) itself.
 const COMPILER_CHECKED: &str = "x-cfgen-keys-checked-by-compiler";
 
-fn object_view<'a>(s: &'a Value, root: &'a Schema, view: &mut ObjectView<'a>, depth: usize) {
+fn object_view(s: &'static SValue, root: &Schema, view: &mut ObjectView, depth: usize) {
     if depth > 32 {
         return;
     }
-    let Value::Object(o) = s else {
-        if s == &Value::Bool(true) {
+    let SValue::Object(o) = s else {
+        if s.is_true() {
             view.open = true;
         }
         return;
     };
-    if o.get(COMPILER_CHECKED) == Some(&Value::Bool(true)) {
+    if o.get(COMPILER_CHECKED).is_some_and(SValue::is_true) {
         view.compiler_checked = true;
     }
-    if let Some(r) = o.get("$ref").and_then(Value::as_str) {
+    if let Some(r) = o.get("$ref").and_then(SValue::as_str) {
         let name = r.rsplit('/').next().unwrap_or_default();
         if let Some(target) = root.def(name) {
             object_view(target, root, view, depth + 1);
@@ -327,36 +328,36 @@ fn object_view<'a>(s: &'a Value, root: &'a Schema, view: &mut ObjectView<'a>, de
         return;
     }
     let mut shaped = false;
-    if let Some(p) = o.get("properties").and_then(Value::as_object) {
+    if let Some(p) = o.get("properties").and_then(SValue::as_object) {
         view.props.push(p);
-        view.required.push(o.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect());
+        view.required.push(o.get("required").and_then(SValue::as_array).into_iter().flatten().filter_map(SValue::as_str).collect());
         shaped = true;
     }
-    if let Some(pp) = o.get("patternProperties").and_then(Value::as_object) {
+    if let Some(pp) = o.get("patternProperties").and_then(SValue::as_object) {
         view.values.extend(pp.values());
         shaped = true;
     }
     match o.get("additionalProperties") {
-        Some(a @ Value::Object(_)) => {
+        Some(a @ SValue::Object(_)) => {
             view.values.push(a);
             shaped = true;
         }
-        Some(Value::Bool(true)) => view.open = true,
-        Some(Value::Bool(false)) => shaped = true,
+        Some(SValue::Bool(true)) => view.open = true,
+        Some(SValue::Bool(false)) => shaped = true,
         _ => {}
     }
     let mut alts = false;
     for k in ["anyOf", "oneOf", "allOf"] {
-        if let Some(Value::Array(list)) = o.get(k) {
+        if let Some(SValue::Array(list)) = o.get(k) {
             alts = true;
-            for a in list {
+            for a in *list {
                 object_view(a, root, view, depth + 1);
             }
         }
     }
     let is_object_type = match o.get("type") {
-        Some(Value::String(t)) => t == "object",
-        Some(Value::Array(ts)) => ts.iter().any(|t| t == "object"),
+        Some(SValue::String(t)) => *t == "object",
+        Some(SValue::Array(ts)) => ts.iter().any(|t| t == "object"),
         None => !alts && !o.contains_key("enum") && !o.contains_key("const"),
         _ => false,
     };
@@ -366,24 +367,24 @@ fn object_view<'a>(s: &'a Value, root: &'a Schema, view: &mut ObjectView<'a>, de
 }
 
 /// The item schemas of the list schemas among `s`'s `anyOf`/`oneOf`/`allOf` alternatives and `$ref`s.
-fn items_of<'a>(s: &'a Value, root: &'a Schema, out: &mut Vec<&'a Value>, depth: usize) {
-    let Value::Object(o) = s else { return };
+fn items_of(s: &'static SValue, root: &Schema, out: &mut Vec<&'static SValue>, depth: usize) {
+    let SValue::Object(o) = s else { return };
     if depth > 32 {
         return;
     }
-    if let Some(r) = o.get("$ref").and_then(Value::as_str) {
+    if let Some(r) = o.get("$ref").and_then(SValue::as_str) {
         let name = r.rsplit('/').next().unwrap_or_default();
         if let Some(target) = root.def(name) {
             items_of(target, root, out, depth + 1);
         }
         return;
     }
-    if let Some(it @ Value::Object(_)) = o.get("items") {
+    if let Some(it @ SValue::Object(_)) = o.get("items") {
         out.push(it);
     }
     for k in ["anyOf", "oneOf", "allOf"] {
-        if let Some(Value::Array(list)) = o.get(k) {
-            for a in list {
+        if let Some(SValue::Array(list)) = o.get(k) {
+            for a in *list {
                 items_of(a, root, out, depth + 1);
             }
         }
@@ -392,7 +393,7 @@ fn items_of<'a>(s: &'a Value, root: &'a Schema, out: &mut Vec<&'a Value>, depth:
 
 fn unknown_keys<'v>(
     v: &'v Value,
-    s: &Value,
+    s: &'static SValue,
     root: &Schema,
     node: &Node,
     path: &mut Vec<Cow<'v, str>>,
@@ -406,10 +407,10 @@ fn unknown_keys<'v>(
 /// What one flattened alternative (see [`alternatives`]) takes: its type, enum or const, and
 /// for strings its `pattern` (the variable alternative's pattern is a `${` in the string).
 #[derive(Clone)]
-enum Accept<'a> {
+enum Accept {
     Nothing,
-    OneOf(&'a [Value]),
-    Const(&'a Value),
+    OneOf(&'static [SValue]),
+    Const(&'static SValue),
     /// A string holding `${`: the variable alternative.
     Variable,
     /// JSON types, one bit each ([`type_bit`]; [`ANY_TYPE`] when the schema names none), and the
@@ -437,13 +438,13 @@ fn type_bit(t: &str) -> u8 {
     }
 }
 
-impl Accept<'_> {
+impl Accept {
     /// Does this alternative take `v` as it is (types, enums, consts, string patterns)?
     fn takes(&self, v: &Value) -> bool {
         match self {
             Accept::Nothing => false,
-            Accept::OneOf(e) => e.contains(v) || e.iter().any(|x| x.as_f64().is_some() && x.as_f64() == v.as_f64()),
-            Accept::Const(c) => *c == v,
+            Accept::OneOf(e) => e.iter().any(|x| *x == *v) || e.iter().any(|x| x.as_f64().is_some() && x.as_f64() == v.as_f64()),
+            Accept::Const(c) => **c == *v,
             Accept::Variable => v.as_str().is_some_and(|s| s.contains("${")),
             Accept::Typed(bits, pattern) => {
                 let is_int = v.as_f64().is_some_and(|n| n.fract() == 0.0);
@@ -461,31 +462,31 @@ impl Accept<'_> {
 /// Where the walk reports, and what it learnt of the schema: the [`Accept`]s of each schema
 /// node it met (by identity: the same few nodes describe every function, event and resource,
 /// and flattening them again per value was most of the walk), and each pattern compiled once.
-struct Sink<'d, 'a> {
+struct Sink<'d> {
     diags: &'d mut Vec<Diagnostic>,
-    accepts: ByIdentity<Vec<Accept<'a>>>,
-    regexes: HashMap<&'a str, Option<Rc<Regex>>>,
+    accepts: ByIdentity<Vec<Accept>>,
+    regexes: HashMap<&'static str, Option<Rc<Regex>>>,
 }
 
-impl<'a> Sink<'_, 'a> {
-    fn accept_of(&mut self, alt: &'a Value) -> Accept<'a> {
+impl Sink<'_> {
+    fn accept_of(&mut self, alt: &'static SValue) -> Accept {
         let Some(o) = alt.as_object() else {
-            return if alt == &Value::Bool(false) { Accept::Nothing } else { Accept::Typed(ANY_TYPE, None) };
+            return if alt.is_false() { Accept::Nothing } else { Accept::Typed(ANY_TYPE, None) };
         };
-        if let Some(Value::Array(e)) = o.get("enum") {
+        if let Some(SValue::Array(e)) = o.get("enum") {
             return Accept::OneOf(e);
         }
         if let Some(c) = o.get("const") {
             return Accept::Const(c);
         }
-        let pattern = o.get("pattern").and_then(Value::as_str);
+        let pattern = o.get("pattern").and_then(SValue::as_str);
         if pattern == Some(crate::schema::VARIABLE_PATTERN) {
             return Accept::Variable;
         }
         let pattern = pattern.and_then(|p| self.regex(p));
         match o.get("type") {
-            Some(Value::String(t)) => Accept::Typed(type_bit(t), pattern),
-            Some(Value::Array(ts)) => Accept::Typed(ts.iter().filter_map(Value::as_str).fold(0, |b, t| b | type_bit(t)), pattern),
+            Some(SValue::String(t)) => Accept::Typed(type_bit(t), pattern),
+            Some(SValue::Array(ts)) => Accept::Typed(ts.iter().filter_map(SValue::as_str).fold(0, |b, t| b | type_bit(t)), pattern),
             // No type: an object-only schema if it has properties, else anything.
             _ if o.contains_key("properties") || o.contains_key("additionalProperties") || o.contains_key("items") => Accept::Nothing,
             _ => Accept::Typed(ANY_TYPE, pattern),
@@ -493,12 +494,12 @@ impl<'a> Sink<'_, 'a> {
     }
 
     /// `p` compiled, once per build; `None` when it does not compile (it is not checked then).
-    fn regex(&mut self, p: &'a str) -> Option<Rc<Regex>> {
+    fn regex(&mut self, p: &'static str) -> Option<Rc<Regex>> {
         self.regexes.entry(p).or_insert_with(|| Regex::new(p).ok().map(Rc::new)).clone()
     }
 
     /// The [`Accept`]s of `s`'s alternatives, flattened once per node.
-    fn accepts(&mut self, s: &'a Value, root: &'a Schema) -> &[Accept<'a>] {
+    fn accepts(&mut self, s: &'static SValue, root: &Schema) -> &[Accept] {
         let key = std::ptr::from_ref(s);
         if !self.accepts.contains_key(&key) {
             let mut alts = Vec::new();
@@ -514,14 +515,14 @@ impl<'a> Sink<'_, 'a> {
 /// (alternatives that may describe it) defines, and scalars none of them takes.
 ///
 /// `path` holds the keys walked (borrowed from `v`) and list indexes.
-fn unknown_keys_in<'a, 'v>(
+fn unknown_keys_in<'v>(
     v: &'v Value,
-    schemas: &[&'a Value],
-    root: &'a Schema,
+    schemas: &[&'static SValue],
+    root: &Schema,
     node: &Node,
     path: &mut Vec<Cow<'v, str>>,
     sev: Severity,
-    sink: &mut Sink<'_, 'a>,
+    sink: &mut Sink<'_>,
 ) {
     if !check_scalar(v, schemas, root, node, path, sev, sink) || !matches!(v, Value::Object(_) | Value::Array(_)) {
         return;
@@ -566,11 +567,11 @@ fn unknown_keys_in<'a, 'v>(
     }
     for (k, x) in m {
         path.push(Cow::Borrowed(k));
-        let subs: Vec<&Value> = view.props.iter().filter_map(|p| p.get(k)).collect();
+        let subs: Vec<&'static SValue> = view.props.iter().filter_map(|p| p.get(k)).collect();
         // Serverless validates with null-valued keys taken out: a known key set to null is
         // never a type error (an unknown one is still reported below).
         if !subs.is_empty() {
-            if subs.iter().any(|sub| sub.get("deprecated") == Some(&Value::Bool(true))) {
+            if subs.iter().any(|sub| sub.get("deprecated").is_some_and(SValue::is_true)) {
                 deprecated(k, path, node, sink.diags);
             }
             if !x.is_null() {
@@ -586,7 +587,7 @@ fn unknown_keys_in<'a, 'v>(
             let mut d = Diagnostic::new(codes::UNKNOWN_KEY, sev, format!("unknown key `{k}` {at}"))
                 .at_opt(key_span(node, &refs))
                 .label("not a Serverless v3 setting here");
-            if let Some(sug) = did_you_mean(k, view.props.iter().flat_map(|p| p.keys()).map(String::as_str)) {
+            if let Some(sug) = did_you_mean(k, view.props.iter().flat_map(SMap::keys)) {
                 d = d.help(format!("did you mean `{sug}`?"));
             }
             sink.diags.push(d);
@@ -596,44 +597,43 @@ fn unknown_keys_in<'a, 'v>(
 }
 
 /// Is `s` (or one of its direct alternatives) marked `x-cfgen-keys-checked-by-compiler`?
-fn marked_compiler_checked(s: &Value) -> bool {
-    s.get(COMPILER_CHECKED) == Some(&Value::Bool(true))
+fn marked_compiler_checked(s: &SValue) -> bool {
+    s.get(COMPILER_CHECKED).is_some_and(SValue::is_true)
         || ["anyOf", "oneOf"]
             .iter()
-            .any(|k| s.get(*k).and_then(Value::as_array).is_some_and(|alts| alts.iter().any(marked_compiler_checked)))
+            .any(|k| s.get(k).and_then(SValue::as_array).is_some_and(|alts| alts.iter().any(marked_compiler_checked)))
 }
 
 /// The alternatives a value may match at `s`: `$ref`s and one-schema `allOf`s followed,
 /// `anyOf`/`oneOf` flattened.
-fn alternatives<'a>(s: &'a Value, root: &'a Schema, out: &mut Vec<&'a Value>, depth: usize) {
+fn alternatives(s: &'static SValue, root: &Schema, out: &mut Vec<&'static SValue>, depth: usize) {
+    static ANYTHING: SValue = SValue::Bool(true);
     if depth > 32 {
-        out.push(&Value::Bool(true));
+        out.push(&ANYTHING);
         return;
     }
     let Some(o) = s.as_object() else {
         out.push(s);
         return;
     };
-    if let Some(r) = o.get("$ref").and_then(Value::as_str) {
+    if let Some(r) = o.get("$ref").and_then(SValue::as_str) {
         let name = r.rsplit('/').next().unwrap_or_default();
         match root.def(name) {
             Some(t) => alternatives(t, root, out, depth + 1),
-            None => out.push(&Value::Bool(true)),
+            None => out.push(&ANYTHING),
         }
         return;
     }
     // schemars wraps a described `$ref` as `{"allOf": [{"$ref": ...}]}`: one schema, look through it.
-    if let Some(Value::Array(list)) = o.get("allOf") {
-        if let [only] = list.as_slice() {
-            alternatives(only, root, out, depth + 1);
-            return;
-        }
+    if let Some(SValue::Array([only])) = o.get("allOf") {
+        alternatives(only, root, out, depth + 1);
+        return;
     }
     let mut split = false;
     for k in ["anyOf", "oneOf"] {
-        if let Some(Value::Array(list)) = o.get(k) {
+        if let Some(SValue::Array(list)) = o.get(k) {
             split = true;
-            for a in list {
+            for a in *list {
                 alternatives(a, root, out, depth + 1);
             }
         }
@@ -670,14 +670,14 @@ fn coerced_forms(v: &Value) -> Vec<Value> {
 
 /// Report `v` when none of `schemas` takes it (its type, or its value for closed sets); `false`
 /// when it was reported.
-fn check_scalar<'a>(
+fn check_scalar(
     v: &Value,
-    schemas: &[&'a Value],
-    root: &'a Schema,
+    schemas: &[&'static SValue],
+    root: &Schema,
     node: &Node,
     path: &[Cow<str>],
     sev: Severity,
-    sink: &mut Sink<'_, 'a>,
+    sink: &mut Sink<'_>,
 ) -> bool {
     let mut any_alt = false;
     for s in schemas {
@@ -701,17 +701,16 @@ fn check_scalar<'a>(
     let allowed: Vec<String> = alts
         .iter()
         .filter_map(|a| a.as_object())
-        .flat_map(|o| o.get("enum").and_then(Value::as_array).cloned().unwrap_or_default().into_iter().chain(o.get("const").cloned()))
-        .filter(|x| !x.is_null())
-        .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+        .flat_map(|o| o.get("enum").and_then(SValue::as_array).unwrap_or_default().iter().chain(o.get("const")))
+        .filter(|x| !matches!(x, SValue::Null))
+        .map(|x| x.as_str().map_or_else(|| x.to_value().to_string(), str::to_string))
         .collect();
     let mut types: Vec<String> = Vec::new();
-    let is_variable =
-        |o: &&serde_json::Map<String, Value>| o.get("pattern").and_then(Value::as_str) == Some(crate::schema::VARIABLE_PATTERN);
+    let is_variable = |o: &SMap| o.get("pattern").and_then(SValue::as_str) == Some(crate::schema::VARIABLE_PATTERN);
     for o in alts.iter().filter_map(|a| a.as_object()).filter(|o| !o.contains_key("enum") && !o.contains_key("const") && !is_variable(o)) {
         let ts: Vec<String> = match o.get("type") {
-            Some(Value::String(t)) => vec![t.clone()],
-            Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+            Some(SValue::String(t)) => vec![(*t).to_string()],
+            Some(SValue::Array(ts)) => ts.iter().filter_map(SValue::as_str).map(str::to_string).collect(),
             _ => vec!["object".into()],
         };
         for t in ts {
@@ -733,7 +732,7 @@ fn check_scalar<'a>(
         .iter()
         .filter_map(|a| a.as_object())
         .filter(|o| o.get("type").is_none_or(|t| t == "string" || t.as_array().is_some_and(|ts| ts.iter().any(|t| t == "string"))))
-        .filter_map(|o| o.get("pattern").and_then(Value::as_str))
+        .filter_map(|o| o.get("pattern").and_then(SValue::as_str))
         .filter(|p| *p != crate::schema::VARIABLE_PATTERN)
         .filter(|p| text.as_deref().is_some_and(|x| sink.regex(p).is_some_and(|re| !re.is_match(x))))
         .collect();
@@ -1041,13 +1040,13 @@ mod tests {
     /// and a few read as Serverless' AJV (JavaScript, no `u` flag) reads them.
     #[test]
     fn every_schema_pattern_compiles() {
-        fn patterns<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+        fn patterns(v: &SValue, out: &mut Vec<&'static str>) {
             match v {
-                Value::Object(o) => {
-                    out.extend(o.get("pattern").and_then(Value::as_str));
+                SValue::Object(o) => {
+                    out.extend(o.get("pattern").and_then(SValue::as_str));
                     o.values().for_each(|x| patterns(x, out));
                 }
-                Value::Array(a) => a.iter().for_each(|x| patterns(x, out)),
+                SValue::Array(a) => a.iter().for_each(|x| patterns(x, out)),
                 _ => {}
             }
         }
@@ -1055,7 +1054,7 @@ mod tests {
         let mut found = Vec::new();
         patterns(schema.root(), &mut found);
         for (name, _) in crate::validation_schema::DEFINITIONS.iter() {
-            patterns(schema.def(name).expect("definition parses"), &mut found);
+            patterns(schema.def(name).expect("definition found"), &mut found);
         }
         found.sort_unstable();
         found.dedup();
@@ -1074,8 +1073,11 @@ mod tests {
     #[test]
     fn patterns_check_strings_of_the_right_type_only() {
         let mut sink = Sink { diags: &mut Vec::new(), accepts: ByIdentity::default(), regexes: HashMap::new() };
-        let alt = serde_json::json!({"type": ["string", "number"], "pattern": "^[a-z]+$"});
-        let a = sink.accept_of(&alt);
+        static ALT: SValue = SValue::Object(SMap(&[
+            ("type", SValue::Array(&[SValue::String("string"), SValue::String("number")])),
+            ("pattern", SValue::String("^[a-z]+$")),
+        ]));
+        let a = sink.accept_of(&ALT);
         assert!(a.takes(&Value::String("abc".into())));
         assert!(!a.takes(&Value::String("ABC".into())));
         // Numbers are not strings: the pattern does not apply.

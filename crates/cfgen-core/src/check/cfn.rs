@@ -1,9 +1,9 @@
 //! Resources against the CloudFormation resource provider schemas vendored in `schemas/aws/`
-//! (from cfn-lint, MIT-0; see the README there). The file holds a type's schema without its
-//! definitions on one line, `<Type> <schema>`, followed by its definitions one per line,
-//! `<Type>#<name> <schema>`; it is embedded and indexed on first use. A type's root is parsed
-//! the first time a resource of that type is checked, and each definition the first time the
-//! check reaches it: nothing is scanned that the check does not read.
+//! (from cfn-lint, MIT-0; see the README there). `resources.jsonl` there holds a type's schema
+//! without its definitions on one line, `<Type> <schema>`, followed by its definitions one per
+//! line, `<Type>#<name> <schema>`; [`tables_source`] turns it into static values
+//! (`cfn_schemas.rs`, checked in; a test keeps it current), so a check reads the parts of a
+//! schema it reaches in place: nothing is parsed or indexed at run time.
 //!
 //! Checked: required properties, unknown properties (where the schema closes the object),
 //! value types and enums. Values that are intrinsic functions (`Ref`, `Fn::*`) are not checked.
@@ -11,81 +11,86 @@
 //! for a boolean); so does this check.
 
 use crate::identity::ByIdentity;
-use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashMap};
+use crate::static_value::{SMap, SValue};
+use serde_json::Value;
 use std::rc::Rc;
-use std::sync::OnceLock;
 
-static DATA: &str = include_str!("../../../../schemas/aws/resources.jsonl");
+#[rustfmt::skip]
+#[path = "cfn_schemas.rs"]
+mod tables;
 
-struct Entry {
-    /// The schema without its definitions.
-    root: &'static str,
-    /// The `<Type>#<name> <schema>` lines of the type's definitions.
-    defs: &'static str,
-    parsed: OnceLock<Option<Schema>>,
-}
-
-/// One type's schema: its root (without `definitions`), and its definitions, each parsed the
-/// first time a check reaches it (a template uses a few of, e.g., `AWS::S3::Bucket`'s 73).
+/// One type's schema: its root (without `definitions`) and its definitions, sorted by name.
 pub struct Schema {
-    root: Value,
-    defs: HashMap<&'static str, (&'static str, OnceLock<Option<Value>>)>,
+    ty: &'static str,
+    root: SValue,
+    defs: &'static [(&'static str, SValue)],
 }
 
 impl Schema {
-    /// `#/definitions/<name>`, parsed on first use.
-    fn def(&self, name: &str) -> Option<&Value> {
-        let (text, parsed) = self.defs.get(name)?;
-        parsed.get_or_init(|| serde_json::from_str(text).ok()).as_ref()
+    /// The schema without its definitions.
+    pub fn root(&'static self) -> &'static SValue {
+        &self.root
     }
 
-    /// The root parsed, the definitions' lines only split.
-    fn load(e: &Entry) -> Option<Schema> {
-        let root: Map<String, Value> = serde_json::from_str(e.root).ok()?;
-        let defs = e
-            .defs
-            .lines()
-            .filter_map(|l| {
-                let (key, text) = l.split_once(' ')?;
-                Some((key.split_once('#')?.1, (text, OnceLock::new())))
-            })
-            .collect();
-        Some(Schema { root: Value::Object(root), defs })
+    /// `#/definitions/<name>`.
+    pub fn def(&self, name: &str) -> Option<&'static SValue> {
+        let i = self.defs.binary_search_by(|(n, _)| (*n).cmp(name)).ok()?;
+        Some(&self.defs[i].1)
     }
 }
 
-fn index() -> &'static BTreeMap<&'static str, Entry> {
-    static INDEX: OnceLock<BTreeMap<&'static str, Entry>> = OnceLock::new();
-    INDEX.get_or_init(|| {
-        let mut index = BTreeMap::new();
-        let mut rest = DATA;
-        while !rest.is_empty() {
-            let (line, after) = rest.split_once('\n').unwrap_or((rest, ""));
-            rest = after;
-            let Some((ty, root)) = line.split_once(' ') else { continue };
-            // The definitions' lines follow the type's line, each starting `<Type>#`.
-            let mut defs_len = 0;
-            while rest[defs_len..].strip_prefix(ty).is_some_and(|r| r.starts_with('#')) {
-                defs_len += rest[defs_len..].find('\n').map_or(rest.len() - defs_len, |n| n + 1);
-            }
-            let (defs, after) = rest.split_at(defs_len);
-            rest = after;
-            index.insert(ty, Entry { root, defs, parsed: OnceLock::new() });
-        }
-        index
-    })
-}
-
-/// The schema of `ty`, indexed once; `None` when the type is not vendored.
+/// The schema of `ty`; `None` when the type is not vendored.
 pub fn schema(ty: &str) -> Option<&'static Schema> {
-    let e = index().get(ty)?;
-    e.parsed.get_or_init(|| Schema::load(e)).as_ref()
+    let i = tables::TYPES.binary_search_by(|s| s.ty.cmp(ty)).ok()?;
+    Some(&tables::TYPES[i])
 }
 
 /// The vendored types (for tests and `--help` texts).
 pub fn types() -> impl Iterator<Item = &'static str> {
-    index().keys().copied()
+    tables::TYPES.iter().map(|s| s.ty)
+}
+
+/// The source of `crates/cfgen-core/src/check/cfn_schemas.rs` for the text of
+/// `schemas/aws/resources.jsonl`: each type's schema and definitions as static values, types
+/// and definitions sorted by name. A line that is not `<Type>[#<name>] <JSON>` is an error.
+pub fn tables_source(jsonl: &str) -> Result<String, String> {
+    /// A type: its name, its schema, and its definitions by name.
+    type Parsed<'a> = (&'a str, Value, Vec<(&'a str, Value)>);
+    let mut types: Vec<Parsed> = Vec::new();
+    for (n, line) in jsonl.lines().enumerate().filter(|(_, l)| !l.is_empty()) {
+        let bad = |why: String| format!("resources.jsonl:{}: {why}", n + 1);
+        let (key, text) = line.split_once(' ').ok_or_else(|| bad("no space after the type".into()))?;
+        let v: Value = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+        match key.split_once('#') {
+            None => types.push((key, v, Vec::new())),
+            Some((ty, name)) => match types.last_mut() {
+                Some((last, _, defs)) if *last == ty => defs.push((name, v)),
+                _ => return Err(bad(format!("definition {key} does not follow its type's line"))),
+            },
+        }
+    }
+    types.sort_by(|a, b| a.0.cmp(b.0));
+    let mut out = String::from(
+        "//! Generated from `schemas/aws/resources.jsonl` by `cfgen_core::check::cfn::tables_source`.\n\
+         //! Do not edit: `CFGEN_BLESS=1 cargo test -p cfgen-tests --test schema` rewrites it.\n\n\
+         #[allow(unused_imports)]\n\
+         use crate::static_value::{SMap, SNumber, SValue};\n\
+         use super::Schema;\n\n",
+    );
+    out.push_str(&format!("pub static TYPES: [Schema; {}] = [\n", types.len()));
+    for (ty, root, mut defs) in types {
+        defs.sort_by(|a, b| a.0.cmp(b.0));
+        out.push_str(&format!(
+            "    Schema {{\n        ty: {ty:?},\n        root: {},\n        defs: &[\n",
+            crate::static_value::source(&root)
+        ));
+        for (name, def) in defs {
+            out.push_str(&format!("            ({name:?}, {}),\n", crate::static_value::source(&def)));
+        }
+        out.push_str("        ],\n    },\n");
+    }
+    out.push_str("];\n");
+    Ok(out)
 }
 
 /// One problem in a resource's properties.
@@ -100,7 +105,7 @@ pub enum Problem {
 /// Check the `Properties` of a resource of a vendored type (`props` is `None` when absent).
 /// `shapes` carries what the check learnt of each schema node from one resource to the next.
 pub fn check(schema: &'static Schema, props: Option<&Value>, shapes: &mut Shapes, out: &mut Vec<Problem>) {
-    let empty = Value::Object(Default::default());
+    let empty = Value::Object(serde_json::Map::new());
     let mut path = Vec::new();
     check_value(props.unwrap_or(&empty), &schema.root, schema, shapes, &mut path, out, 0);
 }
@@ -110,25 +115,25 @@ pub fn check(schema: &'static Schema, props: Option<&Value>, shapes: &mut Shapes
 struct Shape {
     types: Vec<&'static str>,
     /// The alternatives (`anyOf`, else `oneOf`, `$ref`s followed) of an untyped node.
-    alts: Option<Vec<&'static Value>>,
-    allowed: Option<&'static Vec<Value>>,
-    props: Option<&'static Map<String, Value>>,
+    alts: Option<Vec<&'static SValue>>,
+    allowed: Option<&'static [SValue]>,
+    props: Option<SMap>,
     /// The first `patternProperties` schema (without a regex engine every key is taken to match it).
-    pattern: Option<&'static Value>,
+    pattern: Option<&'static SValue>,
     /// `additionalProperties` when it is a schema.
-    additional: Option<&'static Value>,
+    additional: Option<&'static SValue>,
     closed: bool,
-    required: Option<&'static Vec<Value>>,
-    items: Option<&'static Value>,
+    required: Option<&'static [SValue]>,
+    items: Option<&'static SValue>,
 }
 
 impl Shape {
-    fn of(s: &'static Value, root: &'static Schema) -> Shape {
+    fn of(s: &'static SValue, root: &'static Schema) -> Shape {
         let s = resolve(s, root);
         let types: Vec<&'static str> = type_names(s).collect();
         let alts = if types.is_empty() {
             ["anyOf", "oneOf"].into_iter().find_map(|k| match s.get(k) {
-                Some(Value::Array(alts)) => Some(alts.iter().map(|a| resolve(a, root)).collect()),
+                Some(SValue::Array(alts)) => Some(alts.iter().map(|a| resolve(a, root)).collect()),
                 _ => None,
             })
         } else {
@@ -137,12 +142,12 @@ impl Shape {
         Shape {
             types,
             alts,
-            allowed: s.get("enum").and_then(Value::as_array),
-            props: s.get("properties").and_then(Value::as_object),
-            pattern: s.get("patternProperties").and_then(Value::as_object).and_then(|p| p.values().next()),
+            allowed: s.get("enum").and_then(SValue::as_array),
+            props: s.get("properties").and_then(SValue::as_object),
+            pattern: s.get("patternProperties").and_then(SValue::as_object).and_then(|p| p.values().next()),
             additional: s.get("additionalProperties").filter(|a| a.is_object()),
-            closed: s.get("additionalProperties") == Some(&Value::Bool(false)),
-            required: s.get("required").and_then(Value::as_array),
+            closed: s.get("additionalProperties").is_some_and(SValue::is_false),
+            required: s.get("required").and_then(SValue::as_array),
             items: s.get("items"),
         }
     }
@@ -150,11 +155,11 @@ impl Shape {
 
 /// [`Shape`]s by node identity.
 #[derive(Default)]
-pub struct Shapes(ByIdentity<Rc<Shape>>);
+pub struct Shapes(ByIdentity<Rc<Shape>, (*const Schema, *const SValue)>);
 
 impl Shapes {
-    fn get(&mut self, s: &'static Value, root: &'static Schema) -> Rc<Shape> {
-        self.0.entry(std::ptr::from_ref(s)).or_insert_with(|| Rc::new(Shape::of(s, root))).clone()
+    fn get(&mut self, s: &'static SValue, root: &'static Schema) -> Rc<Shape> {
+        self.0.entry((std::ptr::from_ref(root), std::ptr::from_ref(s))).or_insert_with(|| Rc::new(Shape::of(s, root))).clone()
     }
 }
 
@@ -166,10 +171,10 @@ pub fn is_intrinsic(v: &Value) -> bool {
     }
 }
 
-fn resolve<'a>(s: &'a Value, root: &'a Schema) -> &'a Value {
+fn resolve(s: &'static SValue, root: &Schema) -> &'static SValue {
     let mut cur = s;
     for _ in 0..8 {
-        match cur.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/definitions/")) {
+        match cur.get("$ref").and_then(SValue::as_str).and_then(|r| r.strip_prefix("#/definitions/")) {
             Some(name) => match root.def(name) {
                 Some(t) => cur = t,
                 None => return cur,
@@ -180,16 +185,16 @@ fn resolve<'a>(s: &'a Value, root: &'a Schema) -> &'a Value {
     cur
 }
 
-fn type_names(s: &Value) -> impl Iterator<Item = &str> + Clone {
+fn type_names(s: &SValue) -> impl Iterator<Item = &'static str> + Clone {
     let (one, many) = match s.get("type") {
-        Some(Value::String(t)) => (Some(t.as_str()), None),
-        Some(Value::Array(ts)) => (None, Some(ts)),
+        Some(SValue::String(t)) => (Some(*t), None),
+        Some(SValue::Array(ts)) => (None, Some(*ts)),
         _ => (None, None),
     };
-    one.into_iter().chain(many.into_iter().flatten().filter_map(Value::as_str))
+    one.into_iter().chain(many.into_iter().flatten().filter_map(SValue::as_str))
 }
 
-fn untyped(s: &Value) -> bool {
+fn untyped(s: &SValue) -> bool {
     type_names(s).next().is_none()
 }
 
@@ -210,10 +215,10 @@ fn owned(path: &[Seg]) -> Vec<String> {
 }
 
 /// Whether enum value `a` is `v` as CloudFormation compares them (as text).
-fn same_scalar(a: &Value, v: &Value) -> bool {
+fn same_scalar(a: &SValue, v: &Value) -> bool {
     match (a, v) {
-        (Value::String(x), Value::String(y)) => x == y,
-        _ => scalar_text(a).is_some_and(|x| scalar_text(v).as_deref() == Some(x.as_str())),
+        (SValue::String(x), Value::String(y)) => x == y,
+        _ => scalar_text(&a.to_value()).is_some_and(|x| scalar_text(v).as_deref() == Some(x.as_str())),
     }
 }
 
@@ -253,7 +258,7 @@ fn scalar_text(v: &Value) -> Option<String> {
 
 fn check_value<'a>(
     v: &'a Value,
-    s: &'static Value,
+    s: &'static SValue,
     root: &'static Schema,
     shapes: &mut Shapes,
     path: &mut Vec<Seg<'a>>,
@@ -290,7 +295,8 @@ fn check_value<'a>(
     if let Some(allowed) = shape.allowed.filter(|a| scalar && !a.is_empty()) {
         if !allowed.iter().any(|a| same_scalar(a, v)) {
             if let Some(text) = scalar_text(v) {
-                out.push(Problem::Enum { path: owned(path), value: text, allowed: allowed.iter().filter_map(scalar_text).collect() });
+                let allowed = allowed.iter().filter_map(|a| scalar_text(&a.to_value())).collect();
+                out.push(Problem::Enum { path: owned(path), value: text, allowed });
             }
         }
     }
@@ -311,12 +317,12 @@ fn check_value<'a>(
                     out.push(Problem::Unknown {
                         path: owned(path),
                         name: k.clone(),
-                        known: shape.props.map(|p| p.keys().cloned().collect()).unwrap_or_default(),
+                        known: shape.props.map(|p| p.keys().map(str::to_string).collect()).unwrap_or_default(),
                     });
                 }
             }
             if let Some(req) = shape.required.filter(|_| !macro_inside) {
-                for r in req.iter().filter_map(Value::as_str) {
+                for r in req.iter().filter_map(SValue::as_str) {
                     if !o.contains_key(r) {
                         out.push(Problem::Missing { path: owned(path), name: r.to_string() });
                     }
@@ -347,30 +353,29 @@ mod tests {
         out
     }
 
-    /// Every vendored schema loads, and every `$ref` in it names a definition it carries.
+    /// Every `$ref` of a vendored schema names a definition it carries, and the tables are
+    /// sorted (lookups search them by halves).
     #[test]
-    fn every_vendored_schema_loads_and_its_refs_resolve() {
-        fn refs<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+    fn every_ref_resolves_and_the_tables_are_sorted() {
+        fn refs(v: &SValue, out: &mut Vec<&'static str>) {
             match v {
-                Value::Object(o) => {
-                    if let Some(r) = o.get("$ref").and_then(Value::as_str) {
+                SValue::Object(o) => {
+                    if let Some(r) = o.get("$ref").and_then(SValue::as_str) {
                         out.push(r);
                     }
                     o.values().for_each(|x| refs(x, out));
                 }
-                Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+                SValue::Array(a) => a.iter().for_each(|x| refs(x, out)),
                 _ => {}
             }
         }
         let mut checked = 0;
         for ty in types() {
-            let s = schema(ty).unwrap_or_else(|| panic!("{ty} does not load"));
+            let s = schema(ty).unwrap_or_else(|| panic!("{ty} is not found"));
             let mut found = Vec::new();
             refs(&s.root, &mut found);
-            let mut names: Vec<&str> = s.defs.keys().copied().collect();
-            names.sort();
-            for name in names {
-                refs(s.def(name).unwrap_or_else(|| panic!("{ty}: definition {name} does not parse")), &mut found);
+            for (_, d) in s.defs {
+                refs(d, &mut found);
             }
             for r in found {
                 let name = r.strip_prefix("#/definitions/").unwrap_or_else(|| panic!("{ty}: unexpected $ref {r}"));
@@ -379,10 +384,50 @@ mod tests {
             }
         }
         assert!(checked > 100, "only {checked} refs checked");
-        // Every line of the file is indexed: a type's line, or one of its definitions'.
-        let (type_lines, def_lines) = DATA.lines().partition::<Vec<_>, _>(|l| !l.split(' ').next().unwrap_or("").contains('#'));
-        assert_eq!(types().count(), type_lines.len());
-        assert_eq!(types().map(|t| schema(t).map_or(0, |s| s.defs.len())).sum::<usize>(), def_lines.len());
+        assert!(types().count() > 50);
+        assert!(tables::TYPES.windows(2).all(|w| w[0].ty < w[1].ty));
+        assert!(tables::TYPES.iter().all(|s| s.defs.windows(2).all(|w| w[0].0 < w[1].0)));
+        assert!(schema("AWS::No::Such").is_none());
+    }
+
+    /// The generator reads the file's layout and refuses anything else, with the line.
+    #[test]
+    fn tables_source_reads_the_layout() {
+        let src = tables_source("B::T {\"type\":\"object\"}\nB::T#d {\"type\":\"string\"}\nA::T {}\n").expect("reads");
+        assert!(src.find("ty: \"A::T\"") < src.find("ty: \"B::T\""), "{src}");
+        assert!(src.contains("(\"d\", SValue::Object(SMap(&[(\"type\", SValue::String(\"string\"))])))"), "{src}");
+        assert_eq!(
+            tables_source("A::T {}\nB::T#d {}\n"),
+            Err("resources.jsonl:2: definition B::T#d does not follow its type's line".into())
+        );
+        assert!(tables_source("A::T {").is_err_and(|e| e.starts_with("resources.jsonl:1: ")));
+        assert!(tables_source("A::T").is_err_and(|e| e == "resources.jsonl:1: no space after the type"));
+    }
+
+    /// One node may sit in two schemas (the compiler stores equal constants once); its `$ref`
+    /// resolves in the schema being checked, whatever was checked before with the same cache.
+    #[test]
+    fn a_shared_node_resolves_in_each_schema() {
+        static PROPS: [(&str, SValue); 1] = [("P", SValue::Object(SMap(&[("$ref", SValue::String("#/definitions/A"))])))];
+        static STRING: Schema = Schema {
+            ty: "T::String",
+            root: SValue::Object(SMap(&[("properties", SValue::Object(SMap(&PROPS)))])),
+            defs: &[("A", SValue::Object(SMap(&[("type", SValue::String("string"))])))],
+        };
+        static LIST: Schema = Schema {
+            ty: "T::List",
+            root: SValue::Object(SMap(&[("properties", SValue::Object(SMap(&PROPS)))])),
+            defs: &[("A", SValue::Object(SMap(&[("type", SValue::String("array"))])))],
+        };
+        let mut shapes = Shapes::default();
+        let v = json!({"P": "text"});
+        for _ in 0..2 {
+            let mut out = Vec::new();
+            check(&STRING, Some(&v), &mut shapes, &mut out);
+            assert_eq!(out, vec![]);
+            check(&LIST, Some(&v), &mut shapes, &mut out);
+            assert!(matches!(out.as_slice(), [Problem::Type { want, .. }] if want == "array"), "{out:?}");
+        }
     }
 
     #[test]

@@ -276,7 +276,7 @@ fn checked_in_cfn_schemas_are_current() {
             }
             Some(d) => schema.def(d).unwrap_or_else(|| panic!("{key} not found")),
         };
-        assert!(*found == json, "{key} differs from resources.jsonl");
+        assert!(found == json, "{key} differs from resources.jsonl");
     }
     assert!(types > 50);
     assert_eq!(cfgen_core::check::cfn::types().count(), types);
@@ -310,6 +310,6 @@ fn checked_in_validation_schema_is_current() {
     let defs = cfgen_core::schema::schema_value()["definitions"].as_object().expect("definitions");
     for (name, def) in defs {
         let found = schema.def(name).unwrap_or_else(|| panic!("definition {name} not found"));
-        assert!(*found == cfgen_core::schema::strip_texts(def), "definition {name} differs from the schema's");
+        assert!(found == cfgen_core::schema::strip_texts(def), "definition {name} differs from the schema's");
     }
 }

@@ -1,4 +1,4 @@
-//! Maps keyed by the identity (address) of a schema node. The validator and the CloudFormation
+//! Maps keyed by the identity of a schema node. The validator and the CloudFormation
 //! check look each node's keywords up once per build and keep what they learnt here: the same
 //! few schema nodes describe every function, event and resource of a service.
 
@@ -6,13 +6,10 @@ use crate::static_value::SValue;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-/// A map from a node's address to what was learnt of it. The nodes live in static schema
-/// tables, so an address names one node for the whole build. The compiler may store equal
-/// nodes once, though: the same address can be a node of two schemas, and what a `$ref` in
-/// it means depends on the schema. The CloudFormation check, whose tables hold a schema per
-/// type, keys by the type's schema too (`K = (*const Schema, *const SValue)`); the validator
-/// walks one schema.
-pub type ByIdentity<V, K = *const SValue> = HashMap<K, V, BuildHasherDefault<PtrHasher>>;
+/// A map from a schema node ([`SValue`], a handle: which tables, which node) to what was
+/// learnt of it. Each node of the static tables belongs to one schema (the generator shares
+/// none), so a node names one place of one schema for the whole build.
+pub type ByIdentity<V> = HashMap<SValue, V, BuildHasherDefault<PtrHasher>>;
 
 /// Hashes an address (the only key [`ByIdentity`] has) with one multiplication, where the
 /// default SipHash costs more than the lookup it serves.
@@ -39,16 +36,17 @@ mod tests {
 
     #[test]
     fn distinct_nodes_are_distinct_keys() {
-        let nodes = [SValue::Null, SValue::Bool(true), SValue::Bool(false)];
+        let list = crate::static_value::leaked(&serde_json::json!([null, true, null]));
+        let nodes: Vec<SValue> = list.as_array().expect("a list").iter().collect();
         let mut m: ByIdentity<usize> = ByIdentity::default();
         for (i, n) in nodes.iter().enumerate() {
-            m.insert(std::ptr::from_ref(n), i);
+            m.insert(*n, i);
         }
+        // Equal values at two places are two keys.
         assert_eq!(m.len(), 3);
         for (i, n) in nodes.iter().enumerate() {
-            assert_eq!(m.get(&std::ptr::from_ref(n)), Some(&i));
+            assert_eq!(m.get(n), Some(&i));
         }
-        // Equal values at other addresses are other keys.
-        assert_eq!(m.get(&std::ptr::from_ref(&SValue::Null)), None);
+        assert_eq!(m.get(&list), None);
     }
 }

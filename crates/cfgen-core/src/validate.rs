@@ -4,7 +4,7 @@
 
 use crate::identity::ByIdentity;
 use crate::schema::ValidationSchema as Schema;
-use crate::static_value::{SMap, SValue};
+use crate::static_value::{Kind, SArray, SMap, SValue};
 use crate::BuildOptions;
 use cfgen_model::{Function, Service};
 use cfgen_syntax::{codes, diagnostic::did_you_mean, Diagnostic, Node, Severity, Span};
@@ -295,7 +295,7 @@ pub fn unknown_keys_only(node: &Node, diags: &mut Vec<Diagnostic>) {
 #[derive(Default)]
 struct ObjectView {
     props: Vec<SMap>,
-    values: Vec<&'static SValue>,
+    values: Vec<SValue>,
     open: bool,
     /// The compile passes check the keys of this object themselves (schema keyword
     /// `x-cfgen-keys-checked-by-compiler`): not reported twice.
@@ -307,11 +307,11 @@ struct ObjectView {
 /// The schema keyword marking an object whose keys a compile pass checks (and reports) itself.
 const COMPILER_CHECKED: &str = "x-cfgen-keys-checked-by-compiler";
 
-fn object_view(s: &'static SValue, root: &Schema, view: &mut ObjectView, depth: usize) {
+fn object_view(s: SValue, root: &Schema, view: &mut ObjectView, depth: usize) {
     if depth > 32 {
         return;
     }
-    let SValue::Object(o) = s else {
+    let Some(o) = s.as_object() else {
         if s.is_true() {
             view.open = true;
         }
@@ -330,34 +330,37 @@ fn object_view(s: &'static SValue, root: &Schema, view: &mut ObjectView, depth: 
     let mut shaped = false;
     if let Some(p) = o.get("properties").and_then(SValue::as_object) {
         view.props.push(p);
-        view.required.push(o.get("required").and_then(SValue::as_array).into_iter().flatten().filter_map(SValue::as_str).collect());
+        view.required
+            .push(o.get("required").and_then(SValue::as_array).into_iter().flat_map(|r| r.iter()).filter_map(SValue::as_str).collect());
         shaped = true;
     }
     if let Some(pp) = o.get("patternProperties").and_then(SValue::as_object) {
         view.values.extend(pp.values());
         shaped = true;
     }
-    match o.get("additionalProperties") {
-        Some(a @ SValue::Object(_)) => {
-            view.values.push(a);
-            shaped = true;
+    if let Some(a) = o.get("additionalProperties") {
+        match a.kind() {
+            Kind::Object(_) => {
+                view.values.push(a);
+                shaped = true;
+            }
+            Kind::Bool(true) => view.open = true,
+            Kind::Bool(false) => shaped = true,
+            _ => {}
         }
-        Some(SValue::Bool(true)) => view.open = true,
-        Some(SValue::Bool(false)) => shaped = true,
-        _ => {}
     }
     let mut alts = false;
     for k in ["anyOf", "oneOf", "allOf"] {
-        if let Some(SValue::Array(list)) = o.get(k) {
+        if let Some(list) = o.get(k).and_then(SValue::as_array) {
             alts = true;
-            for a in *list {
+            for a in list.iter() {
                 object_view(a, root, view, depth + 1);
             }
         }
     }
-    let is_object_type = match o.get("type") {
-        Some(SValue::String(t)) => *t == "object",
-        Some(SValue::Array(ts)) => ts.iter().any(|t| t == "object"),
+    let is_object_type = match o.get("type").map(SValue::kind) {
+        Some(Kind::String(t)) => t == "object",
+        Some(Kind::Array(ts)) => ts.iter().any(|t| t == "object"),
         None => !alts && !o.contains_key("enum") && !o.contains_key("const"),
         _ => false,
     };
@@ -367,8 +370,8 @@ fn object_view(s: &'static SValue, root: &Schema, view: &mut ObjectView, depth: 
 }
 
 /// The item schemas of the list schemas among `s`'s `anyOf`/`oneOf`/`allOf` alternatives and `$ref`s.
-fn items_of(s: &'static SValue, root: &Schema, out: &mut Vec<&'static SValue>, depth: usize) {
-    let SValue::Object(o) = s else { return };
+fn items_of(s: SValue, root: &Schema, out: &mut Vec<SValue>, depth: usize) {
+    let Some(o) = s.as_object() else { return };
     if depth > 32 {
         return;
     }
@@ -379,12 +382,12 @@ fn items_of(s: &'static SValue, root: &Schema, out: &mut Vec<&'static SValue>, d
         }
         return;
     }
-    if let Some(it @ SValue::Object(_)) = o.get("items") {
+    if let Some(it) = o.get("items").filter(|it| it.is_object()) {
         out.push(it);
     }
     for k in ["anyOf", "oneOf", "allOf"] {
-        if let Some(SValue::Array(list)) = o.get(k) {
-            for a in *list {
+        if let Some(list) = o.get(k).and_then(SValue::as_array) {
+            for a in list.iter() {
                 items_of(a, root, out, depth + 1);
             }
         }
@@ -393,7 +396,7 @@ fn items_of(s: &'static SValue, root: &Schema, out: &mut Vec<&'static SValue>, d
 
 fn unknown_keys<'v>(
     v: &'v Value,
-    s: &'static SValue,
+    s: SValue,
     root: &Schema,
     node: &Node,
     path: &mut Vec<Cow<'v, str>>,
@@ -409,8 +412,8 @@ fn unknown_keys<'v>(
 #[derive(Clone)]
 enum Accept {
     Nothing,
-    OneOf(&'static [SValue]),
-    Const(&'static SValue),
+    OneOf(SArray),
+    Const(SValue),
     /// A string holding `${`: the variable alternative.
     Variable,
     /// JSON types, one bit each ([`type_bit`]; [`ANY_TYPE`] when the schema names none), and the
@@ -443,8 +446,8 @@ impl Accept {
     fn takes(&self, v: &Value) -> bool {
         match self {
             Accept::Nothing => false,
-            Accept::OneOf(e) => e.iter().any(|x| *x == *v) || e.iter().any(|x| x.as_f64().is_some() && x.as_f64() == v.as_f64()),
-            Accept::Const(c) => **c == *v,
+            Accept::OneOf(e) => e.iter().any(|x| x == *v) || e.iter().any(|x| x.as_f64().is_some() && x.as_f64() == v.as_f64()),
+            Accept::Const(c) => *c == *v,
             Accept::Variable => v.as_str().is_some_and(|s| s.contains("${")),
             Accept::Typed(bits, pattern) => {
                 let is_int = v.as_f64().is_some_and(|n| n.fract() == 0.0);
@@ -469,11 +472,11 @@ struct Sink<'d> {
 }
 
 impl Sink<'_> {
-    fn accept_of(&mut self, alt: &'static SValue) -> Accept {
+    fn accept_of(&mut self, alt: SValue) -> Accept {
         let Some(o) = alt.as_object() else {
             return if alt.is_false() { Accept::Nothing } else { Accept::Typed(ANY_TYPE, None) };
         };
-        if let Some(SValue::Array(e)) = o.get("enum") {
+        if let Some(e) = o.get("enum").and_then(SValue::as_array) {
             return Accept::OneOf(e);
         }
         if let Some(c) = o.get("const") {
@@ -484,9 +487,9 @@ impl Sink<'_> {
             return Accept::Variable;
         }
         let pattern = pattern.and_then(|p| self.regex(p));
-        match o.get("type") {
-            Some(SValue::String(t)) => Accept::Typed(type_bit(t), pattern),
-            Some(SValue::Array(ts)) => Accept::Typed(ts.iter().filter_map(SValue::as_str).fold(0, |b, t| b | type_bit(t)), pattern),
+        match o.get("type").map(SValue::kind) {
+            Some(Kind::String(t)) => Accept::Typed(type_bit(t), pattern),
+            Some(Kind::Array(ts)) => Accept::Typed(ts.iter().filter_map(SValue::as_str).fold(0, |b, t| b | type_bit(t)), pattern),
             // No type: an object-only schema if it has properties, else anything.
             _ if o.contains_key("properties") || o.contains_key("additionalProperties") || o.contains_key("items") => Accept::Nothing,
             _ => Accept::Typed(ANY_TYPE, pattern),
@@ -499,15 +502,14 @@ impl Sink<'_> {
     }
 
     /// The [`Accept`]s of `s`'s alternatives, flattened once per node.
-    fn accepts(&mut self, s: &'static SValue, root: &Schema) -> &[Accept] {
-        let key = std::ptr::from_ref(s);
-        if !self.accepts.contains_key(&key) {
+    fn accepts(&mut self, s: SValue, root: &Schema) -> &[Accept] {
+        if !self.accepts.contains_key(&s) {
             let mut alts = Vec::new();
             alternatives(s, root, &mut alts, 0);
             let list = alts.into_iter().map(|a| self.accept_of(a)).collect();
-            self.accepts.insert(key, list);
+            self.accepts.insert(s, list);
         }
-        self.accepts.get(&key).map_or(&[], Vec::as_slice)
+        self.accepts.get(&s).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -517,7 +519,7 @@ impl Sink<'_> {
 /// `path` holds the keys walked (borrowed from `v`) and list indexes.
 fn unknown_keys_in<'v>(
     v: &'v Value,
-    schemas: &[&'static SValue],
+    schemas: &[SValue],
     root: &Schema,
     node: &Node,
     path: &mut Vec<Cow<'v, str>>,
@@ -528,12 +530,12 @@ fn unknown_keys_in<'v>(
         return;
     }
     if let Value::Array(items) = v {
-        if schemas.iter().any(|s| marked_compiler_checked(s)) {
+        if schemas.iter().any(|s| marked_compiler_checked(*s)) {
             return;
         }
         let mut item_schemas = Vec::new();
         for s in schemas {
-            items_of(s, root, &mut item_schemas, 0);
+            items_of(*s, root, &mut item_schemas, 0);
         }
         if item_schemas.is_empty() {
             return;
@@ -548,7 +550,7 @@ fn unknown_keys_in<'v>(
     let Value::Object(m) = v else { return };
     let mut view = ObjectView::default();
     for s in schemas {
-        object_view(s, root, &mut view, 0);
+        object_view(*s, root, &mut view, 0);
     }
     if view.compiler_checked || (view.props.is_empty() && view.values.is_empty()) {
         return;
@@ -567,7 +569,7 @@ fn unknown_keys_in<'v>(
     }
     for (k, x) in m {
         path.push(Cow::Borrowed(k));
-        let subs: Vec<&'static SValue> = view.props.iter().filter_map(|p| p.get(k)).collect();
+        let subs: Vec<SValue> = view.props.iter().filter_map(|p| p.get(k)).collect();
         // Serverless validates with null-valued keys taken out: a known key set to null is
         // never a type error (an unknown one is still reported below).
         if !subs.is_empty() {
@@ -597,7 +599,7 @@ fn unknown_keys_in<'v>(
 }
 
 /// Is `s` (or one of its direct alternatives) marked `x-cfgen-keys-checked-by-compiler`?
-fn marked_compiler_checked(s: &SValue) -> bool {
+fn marked_compiler_checked(s: SValue) -> bool {
     s.get(COMPILER_CHECKED).is_some_and(SValue::is_true)
         || ["anyOf", "oneOf"]
             .iter()
@@ -606,10 +608,9 @@ fn marked_compiler_checked(s: &SValue) -> bool {
 
 /// The alternatives a value may match at `s`: `$ref`s and one-schema `allOf`s followed,
 /// `anyOf`/`oneOf` flattened.
-fn alternatives(s: &'static SValue, root: &Schema, out: &mut Vec<&'static SValue>, depth: usize) {
-    static ANYTHING: SValue = SValue::Bool(true);
+fn alternatives(s: SValue, root: &Schema, out: &mut Vec<SValue>, depth: usize) {
     if depth > 32 {
-        out.push(&ANYTHING);
+        out.push(crate::static_value::TRUE);
         return;
     }
     let Some(o) = s.as_object() else {
@@ -620,20 +621,20 @@ fn alternatives(s: &'static SValue, root: &Schema, out: &mut Vec<&'static SValue
         let name = r.rsplit('/').next().unwrap_or_default();
         match root.def(name) {
             Some(t) => alternatives(t, root, out, depth + 1),
-            None => out.push(&ANYTHING),
+            None => out.push(crate::static_value::TRUE),
         }
         return;
     }
     // schemars wraps a described `$ref` as `{"allOf": [{"$ref": ...}]}`: one schema, look through it.
-    if let Some(SValue::Array([only])) = o.get("allOf") {
+    if let Some(only) = o.get("allOf").and_then(SValue::as_array).filter(|list| list.len() == 1).and_then(|list| list.iter().next()) {
         alternatives(only, root, out, depth + 1);
         return;
     }
     let mut split = false;
     for k in ["anyOf", "oneOf"] {
-        if let Some(SValue::Array(list)) = o.get(k) {
+        if let Some(list) = o.get(k).and_then(SValue::as_array) {
             split = true;
-            for a in *list {
+            for a in list.iter() {
                 alternatives(a, root, out, depth + 1);
             }
         }
@@ -670,18 +671,10 @@ fn coerced_forms(v: &Value) -> Vec<Value> {
 
 /// Report `v` when none of `schemas` takes it (its type, or its value for closed sets); `false`
 /// when it was reported.
-fn check_scalar(
-    v: &Value,
-    schemas: &[&'static SValue],
-    root: &Schema,
-    node: &Node,
-    path: &[Cow<str>],
-    sev: Severity,
-    sink: &mut Sink<'_>,
-) -> bool {
+fn check_scalar(v: &Value, schemas: &[SValue], root: &Schema, node: &Node, path: &[Cow<str>], sev: Severity, sink: &mut Sink<'_>) -> bool {
     let mut any_alt = false;
     for s in schemas {
-        let list = sink.accepts(s, root);
+        let list = sink.accepts(*s, root);
         any_alt |= !list.is_empty();
         if list.iter().any(|a| a.takes(v)) {
             return true;
@@ -691,26 +684,26 @@ fn check_scalar(
         return true;
     }
     let forms = coerced_forms(v);
-    if schemas.iter().any(|s| sink.accepts(s, root).iter().any(|a| forms.iter().any(|f| a.takes(f)))) {
+    if schemas.iter().any(|s| sink.accepts(*s, root).iter().any(|a| forms.iter().any(|f| a.takes(f)))) {
         return true;
     }
     let mut alts = Vec::new();
     for s in schemas {
-        alternatives(s, root, &mut alts, 0);
+        alternatives(*s, root, &mut alts, 0);
     }
     let allowed: Vec<String> = alts
         .iter()
         .filter_map(|a| a.as_object())
-        .flat_map(|o| o.get("enum").and_then(SValue::as_array).unwrap_or_default().iter().chain(o.get("const")))
-        .filter(|x| !matches!(x, SValue::Null))
+        .flat_map(|o| o.get("enum").and_then(SValue::as_array).into_iter().flat_map(|e| e.iter()).chain(o.get("const")))
+        .filter(|x| !x.is_null())
         .map(|x| x.as_str().map_or_else(|| x.to_value().to_string(), str::to_string))
         .collect();
     let mut types: Vec<String> = Vec::new();
     let is_variable = |o: &SMap| o.get("pattern").and_then(SValue::as_str) == Some(crate::schema::VARIABLE_PATTERN);
     for o in alts.iter().filter_map(|a| a.as_object()).filter(|o| !o.contains_key("enum") && !o.contains_key("const") && !is_variable(o)) {
-        let ts: Vec<String> = match o.get("type") {
-            Some(SValue::String(t)) => vec![(*t).to_string()],
-            Some(SValue::Array(ts)) => ts.iter().filter_map(SValue::as_str).map(str::to_string).collect(),
+        let ts: Vec<String> = match o.get("type").map(SValue::kind) {
+            Some(Kind::String(t)) => vec![t.to_string()],
+            Some(Kind::Array(ts)) => ts.iter().filter_map(SValue::as_str).map(str::to_string).collect(),
             _ => vec!["object".into()],
         };
         for t in ts {
@@ -1040,21 +1033,21 @@ mod tests {
     /// and a few read as Serverless' AJV (JavaScript, no `u` flag) reads them.
     #[test]
     fn every_schema_pattern_compiles() {
-        fn patterns(v: &SValue, out: &mut Vec<&'static str>) {
-            match v {
-                SValue::Object(o) => {
+        fn patterns(v: SValue, out: &mut Vec<&'static str>) {
+            match v.kind() {
+                Kind::Object(o) => {
                     out.extend(o.get("pattern").and_then(SValue::as_str));
                     o.values().for_each(|x| patterns(x, out));
                 }
-                SValue::Array(a) => a.iter().for_each(|x| patterns(x, out)),
+                Kind::Array(a) => a.iter().for_each(|x| patterns(x, out)),
                 _ => {}
             }
         }
         let schema = crate::schema::validation_schema();
         let mut found = Vec::new();
         patterns(schema.root(), &mut found);
-        for (name, _) in crate::validation_schema::DEFINITIONS.iter() {
-            patterns(schema.def(name).expect("definition found"), &mut found);
+        for def in schema.definitions().values() {
+            patterns(def, &mut found);
         }
         found.sort_unstable();
         found.dedup();
@@ -1073,11 +1066,8 @@ mod tests {
     #[test]
     fn patterns_check_strings_of_the_right_type_only() {
         let mut sink = Sink { diags: &mut Vec::new(), accepts: ByIdentity::default(), regexes: HashMap::new() };
-        static ALT: SValue = SValue::Object(SMap(&[
-            ("type", SValue::Array(&[SValue::String("string"), SValue::String("number")])),
-            ("pattern", SValue::String("^[a-z]+$")),
-        ]));
-        let a = sink.accept_of(&ALT);
+        let alt = crate::static_value::leaked(&serde_json::json!({"type": ["string", "number"], "pattern": "^[a-z]+$"}));
+        let a = sink.accept_of(alt);
         assert!(a.takes(&Value::String("abc".into())));
         assert!(!a.takes(&Value::String("ABC".into())));
         // Numbers are not strings: the pattern does not apply.

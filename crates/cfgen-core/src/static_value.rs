@@ -76,7 +76,7 @@ impl Tables {
 
     fn str(&self, at: u32, len: u32) -> &'static str {
         let text: &'static str = self.text;
-        text.get(at as usize..(at + len) as usize).unwrap_or_default()
+        text.get(at as usize..at as usize + len as usize).unwrap_or_default()
     }
 }
 
@@ -167,18 +167,18 @@ impl SArray {
     }
     pub fn iter(&self) -> impl Iterator<Item = SValue> + Clone {
         let t = self.t;
-        (self.start..self.start + self.len).map(move |i| SValue { t, i })
+        (self.start..self.start.saturating_add(self.len)).map(move |i| SValue { t, i })
     }
 }
 
 impl SMap {
     fn entries(&self) -> &'static [Entry] {
         let t: &'static Tables = self.t;
-        t.entries.get(self.start as usize..(self.start + self.len) as usize).unwrap_or_default()
+        t.entries.get(self.start as usize..self.start as usize + self.len as usize).unwrap_or_default()
     }
     fn key_bytes(&self, e: &Entry) -> &'static [u8] {
         let text: &'static str = self.t.text;
-        text.as_bytes().get(e.key as usize..(e.key + e.key_len) as usize).unwrap_or_default()
+        text.as_bytes().get(e.key as usize..e.key as usize + e.key_len as usize).unwrap_or_default()
     }
     pub fn get(&self, key: &str) -> Option<SValue> {
         let len = key.len() as u32;
@@ -187,9 +187,9 @@ impl SMap {
     }
     /// [`Self::get`] in an object whose keys are sorted (the tables of definitions).
     pub fn get_sorted(&self, key: &str) -> Option<SValue> {
-        let i = self.entries().binary_search_by(|e| self.key_bytes(e).cmp(key.as_bytes())).ok()?;
-        let e = self.entries().get(i)?;
-        Some(SValue { t: self.t, i: e.node })
+        let entries = self.entries();
+        let i = entries.binary_search_by(|e| self.key_bytes(e).cmp(key.as_bytes())).ok()?;
+        Some(SValue { t: self.t, i: entries[i].node })
     }
     pub fn contains_key(&self, key: &str) -> bool {
         self.get(key).is_some()
@@ -321,12 +321,6 @@ impl PartialEq<Value> for SValue {
 }
 
 /// `s == "object"`, as with a `Value`.
-impl PartialEq<str> for SValue {
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == Some(other)
-    }
-}
-
 impl PartialEq<&str> for SValue {
     fn eq(&self, other: &&str) -> bool {
         self.as_str() == Some(*other)

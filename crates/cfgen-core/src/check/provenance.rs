@@ -295,14 +295,11 @@ impl<'a> Provenance<'a> {
             let Some(m) = e.as_map() else { continue };
             let Some(h) = m.get("http") else { continue };
             let (verb, path) = match (h.as_str(), h.get("method").and_then(Node::as_str), h.get("path").and_then(Node::as_str)) {
-                // As the http pass reads it (v3's `split(' ')`): `GET  /a` is `GET` on the root.
-                (Some(text), _, _) => {
-                    let mut parts = text.split(' ');
-                    match (parts.next(), parts.next()) {
-                        (Some(verb), Some(path)) => (verb, path),
-                        _ => continue,
-                    }
-                }
+                // As the http pass reads it: `GET  /a` is `GET` on the root.
+                (Some(text), _, _) => match crate::events::api_gateway::split_http_string(text) {
+                    Some(parts) => parts,
+                    None => continue,
+                },
                 (None, Some(verb), Some(path)) => (verb, path),
                 _ => continue,
             };

@@ -402,6 +402,14 @@ fn validate(e: &mut EventCtx) -> Result<Vec<HttpEvent>, Stop> {
     Ok(events)
 }
 
+/// `http: GET /users`: the method and the path, split as v3 splits them (`split(' ')`, so
+/// `GET  /a` is `GET` on an empty path and anything after a second space is ignored); `None`
+/// without a path. Diagnostics locate an event by it too (`check::provenance`).
+pub(crate) fn split_http_string(s: &str) -> Option<(&str, &str)> {
+    let mut parts = s.split(' ');
+    Some((parts.next()?, parts.next()?))
+}
+
 fn validate_one(e: &mut EventCtx, fi: usize, i: usize, body: &Value) -> Result<HttpEvent, Stop> {
     let key = e.functions[fi].key.clone();
     let http: Map<String, Value> = match body {
@@ -415,9 +423,7 @@ fn validate_one(e: &mut EventCtx, fi: usize, i: usize, body: &Value) -> Result<H
             o.clone()
         }
         Value::String(s) => {
-            let mut parts = s.split(' ');
-            let method = parts.next().unwrap_or_default();
-            let Some(path) = parts.next() else {
+            let Some((method, path)) = split_http_string(s) else {
                 e.report(
                     Diagnostic::error(codes::INVALID_VALUE, format!("`http: {s}` needs a method and a path, e.g. `GET /users`"))
                         .help("write `<METHOD> /<path>` (GET, POST, PUT, PATCH, OPTIONS, HEAD, DELETE or ANY)"),

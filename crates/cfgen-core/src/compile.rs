@@ -481,7 +481,7 @@ fn merge_iam(ctx: &mut Ctx, provider: &cfgen_model::Provider, t: &mut Template) 
             props.insert("DataProtectionPolicy".into(), p.clone());
         }
         let res = json!({"Type": "AWS::Logs::LogGroup", "Properties": props});
-        merge::merge_entry(&mut t.resources, &naming::log_group(key), res);
+        merge::merge_entry(&mut t.resources, naming::log_group(key), res);
     }
 
     let iam_role = provider.iam.as_ref().and_then(|i| i.role.clone());
@@ -664,7 +664,7 @@ fn compile_layer(ctx: &mut Ctx, key: &str, layer: &Layer, bucket: Option<&str>, 
         (naming::layer_s3_key_output(key), json!({"Description": "Current Lambda layer S3Key", "Value": s3_key})),
     ];
     for (k, v) in outs {
-        merge::merge_entry(&mut t.outputs, &k, v);
+        merge::merge_entry(&mut t.outputs, k, v);
     }
     let _ = ctx;
 }

@@ -7,6 +7,7 @@
 //! are stripped.
 
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// `_.merge(dst, src)`.
 pub fn merge(dst: &mut Value, src: &Value) {
@@ -100,22 +101,18 @@ pub fn merge_owned(dst: &mut Value, src: Value) {
 /// [`merge_object`] of a map the caller gives away.
 pub fn merge_object_owned(dst: &mut Map<String, Value>, src: Map<String, Value>) {
     for (k, v) in src {
-        match dst.get_mut(&k) {
-            Some(existing) => merge_owned(existing, v),
-            None => {
-                dst.insert(k, v);
-            }
-        }
+        merge_entry(dst, k, v);
     }
 }
 
 /// `_.merge(dst, {key: value})`: a resource or output merged into what the template has under
-/// its id, or added.
-pub fn merge_entry(dst: &mut Map<String, Value>, key: &str, value: Value) {
-    match dst.get_mut(key) {
+/// its id, or added. A borrowed key is copied only when it is added.
+pub fn merge_entry<'k>(dst: &mut Map<String, Value>, key: impl Into<Cow<'k, str>>, value: Value) {
+    let key = key.into();
+    match dst.get_mut(key.as_ref()) {
         Some(existing) => merge_owned(existing, value),
         None => {
-            dst.insert(key.to_string(), value);
+            dst.insert(key.into_owned(), value);
         }
     }
 }

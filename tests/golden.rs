@@ -9,7 +9,9 @@
 //!   are exactly `diagnostics.txt`.
 //!
 //! Every build runs the checks of the emitted template (`cfgen_core::check`), as `cfgen build`
-//! does; an `oracle.json` with `"validate": true` runs them as `cfgen validate`.
+//! does; an `oracle.json` with `"validate": true` runs them as `cfgen validate`, and one with
+//! `"stage"` / `"region"` builds for those instead of dev / us-east-1 (the oracle takes them as
+//! `CFGEN_STAGE` / `CFGEN_REGION`: `scripts/make-reference` passes them).
 //!
 //! `CFGEN_BLESS=1 cargo test` rewrites `template.json` and `diagnostics.txt`; read the diff.
 //! `reference.json` only ever comes from `../shared/tools/oracle`.
@@ -75,6 +77,13 @@ fn run(dir: &Path) -> (Option<String>, String, bool) {
         let o: Value = serde_json::from_str(&text).expect("oracle.json is JSON");
         // `"validate": true` (cfgen only; the oracle ignores it): run as `cfgen validate`.
         opts.checks.validate = o.get("validate") == Some(&Value::Bool(true));
+        // `"stage"` / `"region"` (cfgen's; `scripts/make-reference` gives them to the oracle).
+        if let Some(stage) = o.get("stage").and_then(Value::as_str) {
+            opts.stage = Some(stage.into());
+        }
+        if let Some(region) = o.get("region").and_then(Value::as_str) {
+            opts.region = Some(region.into());
+        }
         if let Some(Value::Object(env)) = o.get("env") {
             for (k, v) in env {
                 host.env.insert(k.clone(), v.as_str().unwrap_or_default().to_string());

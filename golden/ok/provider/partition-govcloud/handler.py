@@ -1,0 +1,6 @@
+def connect(event, context):
+    return {"statusCode": 200}
+
+
+def stream(event, context):
+    return None

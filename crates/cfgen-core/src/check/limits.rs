@@ -130,7 +130,7 @@ fn bucket_name(v: Option<&Value>, at: impl FnOnce() -> Origin, found: &mut Found
     let Some(name) = v.and_then(Value::as_str) else { return };
     let n = name.chars().count();
     let why = if !(3..=63).contains(&n) {
-        Some(format!("it is {n} characters (3 to 63)"))
+        Some(format!("it is {n} character{} (3 to 63)", if n == 1 { "" } else { "s" }))
     } else if let Some(c) = name.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '.' || *c == '-')) {
         Some(format!("`{c}` is not allowed (lowercase letters, digits, `.`, `-`)"))
     } else if !name.starts_with(|c: char| c.is_ascii_alphanumeric()) || !name.ends_with(|c: char| c.is_ascii_alphanumeric()) {

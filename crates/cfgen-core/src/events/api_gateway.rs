@@ -271,15 +271,6 @@ pub fn compile(e: &mut EventCtx) {
     compile_stage(e);
 }
 
-/// How v3 treats a schema violation: a warning, or an error with `configValidationMode: error`.
-fn schema_severity(e: &EventCtx) -> cfgen_syntax::Severity {
-    if e.ctx.cfg.config_validation_mode.as_deref() == Some("error") {
-        cfgen_syntax::Severity::Error
-    } else {
-        cfgen_syntax::Severity::Warning
-    }
-}
-
 /// Unknown keys in `provider.apiGateway` and `provider.logs.restApi` (v3's schema).
 fn check_provider_keys(e: &mut EventCtx, ag: &Map<String, Value>) {
     const API_GATEWAY: [&str; 16] = [
@@ -313,7 +304,7 @@ fn check_provider_keys(e: &mut EventCtx, ag: &Map<String, Value>) {
         .filter(|(_, _, k, allowed)| !allowed.contains(&k.as_str()))
         .collect();
     for (parent, shown, k, allowed) in found {
-        let mut d = Diagnostic::new(codes::UNKNOWN_KEY, schema_severity(e), format!("unknown key `{k}` in `{shown}`"));
+        let mut d = Diagnostic::new(codes::UNKNOWN_KEY, e.schema_severity(), format!("unknown key `{k}` in `{shown}`"));
         if let Some(s) = cfgen_syntax::diagnostic::did_you_mean(&k, allowed.iter().copied()) {
             d = d.help(format!("did you mean `{s}`?"));
         }
@@ -372,9 +363,8 @@ fn validate(e: &mut EventCtx) -> Result<Vec<HttpEvent>, Stop> {
         .collect();
     let mut failed = false;
     for (fi, i, body) in at {
-        let key = e.functions[fi].key.clone();
         if !truthy(&body) {
-            e.warning(codes::INVALID_TYPE, "an empty `http` event; Serverless v3 ignores it", &key, i, &["http"]);
+            // Reported by `event_shapes`.
             continue;
         }
         match validate_one(e, fi, i, &body) {
@@ -414,7 +404,7 @@ fn validate_one(e: &mut EventCtx, fi: usize, i: usize, body: &Value) -> Result<H
     let key = e.functions[fi].key.clone();
     let http: Map<String, Value> = match body {
         Value::Object(o) => {
-            if schema_severity(e) == cfgen_syntax::Severity::Error {
+            if e.schema_severity() == cfgen_syntax::Severity::Error {
                 check_event_keys_strict(e, &key, i, o);
             } else {
                 e.check_keys(&key, i, "http", body, &EVENT_KEYS);
@@ -658,7 +648,7 @@ fn check_nested_keys(e: &mut EventCtx, key: &str, i: usize, http: &Map<String, V
         let Some(Value::Object(o)) = http.get(field) else { continue };
         for k in o.keys().filter(|k| !allowed.contains(&k.as_str())) {
             let mut d =
-                Diagnostic::new(codes::UNKNOWN_KEY, schema_severity(e), format!("unknown key `{k}` in the `{field}` of an `http` event"));
+                Diagnostic::new(codes::UNKNOWN_KEY, e.schema_severity(), format!("unknown key `{k}` in the `{field}` of an `http` event"));
             if let Some(s) = cfgen_syntax::diagnostic::did_you_mean(k, allowed.iter().copied()) {
                 d = d.help(format!("did you mean `{s}`?"));
             }
@@ -675,7 +665,7 @@ fn check_schema(e: &mut EventCtx, key: &str, i: usize, body: &Value, http: &Map<
     const METHODS: [&str; 8] = ["GET", "POST", "PUT", "PATCH", "OPTIONS", "HEAD", "DELETE", "ANY"];
     const INTEGRATIONS: [&str; 10] =
         ["LAMBDA_PROXY", "LAMBDA-PROXY", "LAMBDA", "AWS", "AWS_PROXY", "AWS-PROXY", "HTTP", "HTTP_PROXY", "HTTP-PROXY", "MOCK"];
-    let severity = schema_severity(e);
+    let severity = e.schema_severity();
     let method_ok = |m: &str| m == "*" || METHODS.iter().any(|x| x.eq_ignore_ascii_case(m));
     let mut found: Vec<(String, String, Vec<&str>)> = Vec::new();
     match body {

@@ -49,7 +49,7 @@ pub fn compile_event(e: &mut EventCtx) {
     for f in functions.iter() {
         let mut number = 0usize;
         for (i, body) in f.events_of("cloudwatchEvent") {
-            if qc::skip_empty(e, &f.key, i, "cloudwatchEvent", body) {
+            if !cfgen_model::coerce::truthy(body) {
                 continue;
             }
             number += 1;
@@ -237,7 +237,7 @@ pub fn compile_log(e: &mut EventCtx) {
         let mut number = 0usize;
         let mut groups = CommonPrefix::default();
         for (i, body) in f.events_of("cloudwatchLog") {
-            if qc::skip_empty(e, &f.key, i, "cloudwatchLog", body) {
+            if !cfgen_model::coerce::truthy(body) {
                 continue;
             }
             number += 1;

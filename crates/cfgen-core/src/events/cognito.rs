@@ -53,7 +53,8 @@ fn collect(e: &mut EventCtx) -> Vec<Trigger> {
     for (fi, f) in functions.iter().enumerate() {
         for (i, body) in f.events_of("cognitoUserPool") {
             let Value::Object(o) = body else {
-                if !body.is_null() {
+                // An empty body is reported by `event_shapes`; v3 ignores it.
+                if cfgen_model::coerce::truthy(body) {
                     e.error(
                         codes::INVALID_TYPE,
                         "a `cognitoUserPool` event must be a mapping with `pool` and `trigger`",

@@ -112,7 +112,7 @@ pub fn compile(e: &mut EventCtx) {
     for f in functions.iter() {
         let key = f.key.as_str();
         for (i, body) in f.events_of("eventBridge") {
-            if qc::skip_empty(e, &f.key, i, "eventBridge", body) {
+            if !cfgen_model::coerce::truthy(body) {
                 continue;
             }
             let idx = i + 1;

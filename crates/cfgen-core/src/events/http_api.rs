@@ -135,7 +135,7 @@ pub(super) fn event_error(e: &mut EventCtx, code: Code, msg: impl Into<String>, 
 /// `configValidationMode: error` (then v3 refuses the configuration).
 /// `in_warn_mode` ends the message of the warning: what v3 then does with the value.
 pub(super) fn schema_diagnostic(e: &EventCtx, code: Code, msg: impl Into<String>, in_warn_mode: &str) -> Diagnostic {
-    if e.ctx.cfg.config_validation_mode.as_deref() == Some("error") {
+    if e.schema_severity() == Severity::Error {
         Diagnostic::new(code, Severity::Error, msg)
     } else {
         Diagnostic::new(code, Severity::Warning, format!("{}; {in_warn_mode}", msg.into()))

@@ -27,7 +27,7 @@ pub fn compile(e: &mut EventCtx) {
     for f in functions.iter() {
         let mut n = 0;
         for (i, body) in f.events_of("iot") {
-            if matches!(body, Value::Null | Value::Bool(false)) {
+            if !cfgen_model::coerce::truthy(body) {
                 continue;
             }
             n += 1;
@@ -97,7 +97,7 @@ pub fn compile(e: &mut EventCtx) {
 pub fn compile_fleet_provisioning(e: &mut EventCtx) {
     let functions = e.functions.clone();
     for f in functions.iter() {
-        let events: Vec<(usize, &Value)> = f.events_of("iotFleetProvisioning").filter(|(_, b)| !b.is_null()).collect();
+        let events: Vec<(usize, &Value)> = f.events_of("iotFleetProvisioning").filter(|(_, b)| cfgen_model::coerce::truthy(b)).collect();
         if events.len() > 1 {
             let idx = events[1].0.to_string();
             let span = e.ctx.key_span(&["functions", &f.key, "events", &idx, "iotFleetProvisioning"]);

@@ -197,6 +197,15 @@ impl EventCtx<'_, '_> {
         full.extend_from_slice(path);
         self.ctx.span(&full)
     }
+    /// How v3 treats a finding of its configuration schema: a warning, or an error with
+    /// `configValidationMode: error` (v3 then refuses the configuration).
+    pub fn schema_severity(&self) -> cfgen_syntax::Severity {
+        if self.ctx.cfg.config_validation_mode.as_deref() == Some("error") {
+            cfgen_syntax::Severity::Error
+        } else {
+            cfgen_syntax::Severity::Warning
+        }
+    }
     /// Report at an event (or a key inside it).
     pub fn report(&mut self, d: Diagnostic, key: &str, index: usize, path: &[&str]) {
         let span = self.event_span(key, index, path);
@@ -214,11 +223,7 @@ impl EventCtx<'_, '_> {
         let Value::Object(o) = body else { return };
         let unknown: Vec<String> = o.keys().filter(|k| !allowed.contains(&k.as_str())).cloned().collect();
         // Schema findings follow `configValidationMode`, as for every other key.
-        let severity = if self.ctx.cfg.config_validation_mode.as_deref() == Some("error") {
-            cfgen_syntax::Severity::Error
-        } else {
-            cfgen_syntax::Severity::Warning
-        };
+        let severity = self.schema_severity();
         for k in unknown {
             let mut d = Diagnostic::new(codes::UNKNOWN_KEY, severity, format!("unknown key `{k}` in a `{ty}` event"));
             if let Some(s) = cfgen_syntax::diagnostic::did_you_mean(&k, allowed.iter().copied()) {
@@ -318,7 +323,7 @@ pub fn compile(ctx: &mut Ctx, provider: &Provider, t: &mut Template, artifact_di
         cloudfront::compile(&mut e);
         return;
     }
-    unknown_events(&mut e);
+    event_shapes(&mut e);
     // In Serverless v3's plugin order. Resources are charged to the template's size budget
     // as they are added (`merge_resource`, `set_resource`), and the pass's as it ends.
     let passes: [(&str, Pass); 22] = [
@@ -370,33 +375,113 @@ pub fn compile(ctx: &mut Ctx, provider: &Provider, t: &mut Template, artifact_di
 /// An event pass: compiles one kind of event for every function.
 type Pass = fn(&mut EventCtx);
 
-/// Events that are not a one-key object of a known type: Serverless warns ("unsupported
-/// function event") and ignores them.
-fn unknown_events(e: &mut EventCtx) {
-    let mut found = Vec::new();
-    for f in e.functions.iter() {
-        for (i, ev) in f.events().iter().enumerate() {
-            let ty = match ev {
-                Value::Object(o) if o.len() == 1 => o.keys().next().cloned(),
-                _ => None,
-            };
-            match ty {
-                Some(t) if EVENT_TYPES.contains(&t.as_str()) => {}
-                other => found.push((f.key.clone(), i, other)),
+/// Event types whose body v3's schema also takes as a string (`anyOf: [string, object]`).
+/// Serverless validates with AJV's `coerceTypes`, which turns a number or boolean body of
+/// these into a string in place, before the compile reads it: `- sqs: false` compiles as the
+/// queue ARN `"false"`, `- s3: 0` as the bucket `"0"` ([`coerce_scalar_bodies`]).
+const STRING_FORM: [&str; 11] =
+    ["schedule", "s3", "http", "websocket", "sns", "stream", "alexaSkill", "alexaSmartHome", "cloudwatchLog", "sqs", "httpApi"];
+
+/// AJV's coercion of event bodies (see [`STRING_FORM`]): a number or boolean body of an
+/// event type with a string form becomes that string, as JavaScript prints it. Other types
+/// keep such a body, which is falsy or not an object, and [`event_shapes`] reports it.
+pub fn coerce_scalar_bodies(functions: &mut [(String, Box<Function>)]) {
+    for (_, f) in functions.iter_mut() {
+        for event in f.events.iter_mut().flatten() {
+            let Value::Object(o) = event else { continue };
+            for (ty, body) in o.iter_mut() {
+                if STRING_FORM.contains(&ty.as_str()) && matches!(body, Value::Bool(_) | Value::Number(_)) {
+                    if let Some(s) = cfgen_model::coerce::scalar_string(body) {
+                        *body = Value::String(s);
+                    }
+                }
             }
         }
     }
-    for (key, i, ty) in found {
-        let mut d = Diagnostic::warning(
-            codes::UNKNOWN_KEY,
-            match &ty {
-                Some(t) => format!("unsupported function event `{t}`; Serverless v3 ignores it"),
-                None => "an event must be a mapping with one key, the event type; Serverless v3 ignores this one".to_string(),
-            },
-        );
-        if let Some(s) = ty.as_deref().and_then(|t| cfgen_syntax::diagnostic::did_you_mean(t, EVENT_TYPES)) {
-            d = d.help(format!("did you mean `{s}`?"));
+}
+
+/// What v3's schema says of each event's shape, before any event compiles:
+/// - not a mapping, an unknown type, or a mapping of several keys ("unsupported function
+///   event", "must be object", "unrecognized property"): v3 ignores an unknown type, and
+///   compiles each type it knows of a several-key event;
+/// - an empty body (`- sqs:`, `- kafka: ''`, `- iot: false`): v3 ignores the event. Each
+///   compiler skips such a body without a word, so this is where it is reported.
+///
+/// Each is a schema finding (an error under `configValidationMode: error`), except an empty
+/// string for `s3` or `websocket`, whose schema takes any string: a warning then, as v3 says
+/// nothing at all.
+fn event_shapes(e: &mut EventCtx) {
+    let severity = e.schema_severity();
+    let mut found = Vec::new();
+    for f in e.functions.iter() {
+        for (i, ev) in f.events().iter().enumerate() {
+            let Value::Object(o) = ev else {
+                found.push((f.key.clone(), i, Shape::NotMapping, severity));
+                continue;
+            };
+            if o.len() != 1 {
+                found.push((f.key.clone(), i, Shape::Keys(o.keys().cloned().collect()), severity));
+                continue;
+            }
+            let (ty, body) = o.iter().next().expect("one key");
+            if !EVENT_TYPES.contains(&ty.as_str()) {
+                found.push((f.key.clone(), i, Shape::Unknown(ty.clone()), severity));
+            } else if !truthy(body) {
+                let any_string = body.as_str() == Some("") && (ty == "s3" || ty == "websocket");
+                let sev = if any_string { cfgen_syntax::Severity::Warning } else { severity };
+                found.push((f.key.clone(), i, Shape::Empty(ty.clone(), body.clone()), sev));
+            }
         }
+    }
+    let ignored = |msg: String, sev| if sev == cfgen_syntax::Severity::Error { msg } else { format!("{msg}; Serverless v3 ignores it") };
+    for (key, i, shape, sev) in found {
+        let d = match shape {
+            Shape::NotMapping => {
+                Diagnostic::new(codes::UNKNOWN_KEY, sev, ignored("an event must be a mapping with one key, the event type".into(), sev))
+            }
+            Shape::Keys(keys) if keys.is_empty() => {
+                Diagnostic::new(codes::UNKNOWN_KEY, sev, ignored("an event must be a mapping with one key, the event type".into(), sev))
+            }
+            Shape::Keys(keys) => {
+                let known: Vec<&String> = keys.iter().filter(|k| EVENT_TYPES.contains(&k.as_str())).collect();
+                let listed = keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+                let mut msg = format!("an event must have one key, the event type; this one has {} ({listed})", keys.len());
+                if sev != cfgen_syntax::Severity::Error {
+                    msg.push_str(&match known.len() {
+                        0 => "; Serverless v3 ignores it".to_string(),
+                        n if n == keys.len() => "; Serverless v3 compiles each of them as an event".to_string(),
+                        _ => "; Serverless v3 compiles the event types it knows and ignores the others".to_string(),
+                    });
+                }
+                Diagnostic::new(codes::UNKNOWN_KEY, sev, msg).help("write each event as its own item of `events`")
+            }
+            Shape::Unknown(t) => {
+                let mut d = Diagnostic::new(codes::UNKNOWN_KEY, sev, ignored(format!("unsupported function event `{t}`"), sev));
+                if let Some(s) = cfgen_syntax::diagnostic::did_you_mean(&t, EVENT_TYPES) {
+                    d = d.help(format!("did you mean `{s}`?"));
+                }
+                d
+            }
+            Shape::Empty(t, body) => {
+                let what = match body {
+                    Value::Bool(_) | Value::Number(_) => format!("this `{t}` event is `{body}`, not its settings"),
+                    _ => format!("this `{t}` event is empty"),
+                };
+                let d = Diagnostic::new(codes::INVALID_TYPE, sev, ignored(what, sev))
+                    .help(format!("give the `{t}` event its settings, or remove it"));
+                queue_common::report(e, d, &key, i, &[t.as_str()]);
+                continue;
+            }
+        };
         e.report(d, &key, i, &[]);
     }
+}
+
+/// An event v3's schema finds fault with, as [`event_shapes`] reports it.
+enum Shape {
+    NotMapping,
+    Keys(Vec<String>),
+    Unknown(String),
+    /// The type and its falsy body.
+    Empty(String, Value),
 }

@@ -6,19 +6,9 @@ use super::{EventCtx, FnInfo};
 use cfgen_syntax::{codes, Code, Diagnostic, Severity};
 use serde_json::Value;
 
-/// Severity of a finding that v3 reports through its config schema: an error only with
-/// `configValidationMode: error` (v3 then stops), a warning otherwise (v3 goes on).
-pub fn schema_severity(e: &EventCtx) -> Severity {
-    if e.ctx.cfg.config_validation_mode.as_deref() == Some("error") {
-        Severity::Error
-    } else {
-        Severity::Warning
-    }
-}
-
-/// Report a schema finding (see [`schema_severity`]); returns whether it is an error.
+/// Report a schema finding (see [`EventCtx::schema_severity`]); returns whether it is an error.
 pub fn schema_issue(e: &mut EventCtx, code: Code, msg: impl Into<String>, key: &str, index: usize, path: &[&str]) -> bool {
-    let sev = schema_severity(e);
+    let sev = e.schema_severity();
     report(e, Diagnostic::new(code, sev, msg), key, index, path);
     sev == Severity::Error
 }
@@ -122,20 +112,6 @@ pub fn error(e: &mut EventCtx, code: Code, msg: impl Into<String>, key: &str, in
     report(e, cfgen_syntax::Diagnostic::error(code, msg), key, index, path);
 }
 
-/// v3 skips an event whose body is falsy (`- sqs:` with nothing, `''`, `false`) after its
-/// schema has complained: a warning (an error under `configValidationMode: error`). Returns
-/// whether the event is to be skipped.
-pub fn skip_empty(e: &mut EventCtx, key: &str, index: usize, ty: &str, body: &Value) -> bool {
-    if cfgen_model::coerce::truthy(body) {
-        return false;
-    }
-    let sev = schema_severity(e);
-    let d = Diagnostic::new(codes::INVALID_TYPE, sev, format!("this `{ty}` event is empty; Serverless v3 ignores it"))
-        .help(format!("give the `{ty}` event its settings, or remove it"));
-    report(e, d, key, index, &[ty]);
-    true
-}
-
 /// One value rule of v3's event schema.
 pub enum Rule {
     /// An integer in `min..=max` (after AJV's string coercion).
@@ -198,7 +174,7 @@ pub fn is_arn(s: &str) -> bool {
 /// (v3's schema: `additionalProperties: false`); errors under `configValidationMode: error`.
 pub fn check_keys_at(e: &mut EventCtx, key: &str, index: usize, path: &[&str], value: &Value, allowed: &[&str]) {
     let Value::Object(o) = value else { return };
-    let sev = schema_severity(e);
+    let sev = e.schema_severity();
     let idx = index.to_string();
     for k in o.keys().filter(|k| !allowed.contains(&k.as_str())) {
         let what = path.join(".");
@@ -219,7 +195,7 @@ pub fn check_keys_at(e: &mut EventCtx, key: &str, index: usize, path: &[&str], v
 pub fn check_keys(e: &mut EventCtx, key: &str, index: usize, ty: &str, body: &Value, allowed: &[&str]) {
     let before = e.ctx.diags.len();
     e.check_keys(key, index, ty, body, allowed);
-    let sev = schema_severity(e);
+    let sev = e.schema_severity();
     for d in &mut e.ctx.diags[before..] {
         d.severity = sev;
     }

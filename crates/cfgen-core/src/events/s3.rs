@@ -62,7 +62,7 @@ fn new_buckets(e: &mut EventCtx) {
     for f in functions.iter() {
         let key = f.key.as_str();
         for (i, body) in f.events_of("s3") {
-            if qc::skip_empty(e, &f.key, i, "s3", body) {
+            if !cfgen_model::coerce::truthy(body) {
                 continue;
             }
             if body.get("existing").is_some_and(cfgen_model::coerce::truthy) {

@@ -54,7 +54,7 @@ pub fn compile(e: &mut EventCtx) {
         let mut number = 0usize;
         let mut fn_has_scheduler = false;
         for (i, body) in f.events_of("schedule") {
-            if qc::skip_empty(e, &f.key, i, "schedule", body) {
+            if !cfgen_model::coerce::truthy(body) {
                 continue;
             }
             let Some(ev) = parse(e, f, i, body) else { continue };

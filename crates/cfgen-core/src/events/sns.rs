@@ -30,7 +30,7 @@ pub fn compile(e: &mut EventCtx) {
     for f in functions.iter() {
         let key = f.key.as_str();
         for (i, body) in f.events_of("sns") {
-            if qc::skip_empty(e, &f.key, i, "sns", body) {
+            if !cfgen_model::coerce::truthy(body) {
                 continue;
             }
             let mut topic_arn: Option<Value> = None;

@@ -24,7 +24,7 @@ pub fn compile(e: &mut EventCtx) {
     for f in functions.iter() {
         let key = f.key.as_str();
         for (i, body) in f.events_of("sqs") {
-            if qc::skip_empty(e, &f.key, i, "sqs", body) {
+            if !cfgen_model::coerce::truthy(body) {
                 continue;
             }
             let empty = Map::new();

@@ -87,7 +87,7 @@ pub fn compile(e: &mut EventCtx) {
         let mut on_failure_sns: Vec<Value> = Vec::new();
         let mut on_failure_sqs: Vec<Value> = Vec::new();
         for (i, body) in f.events_of("stream") {
-            if qc::skip_empty(e, &f.key, i, "stream", body) {
+            if !cfgen_model::coerce::truthy(body) {
                 continue;
             }
             let empty = Map::new();

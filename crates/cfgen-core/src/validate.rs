@@ -205,9 +205,19 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
         .or_else(|| provider.region.as_ref().map(|s| s.0.clone()))
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "us-east-1".into());
-    let functions: Vec<(String, Box<Function>)> =
-        // Moved out: the passes read functions from here, never from `service.functions`.
-        service.functions.take().into_iter().flatten().filter_map(|(k, f)| f.map(|f| (k, f))).collect();
+    let mut functions: Vec<(String, Box<Function>)> = Vec::new();
+    // Moved out: the passes read functions from here, never from `service.functions`.
+    for (k, f) in service.functions.take().into_iter().flatten() {
+        match f {
+            Some(f) => functions.push((k, f)),
+            // A way to switch a function off (`fn: ${self:custom.withFn, null}`): v3 leaves it
+            // out without a word; say so, as a note.
+            None => diags.push(
+                Diagnostic::info(codes::INVALID_TYPE, format!("function `{k}` is null; Serverless v3 leaves it out"))
+                    .at_opt(span_of(node, &["functions", &k])),
+            ),
+        }
+    }
 
     for (k, f) in &functions {
         if let Some(d) = f.description.as_ref().filter(|d| !d.is_string() && !d.is_null()) {

@@ -143,7 +143,8 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
     let schema = crate::schema::validation_schema();
     let mut path = Vec::new();
     let walked_from = diags.len();
-    unknown_keys(&json, schema.root(), schema, node, &mut path, schema_severity, diags);
+    let unwrap = unknown_keys(&json, schema.root(), schema, node, &mut path, schema_severity, diags);
+    unwrap_lists(&mut json, &unwrap);
 
     // Typed view. serde stops at the first type error, so on failure each part (the provider,
     // every function, every layer, the package) is typed on its own to report all of them.
@@ -219,7 +220,15 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
         }
     }
 
-    for (k, f) in &functions {
+    for (k, f) in &mut functions {
+        // v3's schema: `type: string`; AJV reads a list of one scalar as that scalar, as text.
+        if let Some(Value::Array(items)) = &f.description {
+            if let [item] = items.as_slice() {
+                if let Some(text) = cfgen_model::coerce::scalar_string(item) {
+                    f.description = Some(Value::String(text));
+                }
+            }
+        }
         if let Some(d) = f.description.as_ref().filter(|d| !d.is_string() && !d.is_null()) {
             diags.push(
                 Diagnostic::new(
@@ -296,7 +305,8 @@ pub fn unknown_keys_only(node: &Node, diags: &mut Vec<Diagnostic>) {
     let json = node.to_json();
     let schema = crate::schema::validation_schema();
     let mut path = Vec::new();
-    unknown_keys(&json, schema.root(), schema, node, &mut path, Severity::Warning, diags);
+    // The lists to read as their item matter only to a build.
+    let _ = unknown_keys(&json, schema.root(), schema, node, &mut path, Severity::Warning, diags);
 }
 
 /// What a schema says about the keys of an object, over all its `anyOf`/`oneOf`/`allOf`
@@ -412,9 +422,32 @@ fn unknown_keys<'v>(
     path: &mut Vec<Cow<'v, str>>,
     sev: Severity,
     diags: &mut Vec<Diagnostic>,
-) {
-    let mut sink = Sink { diags, accepts: ByIdentity::default(), regexes: HashMap::new() };
+) -> Vec<Vec<String>> {
+    let mut sink = Sink { diags, accepts: ByIdentity::default(), regexes: HashMap::new(), unwrap: Vec::new() };
     unknown_keys_in(v, &[s], root, node, path, sev, &mut sink);
+    sink.unwrap
+}
+
+/// Replace the one-item list at each of `paths` with its item (see [`check_scalar`]).
+fn unwrap_lists(json: &mut Value, paths: &[Vec<String>]) {
+    for path in paths {
+        let mut at = Some(&mut *json);
+        for seg in path {
+            at = match at {
+                Some(Value::Object(m)) => m.get_mut(seg.as_str()),
+                Some(Value::Array(a)) => seg.parse::<usize>().ok().and_then(|i| a.get_mut(i)),
+                _ => None,
+            };
+        }
+        if let Some(v) = at {
+            if let Value::Array(items) = v {
+                if items.len() == 1 {
+                    let item = items.pop().unwrap_or_default();
+                    *v = item;
+                }
+            }
+        }
+    }
 }
 
 /// What one flattened alternative (see [`alternatives`]) takes: its type, enum or const, and
@@ -479,6 +512,8 @@ struct Sink<'d> {
     diags: &'d mut Vec<Diagnostic>,
     accepts: ByIdentity<Vec<Accept>>,
     regexes: HashMap<&'static str, Option<Rc<Regex>>>,
+    /// Paths of one-item lists to read as their item (AJV's `coerceTypes: "array"`).
+    unwrap: Vec<Vec<String>>,
 }
 
 impl Sink<'_> {
@@ -696,6 +731,26 @@ fn check_scalar(v: &Value, schemas: &[SValue], root: &Schema, node: &Node, path:
     let forms = coerced_forms(v);
     if schemas.iter().any(|s| sink.accepts(*s, root).iter().any(|a| forms.iter().any(|f| a.takes(f)))) {
         return true;
+    }
+    // AJV's `coerceTypes: "array"`: a list of one scalar, where the schema wants a scalar type,
+    // is read as its item (`timeout: [10]` is 10; `memorySize: ['512']` is 512). AJV coerces
+    // for a `type` only: an enumeration or a const (`runtime: [python3.11]`) stays a list.
+    if let Value::Array(items) = v {
+        if let [item] = items.as_slice() {
+            if !item.is_array() && !item.is_object() {
+                let mut forms = coerced_forms(item);
+                forms.insert(0, item.clone());
+                let scalar_type = |a: &Accept| matches!(a, Accept::Typed(bits, _) if bits & (type_bit("array") | type_bit("object")) == 0);
+                let closed =
+                    schemas.iter().any(|s| sink.accepts(*s, root).iter().any(|a| matches!(a, Accept::OneOf(_) | Accept::Const(_))));
+                if !closed
+                    && schemas.iter().any(|s| sink.accepts(*s, root).iter().any(|a| scalar_type(a) && forms.iter().any(|f| a.takes(f))))
+                {
+                    sink.unwrap.push(path.iter().map(|p| p.to_string()).collect());
+                    return false;
+                }
+            }
+        }
     }
     let mut alts = Vec::new();
     for s in schemas {
@@ -1075,7 +1130,7 @@ mod tests {
 
     #[test]
     fn patterns_check_strings_of_the_right_type_only() {
-        let mut sink = Sink { diags: &mut Vec::new(), accepts: ByIdentity::default(), regexes: HashMap::new() };
+        let mut sink = Sink { diags: &mut Vec::new(), accepts: ByIdentity::default(), regexes: HashMap::new(), unwrap: Vec::new() };
         let alt = crate::static_value::leaked(&serde_json::json!({"type": ["string", "number"], "pattern": "^[a-z]+$"}));
         let a = sink.accept_of(alt);
         assert!(a.takes(&Value::String("abc".into())));

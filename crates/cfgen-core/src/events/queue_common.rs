@@ -42,8 +42,18 @@ pub fn shown(v: &Value) -> String {
     }
 }
 
+/// AJV `coerceTypes: "array"`: a list of one scalar, where a scalar is wanted, is read as its
+/// item (`batchSize: [5]` is 5).
+pub fn single(v: &Value) -> &Value {
+    match v {
+        Value::Array(items) if items.len() == 1 && !items[0].is_array() && !items[0].is_object() => &items[0],
+        _ => v,
+    }
+}
+
 /// AJV `coerceTypes` for an `integer`/`number` setting: numeric strings become numbers.
 pub fn coerce_number(v: &Value) -> Value {
+    let v = single(v);
     if let Value::String(s) = v {
         let t = s.trim();
         if !t.is_empty() && t == s {
@@ -65,7 +75,7 @@ pub fn coerce_number(v: &Value) -> Value {
 
 /// AJV `coerceTypes` for a `boolean` setting: `"true"`/`"false"` and `1`/`0` become booleans.
 pub fn coerce_bool(v: &Value) -> Value {
-    match v {
+    match single(v) {
         Value::String(s) if s == "true" => Value::Bool(true),
         Value::String(s) if s == "false" => Value::Bool(false),
         Value::Number(n) if n.as_f64() == Some(1.0) => Value::Bool(true),
@@ -141,7 +151,7 @@ pub fn check_values(e: &mut EventCtx, key: &str, index: usize, ty: &str, body: &
                 Some(n) if n.fract() == 0.0 => Some(format!("`{field}` must be between {min} and {max}, not {n}")),
                 _ => Some(format!("`{field}` must be an integer (between {min} and {max}), not {}", shown(v))),
             },
-            Rule::OneOf(allowed) => match v.as_str() {
+            Rule::OneOf(allowed) => match single(v).as_str() {
                 Some(s) if allowed.contains(&s) => None,
                 _ => Some(format!(
                     "`{field}` must be one of {}, not {}",
@@ -149,7 +159,7 @@ pub fn check_values(e: &mut EventCtx, key: &str, index: usize, ty: &str, body: &
                     shown(v)
                 )),
             },
-            Rule::Text(ok, what) => match v.as_str() {
+            Rule::Text(ok, what) => match single(v).as_str() {
                 Some(s) if ok(s) => None,
                 _ => Some(format!("`{field}` must be {what}, not {}", shown(v))),
             },

@@ -225,6 +225,14 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
         if let Some(Value::Array(items)) = &f.description {
             if let [item] = items.as_slice() {
                 if let Some(text) = cfgen_model::coerce::scalar_string(item) {
+                    diags.push(
+                        Diagnostic::warning(
+                            codes::INVALID_TYPE,
+                            format!("`functions.{k}.description` is a list of one item; Serverless v3 reads it as `{text}`"),
+                        )
+                        .at_opt(span_of(node, &["functions", k, "description"]))
+                        .help("write the value without the brackets"),
+                    );
                     f.description = Some(Value::String(text));
                 }
             }
@@ -747,6 +755,18 @@ fn check_scalar(v: &Value, schemas: &[SValue], root: &Schema, node: &Node, path:
                     && schemas.iter().any(|s| sink.accepts(*s, root).iter().any(|a| scalar_type(a) && forms.iter().any(|f| a.takes(f))))
                 {
                     sink.unwrap.push(path.iter().map(|p| p.to_string()).collect());
+                    // Valid for v3, but a list here is a slip worth a word (and the editor
+                    // schema, which describes what to write, flags it too).
+                    let refs: Vec<&str> = path.iter().map(AsRef::as_ref).collect();
+                    let shown = cfgen_model::coerce::scalar_string(item).unwrap_or_default();
+                    sink.diags.push(
+                        Diagnostic::warning(
+                            codes::INVALID_TYPE,
+                            format!("`{}` is a list of one item; Serverless v3 reads it as `{shown}`", path.join(".")),
+                        )
+                        .at_opt(span_of(node, &refs))
+                        .help("write the value without the brackets"),
+                    );
                     return false;
                 }
             }

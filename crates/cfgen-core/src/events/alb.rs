@@ -133,11 +133,17 @@ fn validate(e: &mut EventCtx, authorizers: &Map<String, Value>) -> Option<Vec<Al
                     conditions.insert(k.into(), Value::Array(list(v)));
                 }
             }
+            // v3's schema: lists of strings, so AJV makes a number or boolean item a string.
+            for k in ["path", "host", "method"] {
+                if let Some(Value::Array(items)) = conditions.get_mut(k) {
+                    items.iter_mut().for_each(|x| *x = super::queue_common::coerce_string(x));
+                }
+            }
             if let Some(q) = c.get("query").filter(|v| truthy(v)) {
                 conditions.insert("query".into(), q.clone());
             }
             if let Some(v) = c.get("ip").filter(|v| truthy(v)) {
-                conditions.insert("ip".into(), Value::Array(list(v)));
+                conditions.insert("ip".into(), Value::Array(list(v).iter().map(super::queue_common::coerce_string).collect()));
             }
             if c.is_empty() {
                 e.error(

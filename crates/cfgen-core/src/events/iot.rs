@@ -36,6 +36,15 @@ pub fn compile(e: &mut EventCtx) {
                 continue;
             };
             e.check_keys(&f.key, i, "iot", body, &["sql", "sqlVersion", "name", "enabled", "description"]);
+            // v3's schema types these (`string`, `boolean`): AJV's coercions apply first.
+            let mut o = o.clone();
+            for k in ["sql", "sqlVersion", "name", "description", "enabled"] {
+                if let Some(v) = o.get_mut(k) {
+                    super::queue_common::warn_single(e, &f.key, i, &["iot", k], v);
+                    *v = if k == "enabled" { super::queue_common::coerce_bool(v) } else { super::queue_common::coerce_string(v) };
+                }
+            }
+            let o = &o;
             let Some(sql) = o.get("sql").and_then(Value::as_str) else {
                 e.report(
                     cfgen_syntax::Diagnostic::error(codes::MISSING_KEY, "an `iot` event needs `sql`, the rule's query")

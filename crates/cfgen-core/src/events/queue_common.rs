@@ -73,6 +73,34 @@ pub fn coerce_number(v: &Value) -> Value {
     v.clone()
 }
 
+/// A warning for a setting written as a list of one scalar, which v3 reads as its item
+/// ([`single`]): valid, but a slip worth a word (the editor schema flags it too).
+pub fn warn_single(e: &mut EventCtx, key: &str, index: usize, path: &[&str], v: &Value) {
+    if let (Value::Array(_), item) = (v, single(v)) {
+        if !item.is_array() {
+            let shown = cfgen_model::coerce::scalar_string(item).unwrap_or_default();
+            let field = path.last().copied().unwrap_or_default();
+            let ty = path.first().copied().unwrap_or_default();
+            let d = Diagnostic::warning(
+                codes::INVALID_TYPE,
+                format!("`{field}` in this `{ty}` event is a list of one item; Serverless v3 reads it as `{shown}`"),
+            )
+            .help("write the value without the brackets");
+            report(e, d, key, index, path);
+        }
+    }
+}
+
+/// AJV `coerceTypes` for a `string` setting: a number or boolean as JavaScript prints it.
+pub fn coerce_string(v: &Value) -> Value {
+    match single(v) {
+        x @ (Value::Number(_) | Value::Bool(_) | Value::String(_)) => {
+            cfgen_model::coerce::scalar_string(x).map_or_else(|| v.clone(), Value::String)
+        }
+        _ => v.clone(),
+    }
+}
+
 /// AJV `coerceTypes` for a `boolean` setting: `"true"`/`"false"` and `1`/`0` become booleans.
 pub fn coerce_bool(v: &Value) -> Value {
     match single(v) {
@@ -151,7 +179,7 @@ pub fn check_values(e: &mut EventCtx, key: &str, index: usize, ty: &str, body: &
                 Some(n) if n.fract() == 0.0 => Some(format!("`{field}` must be between {min} and {max}, not {n}")),
                 _ => Some(format!("`{field}` must be an integer (between {min} and {max}), not {}", shown(v))),
             },
-            Rule::OneOf(allowed) => match single(v).as_str() {
+            Rule::OneOf(allowed) => match v.as_str() {
                 Some(s) if allowed.contains(&s) => None,
                 _ => Some(format!(
                     "`{field}` must be one of {}, not {}",
@@ -159,7 +187,7 @@ pub fn check_values(e: &mut EventCtx, key: &str, index: usize, ty: &str, body: &
                     shown(v)
                 )),
             },
-            Rule::Text(ok, what) => match single(v).as_str() {
+            Rule::Text(ok, what) => match v.as_str() {
                 Some(s) if ok(s) => None,
                 _ => Some(format!("`{field}` must be {what}, not {}", shown(v))),
             },

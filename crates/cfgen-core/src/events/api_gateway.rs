@@ -410,7 +410,15 @@ fn validate_one(e: &mut EventCtx, fi: usize, i: usize, body: &Value) -> Result<H
                 e.check_keys(&key, i, "http", body, &EVENT_KEYS);
             }
             check_nested_keys(e, &key, i, o);
-            o.clone()
+            let mut o = o.clone();
+            // v3's schema types both as strings: AJV's coercions apply first (`path: [users]`).
+            for k in ["path", "method"] {
+                if let Some(v) = o.get_mut(k) {
+                    super::queue_common::warn_single(e, &key, i, &["http", k], v);
+                    *v = super::queue_common::coerce_string(v);
+                }
+            }
+            o
         }
         Value::String(s) => {
             let Some((method, path)) = split_http_string(s) else {

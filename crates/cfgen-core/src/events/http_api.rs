@@ -604,6 +604,15 @@ fn resolve_routes(
         let (method, path, authorizer) = match &body {
             Value::Object(o) => {
                 e.check_keys(&key, idx, "httpApi", &body, &EVENT_KEYS);
+                // v3's schema types both as strings: AJV's coercions apply first (`path: ['*']`).
+                let mut o = o.clone();
+                for k in ["path", "method"] {
+                    if let Some(v) = o.get_mut(k) {
+                        super::queue_common::warn_single(e, &key, idx, &["httpApi", k], v);
+                        *v = super::queue_common::coerce_string(v);
+                    }
+                }
+                let o = &o;
                 let method = match o.get("method") {
                     None | Some(Value::Null) => None,
                     Some(m) => match scalar_string(m) {

@@ -89,6 +89,13 @@ fn validate(e: &mut EventCtx, authorizers: &Map<String, Value>) -> Option<Vec<Al
                 continue;
             };
             e.check_keys(&f.key, i, "alb", body, &ALLOWED);
+            // v3's schema: `listenerArn` a string (or a `Ref`); AJV reads a list of one as its item.
+            let mut o = o.clone();
+            if let Some(v) = o.get_mut("listenerArn").filter(|v| v.is_array()) {
+                super::queue_common::warn_single(e, &f.key, i, &["alb", "listenerArn"], v);
+                *v = super::queue_common::single(v).clone();
+            }
+            let o = &o;
             let ids = match o.get("listenerArn") {
                 Some(Value::Object(r)) if r.get("Ref").is_some_and(truthy) => {
                     let r = r.get("Ref").and_then(Value::as_str).unwrap_or_default().to_string();

@@ -415,15 +415,18 @@ fn event_shapes(e: &mut EventCtx) {
     let mut found = Vec::new();
     for f in e.functions.iter() {
         for (i, ev) in f.events().iter().enumerate() {
-            let Value::Object(o) = ev else {
-                found.push((f.key.clone(), i, Shape::NotMapping, severity));
-                continue;
+            let o = match ev {
+                Value::Object(o) if !o.is_empty() => o,
+                _ => {
+                    found.push((f.key.clone(), i, Shape::NotMapping, severity));
+                    continue;
+                }
             };
             if o.len() != 1 {
                 found.push((f.key.clone(), i, Shape::Keys(o.keys().cloned().collect()), severity));
                 continue;
             }
-            let (ty, body) = o.iter().next().expect("one key");
+            let Some((ty, body)) = o.iter().next() else { continue };
             if !EVENT_TYPES.contains(&ty.as_str()) {
                 found.push((f.key.clone(), i, Shape::Unknown(ty.clone()), severity));
             } else if !truthy(body) {
@@ -437,9 +440,6 @@ fn event_shapes(e: &mut EventCtx) {
     for (key, i, shape, sev) in found {
         let d = match shape {
             Shape::NotMapping => {
-                Diagnostic::new(codes::UNKNOWN_KEY, sev, ignored("an event must be a mapping with one key, the event type".into(), sev))
-            }
-            Shape::Keys(keys) if keys.is_empty() => {
                 Diagnostic::new(codes::UNKNOWN_KEY, sev, ignored("an event must be a mapping with one key, the event type".into(), sev))
             }
             Shape::Keys(keys) => {
@@ -479,7 +479,9 @@ fn event_shapes(e: &mut EventCtx) {
 
 /// An event v3's schema finds fault with, as [`event_shapes`] reports it.
 enum Shape {
+    /// Not a mapping, or an empty one.
     NotMapping,
+    /// Several keys.
     Keys(Vec<String>),
     Unknown(String),
     /// The type and its falsy body.

@@ -239,7 +239,7 @@ fn compile_node(
     if let Some((_, lift)) = &lifted {
         plugins::lift::finish(lift, &mut pre, diags);
     }
-    events::coerce_scalar_bodies(&mut pre.functions);
+    events::coerce_scalar_bodies(&mut pre.functions, node, diags);
     let functions = std::rc::Rc::new(std::mem::take(&mut pre.functions));
     let mut ctx = compile::Ctx {
         cfg: &pre.service,

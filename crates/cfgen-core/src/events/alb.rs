@@ -143,7 +143,19 @@ fn validate(e: &mut EventCtx, authorizers: &Map<String, Value>) -> Option<Vec<Al
             // v3's schema: lists of strings, so AJV makes a number or boolean item a string.
             for k in ["path", "host", "method"] {
                 if let Some(Value::Array(items)) = conditions.get_mut(k) {
-                    items.iter_mut().for_each(|x| *x = super::queue_common::coerce_string(x));
+                    for (j, x) in items.iter_mut().enumerate() {
+                        if let Value::Number(_) | Value::Bool(_) = x {
+                            // Valid for v3, but likely a slip (the editor schema flags it too).
+                            let d = cfgen_syntax::Diagnostic::warning(
+                                codes::INVALID_TYPE,
+                                format!("`{x}` in the `{k}` condition of this `alb` event is not text; Serverless v3 reads it as the text `{x}`"),
+                            )
+                            .help("quote it");
+                            let j = j.to_string();
+                            super::queue_common::report(e, d, &f.key, i, &["alb", "conditions", k, &j]);
+                        }
+                        *x = super::queue_common::coerce_string(x);
+                    }
                 }
             }
             if let Some(q) = c.get("query").filter(|v| truthy(v)) {

@@ -41,6 +41,9 @@ pub fn compile(e: &mut EventCtx) {
             for k in ["sql", "sqlVersion", "name", "description", "enabled"] {
                 if let Some(v) = o.get_mut(k) {
                     super::queue_common::warn_single(e, &f.key, i, &["iot", k], v);
+                    if k != "enabled" {
+                        super::queue_common::warn_text(e, &f.key, i, &["iot", k], v);
+                    }
                     *v = if k == "enabled" { super::queue_common::coerce_bool(v) } else { super::queue_common::coerce_string(v) };
                 }
             }

@@ -383,15 +383,26 @@ const STRING_FORM: [&str; 11] =
     ["schedule", "s3", "http", "websocket", "sns", "stream", "alexaSkill", "alexaSmartHome", "cloudwatchLog", "sqs", "httpApi"];
 
 /// AJV's coercion of event bodies (see [`STRING_FORM`]): a number or boolean body of an
-/// event type with a string form becomes that string, as JavaScript prints it. Other types
-/// keep such a body, which is falsy or not an object, and [`event_shapes`] reports it.
-pub fn coerce_scalar_bodies(functions: &mut [(String, Box<Function>)]) {
-    for (_, f) in functions.iter_mut() {
-        for event in f.events.iter_mut().flatten() {
+/// event type with a string form becomes that string, as JavaScript prints it, with a warning
+/// (valid for v3, but likely a slip; the editor schema flags it too). Other types keep such a
+/// body, which is falsy or not an object, and [`event_shapes`] reports it.
+pub fn coerce_scalar_bodies(functions: &mut [(String, Box<Function>)], node: &cfgen_syntax::Node, diags: &mut Vec<Diagnostic>) {
+    for (key, f) in functions.iter_mut() {
+        for (i, event) in f.events.iter_mut().flatten().enumerate() {
             let Value::Object(o) = event else { continue };
             for (ty, body) in o.iter_mut() {
                 if STRING_FORM.contains(&ty.as_str()) && matches!(body, Value::Bool(_) | Value::Number(_)) {
                     if let Some(s) = cfgen_model::coerce::scalar_string(body) {
+                        let idx = i.to_string();
+                        let span = node.pointer(["functions", key.as_str(), "events", idx.as_str(), ty.as_str()]).map(|n| n.span);
+                        diags.push(
+                            Diagnostic::warning(
+                                codes::INVALID_TYPE,
+                                format!("this `{ty}` event is `{body}`, not text or settings; Serverless v3 reads it as the text `{s}`"),
+                            )
+                            .at_opt(span)
+                            .help(format!("quote it if the text is meant (`{ty}: '{s}'`)")),
+                        );
                         *body = Value::String(s);
                     }
                 }

@@ -91,6 +91,21 @@ pub fn warn_single(e: &mut EventCtx, key: &str, index: usize, path: &[&str], v: 
     }
 }
 
+/// A warning for a number or boolean where v3's schema types a string: valid, as AJV reads it
+/// as its text, but likely a slip (the editor schema flags it too).
+pub fn warn_text(e: &mut EventCtx, key: &str, index: usize, path: &[&str], v: &Value) {
+    if let Value::Number(_) | Value::Bool(_) = v {
+        let field = path.last().copied().unwrap_or_default();
+        let ty = path.first().copied().unwrap_or_default();
+        let d = Diagnostic::warning(
+            codes::INVALID_TYPE,
+            format!("`{field}` in this `{ty}` event is `{v}`, not text; Serverless v3 reads it as the text `{v}`"),
+        )
+        .help("quote it");
+        report(e, d, key, index, path);
+    }
+}
+
 /// AJV `coerceTypes` for a `string` setting: a number or boolean as JavaScript prints it.
 pub fn coerce_string(v: &Value) -> Value {
     match single(v) {
@@ -172,6 +187,10 @@ pub fn check_values(e: &mut EventCtx, key: &str, index: usize, ty: &str, body: &
         let Some(v) = o.get(*field) else { continue };
         if v.is_object() {
             continue;
+        }
+        if matches!(rule, Rule::Int(..) | Rule::Bool) {
+            // Read through `coerce_number` / `coerce_bool`, which take a list of one as its item.
+            warn_single(e, key, index, &[ty, field], v);
         }
         let problem = match rule {
             Rule::Int(min, max) => match coerce_number(v).as_f64() {

@@ -79,14 +79,8 @@ pub fn warn_single(e: &mut EventCtx, key: &str, index: usize, path: &[&str], v: 
     if let (Value::Array(_), item) = (v, single(v)) {
         if !item.is_array() {
             let shown = cfgen_model::coerce::scalar_string(item).unwrap_or_default();
-            let field = path.last().copied().unwrap_or_default();
-            let ty = path.first().copied().unwrap_or_default();
-            let d = Diagnostic::warning(
-                codes::INVALID_TYPE,
-                format!("`{field}` in this `{ty}` event is a list of one item; Serverless v3 reads it as `{shown}`"),
-            )
-            .help("write the value without the brackets");
-            report(e, d, key, index, path);
+            let what = format!("a list of one item; Serverless v3 reads it as `{shown}`");
+            coercion_warning(e, key, index, path, &what, "write the value without the brackets");
         }
     }
 }
@@ -95,15 +89,17 @@ pub fn warn_single(e: &mut EventCtx, key: &str, index: usize, path: &[&str], v: 
 /// as its text, but likely a slip (the editor schema flags it too).
 pub fn warn_text(e: &mut EventCtx, key: &str, index: usize, path: &[&str], v: &Value) {
     if let Value::Number(_) | Value::Bool(_) = v {
-        let field = path.last().copied().unwrap_or_default();
-        let ty = path.first().copied().unwrap_or_default();
-        let d = Diagnostic::warning(
-            codes::INVALID_TYPE,
-            format!("`{field}` in this `{ty}` event is `{v}`, not text; Serverless v3 reads it as the text `{v}`"),
-        )
-        .help("quote it");
-        report(e, d, key, index, path);
+        let what = format!("`{v}`, not text; Serverless v3 reads it as the text `{v}`");
+        coercion_warning(e, key, index, path, &what, "quote it");
     }
+}
+
+/// "`<field>` in this `<type>` event is <what>", at `path` (`[type, ..., field]`).
+fn coercion_warning(e: &mut EventCtx, key: &str, index: usize, path: &[&str], what: &str, help: &str) {
+    let field = path.last().copied().unwrap_or_default();
+    let ty = path.first().copied().unwrap_or_default();
+    let d = Diagnostic::warning(codes::INVALID_TYPE, format!("`{field}` in this `{ty}` event is {what}")).help(help);
+    report(e, d, key, index, path);
 }
 
 /// AJV `coerceTypes` for a `string` setting: a number or boolean as JavaScript prints it.

@@ -225,14 +225,7 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
         if let Some(Value::Array(items)) = &f.description {
             if let [item] = items.as_slice() {
                 if let Some(text) = cfgen_model::coerce::scalar_string(item) {
-                    diags.push(
-                        Diagnostic::warning(
-                            codes::INVALID_TYPE,
-                            format!("`functions.{k}.description` is a list of one item; Serverless v3 reads it as `{text}`"),
-                        )
-                        .at_opt(span_of(node, &["functions", k, "description"]))
-                        .help("write the value without the brackets"),
-                    );
+                    diags.push(list_of_one(&format!("functions.{k}.description"), &text, span_of(node, &["functions", k, "description"])));
                     f.description = Some(Value::String(text));
                 }
             }
@@ -436,6 +429,14 @@ fn unknown_keys<'v>(
     sink.unwrap
 }
 
+/// The warning for a setting written as a list of one scalar, which v3 reads as its item:
+/// valid, but a slip worth a word (the editor schema flags it too).
+fn list_of_one(at: &str, shown: &str, span: Option<Span>) -> Diagnostic {
+    Diagnostic::warning(codes::INVALID_TYPE, format!("`{at}` is a list of one item; Serverless v3 reads it as `{shown}`"))
+        .at_opt(span)
+        .help("write the value without the brackets")
+}
+
 /// Replace the one-item list at each of `paths` with its item (see [`check_scalar`]).
 fn unwrap_lists(json: &mut Value, paths: &[Vec<String>]) {
     for path in paths {
@@ -447,13 +448,8 @@ fn unwrap_lists(json: &mut Value, paths: &[Vec<String>]) {
                 _ => None,
             };
         }
-        if let Some(v) = at {
-            if let Value::Array(items) = v {
-                if items.len() == 1 {
-                    let item = items.pop().unwrap_or_default();
-                    *v = item;
-                }
-            }
+        if let Some(v) = at.filter(|v| v.as_array().is_some_and(|a| a.len() == 1)) {
+            *v = v.as_array_mut().and_then(Vec::pop).unwrap_or_default();
         }
     }
 }
@@ -759,14 +755,7 @@ fn check_scalar(v: &Value, schemas: &[SValue], root: &Schema, node: &Node, path:
                     // schema, which describes what to write, flags it too).
                     let refs: Vec<&str> = path.iter().map(AsRef::as_ref).collect();
                     let shown = cfgen_model::coerce::scalar_string(item).unwrap_or_default();
-                    sink.diags.push(
-                        Diagnostic::warning(
-                            codes::INVALID_TYPE,
-                            format!("`{}` is a list of one item; Serverless v3 reads it as `{shown}`", path.join(".")),
-                        )
-                        .at_opt(span_of(node, &refs))
-                        .help("write the value without the brackets"),
-                    );
+                    sink.diags.push(list_of_one(&path.join("."), &shown, span_of(node, &refs)));
                     return false;
                 }
             }

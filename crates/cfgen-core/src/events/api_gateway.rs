@@ -412,12 +412,7 @@ fn validate_one(e: &mut EventCtx, fi: usize, i: usize, body: &Value) -> Result<H
             check_nested_keys(e, &key, i, o);
             let mut o = o.clone();
             // v3's schema types both as strings: AJV's coercions apply first (`path: [users]`).
-            for k in ["path", "method"] {
-                if let Some(v) = o.get_mut(k) {
-                    super::queue_common::warn_single(e, &key, i, &["http", k], v);
-                    *v = super::queue_common::coerce_string(v);
-                }
-            }
+            super::queue_common::coerce_text_fields(e, &key, i, "http", &mut o, &["path", "method"], false);
             o
         }
         Value::String(s) => {

@@ -20,8 +20,10 @@
 //!   and, unless `configValidationMode: error`, only warns about what it rejects.
 //!
 //! The diagnostic helpers at the top (`event_report`, `schema_diagnostic`, `unknown_keys_at`,
-//! `coerce_bool`, `deprecation_disabled`) are shared with the `websocket` module.
+//! `deprecation_disabled`) are shared with the `websocket` module; AJV's scalar coercions come
+//! from `queue_common`.
 
+use super::queue_common::{scalar_to_bool, scalar_to_string};
 use super::{EventCtx, FnInfo};
 use crate::json::json;
 use crate::naming;
@@ -162,30 +164,11 @@ fn check_payload(e: &mut EventCtx, v: Option<&Value>, path: &[&str]) {
     e.ctx.diags.push(d);
 }
 
-/// Ajv's `coerceTypes` to a boolean: `"true"`/`"false"` and `1`/`0` (other values stay).
-pub(super) fn coerce_bool(v: &Value) -> Value {
-    match v {
-        Value::String(s) if s == "true" => json!(true),
-        Value::String(s) if s == "false" => json!(false),
-        Value::Number(n) if n.as_f64() == Some(1.0) => json!(true),
-        Value::Number(n) if n.as_f64() == Some(0.0) => json!(false),
-        other => other.clone(),
-    }
-}
-
 /// Ajv's `coerceTypes` to an integer: integer strings and booleans (other values stay).
 fn coerce_int(v: &Value) -> Value {
     match v {
         Value::String(s) => s.trim().parse::<i64>().ok().filter(|_| !s.trim().is_empty()).map_or_else(|| v.clone(), |n| json!(n)),
         Value::Bool(b) => json!(i64::from(*b)),
-        other => other.clone(),
-    }
-}
-
-/// Ajv's `coerceTypes` to a string: numbers and booleans as JavaScript prints them.
-fn coerce_string(v: &Value) -> Value {
-    match v {
-        Value::Number(_) | Value::Bool(_) => scalar_string(v).map_or_else(|| v.clone(), Value::String),
         other => other.clone(),
     }
 }
@@ -199,18 +182,18 @@ fn coerce_config(config: &mut Map<String, Value>) {
             }
         }
     }
-    each(config, &["metrics", "disableDefaultEndpoint", "shouldStartNameWithService"], coerce_bool);
-    each(config, &["payload", "name"], coerce_string);
+    each(config, &["metrics", "disableDefaultEndpoint", "shouldStartNameWithService"], scalar_to_bool);
+    each(config, &["payload", "name"], scalar_to_string);
     if let Some(Value::Object(c)) = config.get_mut("cors") {
-        each(c, &["allowCredentials"], coerce_bool);
+        each(c, &["allowCredentials"], scalar_to_bool);
         each(c, &["maxAge"], coerce_int);
     }
     if let Some(Value::Object(a)) = config.get_mut("authorizers") {
         for (_, auth) in a.iter_mut() {
             if let Value::Object(o) = auth {
-                each(o, &["managedExternally", "enableSimpleResponses"], coerce_bool);
+                each(o, &["managedExternally", "enableSimpleResponses"], scalar_to_bool);
                 each(o, &["resultTtlInSeconds"], coerce_int);
-                each(o, &["payloadVersion", "name", "functionName"], coerce_string);
+                each(o, &["payloadVersion", "name", "functionName"], scalar_to_string);
             }
         }
     }
@@ -295,7 +278,7 @@ pub fn compile(e: &mut EventCtx) {
         e.functions.iter().filter_map(|f| f.function().http_api.clone().map(|h| (f.key.clone(), h))).collect();
     for (key, settings) in function_settings {
         unknown_keys_at(e, &settings, &["functions", &key, "httpApi"], &["payload"]);
-        check_payload(e, settings.get("payload").map(coerce_string).as_ref(), &["functions", &key, "httpApi", "payload"]);
+        check_payload(e, settings.get("payload").map(scalar_to_string).as_ref(), &["functions", &key, "httpApi", "payload"]);
     }
     let external_id = config.get("id").filter(|v| truthy(v)).cloned();
     let errors_before = e.ctx.diags.iter().filter(|d| d.is_error()).count();
@@ -606,12 +589,7 @@ fn resolve_routes(
                 e.check_keys(&key, idx, "httpApi", &body, &EVENT_KEYS);
                 // v3's schema types both as strings: AJV's coercions apply first (`path: ['*']`).
                 let mut o = o.clone();
-                for k in ["path", "method"] {
-                    if let Some(v) = o.get_mut(k) {
-                        super::queue_common::warn_single(e, &key, idx, &["httpApi", k], v);
-                        *v = super::queue_common::coerce_string(v);
-                    }
-                }
+                super::queue_common::coerce_text_fields(e, &key, idx, "httpApi", &mut o, &["path", "method"], false);
                 let o = &o;
                 let method = match o.get("method") {
                     None | Some(Value::Null) => None,
@@ -953,7 +931,7 @@ fn compile_endpoints(
                 .http_api
                 .as_ref()
                 .and_then(|h| h.get("payload"))
-                .map(coerce_string)
+                .map(scalar_to_string)
                 .filter(truthy)
                 .or_else(|| config.get("payload").filter(|v| truthy(v)).cloned())
                 .unwrap_or(json!("2.0"));

@@ -38,14 +38,10 @@ pub fn compile(e: &mut EventCtx) {
             e.check_keys(&f.key, i, "iot", body, &["sql", "sqlVersion", "name", "enabled", "description"]);
             // v3's schema types these (`string`, `boolean`): AJV's coercions apply first.
             let mut o = o.clone();
-            for k in ["sql", "sqlVersion", "name", "description", "enabled"] {
-                if let Some(v) = o.get_mut(k) {
-                    super::queue_common::warn_single(e, &f.key, i, &["iot", k], v);
-                    if k != "enabled" {
-                        super::queue_common::warn_text(e, &f.key, i, &["iot", k], v);
-                    }
-                    *v = if k == "enabled" { super::queue_common::coerce_bool(v) } else { super::queue_common::coerce_string(v) };
-                }
+            super::queue_common::coerce_text_fields(e, &f.key, i, "iot", &mut o, &["sql", "sqlVersion", "name", "description"], true);
+            if let Some(v) = o.get_mut("enabled") {
+                super::queue_common::warn_single(e, &f.key, i, &["iot", "enabled"], v);
+                *v = super::queue_common::coerce_bool(v);
             }
             let o = &o;
             let Some(sql) = o.get("sql").and_then(Value::as_str) else {

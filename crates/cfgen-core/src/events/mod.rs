@@ -454,11 +454,11 @@ fn event_shapes(e: &mut EventCtx) {
                 Diagnostic::new(codes::UNKNOWN_KEY, sev, ignored("an event must be a mapping with one key, the event type".into(), sev))
             }
             Shape::Keys(keys) => {
-                let known: Vec<&String> = keys.iter().filter(|k| EVENT_TYPES.contains(&k.as_str())).collect();
+                let known = keys.iter().filter(|k| EVENT_TYPES.contains(&k.as_str())).count();
                 let listed = keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
                 let mut msg = format!("an event must have one key, the event type; this one has {} ({listed})", keys.len());
                 if sev != cfgen_syntax::Severity::Error {
-                    msg.push_str(&match known.len() {
+                    msg.push_str(&match known {
                         0 => "; Serverless v3 ignores it".to_string(),
                         n if n == keys.len() => "; Serverless v3 compiles each of them as an event".to_string(),
                         _ => "; Serverless v3 compiles the event types it knows and ignores the others".to_string(),

@@ -102,24 +102,59 @@ fn coercion_warning(e: &mut EventCtx, key: &str, index: usize, path: &[&str], wh
     report(e, d, key, index, path);
 }
 
-/// AJV `coerceTypes` for a `string` setting: a number or boolean as JavaScript prints it.
-pub fn coerce_string(v: &Value) -> Value {
-    match single(v) {
-        x @ (Value::Number(_) | Value::Bool(_) | Value::String(_)) => {
-            cfgen_model::coerce::scalar_string(x).map_or_else(|| v.clone(), Value::String)
-        }
-        _ => v.clone(),
+/// AJV `coerceTypes` to a string, of a scalar: a number or boolean as JavaScript prints it
+/// (other values stay).
+pub fn scalar_to_string(v: &Value) -> Value {
+    match v {
+        Value::Number(_) | Value::Bool(_) => cfgen_model::coerce::scalar_string(v).map_or_else(|| v.clone(), Value::String),
+        other => other.clone(),
     }
 }
 
-/// AJV `coerceTypes` for a `boolean` setting: `"true"`/`"false"` and `1`/`0` become booleans.
-pub fn coerce_bool(v: &Value) -> Value {
-    match single(v) {
+/// AJV `coerceTypes` for a `string` setting: [`scalar_to_string`] of the value, or of the item
+/// of a list of one ([`single`]).
+pub fn coerce_string(v: &Value) -> Value {
+    scalar_to_string(single(v))
+}
+
+/// AJV `coerceTypes` to a boolean, of a scalar: `"true"`/`"false"` and `1`/`0` (other values
+/// stay).
+pub fn scalar_to_bool(v: &Value) -> Value {
+    match v {
         Value::String(s) if s == "true" => Value::Bool(true),
         Value::String(s) if s == "false" => Value::Bool(false),
         Value::Number(n) if n.as_f64() == Some(1.0) => Value::Bool(true),
         Value::Number(n) if n.as_f64() == Some(0.0) => Value::Bool(false),
         other => other.clone(),
+    }
+}
+
+/// AJV `coerceTypes` for a `boolean` setting: [`scalar_to_bool`] of the value, or of the item
+/// of a list of one ([`single`]).
+pub fn coerce_bool(v: &Value) -> Value {
+    scalar_to_bool(single(v))
+}
+
+/// The `fields` of an event body that v3's schema types as strings, coerced in place
+/// ([`coerce_string`]), with a warning for each written as a list of one, and with
+/// `warn_numbers` for each written as a number or boolean ([`warn_text`]).
+pub fn coerce_text_fields(
+    e: &mut EventCtx,
+    key: &str,
+    index: usize,
+    ty: &str,
+    o: &mut serde_json::Map<String, Value>,
+    fields: &[&str],
+    warn_numbers: bool,
+) {
+    for k in fields {
+        if let Some(v) = o.get_mut(*k) {
+            warn_single(e, key, index, &[ty, k], v);
+            if warn_numbers {
+                warn_text(e, key, index, &[ty, k], v);
+            }
+            *v = coerce_string(v);
+        }
     }
 }
 

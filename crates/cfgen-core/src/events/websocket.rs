@@ -22,7 +22,7 @@
 //! - provider tags go on the API only with `provider.websocket.useProviderTags` (else a
 //!   deprecation warning).
 
-use super::http_api::{coerce_bool, event_error, event_report, schema_diagnostic, unknown_keys_at};
+use super::http_api::{event_error, event_report, schema_diagnostic, unknown_keys_at};
 use super::EventCtx;
 use crate::json::json;
 use crate::naming;
@@ -374,8 +374,13 @@ fn compile_api(e: &mut EventCtx, description: &Value) {
     if let Some(w) = e.provider.websocket.clone() {
         unknown_keys_at(e, &w, &["provider", "websocket"], &["useProviderTags"]);
     }
-    let use_provider_tags =
-        e.provider.websocket.as_ref().and_then(|w| w.get("useProviderTags")).map(coerce_bool).is_some_and(|v| truthy(&v));
+    let use_provider_tags = e
+        .provider
+        .websocket
+        .as_ref()
+        .and_then(|w| w.get("useProviderTags"))
+        .map(super::queue_common::scalar_to_bool)
+        .is_some_and(|v| truthy(&v));
     if e.provider.tags.is_some() && !use_provider_tags && !super::http_api::deprecation_disabled(e, "AWS_WEBSOCKET_API_USE_PROVIDER_TAGS") {
         let span = e.ctx.key_span(&["provider", "tags"]);
         e.ctx.diags.push(
@@ -425,7 +430,7 @@ fn websocket_logs(e: &mut EventCtx) -> Option<Logs> {
         &["provider", "logs", "websocket"],
         &["accessLogging", "executionLogging", "format", "fullExecutionData", "level"],
     );
-    let get = |k: &str| logs.get(k).filter(|v| !v.is_null()).map(coerce_bool);
+    let get = |k: &str| logs.get(k).filter(|v| !v.is_null()).map(super::queue_common::scalar_to_bool);
     let access_logging = get("accessLogging").unwrap_or(json!(true));
     let execution_logging = get("executionLogging").unwrap_or(json!(true));
     let full_execution_data = get("fullExecutionData").unwrap_or(json!(true));

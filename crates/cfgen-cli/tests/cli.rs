@@ -1,17 +1,18 @@
 //! The `cfgen` binary end to end: exit codes, `package` reproducibility, `print`.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::Scratch;
+use std::path::Path;
 use std::process::Command;
 
 fn cfgen() -> Command {
     Command::new(env!("CARGO_BIN_EXE_cfgen"))
 }
 
-/// A fresh copy of `examples/hello` in a temporary directory.
-fn hello_copy(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cfgen-cli-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+/// A fresh copy of `examples/hello` in a scratch directory.
+fn hello_copy(tag: &str) -> Scratch {
+    let dir = Scratch::new(&format!("cli-{tag}"));
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/hello");
     for f in ["serverless.yml", "index.py"] {
         std::fs::copy(example.join(f), dir.join(f)).unwrap();
@@ -70,7 +71,6 @@ functions:
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let t: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(t["Resources"].as_object().unwrap().len(), 523);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -166,5 +166,4 @@ fn hostile_files_end_in_clear_errors() {
     let out = cfgen().args(["build", "huge.yml"]).current_dir(&dir).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("error[CFG104]"));
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -2,18 +2,15 @@
 //! Lambda's size limits.
 
 use cfgen_core::package::zip_listing;
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::Scratch;
+use std::path::Path;
 use std::process::{Command, Output};
 
-/// A service folder inside a fresh folder of its own, so that the `--out` folders made beside
-/// it (`svc.<run>`) are removed with it: process ids are reused, and an earlier run's output
-/// would otherwise be found by a test that expects none.
-fn temp(tag: &str) -> PathBuf {
-    let root = std::env::temp_dir().join(format!("cfgen-package-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    let dir = root.join("svc");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A service folder (see [`Scratch`]: the `--out` folders made beside it, `svc.<run>`, go with it).
+fn temp(tag: &str) -> Scratch {
+    Scratch::new(&format!("package-{tag}"))
 }
 
 fn package(dir: &Path, out: &str) -> Output {

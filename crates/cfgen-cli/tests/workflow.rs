@@ -2,18 +2,18 @@
 //! errors), `init` (every blueprint builds; the hello handlers run with their sample event).
 //! These run the real `python3` and `node` from PATH, as `cfgen invoke local` does.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::Scratch;
+use std::path::Path;
 use std::process::{Command, Output};
 
 fn cfgen() -> Command {
     Command::new(env!("CARGO_BIN_EXE_cfgen"))
 }
 
-fn temp(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cfgen-workflow-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn temp(tag: &str) -> Scratch {
+    Scratch::new(&format!("workflow-{tag}"))
 }
 
 /// Whether `program` can run. A missing interpreter fails the test, unless
@@ -53,7 +53,6 @@ fn invoke_local_runs_the_hello_example() {
     // Without --log only the result is printed.
     let out = run(&dir, &["invoke", "local", "-f", "main", "--data", r#"{"a": 1}"#]);
     assert_eq!(text(&out.stdout), "\"Hello world\"\n");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 const SERVICE: &str = "\
@@ -138,7 +137,7 @@ def boom(event, context):
     raise ValueError('bad input: %s' % event)
 ";
 
-fn service(tag: &str) -> PathBuf {
+fn service(tag: &str) -> Scratch {
     let dir = temp(tag);
     std::fs::write(dir.join("serverless.yml"), SERVICE).unwrap();
     std::fs::write(dir.join("h.js"), NODE).unwrap();
@@ -210,7 +209,6 @@ fn invoke_local_node_and_python() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), "\"hello stdin\"\n");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -242,7 +240,6 @@ fn invoke_local_failures() {
     assert!(text(&out.stderr).contains("function `nope` is not in serverless.yml; it has: ctx, callback"), "{}", text(&out.stderr));
     let out = run(&dir, &["invoke", "local", "-f", "ctx", "--path", "missing.json"]);
     assert_eq!(out.status.code(), Some(2));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -290,5 +287,4 @@ fn init_blueprints_build_and_the_hello_handlers_run() {
     assert_eq!(text(&out.stdout), "{\n    \"batchItemFailures\": [\n        {\n            \"itemIdentifier\": \"2e1424d4-f796-459a-8184-9c92662be6da\"\n        }\n    ]\n}\n");
     let out = run(&root, &["init", "--template", "nope", "x"]);
     assert_eq!(out.status.code(), Some(2));
-    let _ = std::fs::remove_dir_all(&root);
 }

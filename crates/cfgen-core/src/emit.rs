@@ -203,62 +203,13 @@ fn write_object_compact(mut entries: Vec<(&str, &Value)>, sort: Option<Compare>,
     out.push('}');
 }
 
-/// `Number.prototype.toString()` of a JSON number.
+/// `Number.prototype.toString()` of a JSON number (a JavaScript number: a double).
 pub fn js_number(n: &serde_json::Number) -> String {
-    if let Some(i) = n.as_i64() {
-        return i.to_string();
+    match n.as_i64() {
+        // Exact as a double, and printed in full by JavaScript.
+        Some(i) if i.unsigned_abs() <= 1 << 53 => i.to_string(),
+        _ => cfgen_syntax::node::js_number_string(n.as_f64().unwrap_or(0.0)),
     }
-    if let Some(u) = n.as_u64() {
-        return u.to_string();
-    }
-    js_f64(n.as_f64().unwrap_or(0.0))
-}
-
-/// ECMAScript Number::toString(10).
-pub fn js_f64(x: f64) -> String {
-    if x.is_nan() {
-        return "NaN".into();
-    }
-    if x == 0.0 {
-        return "0".into();
-    }
-    if x.is_infinite() {
-        return if x > 0.0 { "Infinity".into() } else { "-Infinity".into() };
-    }
-    let neg = x < 0.0;
-    // Shortest round-trip digits and exponent from Rust's formatter.
-    let e = format!("{:e}", x.abs());
-    let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
-    let digits: String = mant.chars().filter(|c| *c != '.').collect();
-    let k = digits.len() as i32;
-    let n = exp.parse::<i32>().unwrap_or(0) + 1;
-    let mut s = String::new();
-    if neg {
-        s.push('-');
-    }
-    if k <= n && n <= 21 {
-        s.push_str(&digits);
-        s.push_str(&"0".repeat((n - k) as usize));
-    } else if 0 < n && n <= 21 {
-        s.push_str(&digits[..n as usize]);
-        s.push('.');
-        s.push_str(&digits[n as usize..]);
-    } else if -6 < n && n <= 0 {
-        s.push_str("0.");
-        s.push_str(&"0".repeat((-n) as usize));
-        s.push_str(&digits);
-    } else {
-        let e = n - 1;
-        s.push_str(&digits[..1]);
-        if k > 1 {
-            s.push('.');
-            s.push_str(&digits[1..]);
-        }
-        s.push('e');
-        s.push(if e >= 0 { '+' } else { '-' });
-        s.push_str(&e.abs().to_string());
-    }
-    s
 }
 
 /// YAML with CloudFormation short-form tags (`!Ref`, `!GetAtt A.B`, `!Sub`, ...).
@@ -487,11 +438,10 @@ mod tests {
 
     #[test]
     fn numbers_like_javascript() {
-        assert_eq!(js_f64(1e21), "1e+21");
-        assert_eq!(js_f64(123456.0), "123456");
-        assert_eq!(js_f64(0.000001), "0.000001");
-        assert_eq!(js_f64(1e-7), "1e-7");
-        assert_eq!(js_f64(-2.5), "-2.5");
+        assert_eq!(js_number(&serde_json::Number::from(-42)), "-42");
+        assert_eq!(js_number(&serde_json::Number::from(9007199254740993u64)), "9007199254740992");
+        assert_eq!(js_number(&serde_json::Number::from(12345678901234567890u64)), "12345678901234567000");
+        assert_eq!(js_number(&serde_json::Number::from_f64(1e-7).unwrap()), "1e-7");
     }
 
     #[test]

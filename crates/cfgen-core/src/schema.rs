@@ -64,8 +64,13 @@ pub fn validation_source(schema: &Value) -> String {
     out
 }
 
-/// `s` (a schema) without the keywords only editors read; data (`enum`, `const`, ...) is kept
-/// as it is, and the names of properties and definitions are never taken for keywords.
+/// The mark of an alternative only an editor needs: an intrinsic function written with a
+/// short-form tag, which an editor sees as a list (cfgen's loader reads it as the function).
+const EDITOR_ONLY: &str = "x-cfgen-editor-only";
+
+/// `s` (a schema) without the keywords and the alternatives ([`EDITOR_ONLY`]) only editors need;
+/// data (`enum`, `const`, ...) is kept as it is, and the names of properties and definitions are
+/// never taken for keywords.
 pub fn strip_texts(s: &Value) -> Value {
     const TEXTS: [&str; 6] = ["description", "markdownDescription", "examples", "default", "title", "$comment"];
     const MAPS: [&str; 4] = ["properties", "definitions", "$defs", "patternProperties"];
@@ -97,7 +102,8 @@ pub fn strip_texts(s: &Value) -> Value {
             }
         } else if SUBSCHEMAS.contains(&k) {
             match v {
-                Value::Array(a) => Value::Array(a.iter().map(strip_texts).collect()),
+                // Alternatives only an editor needs (see EDITOR_ONLY) are left out.
+                Value::Array(a) => Value::Array(a.iter().filter(|x| x.get(EDITOR_ONLY).is_none()).map(strip_texts).collect()),
                 _ => strip_texts(v),
             }
         } else {

@@ -143,8 +143,8 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
     let schema = crate::schema::validation_schema();
     let mut path = Vec::new();
     let walked_from = diags.len();
-    let unwrap = unknown_keys(&json, schema.root(), schema, node, &mut path, schema_severity, diags);
-    unwrap_lists(&mut json, &unwrap);
+    let coerced = unknown_keys(&json, schema.root(), schema, node, &mut path, schema_severity, diags);
+    apply_coercions(&mut json, coerced);
 
     // Typed view. serde stops at the first type error, so on failure each part (the provider,
     // every function, every layer, the package) is typed on its own to report all of them.
@@ -220,16 +220,9 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
         }
     }
 
-    for (k, f) in &mut functions {
-        // v3's schema: `type: string`; AJV reads a list of one scalar as that scalar, as text.
-        if let Some(Value::Array(items)) = &f.description {
-            if let [item] = items.as_slice() {
-                if let Some(text) = cfgen_model::coerce::scalar_string(item) {
-                    diags.push(list_of_one(&format!("functions.{k}.description"), &text, span_of(node, &["functions", k, "description"])));
-                    f.description = Some(Value::String(text));
-                }
-            }
-        }
+    // v3's schema: `type: string`. The walk above read a number, a boolean or a list of one as
+    // text; an intrinsic function gets v3's warning, and is passed through.
+    for (k, f) in &functions {
         if let Some(d) = f.description.as_ref().filter(|d| !d.is_string() && !d.is_null()) {
             diags.push(
                 Diagnostic::new(
@@ -423,33 +416,33 @@ fn unknown_keys<'v>(
     path: &mut Vec<Cow<'v, str>>,
     sev: Severity,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<Vec<String>> {
-    let mut sink = Sink { diags, accepts: ByIdentity::default(), regexes: HashMap::new(), unwrap: Vec::new() };
+) -> Vec<(Vec<String>, Value)> {
+    let mut sink = Sink { diags, accepts: ByIdentity::default(), regexes: HashMap::new(), coerced: Vec::new(), quiet: false };
     unknown_keys_in(v, &[s], root, node, path, sev, &mut sink);
-    sink.unwrap
+    sink.coerced
 }
 
 /// The warning for a setting written as a list of one scalar, which v3 reads as its item:
 /// valid, but a slip worth a word (the editor schema flags it too).
 fn list_of_one(at: &str, shown: &str, span: Option<Span>) -> Diagnostic {
-    Diagnostic::warning(codes::INVALID_TYPE, format!("`{at}` is a list of one item; Serverless v3 reads it as `{shown}`"))
+    Diagnostic::warning(codes::INVALID_TYPE, format!("{at} is a list of one item; Serverless v3 reads it as `{shown}`"))
         .at_opt(span)
         .help("write the value without the brackets")
 }
 
-/// Replace the one-item list at each of `paths` with its item (see [`check_scalar`]).
-fn unwrap_lists(json: &mut Value, paths: &[Vec<String>]) {
-    for path in paths {
+/// Put each value AJV's coercion gives (see [`check_scalar`]) at its path.
+fn apply_coercions(json: &mut Value, coerced: Vec<(Vec<String>, Value)>) {
+    for (path, value) in coerced {
         let mut at = Some(&mut *json);
-        for seg in path {
+        for seg in &path {
             at = match at {
                 Some(Value::Object(m)) => m.get_mut(seg.as_str()),
                 Some(Value::Array(a)) => seg.parse::<usize>().ok().and_then(|i| a.get_mut(i)),
                 _ => None,
             };
         }
-        if let Some(v) = at.filter(|v| v.as_array().is_some_and(|a| a.len() == 1)) {
-            *v = v.as_array_mut().and_then(Vec::pop).unwrap_or_default();
+        if let Some(v) = at {
+            *v = value;
         }
     }
 }
@@ -463,6 +456,10 @@ enum Accept {
     Const(SValue),
     /// A string holding `${`: the variable alternative.
     Variable,
+    /// Text ([`cfgen_model::coerce::TEXT_MARK`]): a string, or a number or boolean read as one.
+    Text,
+    /// A number ([`cfgen_model::coerce::NUMBER_MARK`]), or a numeric string read as one.
+    Numeric(Option<Rc<Regex>>),
     /// JSON types, one bit each ([`type_bit`]; [`ANY_TYPE`] when the schema names none), and the
     /// pattern a string must match (none when the schema has none or it does not compile).
     Typed(u8, Option<Rc<Regex>>),
@@ -489,6 +486,17 @@ fn type_bit(t: &str) -> u8 {
 }
 
 impl Accept {
+    /// What AJV's `coerceTypes` makes of `v`, which this alternative takes, when it is not of
+    /// the alternative's own type: the text of a number or boolean ([`Accept::Text`]), the number
+    /// a numeric string holds ([`Accept::Numeric`]).
+    fn converted(&self, v: &Value) -> Option<Value> {
+        match (self, v) {
+            (Accept::Text, Value::Number(_) | Value::Bool(_)) => Some(crate::events::queue_common::scalar_to_string(v)),
+            (Accept::Numeric(_), Value::String(s)) => s.trim().parse::<f64>().ok().map(cfgen_syntax::node::number_to_json),
+            _ => None,
+        }
+    }
+
     /// Does this alternative take `v` as it is (types, enums, consts, string patterns)?
     fn takes(&self, v: &Value) -> bool {
         match self {
@@ -496,6 +504,12 @@ impl Accept {
             Accept::OneOf(e) => e.iter().any(|x| x == *v) || e.iter().any(|x| x.as_f64().is_some() && x.as_f64() == v.as_f64()),
             Accept::Const(c) => *c == *v,
             Accept::Variable => v.as_str().is_some_and(|s| s.contains("${")),
+            Accept::Text => matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_)),
+            Accept::Numeric(re) => match v {
+                Value::Number(_) => true,
+                Value::String(s) => s.len() <= MAX_PATTERN_INPUT && re.as_ref().is_some_and(|re| re.is_match(s)),
+                _ => false,
+            },
             Accept::Typed(bits, pattern) => {
                 let is_int = v.as_f64().is_some_and(|n| n.fract() == 0.0);
                 let typed = bits & type_bit(cfgen_model::coerce::type_name(v)) != 0 || (is_int && bits & 8 != 0);
@@ -516,8 +530,12 @@ struct Sink<'d> {
     diags: &'d mut Vec<Diagnostic>,
     accepts: ByIdentity<Vec<Accept>>,
     regexes: HashMap<&'static str, Option<Rc<Regex>>>,
-    /// Paths of one-item lists to read as their item (AJV's `coerceTypes: "array"`).
-    unwrap: Vec<Vec<String>>,
+    /// Values AJV's `coerceTypes` changes, with their paths: a one-item list read as its item,
+    /// a number or boolean read as text.
+    coerced: Vec<(Vec<String>, Value)>,
+    /// Inside a value whose keys a compile pass checks (an event): the walk only coerces
+    /// scalars (and says so); what is wrong there the compile pass reports, once.
+    quiet: bool,
 }
 
 impl Sink<'_> {
@@ -530,6 +548,12 @@ impl Sink<'_> {
         }
         if let Some(c) = o.get("const") {
             return Accept::Const(c);
+        }
+        if o.get(cfgen_model::coerce::TEXT_MARK).is_some_and(SValue::is_true) {
+            return Accept::Text;
+        }
+        if o.get(cfgen_model::coerce::NUMBER_MARK).is_some_and(SValue::is_true) {
+            return Accept::Numeric(o.get("pattern").and_then(SValue::as_str).and_then(|p| self.regex(p)));
         }
         let pattern = o.get("pattern").and_then(SValue::as_str);
         if pattern == Some(crate::schema::VARIABLE_PATTERN) {
@@ -578,22 +602,19 @@ fn unknown_keys_in<'v>(
     if !check_scalar(v, schemas, root, node, path, sev, sink) || !matches!(v, Value::Object(_) | Value::Array(_)) {
         return;
     }
+    let was_quiet = sink.quiet;
     if let Value::Array(items) = v {
-        if schemas.iter().any(|s| marked_compiler_checked(*s)) {
-            return;
-        }
+        sink.quiet |= schemas.iter().any(|s| marked_compiler_checked(*s));
         let mut item_schemas = Vec::new();
         for s in schemas {
             items_of(*s, root, &mut item_schemas, 0);
         }
-        if item_schemas.is_empty() {
-            return;
-        }
-        for (i, x) in items.iter().enumerate() {
+        for (i, x) in items.iter().enumerate().take_while(|_| !item_schemas.is_empty()) {
             path.push(Cow::Owned(i.to_string()));
             unknown_keys_in(x, &item_schemas, root, node, path, sev, sink);
             path.pop();
         }
+        sink.quiet = was_quiet;
         return;
     }
     let Value::Object(m) = v else { return };
@@ -601,12 +622,27 @@ fn unknown_keys_in<'v>(
     for s in schemas {
         object_view(*s, root, &mut view, 0);
     }
-    if view.compiler_checked || (view.props.is_empty() && view.values.is_empty()) {
+    if view.props.is_empty() && view.values.is_empty() {
         return;
     }
+    sink.quiet |= view.compiler_checked;
+    unknown_keys_of(m, &view, root, node, path, sev, sink);
+    sink.quiet = was_quiet;
+}
+
+/// [`unknown_keys_in`] for the keys of an object, described by `view`.
+fn unknown_keys_of<'v>(
+    m: &'v serde_json::Map<String, Value>,
+    view: &ObjectView,
+    root: &Schema,
+    node: &Node,
+    path: &mut Vec<Cow<'v, str>>,
+    sev: Severity,
+    sink: &mut Sink<'_>,
+) {
     // Required keys, when one shape describes the object (with alternatives, which one applies
     // is not known).
-    if let ([_], [required]) = (view.props.as_slice(), view.required.as_slice()) {
+    if let ([_], [required], false) = (view.props.as_slice(), view.required.as_slice(), sink.quiet) {
         for r in required.iter().filter(|r| !m.contains_key(**r)) {
             let refs: Vec<&str> = path.iter().map(AsRef::as_ref).collect();
             let at = if path.is_empty() { "at the top level".to_string() } else { format!("in `{}`", path.join(".")) };
@@ -622,7 +658,7 @@ fn unknown_keys_in<'v>(
         // Serverless validates with null-valued keys taken out: a known key set to null is
         // never a type error (an unknown one is still reported below).
         if !subs.is_empty() {
-            if subs.iter().any(|sub| sub.get("deprecated").is_some_and(SValue::is_true)) {
+            if !sink.quiet && subs.iter().any(|sub| sub.get("deprecated").is_some_and(SValue::is_true)) {
                 deprecated(k, path, node, sink.diags);
             }
             if !x.is_null() {
@@ -632,7 +668,7 @@ fn unknown_keys_in<'v>(
             if !x.is_null() {
                 unknown_keys_in(x, &view.values, root, node, path, sev, sink);
             }
-        } else if !view.open {
+        } else if !view.open && !sink.quiet {
             let refs: Vec<&str> = path.iter().map(AsRef::as_ref).collect();
             let at = if path.len() == 1 { "at the top level".to_string() } else { format!("in `{}`", path[..path.len() - 1].join(".")) };
             let mut d = Diagnostic::new(codes::UNKNOWN_KEY, sev, format!("unknown key `{k}` {at}"))
@@ -718,22 +754,65 @@ fn coerced_forms(v: &Value) -> Vec<Value> {
     forms
 }
 
+/// What a coercion warning is about: "this `sqs` event" (an event's body), "`batchSize` in
+/// this `sqs` event" (one of its settings), or the dotted path.
+fn subject(path: &[Cow<str>]) -> String {
+    match path {
+        [f, _, e, _, ty] if f == "functions" && e == "events" => format!("this `{ty}` event"),
+        [f, _, e, _, ty, rest @ ..] if f == "functions" && e == "events" => format!("`{}` in this `{ty}` event", rest.join(".")),
+        _ => format!("`{}`", path.join(".")),
+    }
+}
+
+/// The warning for a scalar of another type than the setting's, which v3's AJV converts: valid,
+/// but likely a slip (the editor schema flags it too).
+fn coerced_scalar(at: &str, v: &Value, read: &Value, span: Option<Span>) -> Diagnostic {
+    let text = |x: &Value| cfgen_model::coerce::scalar_string(x).unwrap_or_default();
+    let (msg, help) = match (v, read) {
+        (_, Value::String(s)) => {
+            // An event's body may also be its settings.
+            let not = if at.starts_with("this ") { "not text or settings" } else { "not text" };
+            (format!("{at} is `{}`, {not}; Serverless v3 reads it as the text `{s}`", text(v)), "quote it")
+        }
+        (Value::String(s), _) => (
+            format!("{at} is the text `\"{s}\"`; Serverless v3 reads it as the {} `{}`", cfgen_model::coerce::type_name(read), text(read)),
+            "write it without quotes",
+        ),
+        _ => (format!("{at} is `{}`; Serverless v3 reads it as `{}`", text(v), text(read)), "write the value it is read as"),
+    };
+    Diagnostic::warning(codes::INVALID_TYPE, msg).at_opt(span).help(help)
+}
+
 /// Report `v` when none of `schemas` takes it (its type, or its value for closed sets); `false`
 /// when it was reported.
 fn check_scalar(v: &Value, schemas: &[SValue], root: &Schema, node: &Node, path: &[Cow<str>], sev: Severity, sink: &mut Sink<'_>) -> bool {
     let mut any_alt = false;
+    let mut converted = None;
     for s in schemas {
         let list = sink.accepts(*s, root);
         any_alt |= !list.is_empty();
-        if list.iter().any(|a| a.takes(v)) {
-            return true;
+        for a in list.iter().filter(|a| a.takes(v)) {
+            match a.converted(v) {
+                None => return true,
+                Some(c) => converted = converted.or(Some(c)),
+            }
         }
+    }
+    if let Some(c) = converted {
+        // Taken only by turning it into the alternative's type (no word: the editor schema
+        // takes it as written, and so does every Serverless user).
+        sink.coerced.push((path.iter().map(|p| p.to_string()).collect(), c));
+        return true;
     }
     if !any_alt {
         return true;
     }
+    // AJV's `coerceTypes`: a scalar of another type, in the first form an alternative takes.
     let forms = coerced_forms(v);
-    if schemas.iter().any(|s| sink.accepts(*s, root).iter().any(|a| forms.iter().any(|f| a.takes(f)))) {
+    if let Some(form) = schemas.iter().find_map(|s| sink.accepts(*s, root).iter().find_map(|a| forms.iter().find(|f| a.takes(f)))) {
+        let refs: Vec<&str> = path.iter().map(AsRef::as_ref).collect();
+        sink.diags.push(coerced_scalar(&subject(path), v, form, span_of(node, &refs)));
+        sink.coerced.push((path.iter().map(|p| p.to_string()).collect(), form.clone()));
         return true;
     }
     // AJV's `coerceTypes: "array"`: a list of one scalar, where the schema wants a scalar type,
@@ -744,22 +823,33 @@ fn check_scalar(v: &Value, schemas: &[SValue], root: &Schema, node: &Node, path:
             if !item.is_array() && !item.is_object() {
                 let mut forms = coerced_forms(item);
                 forms.insert(0, item.clone());
-                let scalar_type = |a: &Accept| matches!(a, Accept::Typed(bits, _) if bits & (type_bit("array") | type_bit("object")) == 0);
+                let scalar_type = |a: &Accept| {
+                    matches!(a, Accept::Text | Accept::Numeric(_))
+                        || matches!(a, Accept::Typed(bits, _) if bits & (type_bit("array") | type_bit("object")) == 0)
+                };
                 let closed =
                     schemas.iter().any(|s| sink.accepts(*s, root).iter().any(|a| matches!(a, Accept::OneOf(_) | Accept::Const(_))));
-                if !closed
-                    && schemas.iter().any(|s| sink.accepts(*s, root).iter().any(|a| scalar_type(a) && forms.iter().any(|f| a.takes(f))))
-                {
-                    sink.unwrap.push(path.iter().map(|p| p.to_string()).collect());
+                // The item as the first scalar alternative that takes it (in one of its forms) reads it.
+                let read = schemas.iter().find_map(|s| {
+                    sink.accepts(*s, root).iter().filter(|a| scalar_type(a)).find_map(|a| {
+                        let f = forms.iter().find(|f| a.takes(f))?;
+                        Some(a.converted(f).unwrap_or_else(|| f.clone()))
+                    })
+                });
+                if let Some(read) = read.filter(|_| !closed) {
+                    sink.coerced.push((path.iter().map(|p| p.to_string()).collect(), read));
                     // Valid for v3, but a list here is a slip worth a word (and the editor
                     // schema, which describes what to write, flags it too).
                     let refs: Vec<&str> = path.iter().map(AsRef::as_ref).collect();
                     let shown = cfgen_model::coerce::scalar_string(item).unwrap_or_default();
-                    sink.diags.push(list_of_one(&path.join("."), &shown, span_of(node, &refs)));
+                    sink.diags.push(list_of_one(&subject(path), &shown, span_of(node, &refs)));
                     return false;
                 }
             }
         }
+    }
+    if sink.quiet {
+        return false;
     }
     let mut alts = Vec::new();
     for s in schemas {
@@ -1139,7 +1229,8 @@ mod tests {
 
     #[test]
     fn patterns_check_strings_of_the_right_type_only() {
-        let mut sink = Sink { diags: &mut Vec::new(), accepts: ByIdentity::default(), regexes: HashMap::new(), unwrap: Vec::new() };
+        let mut sink =
+            Sink { diags: &mut Vec::new(), accepts: ByIdentity::default(), regexes: HashMap::new(), coerced: Vec::new(), quiet: false };
         let alt = crate::static_value::leaked(&serde_json::json!({"type": ["string", "number"], "pattern": "^[a-z]+$"}));
         let a = sink.accept_of(alt);
         assert!(a.takes(&Value::String("abc".into())));

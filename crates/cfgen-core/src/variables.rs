@@ -974,50 +974,13 @@ fn js_number(s: &str) -> Option<f64> {
     body.parse::<f64>().ok().map(|n| sign * n)
 }
 
-/// `String(n)` for a JavaScript number.
-fn js_number_string(n: f64) -> String {
-    if n.is_nan() {
-        return "NaN".into();
-    }
-    if n == 0.0 {
-        return "0".into();
-    }
-    if n.is_infinite() {
-        return if n > 0.0 { "Infinity".into() } else { "-Infinity".into() };
-    }
-    if n < 0.0 {
-        return format!("-{}", js_number_string(-n));
-    }
-    let sci = format!("{n:e}");
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
-    let exp: i64 = exp.parse().unwrap_or(0);
-    let k = digits.len() as i64;
-    let point = exp + 1;
-    if k <= point && point <= 21 {
-        format!("{digits}{}", "0".repeat((point - k) as usize))
-    } else if 0 < point && point <= 21 {
-        format!("{}.{}", &digits[..point as usize], &digits[point as usize..])
-    } else if -6 < point && point <= 0 {
-        format!("0.{}{digits}", "0".repeat((-point) as usize))
-    } else {
-        let sign = if point > 0 { '+' } else { '-' };
-        let e = (point - 1).abs();
-        if k == 1 {
-            format!("{digits}e{sign}{e}")
-        } else {
-            format!("{}.{}e{sign}{e}", &digits[..1], &digits[1..])
-        }
-    }
-}
-
 /// Serverless' restricted string coercion (`type/string/coerce`): strings, numbers, booleans
 /// and arrays (joined with commas) coerce; `null` and plain objects do not.
 fn js_string(node: &Node) -> Option<String> {
     match &node.value {
         Value::Null | Value::Map(_) => None,
         Value::Bool(b) => Some(b.to_string()),
-        Value::Number(n) => Some(js_number_string(*n)),
+        Value::Number(n) => Some(cfgen_syntax::node::js_number_string(*n)),
         Value::String(s) => Some(s.clone()),
         Value::Seq(items) => Some(js_join(items)),
     }
@@ -2898,23 +2861,7 @@ mod tests {
     // ---- JavaScript semantics ---------------------------------------------------------------
 
     #[test]
-    fn numbers_convert_like_javascript() {
-        let cases = [
-            (1.0, "1"),
-            (1.5, "1.5"),
-            (-2.5, "-2.5"),
-            (1e21, "1e+21"),
-            (1e20, "100000000000000000000"),
-            (1.5e-7, "1.5e-7"),
-            (0.000001, "0.000001"),
-            (123456789012.0, "123456789012"),
-            (0.1 + 0.2, "0.30000000000000004"),
-            (f64::NAN, "NaN"),
-            (f64::NEG_INFINITY, "-Infinity"),
-        ];
-        for (n, s) in cases {
-            assert_eq!(js_number_string(n), s);
-        }
+    fn strings_read_as_numbers_like_javascript() {
         assert_eq!(js_number("0x1f"), Some(31.0));
         assert_eq!(js_number(" 1e3 "), Some(1000.0));
         assert_eq!(js_number(".5"), Some(0.5));

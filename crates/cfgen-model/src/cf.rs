@@ -190,7 +190,9 @@ pub enum CfFunction {
     ToJsonString(CfToJsonString),
     /// An intrinsic written with a short-form tag that takes a list (`!Join [...]`, `!If [...]`,
     /// `!GetAtt [Res, Attr]`, `!Select`, `!Split`, `!FindInMap`, `!Sub [...]`), as a YAML editor
-    /// that knows the tags only as custom tags sees it.
+    /// that knows the tags only as custom tags sees it. For editors only: cfgen reads the tags
+    /// as the functions they stand for, so its validator never sees this form.
+    #[schemars(extend("x-cfgen-editor-only" = true))]
     ShortForm(Vec<Value>),
 }
 

@@ -55,6 +55,10 @@ impl<T: JsonSchema> JsonSchema for Maybe<T> {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Num(pub f64);
 
+/// The schema keyword that marks [`Num`]: a place where Serverless v3's schema wants a number,
+/// so that its AJV (`coerceTypes`) turns a numeric string written there into the number.
+pub const NUMBER_MARK: &str = "x-cfgen-number";
+
 /// The strings a number may be written as (what JavaScript's `Number()` reads, roughly).
 pub const NUMERIC_STRING_PATTERN: &str = "^\\s*[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?\\s*$";
 
@@ -66,8 +70,9 @@ impl JsonSchema for Num {
         true
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        // Numeric strings are accepted: Serverless' AJV coerces them.
-        schemars::json_schema!({"type": ["number", "string"], "pattern": NUMERIC_STRING_PATTERN})
+        // Numeric strings are accepted: Serverless' AJV coerces them. The mark tells cfgen's
+        // validator to do the same to the configuration the compile reads.
+        schemars::json_schema!({"type": ["number", "string"], "pattern": NUMERIC_STRING_PATTERN, NUMBER_MARK: true})
     }
 }
 
@@ -87,17 +92,18 @@ impl<'de> Deserialize<'de> for Num {
 
 impl Num {
     pub fn to_json(self) -> Value {
-        if self.0.fract() == 0.0 && self.0.abs() < 9.0e15 {
-            Value::from(self.0 as i64)
-        } else {
-            serde_json::Number::from_f64(self.0).map_or(Value::Null, Value::Number)
-        }
+        cfgen_syntax::node::number_to_json(self.0)
     }
     /// JavaScript truthiness (0 and NaN are falsy).
     pub fn truthy(self) -> bool {
         self.0 != 0.0 && !self.0.is_nan()
     }
 }
+
+/// The schema keyword that marks [`Str`]: a place where Serverless v3's schema wants a string,
+/// so that its AJV (`coerceTypes`) turns a number or boolean written there into its text
+/// (`JavaScript String(x)`), in the configuration every later step reads.
+pub const TEXT_MARK: &str = "x-cfgen-text";
 
 /// A string read from a string, number or boolean (AJV coercion to `type: string`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -111,8 +117,9 @@ impl JsonSchema for Str {
         true
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        // Numbers and booleans are accepted: Serverless' AJV turns them into strings.
-        schemars::json_schema!({"type": ["string", "number", "boolean"]})
+        // Numbers and booleans are accepted: Serverless' AJV turns them into strings. The mark
+        // tells cfgen's validator to do the same to the configuration the compile reads.
+        schemars::json_schema!({"type": ["string", "number", "boolean"], TEXT_MARK: true})
     }
 }
 
@@ -178,7 +185,7 @@ impl JsonSchema for StrOrCf {
         let m = g.subschema_for::<crate::cf::CfFindInMap>();
         schemars::json_schema!({
             "description": "A string (numbers and booleans are turned into strings) or a CloudFormation intrinsic function.",
-            "anyOf": [{"type": ["string", "number", "boolean"]}, f, i, s, m]
+            "anyOf": [{"type": ["string", "number", "boolean"], TEXT_MARK: true}, f, i, s, m]
         })
     }
 }
@@ -206,15 +213,7 @@ pub fn scalar_string(v: &Value) -> Option<String> {
     }
 }
 
-/// JavaScript's `String(number)` for the numbers configuration files hold.
-pub fn js_number_string(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e21 {
-        format!("{}", n as i64)
-    } else {
-        let s = format!("{n}");
-        s
-    }
-}
+pub use cfgen_syntax::node::js_number_string;
 
 /// The name JavaScript's `typeof` would give (arrays and null spelled out).
 pub fn type_name(v: &Value) -> &'static str {

@@ -341,7 +341,9 @@ pub struct Function {
     /// The deployed function name (default `<service>-<stage>-<key>`).
     pub name: Option<String>,
     /// Description of the function and its versions (at most 256 characters). Serverless v3
-    /// only warns about a non-string value and passes it through (e.g. a `Fn::Sub`).
+    /// reads a number or boolean as its text, and only warns about an object (e.g. a `Fn::Sub`),
+    /// which it passes through.
+    #[schemars(with = "Option<crate::cf::StringOrCfFunction>")]
     pub description: Option<Value>,
     /// Runtime (default: the provider's).
     pub runtime: Option<String>,

@@ -224,6 +224,57 @@ pub fn number_to_json(n: f64) -> serde_json::Value {
     }
 }
 
+/// JavaScript's `String(n)` (ECMAScript `Number::toString`): the shortest digits that read back
+/// as `n`, with an exponent below 1e-6 and from 1e21 up. Serverless is JavaScript: this is how
+/// it turns a number into text, in a mapping key, a variable inside a string, a value its schema
+/// reads as a string, and a number in the template it writes. Every such conversion in cfgen
+/// goes through here.
+pub fn js_number_string(n: f64) -> String {
+    if n.is_nan() {
+        return "NaN".into();
+    }
+    if n == 0.0 {
+        return "0".into();
+    }
+    if n.is_infinite() {
+        return if n > 0.0 { "Infinity".into() } else { "-Infinity".into() };
+    }
+    let mut s = String::new();
+    if n < 0.0 {
+        s.push('-');
+    }
+    // Rust's `{:e}` gives the shortest round-trip digits and the exponent.
+    let sci = format!("{:e}", n.abs());
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let k = digits.len() as i64;
+    // n = 0.d1d2... x 10^point
+    let point = exp.parse::<i64>().unwrap_or(0) + 1;
+    if k <= point && point <= 21 {
+        s.push_str(&digits);
+        s.push_str(&"0".repeat((point - k) as usize));
+    } else if 0 < point && point <= 21 {
+        s.push_str(&digits[..point as usize]);
+        s.push('.');
+        s.push_str(&digits[point as usize..]);
+    } else if -6 < point && point <= 0 {
+        s.push_str("0.");
+        s.push_str(&"0".repeat((-point) as usize));
+        s.push_str(&digits);
+    } else {
+        s.push_str(&digits[..1]);
+        if k > 1 {
+            s.push('.');
+            s.push_str(&digits[1..]);
+        }
+        let e = point - 1;
+        s.push('e');
+        s.push(if e >= 0 { '+' } else { '-' });
+        s.push_str(&e.abs().to_string());
+    }
+    s
+}
+
 /// JavaScript's own-property order: array-index keys ("0", "1", ... below 2^32-1) first in
 /// ascending numeric order, then every other key in insertion order.
 pub fn js_key_order<'a>(keys: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
@@ -254,6 +305,35 @@ pub fn array_index(k: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each string is what node prints for `String(n)`.
+    #[test]
+    fn numbers_convert_like_javascript() {
+        let cases = [
+            (1.0, "1"),
+            (1.5, "1.5"),
+            (-2.5, "-2.5"),
+            (-0.0, "0"),
+            (123456.0, "123456"),
+            (123456789012.0, "123456789012"),
+            (12345678901234567890.0, "12345678901234567000"),
+            (9223372036854775808.0, "9223372036854776000"),
+            (1e20, "100000000000000000000"),
+            (1e21, "1e+21"),
+            (1.7976931348623157e308, "1.7976931348623157e+308"),
+            (0.000001, "0.000001"),
+            (1e-7, "1e-7"),
+            (1.5e-7, "1.5e-7"),
+            (5e-324, "5e-324"),
+            (0.1 + 0.2, "0.30000000000000004"),
+            (f64::NAN, "NaN"),
+            (f64::INFINITY, "Infinity"),
+            (f64::NEG_INFINITY, "-Infinity"),
+        ];
+        for (n, s) in cases {
+            assert_eq!(js_number_string(n), s, "{n:e}");
+        }
+    }
 
     #[test]
     fn js_order_puts_indexes_first() {

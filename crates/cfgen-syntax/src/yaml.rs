@@ -407,19 +407,9 @@ fn key_string(key: &Node) -> Result<String, Diagnostic> {
         Value::String(s) => s.clone(),
         Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
-        Value::Number(n) => crate::node::number_to_json(*n).to_string().replace("null", &js_number_string(*n)),
+        Value::Number(n) => crate::node::js_number_string(*n),
         Value::Seq(_) | Value::Map(_) => return Err(Diagnostic::error(codes::YAML_SYNTAX, "a mapping key must be a scalar").at(key.span)),
     })
-}
-
-fn js_number_string(n: f64) -> String {
-    if n.is_nan() {
-        "NaN".into()
-    } else if n > 0.0 {
-        "Infinity".into()
-    } else {
-        "-Infinity".into()
-    }
 }
 
 fn resolve_null(s: &str) -> bool {

@@ -89,7 +89,8 @@ pub fn warn_single(e: &mut EventCtx, key: &str, index: usize, path: &[&str], v: 
 /// as its text, but likely a slip (the editor schema flags it too).
 pub fn warn_text(e: &mut EventCtx, key: &str, index: usize, path: &[&str], v: &Value) {
     if let Value::Number(_) | Value::Bool(_) = v {
-        let what = format!("`{v}`, not text; Serverless v3 reads it as the text `{v}`");
+        let text = cfgen_model::coerce::scalar_string(v).unwrap_or_default();
+        let what = format!("`{text}`, not text; Serverless v3 reads it as the text `{text}`");
         coercion_warning(e, key, index, path, &what, "quote it");
     }
 }

@@ -417,7 +417,14 @@ fn unknown_keys<'v>(
     sev: Severity,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<(Vec<String>, Value)> {
-    let mut sink = Sink { diags, accepts: ByIdentity::default(), regexes: HashMap::new(), coerced: Vec::new(), quiet: false };
+    let mut sink = Sink {
+        diags,
+        accepts: ByIdentity::default(),
+        views: ByIdentity::default(),
+        regexes: HashMap::new(),
+        coerced: Vec::new(),
+        quiet: false,
+    };
     unknown_keys_in(v, &[s], root, node, path, sev, &mut sink);
     sink.coerced
 }
@@ -523,12 +530,14 @@ impl Accept {
     }
 }
 
-/// Where the walk reports, and what it learnt of the schema: the [`Accept`]s of each schema
-/// node it met (by identity: the same few nodes describe every function, event and resource,
-/// and flattening them again per value was most of the walk), and each pattern compiled once.
+/// Where the walk reports, and what it learnt of the schema: the [`Accept`]s and the
+/// [`ObjectView`] of each schema node it met (by identity: the same few nodes describe every
+/// function, event and resource, and flattening them again per value was most of the walk),
+/// and each pattern compiled once.
 struct Sink<'d> {
     diags: &'d mut Vec<Diagnostic>,
     accepts: ByIdentity<Vec<Accept>>,
+    views: ByIdentity<Rc<ObjectView>>,
     regexes: HashMap<&'static str, Option<Rc<Regex>>>,
     /// Values AJV's `coerceTypes` changes, with their paths: a one-item list read as its item,
     /// a number or boolean read as text.
@@ -566,6 +575,22 @@ impl Sink<'_> {
             // No type: an object-only schema if it has properties, else anything.
             _ if o.contains_key("properties") || o.contains_key("additionalProperties") || o.contains_key("items") => Accept::Nothing,
             _ => Accept::Typed(ANY_TYPE, pattern),
+        }
+    }
+
+    /// The [`ObjectView`] of `schemas`, worked out once per node when there is one (as there
+    /// is for nearly every object: each function, each event).
+    fn view(&mut self, schemas: &[SValue], root: &Schema) -> Rc<ObjectView> {
+        let build = || {
+            let mut view = ObjectView::default();
+            for s in schemas {
+                object_view(*s, root, &mut view, 0);
+            }
+            Rc::new(view)
+        };
+        match schemas {
+            [s] => self.views.entry(*s).or_insert_with(build).clone(),
+            _ => build(),
         }
     }
 
@@ -618,10 +643,7 @@ fn unknown_keys_in<'v>(
         return;
     }
     let Value::Object(m) = v else { return };
-    let mut view = ObjectView::default();
-    for s in schemas {
-        object_view(*s, root, &mut view, 0);
-    }
+    let view = sink.view(schemas, root);
     if view.props.is_empty() && view.values.is_empty() {
         return;
     }
@@ -1229,8 +1251,14 @@ mod tests {
 
     #[test]
     fn patterns_check_strings_of_the_right_type_only() {
-        let mut sink =
-            Sink { diags: &mut Vec::new(), accepts: ByIdentity::default(), regexes: HashMap::new(), coerced: Vec::new(), quiet: false };
+        let mut sink = Sink {
+            diags: &mut Vec::new(),
+            accepts: ByIdentity::default(),
+            views: ByIdentity::default(),
+            regexes: HashMap::new(),
+            coerced: Vec::new(),
+            quiet: false,
+        };
         let alt = crate::static_value::leaked(&serde_json::json!({"type": ["string", "number"], "pattern": "^[a-z]+$"}));
         let a = sink.accept_of(alt);
         assert!(a.takes(&Value::String("abc".into())));

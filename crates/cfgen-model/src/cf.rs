@@ -474,7 +474,9 @@ impl JsonSchema for AwsLambdaRuntime {
             "description": "A Lambda runtime identifier, e.g. `nodejs20.x`, `python3.12`, `java21`, `provided.al2023`. Runtimes outside the list are accepted as written.",
             "anyOf": [
                 {"enum": LAMBDA_RUNTIMES.as_slice()},
-                {"type": "string"}
+                // A name, not a number: v3's schema is the enumeration alone, which AJV does not
+                // coerce to, so it would not read `0` as the text "0" (it takes it for no runtime).
+                {"type": "string", "pattern": "[A-Za-z]"}
             ]
         })
     }

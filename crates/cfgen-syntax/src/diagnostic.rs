@@ -84,7 +84,7 @@ define_codes! {
     CFN_UNKNOWN_TYPE = ("CFG501", "cfn-unknown-type", "a resource type cfgen has no CloudFormation schema for (not checked), or a resource without a type");
     CFN_MISSING_PROPERTY = ("CFG502", "cfn-missing-property", "a resource lacks a property its CloudFormation schema requires");
     CFN_UNKNOWN_PROPERTY = ("CFG503", "cfn-unknown-property", "a property or resource attribute CloudFormation does not define for the type");
-    CFN_INVALID_VALUE = ("CFG504", "cfn-invalid-value", "a property value of the wrong type, or outside its CloudFormation enum");
+    CFN_INVALID_VALUE = ("CFG504", "cfn-invalid-value", "a property value of the wrong type, outside its CloudFormation enum, or a key its pattern refuses");
     STACK_LIMIT = ("CFG510", "stack-limit", "the template exceeds a CloudFormation stack quota (resources, outputs, parameters, mappings, body size)");
     LOGICAL_ID = ("CFG511", "logical-id", "a logical id CloudFormation rejects (not alphanumeric, or over 255 characters)");
     LAMBDA_LIMIT = ("CFG512", "lambda-limit", "a Lambda setting outside what Lambda accepts (name, memory, timeout, environment size, layers, storage, concurrency)");

@@ -12,7 +12,9 @@
 
 use crate::identity::ByIdentity;
 use crate::static_value::{Kind, SArray, SMap, SValue, TableBuilder};
+use regex_lite::Regex;
 use serde_json::Value;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 #[rustfmt::skip]
@@ -97,10 +99,31 @@ pub fn tables_source(jsonl: &str) -> Result<String, String> {
 /// One problem in a resource's properties.
 #[derive(Debug, PartialEq)]
 pub enum Problem {
-    Missing { path: Vec<String>, name: String },
-    Unknown { path: Vec<String>, name: String, known: Vec<String> },
-    Type { path: Vec<String>, want: String, got: &'static str },
-    Enum { path: Vec<String>, value: String, allowed: Vec<String> },
+    Missing {
+        path: Vec<String>,
+        name: String,
+    },
+    Unknown {
+        path: Vec<String>,
+        name: String,
+        known: Vec<String>,
+    },
+    Type {
+        path: Vec<String>,
+        want: String,
+        got: &'static str,
+    },
+    Enum {
+        path: Vec<String>,
+        value: String,
+        allowed: Vec<String>,
+    },
+    /// A key of an object whose keys must match a pattern (`patternProperties`, nothing else).
+    Key {
+        path: Vec<String>,
+        name: String,
+        pattern: &'static str,
+    },
 }
 
 /// Check the `Properties` of a resource of a vendored type (`props` is `None` when absent).
@@ -119,8 +142,10 @@ struct Shape {
     alts: Option<Vec<SValue>>,
     allowed: Option<SArray>,
     props: Option<SMap>,
-    /// The first `patternProperties` schema (without a regex engine every key is taken to match it).
+    /// The first `patternProperties` schema.
     pattern: Option<SValue>,
+    /// Its pattern.
+    key_pattern: Option<&'static str>,
     /// `additionalProperties` when it is a schema.
     additional: Option<SValue>,
     closed: bool,
@@ -143,6 +168,7 @@ impl Shape {
             allowed: s.get("enum").and_then(SValue::as_array),
             props: s.get("properties").and_then(SValue::as_object),
             pattern: s.get("patternProperties").and_then(SValue::as_object).and_then(|p| p.values().next()),
+            key_pattern: s.get("patternProperties").and_then(SValue::as_object).and_then(|p| p.keys().next()),
             additional: s.get("additionalProperties").filter(|a| a.is_object()),
             closed: s.get("additionalProperties").is_some_and(SValue::is_false),
             required: s.get("required").and_then(SValue::as_array),
@@ -151,13 +177,23 @@ impl Shape {
     }
 }
 
-/// [`Shape`]s by node (each node belongs to one type's schema).
+/// [`Shape`]s by node (each node belongs to one type's schema), and for each key pattern met,
+/// the pattern compiled (`None` when it does not compile: every key is taken to match) and
+/// whether each key seen matches it (every function has the same environment variables).
 #[derive(Default)]
-pub struct Shapes(ByIdentity<Rc<Shape>>);
+pub struct Shapes(ByIdentity<Rc<Shape>>, HashMap<&'static str, (Option<Regex>, HashMap<String, bool>)>);
 
 impl Shapes {
     fn get(&mut self, s: SValue, root: &'static Schema) -> Rc<Shape> {
         self.0.entry(s).or_insert_with(|| Rc::new(Shape::of(s, root))).clone()
+    }
+
+    fn key_matches(&mut self, pattern: &'static str, key: &str) -> bool {
+        let (re, seen) = self.1.entry(pattern).or_insert_with(|| (Regex::new(pattern).ok(), HashMap::new()));
+        match seen.get(key) {
+            Some(m) => *m,
+            None => *seen.entry(key.to_string()).or_insert_with(|| re.as_ref().is_none_or(|re| re.is_match(key))),
+        }
     }
 }
 
@@ -306,7 +342,16 @@ fn check_value<'a>(
                 if k.starts_with("Fn::") {
                     continue;
                 }
-                let sub = shape.props.and_then(|p| p.get(k)).or(shape.pattern).or(shape.additional);
+                let named = shape.props.and_then(|p| p.get(k));
+                // CloudFormation takes a key the pattern does not match only where other keys
+                // are allowed too.
+                if let Some(pattern) = shape.key_pattern.filter(|_| named.is_none() && shape.closed) {
+                    if !shapes.key_matches(pattern, k) {
+                        out.push(Problem::Key { path: owned(path), name: k.clone(), pattern });
+                        continue;
+                    }
+                }
+                let sub = named.or(shape.pattern).or(shape.additional);
                 if let Some(sub) = sub {
                     path.push(Seg::Key(k));
                     check_value(x, sub, root, shapes, path, out, depth + 1);

@@ -255,6 +255,16 @@ fn problem(id: &str, ty: &str, res: &Value, p: cfn::Problem, prov: &Provenance) 
                 prov.resource(id, res, &refs),
             )
         }
+        cfn::Problem::Key { path, name, pattern } => {
+            let refs: Vec<&str> = path.iter().map(String::as_str).chain([name.as_str()]).collect();
+            let (d, x) = finding(
+                codes::CFN_INVALID_VALUE,
+                Severity::Error,
+                format!("`{}` ({ty}) has the key `{name}`, which does not match `{pattern}`", dotted(id, &path)),
+                prov.resource(id, res, &refs),
+            );
+            (d.help("CloudFormation takes only keys that match it"), x)
+        }
         cfn::Problem::Enum { path, value, allowed } => {
             let refs: Vec<&str> = path.iter().map(String::as_str).collect();
             let shown: Vec<String> = allowed.iter().take(12).map(|a| format!("`{a}`")).collect();

@@ -316,6 +316,8 @@ struct ObjectView {
     compiler_checked: bool,
     /// The `required` keys of each alternative with named properties (same order as `props`).
     required: Vec<Vec<&'static str>>,
+    /// The `propertyNames` schemas: what each key must be (a `pattern`, and not a `not.pattern`).
+    names: Vec<SMap>,
 }
 
 /// The schema keyword marking an object whose keys a compile pass checks (and reports) itself.
@@ -333,6 +335,9 @@ fn object_view(s: SValue, root: &Schema, view: &mut ObjectView, depth: usize) {
     };
     if o.get(COMPILER_CHECKED).is_some_and(SValue::is_true) {
         view.compiler_checked = true;
+    }
+    if let Some(n) = o.get("propertyNames").and_then(SValue::as_object) {
+        view.names.push(n);
     }
     if let Some(r) = o.get("$ref").and_then(SValue::as_str) {
         let name = r.rsplit('/').next().unwrap_or_default();
@@ -676,6 +681,9 @@ fn unknown_keys_of<'v>(
     }
     for (k, x) in m {
         path.push(Cow::Borrowed(k));
+        if !sink.quiet && !view.names.is_empty() {
+            key_name(k, view, node, path, sev, sink);
+        }
         let subs: Vec<SValue> = view.props.iter().filter_map(|p| p.get(k)).collect();
         // Serverless validates with null-valued keys taken out: a known key set to null is
         // never a type error (an unknown one is still reported below).
@@ -703,6 +711,36 @@ fn unknown_keys_of<'v>(
         }
         path.pop();
     }
+}
+
+/// Report key `k` (the last of `path`) when the `propertyNames` of its object refuse it: it
+/// does not match their `pattern`, or matches their `not.pattern` (an environment variable
+/// named `my-var`, a tag key `aws:owner`).
+fn key_name(k: &str, view: &ObjectView, node: &Node, path: &[Cow<str>], sev: Severity, sink: &mut Sink<'_>) {
+    let pattern = |n: SMap| n.get("pattern").and_then(SValue::as_str);
+    let reserved = |n: SMap| n.get("not").and_then(SValue::as_object).and_then(pattern);
+    let mut refusal = None;
+    for &n in &view.names {
+        let bad_form = pattern(n).and_then(|p| sink.regex(p)).is_some_and(|re| !re.is_match(k));
+        let taken = reserved(n).and_then(|p| sink.regex(p)).is_some_and(|re| re.is_match(k));
+        if !bad_form && !taken {
+            return;
+        }
+        refusal = refusal.or(Some((bad_form, n)));
+    }
+    let Some((bad_form, n)) = refusal else { return };
+    let at = path[..path.len() - 1].join(".");
+    let msg = if bad_form {
+        format!("`{k}` in `{at}` is not a name Serverless v3 takes: it must match `{}`", pattern(n).unwrap_or_default())
+    } else {
+        format!("`{k}` in `{at}` is not a name Serverless v3 takes: it must not match `{}`", reserved(n).unwrap_or_default())
+    };
+    let refs: Vec<&str> = path.iter().map(AsRef::as_ref).collect();
+    let mut d = Diagnostic::new(codes::INVALID_VALUE, sev, msg).at_opt(key_span(node, &refs));
+    if let Some(words) = [pattern(n), reserved(n)].into_iter().flatten().find_map(pattern_words) {
+        d = d.help(format!("expected {words}"));
+    }
+    sink.diags.push(d);
 }
 
 /// Is `s` (or one of its direct alternatives) marked `x-cfgen-keys-checked-by-compiler`?
@@ -960,6 +998,10 @@ fn pattern_words(p: &str) -> Option<&'static str> {
         "^[a-z]{2}(-[a-z]+)+-\\d$" => "an AWS region such as `us-east-1`",
         "^arn:" => "an ARN (`arn:...`)",
         "^[a-z0-9][a-z0-9.-]*[a-z0-9]$" => "lowercase letters, digits, `.` and `-`, starting and ending with a letter or digit",
+        cfgen_model::coerce::ENV_NAME_PATTERN => "a letter or `_`, then letters, digits or `_`",
+        cfgen_model::coerce::TAG_KEY_PATTERN | cfgen_model::coerce::TAG_KEY_RESERVED => {
+            "1 to 128 letters, digits, spaces or `_./=+:-`, not starting with `aws:`"
+        }
         _ => return None,
     })
 }

@@ -203,6 +203,50 @@ impl<'de> Deserialize<'de> for StrOrCf {
 /// A string-keyed map of [`StrOrCf`] values (environment, tags).
 pub type StrMap = IndexMap<String, StrOrCf>;
 
+/// The names Serverless v3's schema takes for environment variables (`awsLambdaEnvironment`).
+pub const ENV_NAME_PATTERN: &str = "^[A-Za-z_][a-zA-Z0-9_]*$";
+/// The tag keys Serverless v3's schema takes (`awsResourceTags`: 1 to 128 of these characters;
+/// `aws:` is refused apart, see [`TAG_KEY_RESERVED`]).
+pub const TAG_KEY_PATTERN: &str = "^[\\w./=+:\\-_\\x20]{1,128}$";
+/// The tag keys AWS keeps for itself.
+pub const TAG_KEY_RESERVED: &str = "^aws:";
+
+/// The schema of a map of environment variables: [`StrMap`] with the names v3 takes.
+pub struct EnvVars;
+
+impl JsonSchema for EnvVars {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "EnvVars".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let v = g.subschema_for::<StrOrCf>();
+        schemars::json_schema!({"type": "object", "additionalProperties": v, "propertyNames": {"pattern": ENV_NAME_PATTERN}})
+    }
+}
+
+/// The schema of a map of tags, values `V`: the keys v3 takes.
+pub struct Tags<V>(std::marker::PhantomData<V>);
+
+impl<V: JsonSchema> JsonSchema for Tags<V> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Tags_of_{}", V::schema_name()).into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let v = g.subschema_for::<V>();
+        schemars::json_schema!({
+            "type": "object",
+            "additionalProperties": v,
+            "propertyNames": {"pattern": TAG_KEY_PATTERN, "not": {"pattern": TAG_KEY_RESERVED}}
+        })
+    }
+}
+
 /// JavaScript `String(x)` of a scalar, or `None` for objects, arrays and null.
 pub fn scalar_string(v: &Value) -> Option<String> {
     match v {

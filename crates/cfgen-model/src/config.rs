@@ -121,11 +121,13 @@ pub struct Provider {
     pub architecture: Option<String>,
     /// Environment variables of every function (a function's own variables win). Values are
     /// strings (numbers and booleans are turned into strings) or intrinsic functions.
-    #[schemars(extend("examples" = [{"TABLE_NAME": "${self:service}-${sls:stage}"}]))]
+    #[schemars(with = "Option<crate::coerce::EnvVars>", extend("examples" = [{"TABLE_NAME": "${self:service}-${sls:stage}"}]))]
     pub environment: Option<StrMap>,
     /// Tags of every function (a function's own tags win), also put on the HTTP API.
+    #[schemars(with = "Option<crate::coerce::Tags<crate::coerce::StrOrCf>>")]
     pub tags: Option<StrMap>,
     /// Tags of the CloudFormation stack (applied at deploy; no template effect).
+    #[schemars(with = "Option<crate::coerce::Tags<crate::coerce::StrOrCf>>")]
     pub stack_tags: Option<StrMap>,
     /// The CloudFormation stack name (default `<service>-<stage>`).
     #[schemars(regex(pattern = "^[a-zA-Z][a-zA-Z0-9-]*$"), length(max = 128))]
@@ -311,6 +313,7 @@ pub struct IamRole {
     #[schemars(with = "Option<crate::cf::AwsArn>", extend("deprecated" = true))]
     pub permission_boundary: Option<Value>,
     /// Tags of the role.
+    #[schemars(with = "Option<crate::coerce::Tags<crate::coerce::StrOrCf>>")]
     pub tags: Option<StrMap>,
 }
 
@@ -358,8 +361,10 @@ pub struct Function {
     #[schemars(with = "Option<crate::cf::AwsLambdaRuntimeManagement>")]
     pub runtime_management: Option<Value>,
     /// Environment variables (merged over the provider's).
+    #[schemars(with = "Option<crate::coerce::EnvVars>")]
     pub environment: Option<StrMap>,
     /// Tags (merged over the provider's).
+    #[schemars(with = "Option<crate::coerce::Tags<crate::coerce::StrOrCf>>")]
     pub tags: Option<StrMap>,
     /// An existing role for this function (instead of the service's execution role): a role
     /// name, an ARN, the logical id of a role in `resources`, or `Fn::GetAtt`/`Fn::Sub`/`Fn::ImportValue`.

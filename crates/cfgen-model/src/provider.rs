@@ -186,6 +186,7 @@ pub struct DeploymentBucketSettings {
     #[serde(rename = "sseKMSKeyId")]
     pub sse_kms_key_id: Option<Str>,
     /// Tags of the generated bucket.
+    #[schemars(with = "Option<crate::coerce::Tags<Str>>")]
     pub tags: Option<IndexMap<String, Str>>,
 }
 

@@ -364,6 +364,15 @@ impl<'a> Provenance<'a> {
             ("AWS::Logs::LogGroup", Some("RetentionInDays")) => Some("logRetentionInDays"),
             _ => None,
         };
+        // An environment variable: where it is named, in the function or the provider.
+        if let ("AWS::Lambda::Function", ["Environment", "Variables", name, ..]) = (ty, path) {
+            for at in [&["functions", fk, "environment", name][..], &["provider", "environment", name]] {
+                if let Some(s) = self.node.pointer(at[..at.len() - 1].iter().copied()).and_then(Node::as_map).and_then(|m| m.key_span(name))
+                {
+                    return Origin::at(Some(s));
+                }
+            }
+        }
         if let Some(s) = setting {
             if let Some(o) = self.try_value(&["functions", fk, s]) {
                 return o;

@@ -354,7 +354,8 @@ pub struct Function {
     pub memory_size: Option<Num>,
     /// Timeout in seconds (default: the provider's, else 6).
     pub timeout: Option<Num>,
-    /// `x86_64` or `arm64`.
+    /// `x86_64` or `arm64` (default: the provider's).
+    #[schemars(with = "Option<crate::cf::AwsLambdaArchitecture>")]
     pub architecture: Option<String>,
     /// When Lambda updates the function's runtime: `auto` (the default), `onFunctionUpdate`,
     /// or `{mode: manual, arn: <runtime version ARN>}`.

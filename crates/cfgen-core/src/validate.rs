@@ -427,6 +427,7 @@ fn unknown_keys<'v>(
         accepts: ByIdentity::default(),
         views: ByIdentity::default(),
         regexes: HashMap::new(),
+        key_matches: HashMap::new(),
         coerced: Vec::new(),
         quiet: false,
     };
@@ -544,6 +545,9 @@ struct Sink<'d> {
     accepts: ByIdentity<Vec<Accept>>,
     views: ByIdentity<Rc<ObjectView>>,
     regexes: HashMap<&'static str, Option<Rc<Regex>>>,
+    /// Whether a key matches a pattern, by pattern and key (every function has the same
+    /// environment variables).
+    key_matches: HashMap<&'static str, HashMap<String, bool>>,
     /// Values AJV's `coerceTypes` changes, with their paths: a one-item list read as its item,
     /// a number or boolean read as text.
     coerced: Vec<(Vec<String>, Value)>,
@@ -597,6 +601,16 @@ impl Sink<'_> {
             [s] => self.views.entry(*s).or_insert_with(build).clone(),
             _ => build(),
         }
+    }
+
+    /// Whether key `k` matches pattern `p` (one that does not compile matches everything).
+    fn matches(&mut self, p: &'static str, k: &str) -> bool {
+        if let Some(m) = self.key_matches.get(p).and_then(|seen| seen.get(k)) {
+            return *m;
+        }
+        let m = self.regex(p).is_none_or(|re| re.is_match(k));
+        self.key_matches.entry(p).or_default().insert(k.to_string(), m);
+        m
     }
 
     /// `p` compiled, once per build; `None` when it does not compile (it is not checked then).
@@ -721,8 +735,8 @@ fn key_name(k: &str, view: &ObjectView, node: &Node, path: &[Cow<str>], sev: Sev
     let reserved = |n: SMap| n.get("not").and_then(SValue::as_object).and_then(pattern);
     let mut refusal = None;
     for &n in &view.names {
-        let bad_form = pattern(n).and_then(|p| sink.regex(p)).is_some_and(|re| !re.is_match(k));
-        let taken = reserved(n).and_then(|p| sink.regex(p)).is_some_and(|re| re.is_match(k));
+        let bad_form = pattern(n).is_some_and(|p| !sink.matches(p, k));
+        let taken = reserved(n).is_some_and(|p| sink.matches(p, k));
         if !bad_form && !taken {
             return;
         }
@@ -1298,6 +1312,7 @@ mod tests {
             accepts: ByIdentity::default(),
             views: ByIdentity::default(),
             regexes: HashMap::new(),
+            key_matches: HashMap::new(),
             coerced: Vec::new(),
             quiet: false,
         };

@@ -422,15 +422,7 @@ fn unknown_keys<'v>(
     sev: Severity,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<(Vec<String>, Value)> {
-    let mut sink = Sink {
-        diags,
-        accepts: ByIdentity::default(),
-        views: ByIdentity::default(),
-        regexes: HashMap::new(),
-        key_matches: HashMap::new(),
-        coerced: Vec::new(),
-        quiet: false,
-    };
+    let mut sink = Sink::new(diags);
     unknown_keys_in(v, &[s], root, node, path, sev, &mut sink);
     sink.coerced
 }
@@ -556,7 +548,19 @@ struct Sink<'d> {
     quiet: bool,
 }
 
-impl Sink<'_> {
+impl<'d> Sink<'d> {
+    fn new(diags: &'d mut Vec<Diagnostic>) -> Sink<'d> {
+        Sink {
+            diags,
+            accepts: ByIdentity::default(),
+            views: ByIdentity::default(),
+            regexes: HashMap::new(),
+            key_matches: HashMap::new(),
+            coerced: Vec::new(),
+            quiet: false,
+        }
+    }
+
     fn accept_of(&mut self, alt: SValue) -> Accept {
         let Some(o) = alt.as_object() else {
             return if alt.is_false() { Accept::Nothing } else { Accept::Typed(ANY_TYPE, None) };
@@ -1307,15 +1311,8 @@ mod tests {
 
     #[test]
     fn patterns_check_strings_of_the_right_type_only() {
-        let mut sink = Sink {
-            diags: &mut Vec::new(),
-            accepts: ByIdentity::default(),
-            views: ByIdentity::default(),
-            regexes: HashMap::new(),
-            key_matches: HashMap::new(),
-            coerced: Vec::new(),
-            quiet: false,
-        };
+        let mut diags = Vec::new();
+        let mut sink = Sink::new(&mut diags);
         let alt = crate::static_value::leaked(&serde_json::json!({"type": ["string", "number"], "pattern": "^[a-z]+$"}));
         let a = sink.accept_of(alt);
         assert!(a.takes(&Value::String("abc".into())));

@@ -424,8 +424,10 @@ pub struct Function {
     #[schemars(with = "Option<crate::function_shapes::LogDataProtectionPolicy>")]
     pub log_data_protection_policy: Option<Value>,
     /// A CloudFormation condition for the function resource.
+    #[schemars(with = "Option<String>")]
     pub condition: Option<Value>,
     /// Logical ids the function resource depends on.
+    #[schemars(with = "Option<List<String>>")]
     pub depends_on: Option<List<Value>>,
     /// Publish versions of this function (overrides `provider.versionFunctions`).
     pub version_function: Option<bool>,

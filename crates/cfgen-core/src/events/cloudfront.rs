@@ -242,7 +242,8 @@ pub fn compile(e: &mut EventCtx) {
             e.check_keys(&f.key, i, "cloudFront", body, &allowed);
             if let Some(t) = ev.get("eventType").and_then(Value::as_str) {
                 if !EVENT_TYPES.contains(&t) {
-                    let mut d = Diagnostic::warning(codes::INVALID_VALUE, format!("`{t}` is not a CloudFront event type"));
+                    // An enumeration of v3's schema: an error under `configValidationMode: error`, as in v3.
+                    let mut d = Diagnostic::new(codes::INVALID_VALUE, e.schema_severity(), format!("`{t}` is not a CloudFront event type"));
                     if let Some(s) = cfgen_syntax::diagnostic::did_you_mean(t, EVENT_TYPES) {
                         d = d.help(format!("did you mean `{s}`?"));
                     }

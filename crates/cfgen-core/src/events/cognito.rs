@@ -81,7 +81,9 @@ fn collect(e: &mut EventCtx) -> Vec<Trigger> {
                 continue;
             };
             if !TRIGGERS.contains(&trigger) {
-                let mut d = Diagnostic::warning(codes::INVALID_VALUE, format!("`{trigger}` is not a Cognito user pool trigger"));
+                // An enumeration of v3's schema: an error under `configValidationMode: error`, as in v3.
+                let mut d =
+                    Diagnostic::new(codes::INVALID_VALUE, e.schema_severity(), format!("`{trigger}` is not a Cognito user pool trigger"));
                 if let Some(s) = cfgen_syntax::diagnostic::did_you_mean(trigger, TRIGGERS) {
                     d = d.help(format!("did you mean `{s}`?"));
                 }

@@ -1,8 +1,10 @@
 //! Maps keyed by the identity of a schema node. The validator and the CloudFormation
 //! check look each node's keywords up once per build and keep what they learnt here: the same
-//! few schema nodes describe every function, event and resource of a service.
+//! few schema nodes describe every function, event and resource of a service. Also the cache
+//! both keep of which keys match a schema's key patterns ([`KeyMatches`]).
 
 use crate::static_value::SValue;
+use regex_lite::Regex;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -28,6 +30,23 @@ impl Hasher for PtrHasher {
     }
     fn write_usize(&mut self, n: usize) {
         self.0 = (self.0 ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
+    }
+}
+
+/// Whether keys match the key patterns of a schema (`propertyNames`, `patternProperties`):
+/// each pattern compiled once (one that does not compile takes every key) and each key matched
+/// once per build, as every function repeats the same variable names and a regex-lite match
+/// costs about 2,000 instructions.
+#[derive(Default)]
+pub struct KeyMatches(HashMap<&'static str, (Option<Regex>, HashMap<String, bool>)>);
+
+impl KeyMatches {
+    pub fn matches(&mut self, pattern: &'static str, key: &str) -> bool {
+        let (re, seen) = self.0.entry(pattern).or_insert_with(|| (Regex::new(pattern).ok(), HashMap::new()));
+        match seen.get(key) {
+            Some(m) => *m,
+            None => *seen.entry(key.to_string()).or_insert_with(|| re.as_ref().is_none_or(|re| re.is_match(key))),
+        }
     }
 }
 

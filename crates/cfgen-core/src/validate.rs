@@ -2,7 +2,7 @@
 //! unknown keys (against the schema generated from `cfgen-model`, with "did you mean"), and
 //! the typed deserialisation with its coercions. Every finding points at its line.
 
-use crate::identity::ByIdentity;
+use crate::identity::{ByIdentity, KeyMatches};
 use crate::schema::ValidationSchema as Schema;
 use crate::static_value::{Kind, SArray, SMap, SValue};
 use crate::BuildOptions;
@@ -537,9 +537,8 @@ struct Sink<'d> {
     accepts: ByIdentity<Vec<Accept>>,
     views: ByIdentity<Rc<ObjectView>>,
     regexes: HashMap<&'static str, Option<Rc<Regex>>>,
-    /// Whether a key matches a pattern, by pattern and key (every function has the same
-    /// environment variables).
-    key_matches: HashMap<&'static str, HashMap<String, bool>>,
+    /// Which keys match which key patterns.
+    keys: KeyMatches,
     /// Values AJV's `coerceTypes` changes, with their paths: a one-item list read as its item,
     /// a number or boolean read as text.
     coerced: Vec<(Vec<String>, Value)>,
@@ -555,7 +554,7 @@ impl<'d> Sink<'d> {
             accepts: ByIdentity::default(),
             views: ByIdentity::default(),
             regexes: HashMap::new(),
-            key_matches: HashMap::new(),
+            keys: KeyMatches::default(),
             coerced: Vec::new(),
             quiet: false,
         }
@@ -605,16 +604,6 @@ impl<'d> Sink<'d> {
             [s] => self.views.entry(*s).or_insert_with(build).clone(),
             _ => build(),
         }
-    }
-
-    /// Whether key `k` matches pattern `p` (one that does not compile matches everything).
-    fn matches(&mut self, p: &'static str, k: &str) -> bool {
-        if let Some(m) = self.key_matches.get(p).and_then(|seen| seen.get(k)) {
-            return *m;
-        }
-        let m = self.regex(p).is_none_or(|re| re.is_match(k));
-        self.key_matches.entry(p).or_default().insert(k.to_string(), m);
-        m
     }
 
     /// `p` compiled, once per build; `None` when it does not compile (it is not checked then).
@@ -699,7 +688,7 @@ fn unknown_keys_of<'v>(
     }
     for (k, x) in m {
         path.push(Cow::Borrowed(k));
-        if !sink.quiet && !view.names.is_empty() {
+        if !sink.quiet {
             key_name(k, view, node, path, sev, sink);
         }
         let subs: Vec<SValue> = view.props.iter().filter_map(|p| p.get(k)).collect();
@@ -739,8 +728,8 @@ fn key_name(k: &str, view: &ObjectView, node: &Node, path: &[Cow<str>], sev: Sev
     let reserved = |n: SMap| n.get("not").and_then(SValue::as_object).and_then(pattern);
     let mut refusal = None;
     for &n in &view.names {
-        let bad_form = pattern(n).is_some_and(|p| !sink.matches(p, k));
-        let taken = reserved(n).is_some_and(|p| sink.matches(p, k));
+        let bad_form = pattern(n).is_some_and(|p| !sink.keys.matches(p, k));
+        let taken = reserved(n).is_some_and(|p| sink.keys.matches(p, k));
         if !bad_form && !taken {
             return;
         }

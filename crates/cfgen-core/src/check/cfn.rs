@@ -10,11 +10,9 @@
 //! CloudFormation reads scalars leniently (`"45"` for an integer, `5` for a string, `"true"`
 //! for a boolean); so does this check.
 
-use crate::identity::ByIdentity;
+use crate::identity::{ByIdentity, KeyMatches};
 use crate::static_value::{Kind, SArray, SMap, SValue, TableBuilder};
-use regex_lite::Regex;
 use serde_json::Value;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 #[rustfmt::skip]
@@ -177,23 +175,14 @@ impl Shape {
     }
 }
 
-/// [`Shape`]s by node (each node belongs to one type's schema), and for each key pattern met,
-/// the pattern compiled (`None` when it does not compile: every key is taken to match) and
-/// whether each key seen matches it (every function has the same environment variables).
+/// [`Shape`]s by node (each node belongs to one type's schema), and which keys match which key
+/// patterns.
 #[derive(Default)]
-pub struct Shapes(ByIdentity<Rc<Shape>>, HashMap<&'static str, (Option<Regex>, HashMap<String, bool>)>);
+pub struct Shapes(ByIdentity<Rc<Shape>>, KeyMatches);
 
 impl Shapes {
     fn get(&mut self, s: SValue, root: &'static Schema) -> Rc<Shape> {
         self.0.entry(s).or_insert_with(|| Rc::new(Shape::of(s, root))).clone()
-    }
-
-    fn key_matches(&mut self, pattern: &'static str, key: &str) -> bool {
-        let (re, seen) = self.1.entry(pattern).or_insert_with(|| (Regex::new(pattern).ok(), HashMap::new()));
-        match seen.get(key) {
-            Some(m) => *m,
-            None => *seen.entry(key.to_string()).or_insert_with(|| re.as_ref().is_none_or(|re| re.is_match(key))),
-        }
     }
 }
 
@@ -346,7 +335,7 @@ fn check_value<'a>(
                 // CloudFormation takes a key the pattern does not match only where other keys
                 // are allowed too.
                 if let Some(pattern) = shape.key_pattern.filter(|_| named.is_none() && shape.closed) {
-                    if !shapes.key_matches(pattern, k) {
+                    if !shapes.1.matches(pattern, k) {
                         out.push(Problem::Key { path: owned(path), name: k.clone(), pattern });
                         continue;
                     }

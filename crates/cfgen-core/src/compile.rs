@@ -700,6 +700,126 @@ pub(crate) fn role_statements<'a>(resources: &'a mut Map<String, Value>, role: &
     crate::value::at_mut(role, &["Properties", "Policies", "0", "PolicyDocument", "Statement"])?.as_array_mut()
 }
 
+/// The image URI and its SHA-256 (hex) of a function's `image`, resolved as Serverless v3's
+/// `resolveImageUriAndSha` does: an ECR URI (its pattern), else the name of an image of
+/// `provider.ecr.images` (a URI, or a folder to build); or `{uri}` / `{name}`. Only a URI pinned
+/// by digest (`...@sha256:<hex>`) resolves offline: a tag needs ECR, a folder Docker.
+fn resolve_image(ctx: &mut Ctx, provider: &cfgen_model::Provider, key: &str, image: &Value) -> Option<(String, String)> {
+    let at = ["functions", key, "image"];
+    // At the key of the object at fault (`image:`, or the image's name under `provider.ecr.images`).
+    let invalid = |ctx: &mut Ctx, msg: String, path: &[&str]| {
+        let span = ctx.key_span(path).or_else(|| ctx.span(path));
+        ctx.diags.push(Diagnostic::error(codes::INVALID_FUNCTION, msg).at_opt(span));
+    };
+    let text = |v: &Value| v.as_str().map(String::from).or_else(|| cfgen_model::coerce::scalar_string(v));
+    let (uri, name) = match image {
+        Value::Object(o) => {
+            let (uri, name) = (o.get("uri").filter(|v| truthy(v)), o.get("name").filter(|v| truthy(v)));
+            match (uri, name) {
+                (None, None) => {
+                    invalid(ctx, format!("function `{key}`: its `image` needs a `uri` or a `name`"), &at);
+                    return None;
+                }
+                (Some(_), Some(_)) => {
+                    invalid(ctx, format!("function `{key}`: its `image` sets both `uri` and `name`; set one of them"), &at);
+                    return None;
+                }
+                (u, n) => (u.and_then(text), n.and_then(text)),
+            }
+        }
+        // AJV's `coerceTypes: "array"` reads a list of one as its item, even where the item
+        // then fails the schema (`[x]`: too short a name).
+        v => match text(v).or_else(|| v.as_array().filter(|l| l.len() == 1).and_then(|l| text(&l[0]))) {
+            Some(s) if is_ecr_uri(&s) => (Some(s), None),
+            s => (None, s),
+        },
+    };
+    if let Some(uri) = uri {
+        return image_from_uri(ctx, key, &uri, &at);
+    }
+    let name = name.unwrap_or_default();
+    let defined = provider.ecr.as_ref().and_then(|e| e.get("images")).and_then(|i| i.get(&name)).filter(|v| !v.is_null());
+    let image_path = ["provider", "ecr", "images", name.as_str()];
+    let Some(defined) = defined else {
+        ctx.diags.push(
+            Diagnostic::error(codes::INVALID_FUNCTION, format!("function `{key}`: image `{name}` is not defined in `provider.ecr.images`"))
+                .at_opt(ctx.span(&at))
+                .help("define it under `provider.ecr.images`, or give the image's URI"),
+        );
+        return None;
+    };
+    let uri = match defined {
+        Value::Object(o) => {
+            let set = |k: &str| o.get(k).filter(|v| truthy(v));
+            match (set("uri"), set("path")) {
+                (None, None) => {
+                    invalid(ctx, format!("image `{name}` of `provider.ecr.images` needs a `uri` or a `path`"), &image_path);
+                    return None;
+                }
+                (Some(_), Some(_)) => {
+                    invalid(
+                        ctx,
+                        format!("image `{name}` of `provider.ecr.images` sets both `uri` and `path`; set one of them"),
+                        &image_path,
+                    );
+                    return None;
+                }
+                (Some(u), None) => {
+                    if let Some(k) = ["buildArgs", "cacheFrom", "platform"].into_iter().find(|k| set(k).is_some()) {
+                        invalid(ctx, format!("image `{name}` of `provider.ecr.images`: `{k}` cannot be used with `uri`"), &image_path);
+                        return None;
+                    }
+                    text(u)
+                }
+                (None, Some(_)) => None,
+            }
+        }
+        v => text(v).filter(|s| is_ecr_uri(s)),
+    };
+    match uri {
+        Some(uri) => image_from_uri(ctx, key, &uri, &image_path),
+        None => {
+            ctx.diags.push(
+                Diagnostic::error(
+                    codes::NOT_IMPLEMENTED,
+                    format!("function `{key}`: image `{name}` is built from a folder with Docker and pushed to ECR; cfgen works offline"),
+                )
+                .at_opt(ctx.span(&image_path))
+                .help("build and push the image, then give its URI pinned by digest: `<account>.dkr.ecr.<region>.amazonaws.com/<repo>@sha256:<digest>`"),
+            );
+            None
+        }
+    }
+}
+
+/// Serverless v3's `isEcrUri` (its pattern as written: either alternative may match a part).
+fn is_ecr_uri(s: &str) -> bool {
+    static ECR_URI: std::sync::OnceLock<Option<regex_lite::Regex>> = std::sync::OnceLock::new();
+    ECR_URI
+        .get_or_init(|| regex_lite::Regex::new(r"^\d+\.dkr\.ecr\.[a-z0-9-]+..amazonaws.com/([^@]+)|([^@:]+@sha256:[a-f0-9]{64})$").ok())
+        .as_ref()
+        .is_some_and(|re| re.is_match(s))
+}
+
+/// The URI and SHA-256 of an image given by URI: pinned by digest, the text after `@` less its
+/// `sha256:` (v3 drops the first seven characters); a tag needs ECR to find its digest.
+fn image_from_uri(ctx: &mut Ctx, key: &str, uri: &str, at: &[&str]) -> Option<(String, String)> {
+    match uri.split('@').nth(1).filter(|d| !d.is_empty()) {
+        Some(digest) => Some((uri.to_string(), digest.get(7..).unwrap_or_default().to_string())),
+        None => {
+            ctx.diags.push(
+                Diagnostic::error(
+                    codes::NOT_IMPLEMENTED,
+                    format!("function `{key}`: an image without a `@sha256:` digest needs ECR (or a Docker build) to resolve; cfgen works offline"),
+                )
+                .at_opt(ctx.span(at))
+                .help("pin the image by digest: `<account>.dkr.ecr.<region>.amazonaws.com/<repo>@sha256:<digest>`"),
+            );
+            None
+        }
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn compile_function(
     ctx: &mut Ctx,
@@ -736,28 +856,10 @@ fn compile_function(
     let mut image_uri = None;
     let mut image_config = Map::new();
     if has_image {
-        let (uri, cfg) = match f.image.as_ref() {
-            Some(Value::String(s)) => (Some(s.clone()), None),
-            Some(Value::Object(o)) => (o.get("uri").and_then(Value::as_str).map(String::from), Some(o.clone())),
-            _ => (None, None),
-        };
-        match uri.as_deref().and_then(|u| u.split_once('@').map(|(_, d)| (u, d))) {
-            Some((u, digest)) => {
-                image_sha = Some(digest.strip_prefix("sha256:").unwrap_or(digest).to_string());
-                image_uri = Some(u.to_string());
-            }
-            None => {
-                ctx.diags.push(
-                    Diagnostic::error(
-                        codes::NOT_IMPLEMENTED,
-                        format!("function `{key}`: an image without a `@sha256:` digest needs ECR (or a Docker build) to resolve; cfgen works offline"),
-                    )
-                    .at_opt(ctx.span(&["functions", key, "image"]))
-                    .help("pin the image by digest: `<account>.dkr.ecr.<region>.amazonaws.com/<repo>@sha256:<digest>`"),
-                );
-                return None;
-            }
-        }
+        let cfg = f.image.as_ref().and_then(Value::as_object);
+        let (uri, sha) = resolve_image(ctx, provider, key, f.image.as_ref()?)?;
+        image_sha = Some(sha);
+        image_uri = Some(uri);
         if let Some(o) = cfg {
             for (k, ck) in [("command", "Command"), ("entryPoint", "EntryPoint"), ("workingDirectory", "WorkingDirectory")] {
                 if let Some(v) = o.get(k).filter(|v| truthy(v)) {

@@ -413,6 +413,31 @@ fn items_of(s: SValue, root: &Schema, out: &mut Vec<SValue>, depth: usize) {
     }
 }
 
+/// The tuple forms (`items` as a list: a schema per position) among the alternatives of `s`,
+/// as [`items_of`] finds the one-schema form.
+fn tuples_of(s: SValue, root: &Schema, out: &mut Vec<SValue>, depth: usize) {
+    let Some(o) = s.as_object() else { return };
+    if depth > 32 {
+        return;
+    }
+    if let Some(r) = o.get("$ref").and_then(SValue::as_str) {
+        if let Some(target) = root.def(r.rsplit('/').next().unwrap_or_default()) {
+            tuples_of(target, root, out, depth + 1);
+        }
+        return;
+    }
+    if let Some(it) = o.get("items").filter(|it| it.as_array().is_some()) {
+        out.push(it);
+    }
+    for k in ["anyOf", "oneOf", "allOf"] {
+        if let Some(list) = o.get(k).and_then(SValue::as_array) {
+            for a in list.iter() {
+                tuples_of(a, root, out, depth + 1);
+            }
+        }
+    }
+}
+
 fn unknown_keys<'v>(
     v: &'v Value,
     s: SValue,
@@ -643,12 +668,25 @@ fn unknown_keys_in<'v>(
     if let Value::Array(items) = v {
         sink.quiet |= schemas.iter().any(|s| marked_compiler_checked(*s));
         let mut item_schemas = Vec::new();
+        let mut tuples = Vec::new();
         for s in schemas {
             items_of(*s, root, &mut item_schemas, 0);
+            tuples_of(*s, root, &mut tuples, 0);
         }
-        for (i, x) in items.iter().enumerate().take_while(|_| !item_schemas.is_empty()) {
+        for (i, x) in items.iter().enumerate() {
+            // A tuple's schema for this position joins the one-schema forms (rare: `Fn::Join`).
+            let at: Cow<[SValue]> = if tuples.is_empty() {
+                Cow::Borrowed(&item_schemas)
+            } else {
+                let mut all = item_schemas.clone();
+                all.extend(tuples.iter().filter_map(|t| t.as_array().and_then(|l| l.iter().nth(i))));
+                Cow::Owned(all)
+            };
+            if at.is_empty() {
+                break;
+            }
             path.push(Cow::Owned(i.to_string()));
-            unknown_keys_in(x, &item_schemas, root, node, path, sev, sink);
+            unknown_keys_in(x, &at, root, node, path, sev, sink);
             path.pop();
         }
         sink.quiet = was_quiet;

@@ -43,10 +43,10 @@ pub struct CfImport {
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct CfJoin {
-    /// `[Delimiter, [Value, ...]]`.
+    /// `[Delimiter, [Value, ...]]`. The delimiter is text (v3 reads a number as its text); the
+    /// values a list, or an intrinsic function that returns one.
     #[serde(rename = "Fn::Join")]
-    #[schemars(length(min = 2, max = 2))]
-    pub join: Vec<Value>,
+    pub join: (crate::coerce::Str, Value),
 }
 
 /// `{Fn::Sub: String}` or `{Fn::Sub: [String, {Var: Value}]}`: `${Name}` substitution.

@@ -490,6 +490,8 @@ enum Accept {
     Text,
     /// A number ([`cfgen_model::coerce::NUMBER_MARK`]), or a numeric string read as one.
     Numeric(Option<Rc<Regex>>),
+    /// A boolean ([`cfgen_model::coerce::BOOLEAN_MARK`]), or the text `"true"` / `"false"` read as one.
+    Boolean,
     /// JSON types, one bit each ([`type_bit`]; [`ANY_TYPE`] when the schema names none), and the
     /// pattern a string must match (none when the schema has none or it does not compile).
     Typed(u8, Option<Rc<Regex>>),
@@ -523,6 +525,7 @@ impl Accept {
         match (self, v) {
             (Accept::Text, Value::Number(_) | Value::Bool(_)) => Some(crate::events::queue_common::scalar_to_string(v)),
             (Accept::Numeric(_), Value::String(s)) => s.trim().parse::<f64>().ok().map(cfgen_syntax::node::number_to_json),
+            (Accept::Boolean, Value::String(s)) => Some(Value::Bool(s == "true")),
             _ => None,
         }
     }
@@ -535,6 +538,7 @@ impl Accept {
             Accept::Const(c) => *c == *v,
             Accept::Variable => v.as_str().is_some_and(|s| s.contains("${")),
             Accept::Text => matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_)),
+            Accept::Boolean => v.is_boolean() || matches!(v.as_str(), Some("true" | "false")),
             Accept::Numeric(re) => match v {
                 Value::Number(_) => true,
                 Value::String(s) => s.len() <= MAX_PATTERN_INPUT && re.as_ref().is_some_and(|re| re.is_match(s)),
@@ -589,6 +593,10 @@ impl<'d> Sink<'d> {
         let Some(o) = alt.as_object() else {
             return if alt.is_false() { Accept::Nothing } else { Accept::Typed(ANY_TYPE, None) };
         };
+        // Before the enumeration it carries for editors (`true`, `false`, `"true"`, `"false"`).
+        if o.get(cfgen_model::coerce::BOOLEAN_MARK).is_some_and(SValue::is_true) {
+            return Accept::Boolean;
+        }
         if let Some(e) = o.get("enum").and_then(SValue::as_array) {
             return Accept::OneOf(e);
         }
@@ -835,13 +843,23 @@ fn alternatives(s: SValue, root: &Schema, out: &mut Vec<SValue>, depth: usize) {
 }
 
 /// The other forms Serverless' AJV would try for `v` (`coerceTypes`): a number or boolean as a
-/// string, a numeric or boolean string as a number or boolean. None for lists and objects.
+/// string, a numeric or boolean string as a number or boolean, `1` / `0` as a boolean and a
+/// boolean as `1` / `0`, null as `""`, `0` or `false` (a
+/// null that reaches AJV is a list item: v3 takes null-valued keys out before validating). None
+/// for lists and objects.
 fn coerced_forms(v: &Value) -> Vec<Value> {
     let mut forms = Vec::new();
     match v {
+        Value::Null => forms.extend([Value::String(String::new()), Value::from(0), Value::Bool(false)]),
         Value::Number(_) | Value::Bool(_) => {
             if let Some(s) = cfgen_model::coerce::scalar_string(v) {
                 forms.push(Value::String(s));
+            }
+            // AJV: `1` / `0` as a boolean, a boolean as `1` / `0`.
+            match (v.as_f64(), v.as_bool()) {
+                (Some(n), _) if n == 1.0 || n == 0.0 => forms.push(Value::Bool(n == 1.0)),
+                (_, Some(b)) => forms.push(Value::from(u8::from(b))),
+                _ => {}
             }
         }
         Value::String(s) => {
@@ -874,6 +892,10 @@ fn subject(path: &[Cow<str>]) -> String {
 fn coerced_scalar(at: &str, v: &Value, read: &Value, span: Option<Span>) -> Diagnostic {
     let text = |x: &Value| cfgen_model::coerce::scalar_string(x).unwrap_or_default();
     let (msg, help) = match (v, read) {
+        (Value::Null, _) => {
+            let as_read = if read.as_str() == Some("") { "the empty text `\"\"`".to_string() } else { format!("`{}`", text(read)) };
+            (format!("{at} is null; Serverless v3 reads it as {as_read}"), "remove the item, or write its value")
+        }
         (_, Value::String(s)) => {
             // An event's body may also be its settings.
             let not = if at.starts_with("this ") { "not text or settings" } else { "not text" };
@@ -929,7 +951,7 @@ fn check_scalar(v: &Value, schemas: &[SValue], root: &Schema, node: &Node, path:
                 let mut forms = coerced_forms(item);
                 forms.insert(0, item.clone());
                 let scalar_type = |a: &Accept| {
-                    matches!(a, Accept::Text | Accept::Numeric(_))
+                    matches!(a, Accept::Text | Accept::Numeric(_) | Accept::Boolean)
                         || matches!(a, Accept::Typed(bits, _) if bits & (type_bit("array") | type_bit("object")) == 0)
                 };
                 let closed =

@@ -653,6 +653,6 @@ impl JsonSchema for Bool {
         true
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({"type": ["boolean", "string"], "enum": [true, false, "true", "false"]})
+        schemars::json_schema!({"type": ["boolean", "string"], "enum": [true, false, "true", "false"], crate::coerce::BOOLEAN_MARK: true})
     }
 }

@@ -105,6 +105,10 @@ impl Num {
 /// (`JavaScript String(x)`), in the configuration every later step reads.
 pub const TEXT_MARK: &str = "x-cfgen-text";
 
+/// The schema keyword that marks [`crate::cf::Bool`]: a place where Serverless v3's schema wants
+/// a boolean, which AJV's `coerceTypes` also fills from the text `"true"` / `"false"`.
+pub const BOOLEAN_MARK: &str = "x-cfgen-boolean";
+
 /// A string read from a string, number or boolean (AJV coercion to `type: string`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Str(pub String);

@@ -319,8 +319,11 @@ pub fn compile(ctx: &mut Ctx, provider: &Provider, t: &mut Template, artifact_di
         over_budget_at: None,
     };
     if no_events {
-        // `provider.cloudFront.cachePolicies` are compiled even without events.
+        // `provider.cloudFront.cachePolicies` are compiled even without events, and v3 resolves
+        // `provider.httpApi` (its CORS, authorizers and logs, with their errors) before it
+        // looks for routes.
         cloudfront::compile(&mut e);
+        http_api::compile(&mut e);
         return;
     }
     event_shapes(&mut e);

@@ -101,7 +101,7 @@ pub(super) fn unknown_keys_at(e: &mut EventCtx, value: &Value, full: &[&str], al
     let unknown: Vec<String> = o.keys().filter(|k| !allowed.contains(&k.as_str())).cloned().collect();
     for k in unknown {
         let mut d =
-            schema_diagnostic(e, codes::UNKNOWN_KEY, format!("unknown key `{k}` in {}", full.join(".")), "Serverless v3 ignores it");
+            schema_diagnostic(e, codes::UNKNOWN_KEY, format!("unknown key `{k}` in `{}`", full.join(".")), "Serverless v3 ignores it");
         if let Some(s) = cfgen_syntax::diagnostic::did_you_mean(&k, allowed.iter().copied()) {
             d = d.help(format!("did you mean `{s}`?"));
         }

@@ -17,6 +17,11 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("config/template-findings-warn-in-build", "CFG503", "the case pins a misspelt SQS property: a warning in build, an error here"),
     ("config/template-findings-warn-in-build", "CFG512", "the case pins a function name over 64 characters: a warning in build"),
     ("config/template-findings-warn-in-build", "CFG504", "the case pins a one-letter environment variable name: a warning in build"),
+    (
+        "iam/statement-principals",
+        "CFG503",
+        "the case pins principals in identity policies, which Serverless v3 packages: a warning in build",
+    ),
 ];
 
 fn cases(root: &Path, out: &mut Vec<PathBuf>) {

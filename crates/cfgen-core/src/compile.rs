@@ -850,7 +850,7 @@ fn compile_function(
         return None;
     }
     let name = function_name(ctx, key, f);
-    let mut props = Map::new();
+    let mut props = Map::with_capacity(16);
     let mut code = Map::new();
     let mut image_sha = None;
     let mut image_uri = None;
@@ -904,7 +904,7 @@ fn compile_function(
     if let Some(d) = f.description.as_ref().filter(|d| truthy(d)) {
         props.insert("Description".into(), d.clone());
     }
-    let mut resource = Map::new();
+    let mut resource = Map::with_capacity(5);
     resource.insert("Type".into(), json!("AWS::Lambda::Function"));
     resource.insert("Properties".into(), Value::Null);
     if let Some(c) = f.condition.as_ref().filter(|c| truthy(c)) {

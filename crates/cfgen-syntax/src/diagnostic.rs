@@ -83,7 +83,7 @@ define_codes! {
     TEMPLATE_BUDGET = ("CFG413", "template-budget", "the template would take more memory than cfgen's budget (128 MiB; a template CloudFormation accepts takes about 3 MiB)");
     CFN_UNKNOWN_TYPE = ("CFG501", "cfn-unknown-type", "a resource type cfgen has no CloudFormation schema for (not checked), or a resource without a type");
     CFN_MISSING_PROPERTY = ("CFG502", "cfn-missing-property", "a resource lacks a property its CloudFormation schema requires");
-    CFN_UNKNOWN_PROPERTY = ("CFG503", "cfn-unknown-property", "a property or resource attribute CloudFormation does not define for the type");
+    CFN_UNKNOWN_PROPERTY = ("CFG503", "cfn-unknown-property", "a property or resource attribute CloudFormation does not define for the type, or a principal in a statement of an IAM identity policy");
     CFN_INVALID_VALUE = ("CFG504", "cfn-invalid-value", "a property value of the wrong type, outside its CloudFormation enum, or a key its pattern refuses");
     STACK_LIMIT = ("CFG510", "stack-limit", "the template exceeds a CloudFormation stack quota (resources, outputs, parameters, mappings, body size)");
     LOGICAL_ID = ("CFG511", "logical-id", "a logical id CloudFormation rejects (not alphanumeric, or over 255 characters)");

@@ -711,7 +711,7 @@ fn resolve_image(ctx: &mut Ctx, provider: &cfgen_model::Provider, key: &str, ima
         let span = ctx.key_span(path).or_else(|| ctx.span(path));
         ctx.diags.push(Diagnostic::error(codes::INVALID_FUNCTION, msg).at_opt(span));
     };
-    let text = |v: &Value| v.as_str().map(String::from).or_else(|| cfgen_model::coerce::scalar_string(v));
+    let text = cfgen_model::coerce::scalar_string;
     let (uri, name) = match image {
         Value::Object(o) => {
             let (uri, name) = (o.get("uri").filter(|v| truthy(v)), o.get("name").filter(|v| truthy(v)));

@@ -388,8 +388,10 @@ fn object_view(s: SValue, root: &Schema, view: &mut ObjectView, depth: usize) {
     }
 }
 
-/// The item schemas of the list schemas among `s`'s `anyOf`/`oneOf`/`allOf` alternatives and `$ref`s.
-fn items_of(s: SValue, root: &Schema, out: &mut Vec<SValue>, depth: usize) {
+/// The item schemas of the list schemas among `s`'s `anyOf`/`oneOf`/`allOf` alternatives and
+/// `$ref`s: the one-schema form (`items: {...}`, for every item) into `one`, the tuple form
+/// (`items: [...]`, a schema per position) into `tuples`.
+fn items_of(s: SValue, root: &Schema, one: &mut Vec<SValue>, tuples: &mut Vec<SValue>, depth: usize) {
     let Some(o) = s.as_object() else { return };
     if depth > 32 {
         return;
@@ -397,42 +399,19 @@ fn items_of(s: SValue, root: &Schema, out: &mut Vec<SValue>, depth: usize) {
     if let Some(r) = o.get("$ref").and_then(SValue::as_str) {
         let name = r.rsplit('/').next().unwrap_or_default();
         if let Some(target) = root.def(name) {
-            items_of(target, root, out, depth + 1);
+            items_of(target, root, one, tuples, depth + 1);
         }
         return;
     }
-    if let Some(it) = o.get("items").filter(|it| it.is_object()) {
-        out.push(it);
+    match o.get("items") {
+        Some(it) if it.is_object() => one.push(it),
+        Some(it) if it.as_array().is_some() => tuples.push(it),
+        _ => {}
     }
     for k in ["anyOf", "oneOf", "allOf"] {
         if let Some(list) = o.get(k).and_then(SValue::as_array) {
             for a in list.iter() {
-                items_of(a, root, out, depth + 1);
-            }
-        }
-    }
-}
-
-/// The tuple forms (`items` as a list: a schema per position) among the alternatives of `s`,
-/// as [`items_of`] finds the one-schema form.
-fn tuples_of(s: SValue, root: &Schema, out: &mut Vec<SValue>, depth: usize) {
-    let Some(o) = s.as_object() else { return };
-    if depth > 32 {
-        return;
-    }
-    if let Some(r) = o.get("$ref").and_then(SValue::as_str) {
-        if let Some(target) = root.def(r.rsplit('/').next().unwrap_or_default()) {
-            tuples_of(target, root, out, depth + 1);
-        }
-        return;
-    }
-    if let Some(it) = o.get("items").filter(|it| it.as_array().is_some()) {
-        out.push(it);
-    }
-    for k in ["anyOf", "oneOf", "allOf"] {
-        if let Some(list) = o.get(k).and_then(SValue::as_array) {
-            for a in list.iter() {
-                tuples_of(a, root, out, depth + 1);
+                items_of(a, root, one, tuples, depth + 1);
             }
         }
     }
@@ -678,8 +657,7 @@ fn unknown_keys_in<'v>(
         let mut item_schemas = Vec::new();
         let mut tuples = Vec::new();
         for s in schemas {
-            items_of(*s, root, &mut item_schemas, 0);
-            tuples_of(*s, root, &mut tuples, 0);
+            items_of(*s, root, &mut item_schemas, &mut tuples, 0);
         }
         for (i, x) in items.iter().enumerate() {
             // A tuple's schema for this position joins the one-schema forms (rare: `Fn::Join`).

@@ -47,6 +47,10 @@ enum Kind {
     Storage,
     Webhook,
     Database,
+    /// `static-website`: a public website bucket behind CloudFront.
+    StaticWebsite,
+    /// `single-page-app`: a private bucket behind CloudFront, every page URL served `index.html`.
+    SinglePageApp,
 }
 
 /// One construct of `constructs:`.
@@ -86,8 +90,20 @@ const STORAGE_KEYS: &[&str] =
     &["type", "provider", "extensions", "archive", "encryption", "allowAcl", "publicPath", "cors", "lifecycleRules"];
 const WEBHOOK_KEYS: &[&str] = &["type", "provider", "extensions", "authorizer", "insecure", "path", "eventType", "method"];
 const DATABASE_KEYS: &[&str] = &["type", "provider", "extensions", "localSecondaryIndexes", "gsiCount"];
+const WEBSITE_KEYS: &[&str] = &[
+    "type",
+    "provider",
+    "extensions",
+    "path",
+    "domain",
+    "certificate",
+    "security",
+    "errorPage",
+    "redirectToMainDomain",
+    "versionedAssets",
+];
 /// Construct types Lift has and cfgen does not compile.
-const OTHER_TYPES: &[&str] = &["static-website", "single-page-app", "server-side-website", "vpc"];
+const OTHER_TYPES: &[&str] = &["server-side-website", "vpc"];
 
 fn span_at(node: &Node, path: &[&str]) -> Span {
     let mut n = path.len();
@@ -162,7 +178,7 @@ pub fn expand(root: &mut Node, diags: &mut Vec<Diagnostic>) -> Option<Lift> {
                     }
                 }
             }
-            Kind::Storage | Kind::Database => {}
+            Kind::Storage | Kind::Database | Kind::StaticWebsite | Kind::SinglePageApp => {}
         }
     }
     resolve_tokens(root, &lift, diags);
@@ -196,11 +212,13 @@ fn read_construct(root: &Node, id: &str, node: &Node, diags: &mut Vec<Diagnostic
         Some(Value::String(t)) if t == "storage" => Kind::Storage,
         Some(Value::String(t)) if t == "webhook" => Kind::Webhook,
         Some(Value::String(t)) if t == "database/dynamodb-single-table" => Kind::Database,
+        Some(Value::String(t)) if t == "static-website" => Kind::StaticWebsite,
+        Some(Value::String(t)) if t == "single-page-app" => Kind::SinglePageApp,
         Some(Value::String(t)) if OTHER_TYPES.contains(&t.as_str()) => {
             diags.push(
                 Diagnostic::error(codes::NOT_IMPLEMENTED, format!("the serverless-lift construct type `{t}` is not compiled by cfgen yet"))
                     .at(at("type"))
-                    .help("cfgen compiles the `queue`, `storage`, `webhook` and `database/dynamodb-single-table` constructs"),
+                    .help("cfgen compiles the `queue`, `storage`, `webhook`, `database/dynamodb-single-table`, `static-website` and `single-page-app` constructs"),
             );
             return None;
         }
@@ -227,6 +245,8 @@ fn read_construct(root: &Node, id: &str, node: &Node, diags: &mut Vec<Diagnostic
         Kind::Storage => (STORAGE_KEYS, "storage"),
         Kind::Webhook => (WEBHOOK_KEYS, "webhook"),
         Kind::Database => (DATABASE_KEYS, "database/dynamodb-single-table"),
+        Kind::StaticWebsite => (WEBSITE_KEYS, "static-website"),
+        Kind::SinglePageApp => (WEBSITE_KEYS, "single-page-app"),
     };
     if let Some(m) = node.as_map() {
         for (k, ks, _) in m.iter_spanned() {
@@ -357,12 +377,16 @@ fn read_construct(root: &Node, id: &str, node: &Node, diags: &mut Vec<Diagnostic
             _ => {}
         }
     }
+    if matches!(kind, Kind::StaticWebsite | Kind::SinglePageApp) {
+        read_website(root, id, node, &cfg, diags);
+    }
     let extendable: &[&str] = match kind {
         Kind::Queue if cfg.contains_key("alarm") => &["queue", "dlq", "alarm"],
         Kind::Queue => &["queue", "dlq"],
         Kind::Storage => &["bucket"],
         Kind::Webhook => &["api", "bus"],
         Kind::Database => &["table"],
+        Kind::StaticWebsite | Kind::SinglePageApp => &["distribution", "bucket"],
     };
     match cfg.get("extensions") {
         Some(Value::Object(ext)) => {
@@ -393,6 +417,136 @@ fn read_construct(root: &Node, id: &str, node: &Node, diags: &mut Vec<Diagnostic
         }
     }
     Some(Construct { id: id.to_string(), kind, cfg, span: node.span, worker })
+}
+
+/// The domains of a website construct (`domain`, a name or a list), as Lift reads them: none when
+/// the value is empty.
+fn website_domains(cfg: &Map<String, Value>) -> Option<Vec<String>> {
+    match cfg.get("domain")? {
+        Value::String(d) if !d.is_empty() => Some(vec![d.clone()]),
+        Value::Array(items) if !items.is_empty() => Some(items.iter().filter_map(|d| d.as_str().map(str::to_string)).collect()),
+        _ => None,
+    }
+}
+
+/// Lift's and the CDK's checks of a `static-website` or `single-page-app` construct (the
+/// configuration schema's types, Lift's own refusals, the CDK's certificate checks).
+fn read_website(root: &Node, id: &str, node: &Node, cfg: &Map<String, Value>, diags: &mut Vec<Diagnostic>) {
+    let at = |k: &[&str]| {
+        let mut path = vec!["constructs", id];
+        path.extend_from_slice(k);
+        span_at(root, &path)
+    };
+    // A wrong type is a warning where Lift reads the value without failing (as Serverless v3's
+    // schema check warns), an error where the CDK would crash or write a broken template.
+    let type_finding = |diags: &mut Vec<Diagnostic>, error: bool, key: &[&str], want: &str, v: &Value| {
+        let msg = format!(
+            "Invalid configuration in 'constructs.{id}': '{}' must be {want}, not {}",
+            key.join("."),
+            cfgen_model::coerce::type_name(v)
+        );
+        let d = if error { Diagnostic::error(codes::INVALID_TYPE, msg) } else { Diagnostic::warning(codes::INVALID_TYPE, msg) };
+        diags.push(d.at(at(key)));
+    };
+    let type_error = |diags: &mut Vec<Diagnostic>, key: &[&str], want: &str, v: &Value| type_finding(diags, true, key, want, v);
+    match cfg.get("path") {
+        Some(Value::String(_)) => {}
+        None => diags.push(
+            Diagnostic::warning(codes::MISSING_KEY, format!("construct `{id}` has no `path`: the folder that `serverless deploy` uploads"))
+                .at(node.span)
+                .help("add `path: public` (the folder with the built website); the template does not depend on it"),
+        ),
+        Some(v) => type_finding(diags, false, &["path"], "a string", v),
+    }
+    match cfg.get("domain") {
+        None | Some(Value::String(_)) => {}
+        Some(Value::Array(items)) => {
+            for (i, d) in items.iter().enumerate() {
+                if !d.is_string() {
+                    let index = i.to_string();
+                    type_error(diags, &["domain", &index], "a string", d);
+                }
+            }
+        }
+        Some(v) => type_error(diags, &["domain"], "a domain name or a list of them", v),
+    }
+    for key in ["certificate", "errorPage"] {
+        if let Some(v) = cfg.get(key).filter(|v| !v.is_string()) {
+            type_error(diags, &[key], "a string", v);
+        }
+    }
+    for key in ["redirectToMainDomain", "versionedAssets"] {
+        if let Some(v) = cfg.get(key).filter(|v| !v.is_boolean()) {
+            type_finding(diags, false, &[key], "a boolean (Lift takes only `true` as true)", v);
+        }
+    }
+    match cfg.get("security") {
+        None => {}
+        Some(Value::Object(sec)) => {
+            if let Some(v) = sec.get("allowIframe").filter(|v| !v.is_boolean()) {
+                type_finding(diags, false, &["security", "allowIframe"], "a boolean (Lift takes only `true` as true)", v);
+            }
+            let keys: Option<Vec<(String, Span)>> =
+                node.get("security").and_then(Node::as_map).map(|m| m.iter_spanned().map(|(k, ks, _)| (k.clone(), ks)).collect());
+            for (k, ks) in keys.unwrap_or_default().into_iter().filter(|(k, _)| k.as_str() != "allowIframe") {
+                let mut d = Diagnostic::warning(codes::UNKNOWN_KEY, format!("unknown key `{k}` in a website's `security`"))
+                    .at(ks)
+                    .label("not a serverless-lift setting here");
+                if let Some(s) = cfgen_syntax::diagnostic::did_you_mean(&k, ["allowIframe"]) {
+                    d = d.help(format!("did you mean `{s}`?"));
+                }
+                diags.push(d);
+            }
+        }
+        Some(v) => type_finding(diags, false, &["security"], "a mapping", v),
+    }
+    if let Some(Value::String(page)) = cfg.get("errorPage") {
+        if page.starts_with("./") || page.starts_with("../") {
+            diags.push(
+                Diagnostic::error(
+                    codes::INVALID_VALUE,
+                    format!("The 'errorPage' option of the '{id}' static website cannot start with './' or '../'. (it cannot be a relative path)."),
+                )
+                .at(at(&["errorPage"]))
+                .help("give the page's path inside the website folder, e.g. `error.html`"),
+            );
+        }
+    }
+    let certificate = cfg.get("certificate").and_then(Value::as_str).filter(|c| !c.is_empty());
+    if website_domains(cfg).is_some() && certificate.is_none() {
+        diags.push(
+            Diagnostic::error(
+                codes::MISSING_KEY,
+                format!("Invalid configuration for the static website '{id}': if a domain is configured, then a certificate ARN must be configured in the 'certificate' option."),
+            )
+            .at(at(&["domain"]))
+            .help("add `certificate: arn:aws:acm:us-east-1:...` (see https://github.com/getlift/lift/blob/master/docs/static-website.md#custom-domain)"),
+        );
+    }
+    if let Some(arn) = certificate {
+        let parts: Vec<&str> = arn.split(':').collect();
+        let part = |i: usize| parts.get(i).copied().unwrap_or_default();
+        let shape = if !arn.starts_with("arn:") {
+            Some(format!("ARNs must start with \"arn:\" and have at least 6 components: {arn}"))
+        } else if part(1).is_empty() {
+            Some(format!("The `partition` component (2nd component) of an ARN is required: {arn}"))
+        } else if part(2).is_empty() {
+            Some(format!("The `service` component (3rd component) of an ARN is required: {arn}"))
+        } else if part(5).is_empty() {
+            Some(format!("The `resource` component (6th component) of an ARN is required: {arn}"))
+        } else if part(3) != "us-east-1" {
+            Some(format!("Distribution certificates must be in the us-east-1 region and the certificate you provided is in {}.", part(3)))
+        } else {
+            None
+        };
+        if let Some(msg) = shape {
+            diags.push(
+                Diagnostic::error(codes::INVALID_VALUE, msg)
+                    .at(at(&["certificate"]))
+                    .help("CloudFront takes ACM certificates of us-east-1: `arn:aws:acm:us-east-1:<account>:certificate/<id>`"),
+            );
+        }
+    }
 }
 
 /// A function by key, in either form of `functions` (a mapping, or a list of mappings that
@@ -487,6 +641,10 @@ fn variables(c: &Construct) -> Vec<(&'static str, Value)> {
             let t = cdk_id(&[&c.id, "Table", "Resource"]);
             vec![("tableName", json!({ "Ref": &t })), ("tableArn", get_att(&t, "Arn")), ("tableStreamArn", get_att(&t, "StreamArn"))]
         }
+        Kind::StaticWebsite | Kind::SinglePageApp => vec![
+            ("cname", get_att(&cdk_id(&[&c.id, "CDN", "Resource"]), "DomainName")),
+            ("assetsBucketName", json!({ "Ref": cdk_id(&[&c.id, "Bucket", "Resource"]) })),
+        ],
     }
 }
 
@@ -708,6 +866,7 @@ fn property_order(ty: &str) -> &'static [&'static str] {
             "VectorIndexes",
             "WarmThroughput",
         ],
+        "AWS::CloudFront::Distribution" => &["DistributionConfig", "Tags"],
         "AWS::Events::EventBus" => {
             &["DeadLetterConfig", "Description", "EventSourceName", "KmsKeyIdentifier", "LogConfig", "Name", "Policy", "Tags"]
         }
@@ -729,7 +888,9 @@ impl Synth {
         let id = cdk_id(path);
         let mut r = Map::new();
         r.insert("Type".into(), json!(ty));
-        r.insert("Properties".into(), props);
+        if props.as_object().is_none_or(|p| !p.is_empty()) {
+            r.insert("Properties".into(), props);
+        }
         if let Some(p) = retain {
             r.insert("UpdateReplacePolicy".into(), json!(p));
             r.insert("DeletionPolicy".into(), json!(p));
@@ -762,6 +923,7 @@ pub fn finish(lift: &Lift, pre: &mut Prepared, diags: &mut Vec<Diagnostic>) {
             Kind::Storage => storage(c, &mut s, &mut statements),
             Kind::Webhook => webhook(c, &pre.region, &mut s),
             Kind::Database => database(c, &mut s, &mut statements),
+            Kind::StaticWebsite | Kind::SinglePageApp => website(c, &stack_name, &pre.region, &mut s),
         }
         if let Some(Value::Object(ext)) = c.cfg.get("extensions") {
             for (name, overrides) in ext {
@@ -1212,6 +1374,210 @@ fn database(c: &Construct, s: &mut Synth, statements: &mut Vec<Value>) {
 
 // ---- extensions --------------------------------------------------------------------------------
 
+/// Lift's `ensureNameMaxLength`: a name over `max` characters keeps its start and ends with `-`
+/// and the first six hex digits of its MD5.
+fn ensure_name_max_length(name: &str, max: usize) -> String {
+    use md5::{Digest, Md5};
+    if name.chars().count() <= max {
+        return name.to_string();
+    }
+    let suffix = crate::compile::hex(&Md5::digest(name.as_bytes()));
+    let start: String = name.chars().take(max - 7).collect();
+    format!("{start}-{}", &suffix[..6])
+}
+
+/// Lift's `redirectToMainDomain`: the request function's code that sends every other domain to
+/// the first (nothing for fewer than two domains).
+fn redirect_to_main_domain(domains: Option<&[String]>) -> String {
+    match domains {
+        Some(d) if d.len() >= 2 => {
+            let main = &d[0];
+            format!(
+                "\n    if (request.headers[\"host\"].value !== \"{main}\") {{\n        return {{\n            statusCode: 301,\n            statusDescription: \"Moved Permanently\",\n            headers: {{\n                location: {{\n                    value: \"https://{main}\" + request.uri\n                }}\n            }}\n        }};\n    }}"
+            )
+        }
+        _ => String::new(),
+    }
+}
+
+const SPA_REQUEST_START: &str = "var REDIRECT_REGEX = /^[^.]+$|\\.(?!(css|gif|ico|jpg|jpeg|js|png|txt|svg|woff|woff2|ttf|map|json|webp|xml|pdf|webmanifest|avif|wasm|lottie)$)([^.]+$)/;\n\nfunction handler(event) {\n    var uri = event.request.uri;\n    var request = event.request;\n    var isUriToRedirect = REDIRECT_REGEX.test(uri);\n\n    if (isUriToRedirect) {\n        request.uri = \"/index.html\";\n    }";
+
+/// A `cloudfront.Function` of the CDK (runtime `cloudfront-js-1.0`, published).
+fn cloudfront_function(s: &mut Synth, path: &[&str], name: &str, code: String) -> Value {
+    let id = s.resource(
+        path,
+        "AWS::CloudFront::Function",
+        json!({
+            "AutoPublish": true,
+            "FunctionCode": code,
+            "FunctionConfig": {"Comment": name, "Runtime": "cloudfront-js-1.0"},
+            "Name": name
+        }),
+        None,
+    );
+    get_att(&id, "FunctionARN")
+}
+
+/// `static-website` and `single-page-app` (Lift's `StaticWebsiteAbstract`): the bucket, its
+/// policy, the response function with security headers, the CloudFront distribution (a website
+/// origin for `static-website`, an origin access identity for `single-page-app`) and the request
+/// function (single-page-app routing, redirects to the main domain).
+fn website(c: &Construct, stack_name: &str, region: &str, s: &mut Synth) {
+    let id = c.id.as_str();
+    let cfg = &c.cfg;
+    let spa = c.kind == Kind::SinglePageApp;
+    let domains = website_domains(cfg);
+    let certificate = cfg.get("certificate").and_then(Value::as_str).filter(|c| !c.is_empty());
+    let error_path = cfg.get("errorPage").and_then(Value::as_str).map(|p| if p.starts_with('/') { p.to_string() } else { format!("/{p}") });
+    let function_name = |which: &str| ensure_name_max_length(&format!("{stack_name}-{region}-{id}-{which}"), 64);
+    // The bucket and its policy.
+    let bucket = cdk_id(&[id, "Bucket", "Resource"]);
+    let mut p = Map::new();
+    if cfg.get("versionedAssets") == Some(&Value::Bool(true)) {
+        p.insert(
+            "LifecycleConfiguration".into(),
+            json!({"Rules": [{"ExpirationInDays": 1, "Status": "Enabled", "TagFilters": [{"Key": "Obsolete", "Value": "true"}]}]}),
+        );
+    }
+    if !spa {
+        p.insert(
+            "PublicAccessBlockConfiguration".into(),
+            json!({"BlockPublicAcls": false, "BlockPublicPolicy": false, "IgnorePublicAcls": false, "RestrictPublicBuckets": false}),
+        );
+        let mut w = Map::new();
+        if let Some(e) = &error_path {
+            w.insert("ErrorDocument".into(), json!(e));
+        }
+        w.insert("IndexDocument".into(), json!("index.html"));
+        p.insert("WebsiteConfiguration".into(), Value::Object(w));
+    }
+    s.resource(&[id, "Bucket", "Resource"], "AWS::S3::Bucket", Value::Object(p), Some("Delete"));
+    s.extendable.push(("bucket", bucket.clone()));
+    let origin_scope = cdk_id(&[id, "CDN", "Origin1"]);
+    let origin_id: String = origin_scope.chars().skip(origin_scope.chars().count().saturating_sub(128)).collect();
+    let oai = cdk_id(&[id, "CDN", "Origin1", "S3Origin", "Resource"]);
+    let principal = if spa { json!({"CanonicalUser": get_att(&oai, "S3CanonicalUserId")}) } else { json!({"AWS": "*"}) };
+    s.resource(
+        &[id, "Bucket", "Policy", "Resource"],
+        "AWS::S3::BucketPolicy",
+        json!({"Bucket": {"Ref": &bucket}, "PolicyDocument": {"Statement": [{
+            "Action": "s3:GetObject",
+            "Effect": "Allow",
+            "Principal": principal,
+            "Resource": {"Fn::Join": ["", [get_att(&bucket, "Arn"), "/*"]]}
+        }], "Version": "2012-10-17"}}),
+        None,
+    );
+    // The response function: security headers.
+    let allow_iframe = cfg.get("security").and_then(|s| s.get("allowIframe")) == Some(&Value::Bool(true));
+    let mut headers: Vec<(&str, &str)> = Vec::new();
+    if !allow_iframe {
+        headers.push(("x-frame-options", "SAMEORIGIN"));
+    }
+    headers.extend([
+        ("x-content-type-options", "nosniff"),
+        ("x-xss-protection", "1; mode=block"),
+        ("strict-transport-security", "max-age=63072000"),
+    ]);
+    let headers: Vec<String> = headers.iter().map(|(k, v)| format!("    \"{k}\": {{\n        \"value\": \"{v}\"\n    }}")).collect();
+    let response_code = format!(
+        "function handler(event) {{\n    var response = event.response;\n    response.headers = Object.assign({{}}, {{\n{}\n}}, response.headers);\n    return response;\n}}",
+        headers.join(",\n")
+    );
+    let response = cloudfront_function(s, &[id, "ResponseFunction", "Resource"], &function_name("response"), response_code);
+    // The origin.
+    let origin = if spa {
+        let comment: String = format!("Identity for {origin_id}").chars().take(128).collect();
+        s.resource(
+            &[id, "CDN", "Origin1", "S3Origin", "Resource"],
+            "AWS::CloudFront::CloudFrontOriginAccessIdentity",
+            json!({"CloudFrontOriginAccessIdentityConfig": {"Comment": comment}}),
+            None,
+        );
+        json!({
+            "DomainName": get_att(&bucket, "RegionalDomainName"),
+            "Id": &origin_id,
+            "S3OriginConfig": {"OriginAccessIdentity": {"Fn::Join": ["", ["origin-access-identity/cloudfront/", {"Ref": &oai}]]}}
+        })
+    } else {
+        json!({
+            "CustomOriginConfig": {"OriginProtocolPolicy": "http-only", "OriginSSLProtocols": ["TLSv1.2"]},
+            "DomainName": {"Fn::Select": [2, {"Fn::Split": ["/", get_att(&bucket, "WebsiteURL")]}]},
+            "Id": &origin_id
+        })
+    };
+    // The request function (created after the distribution).
+    let redirect = if cfg.get("redirectToMainDomain") == Some(&Value::Bool(true)) {
+        redirect_to_main_domain(domains.as_deref())
+    } else {
+        String::new()
+    };
+    let request_code = if spa {
+        Some(format!("{SPA_REQUEST_START}{redirect}\n\n    return event.request;\n}}"))
+    } else if !redirect.is_empty() {
+        Some(format!("function handler(event) {{\n    var request = event.request;{redirect}\n    return request;\n}}"))
+    } else {
+        None
+    };
+    let request_path = [id, "RequestFunction", "Resource"];
+    let mut associations = vec![json!({"EventType": "viewer-response", "FunctionARN": response})];
+    if request_code.is_some() {
+        associations.push(json!({"EventType": "viewer-request", "FunctionARN": get_att(&cdk_id(&request_path), "FunctionARN")}));
+    }
+    // The distribution.
+    let comment = format!("{stack_name} {id} website CDN");
+    let comment = if comment.chars().count() > 128 { format!("{}...", comment.chars().take(125).collect::<String>()) } else { comment };
+    let mut d = Map::new();
+    if let Some(domains) = &domains {
+        d.insert("Aliases".into(), json!(domains));
+    }
+    d.insert("Comment".into(), json!(comment));
+    d.insert(
+        "CustomErrorResponses".into(),
+        json!([{
+            "ErrorCachingMinTTL": 0,
+            "ErrorCode": 404,
+            "ResponseCode": if error_path.is_some() { 404 } else { 200 },
+            "ResponsePagePath": error_path.as_deref().unwrap_or("/index.html")
+        }]),
+    );
+    d.insert(
+        "DefaultCacheBehavior".into(),
+        json!({
+            "AllowedMethods": ["GET", "HEAD", "OPTIONS"],
+            "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6",
+            "Compress": true,
+            "FunctionAssociations": associations,
+            "TargetOriginId": &origin_id,
+            "ViewerProtocolPolicy": "redirect-to-https"
+        }),
+    );
+    d.insert("DefaultRootObject".into(), json!("index.html"));
+    d.insert("Enabled".into(), json!(true));
+    d.insert("HttpVersion".into(), json!("http2"));
+    d.insert("IPV6Enabled".into(), json!(true));
+    d.insert("Origins".into(), json!([origin]));
+    if let Some(arn) = certificate {
+        d.insert(
+            "ViewerCertificate".into(),
+            json!({"AcmCertificateArn": arn, "MinimumProtocolVersion": "TLSv1.2_2021", "SslSupportMethod": "sni-only"}),
+        );
+    }
+    let cdn = s.resource(&[id, "CDN", "Resource"], "AWS::CloudFront::Distribution", json!({ "DistributionConfig": d }), None);
+    s.extendable.push(("distribution", cdn.clone()));
+    if let Some(code) = request_code {
+        cloudfront_function(s, &request_path, &function_name("request"), code);
+    }
+    s.output(&[id, "BucketName"], Some("Name of the bucket that stores the static website.".into()), json!({ "Ref": &bucket }));
+    let domain = match &domains {
+        Some(d) => json!(&d[0]),
+        None => get_att(&cdn, "DomainName"),
+    };
+    s.output(&[id, "Domain"], Some("Website domain name.".into()), domain);
+    s.output(&[id, "CloudFrontCName"], Some("CloudFront CNAME.".into()), get_att(&cdn, "DomainName"));
+    s.output(&[id, "DistributionId"], Some("ID of the CloudFront distribution.".into()), json!({ "Ref": cdn }));
+}
+
 /// `AwsConstruct.applyExtensions`: every leaf (and every array) of the extension object becomes
 /// an `addOverride(path, value)`; the CDK then deep-merges the overrides into the rendered
 /// resource, unset properties of the type taking their place in the CDK's property order.
@@ -1229,28 +1595,136 @@ fn apply_extension(resource: &mut Value, extension: &Value) {
     let Value::Object(r) = resource else { return };
     let ty = r.get("Type").and_then(Value::as_str).unwrap_or_default().to_string();
     if let Some(Value::Object(props)) = raw.get("Properties") {
-        if let Some(Value::Object(current)) = r.get_mut("Properties") {
-            let order = property_order(&ty);
-            let mut target = Value::Object(std::mem::take(current));
-            deep_merge(&mut target, props);
-            if let Value::Object(merged) = target {
-                let mut sorted = Map::new();
-                for k in order {
-                    if let Some(v) = merged.get(*k) {
-                        sorted.insert((*k).to_string(), v.clone());
+        match r.get_mut("Properties") {
+            Some(Value::Object(current)) => {
+                // The structures the CDK rendered (each with all of its properties, unset
+                // ones as `undefined`) keep their type's order after the merge.
+                let rendered: Vec<&[&str]> = nested_property_order(&ty)
+                    .iter()
+                    .filter(|(path, _)| at_path(current, path).is_some_and(|v| v.is_object() && !is_intrinsic(v)))
+                    .map(|(path, _)| *path)
+                    .collect();
+                let mut target = Value::Object(std::mem::take(current));
+                deep_merge(&mut target, props);
+                if let Value::Object(mut merged) = target {
+                    for (path, order) in nested_property_order(&ty) {
+                        if !rendered.contains(path) {
+                            continue;
+                        }
+                        if let Some(Value::Object(m)) = at_path_mut(&mut merged, path) {
+                            *m = in_order(std::mem::take(m), order);
+                        }
                     }
+                    *current = in_order(merged, property_order(&ty));
                 }
-                for (k, v) in merged {
-                    if !sorted.contains_key(&k) {
-                        sorted.insert(k, v);
-                    }
-                }
-                *current = sorted;
             }
+            // No property was set: the CDK's resolve dropped `Properties`, and the override
+            // adds it after the resource's other keys, in the override's order.
+            None => {}
+            Some(_) => return deep_merge(resource, &raw),
+        }
+        if r.contains_key("Properties") {
             raw.shift_remove("Properties");
         }
     }
     deep_merge(resource, &raw);
+}
+
+/// `m`'s keys in `order`, then the others as they were.
+fn in_order(mut m: Map<String, Value>, order: &[&str]) -> Map<String, Value> {
+    let mut sorted = Map::new();
+    for k in order {
+        if let Some(v) = m.remove(*k) {
+            sorted.insert((*k).to_string(), v);
+        }
+    }
+    sorted.extend(m);
+    sorted
+}
+
+fn at_path<'a>(m: &'a Map<String, Value>, path: &[&str]) -> Option<&'a Value> {
+    let (first, rest) = path.split_first()?;
+    rest.iter().try_fold(m.get(*first)?, |v, k| v.get(*k))
+}
+
+fn at_path_mut<'a>(m: &'a mut Map<String, Value>, path: &[&str]) -> Option<&'a mut Value> {
+    let (first, rest) = path.split_first()?;
+    rest.iter().try_fold(m.get_mut(*first)?, |v, k| v.get_mut(*k))
+}
+
+/// The CDK's order of the properties of the structures inside a type's properties that Lift's
+/// constructs set (and so render), deepest last.
+fn nested_property_order(ty: &str) -> &'static [(&'static [&'static str], &'static [&'static str])] {
+    match ty {
+        "AWS::CloudFront::Distribution" => &[
+            (
+                &["DistributionConfig", "DefaultCacheBehavior"],
+                &[
+                    "AllowedMethods",
+                    "CachePolicyId",
+                    "CachedMethods",
+                    "Compress",
+                    "DefaultTTL",
+                    "FieldLevelEncryptionId",
+                    "ForwardedValues",
+                    "FunctionAssociations",
+                    "GrpcConfig",
+                    "LambdaFunctionAssociations",
+                    "MaxTTL",
+                    "MinTTL",
+                    "OriginRequestPolicyId",
+                    "RealtimeLogConfigArn",
+                    "ResponseHeadersPolicyId",
+                    "SmoothStreaming",
+                    "TargetOriginId",
+                    "TrustedKeyGroups",
+                    "TrustedSigners",
+                    "ViewerProtocolPolicy",
+                ],
+            ),
+            (
+                &["DistributionConfig", "ViewerCertificate"],
+                &["AcmCertificateArn", "CloudFrontDefaultCertificate", "IamCertificateId", "MinimumProtocolVersion", "SslSupportMethod"],
+            ),
+            (
+                &["DistributionConfig"],
+                &[
+                    "Aliases",
+                    "AnycastIpListId",
+                    "CNAMEs",
+                    "CacheBehaviors",
+                    "CacheTagConfig",
+                    "Comment",
+                    "ConnectionFunctionAssociation",
+                    "ConnectionMode",
+                    "ContinuousDeploymentPolicyId",
+                    "CustomErrorResponses",
+                    "CustomOrigin",
+                    "DefaultCacheBehavior",
+                    "DefaultRootObject",
+                    "Enabled",
+                    "HttpVersion",
+                    "IPV6Enabled",
+                    "Logging",
+                    "OriginGroups",
+                    "Origins",
+                    "PriceClass",
+                    "Restrictions",
+                    "S3Origin",
+                    "Staging",
+                    "TenantConfig",
+                    "ViewerCertificate",
+                    "ViewerMtlsConfig",
+                    "WebACLId",
+                ],
+            ),
+        ],
+        "AWS::S3::Bucket" => &[
+            (&["WebsiteConfiguration"], &["ErrorDocument", "IndexDocument", "RedirectAllRequestsTo", "RoutingRules"]),
+            (&["LifecycleConfiguration"], &["Rules", "TransitionDefaultMinimumObjectSize"]),
+        ],
+        _ => &[],
+    }
 }
 
 /// The paths `traverse(x).paths()` gives that Lift keeps: arrays (whole) and leaves.
@@ -1357,6 +1831,37 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&r).unwrap(),
             r#"{"Type":"AWS::SQS::Queue","Properties":{"DelaySeconds":5,"QueueName":"q","Tags":[{"Key":"a","Value":"b"}],"VisibilityTimeout":9,"Zzz":1},"DeletionPolicy":"Delete","Condition":"C"}"#
+        );
+    }
+
+    #[test]
+    fn long_names_end_with_a_hash_as_lift_cuts_them() {
+        // Names Lift 1.37.7 wrote for a construct with a long id (the oracle's output).
+        let name = "custom-stack-us-east-1-aVeryLongConstructIdentifierThatKeepsGoingOnAndOnForTestingTheNames-response";
+        assert_eq!(ensure_name_max_length(name, 64), "custom-stack-us-east-1-aVeryLongConstructIdentifierThatKe-1f1af1");
+        assert_eq!(ensure_name_max_length("short-name", 64), "short-name");
+    }
+
+    #[test]
+    fn extensions_keep_the_cdk_order_inside_rendered_structures() {
+        let mut r = json!({"Type": "AWS::CloudFront::Distribution", "Properties": {"DistributionConfig": {
+            "Comment": "c", "DefaultCacheBehavior": {"Compress": true, "TargetOriginId": "o"}, "Enabled": true
+        }}});
+        apply_extension(
+            &mut r,
+            &json!({"Properties": {"DistributionConfig": {"Zzz": 1, "PriceClass": "PriceClass_100", "Aliases": ["a"],
+                "DefaultCacheBehavior": {"MinTTL": 0, "AllowedMethods": ["GET"]}, "Logging": {"Prefix": "p", "Bucket": "b"}}}}),
+        );
+        assert_eq!(
+            serde_json::to_string(&r["Properties"]).unwrap(),
+            r#"{"DistributionConfig":{"Aliases":["a"],"Comment":"c","DefaultCacheBehavior":{"AllowedMethods":["GET"],"Compress":true,"MinTTL":0,"TargetOriginId":"o"},"Enabled":true,"Logging":{"Prefix":"p","Bucket":"b"},"PriceClass":"PriceClass_100","Zzz":1}}"#
+        );
+        // A resource the CDK rendered without properties gets them last, in the override's order.
+        let mut r = json!({"Type": "AWS::S3::Bucket", "DeletionPolicy": "Delete"});
+        apply_extension(&mut r, &json!({"Properties": {"Tags": [], "BucketName": "b"}}));
+        assert_eq!(
+            serde_json::to_string(&r).unwrap(),
+            r#"{"Type":"AWS::S3::Bucket","DeletionPolicy":"Delete","Properties":{"Tags":[],"BucketName":"b"}}"#
         );
     }
 

@@ -1,5 +1,6 @@
-//! serverless-lift 1.37.7: `constructs:` (`queue`, `storage`, `webhook`,
-//! `database/dynamodb-single-table`) and `${construct:}`.
+//! serverless-lift 1.37.7: `constructs:` (`queue`, `storage`, `webhook`, `static-website`,
+//! `single-page-app`, `vpc`, `database/dynamodb-single-table`) and `${construct:}`. A `vpc` sets
+//! `provider.vpc` in [`expand`], as Lift does at `initialize`.
 //!
 //! Lift builds its constructs with the AWS CDK at the `initialize` hook (after the configuration
 //! is validated), and then:
@@ -51,6 +52,8 @@ enum Kind {
     StaticWebsite,
     /// `single-page-app`: a private bucket behind CloudFront, every page URL served `index.html`.
     SinglePageApp,
+    /// `vpc`: the CDK's default VPC over two zones, which every function then runs in.
+    Vpc,
 }
 
 /// One construct of `constructs:`.
@@ -102,8 +105,9 @@ const WEBSITE_KEYS: &[&str] = &[
     "redirectToMainDomain",
     "versionedAssets",
 ];
+const VPC_KEYS: &[&str] = &["type", "provider", "extensions"];
 /// Construct types Lift has and cfgen does not compile.
-const OTHER_TYPES: &[&str] = &["server-side-website", "vpc"];
+const OTHER_TYPES: &[&str] = &["server-side-website"];
 
 fn span_at(node: &Node, path: &[&str]) -> Span {
     let mut n = path.len();
@@ -178,6 +182,11 @@ pub fn expand(root: &mut Node, diags: &mut Vec<Diagnostic>) -> Option<Lift> {
                     }
                 }
             }
+            Kind::Vpc => {
+                if let Some(d) = set_vpc_config(root, c) {
+                    diags.push(d);
+                }
+            }
             Kind::Storage | Kind::Database | Kind::StaticWebsite | Kind::SinglePageApp => {}
         }
     }
@@ -214,11 +223,12 @@ fn read_construct(root: &Node, id: &str, node: &Node, diags: &mut Vec<Diagnostic
         Some(Value::String(t)) if t == "database/dynamodb-single-table" => Kind::Database,
         Some(Value::String(t)) if t == "static-website" => Kind::StaticWebsite,
         Some(Value::String(t)) if t == "single-page-app" => Kind::SinglePageApp,
+        Some(Value::String(t)) if t == "vpc" => Kind::Vpc,
         Some(Value::String(t)) if OTHER_TYPES.contains(&t.as_str()) => {
             diags.push(
                 Diagnostic::error(codes::NOT_IMPLEMENTED, format!("the serverless-lift construct type `{t}` is not compiled by cfgen yet"))
                     .at(at("type"))
-                    .help("cfgen compiles the `queue`, `storage`, `webhook`, `database/dynamodb-single-table`, `static-website` and `single-page-app` constructs"),
+                    .help("cfgen compiles the `queue`, `storage`, `webhook`, `database/dynamodb-single-table`, `static-website`, `single-page-app` and `vpc` constructs"),
             );
             return None;
         }
@@ -247,6 +257,7 @@ fn read_construct(root: &Node, id: &str, node: &Node, diags: &mut Vec<Diagnostic
         Kind::Database => (DATABASE_KEYS, "database/dynamodb-single-table"),
         Kind::StaticWebsite => (WEBSITE_KEYS, "static-website"),
         Kind::SinglePageApp => (WEBSITE_KEYS, "single-page-app"),
+        Kind::Vpc => (VPC_KEYS, "vpc"),
     };
     if let Some(m) = node.as_map() {
         for (k, ks, _) in m.iter_spanned() {
@@ -387,6 +398,7 @@ fn read_construct(root: &Node, id: &str, node: &Node, diags: &mut Vec<Diagnostic
         Kind::Webhook => &["api", "bus"],
         Kind::Database => &["table"],
         Kind::StaticWebsite | Kind::SinglePageApp => &["distribution", "bucket"],
+        Kind::Vpc => &[],
     };
     match cfg.get("extensions") {
         Some(Value::Object(ext)) => {
@@ -641,6 +653,7 @@ fn variables(c: &Construct) -> Vec<(&'static str, Value)> {
             let t = cdk_id(&[&c.id, "Table", "Resource"]);
             vec![("tableName", json!({ "Ref": &t })), ("tableArn", get_att(&t, "Arn")), ("tableStreamArn", get_att(&t, "StreamArn"))]
         }
+        Kind::Vpc => Vec::new(),
         Kind::StaticWebsite | Kind::SinglePageApp => vec![
             ("cname", get_att(&cdk_id(&[&c.id, "CDN", "Resource"]), "DomainName")),
             ("assetsBucketName", json!({ "Ref": cdk_id(&[&c.id, "Bucket", "Resource"]) })),
@@ -898,6 +911,12 @@ impl Synth {
         self.resources.push((id.clone(), Value::Object(r)));
         id
     }
+    /// Add `DependsOn` to a resource added before.
+    fn depends_on(&mut self, id: &str, on: Value) {
+        if let Some((_, Value::Object(r))) = self.resources.iter_mut().find(|(r, _)| r == id) {
+            r.insert("DependsOn".into(), on);
+        }
+    }
     fn output(&mut self, path: &[&str], description: Option<String>, value: Value) {
         let mut o = Map::new();
         if let Some(d) = description {
@@ -924,6 +943,7 @@ pub fn finish(lift: &Lift, pre: &mut Prepared, diags: &mut Vec<Diagnostic>) {
             Kind::Webhook => webhook(c, &pre.region, &mut s),
             Kind::Database => database(c, &mut s, &mut statements),
             Kind::StaticWebsite | Kind::SinglePageApp => website(c, &stack_name, &pre.region, &mut s),
+            Kind::Vpc => vpc(&c.id, &mut s),
         }
         if let Some(Value::Object(ext)) = c.cfg.get("extensions") {
             for (name, overrides) in ext {
@@ -1576,6 +1596,124 @@ fn website(c: &Construct, stack_name: &str, region: &str, s: &mut Synth) {
     s.output(&[id, "Domain"], Some("Website domain name.".into()), domain);
     s.output(&[id, "CloudFrontCName"], Some("CloudFront CNAME.".into()), get_att(&cdn, "DomainName"));
     s.output(&[id, "DistributionId"], Some("ID of the CloudFront distribution.".into()), json!({ "Ref": cdn }));
+}
+
+/// Lift's `setVpcConfig`: the functions run in the construct's private subnets, with its
+/// security group (`provider.vpc`, set before Serverless compiles the functions). A second VPC,
+/// or one next to `provider.vpc`, is an error.
+fn set_vpc_config(root: &mut Node, c: &Construct) -> Option<Diagnostic> {
+    let type_span = span_at(root, &["constructs", &c.id, "type"]);
+    if root.pointer(["provider", "vpc"]).is_some_and(|v| !v.is_null()) {
+        return Some(
+            Diagnostic::error(
+                codes::INVALID_VALUE,
+                "Can't register more than one VPC. Either you have several \"vpc\" constructs or you already defined \"provider.vpc\" in serverless.yml",
+            )
+            .at(type_span)
+            .help("keep one `vpc` construct and remove `provider.vpc` (the construct sets it)"),
+        );
+    }
+    let id = c.id.as_str();
+    let vpc = json!({
+        "securityGroupIds": [get_att(&cdk_id(&[id, "AppSecurityGroup", "Resource"]), "GroupId")],
+        "subnetIds": [
+            {"Ref": cdk_id(&[id, "PrivateSubnet1", "Subnet"])},
+            {"Ref": cdk_id(&[id, "PrivateSubnet2", "Subnet"])}
+        ]
+    });
+    let top = root.as_map_mut()?;
+    if !matches!(top.get("provider").map(|n| &n.value), Some(NodeValue::Map(_))) {
+        top.insert("provider".into(), c.span, Node::new(c.span, NodeValue::Map(Default::default())));
+    }
+    let provider = top.get_mut("provider")?.as_map_mut()?;
+    match provider.get_mut("vpc") {
+        Some(existing) => *existing = Node::from_json(&vpc, c.span),
+        None => provider.insert("vpc".into(), c.span, Node::from_json(&vpc, c.span)),
+    }
+    None
+}
+
+/// The CDK's `new Vpc(stack, id, { maxAzs: 2 })` in a stack without an environment, plus Lift's
+/// security group for the functions: a public and a private subnet in each of two zones (a /18
+/// each of 10.0.0.0/16), an internet gateway, a NAT gateway per public subnet and the routes.
+fn vpc(id: &str, s: &mut Synth) {
+    let path = format!("Default/{id}");
+    let name = |n: &str| json!([{"Key": "Name", "Value": n}]);
+    let vpc = s.resource(
+        &[id, "Resource"],
+        "AWS::EC2::VPC",
+        json!({"CidrBlock": "10.0.0.0/16", "EnableDnsHostnames": true, "EnableDnsSupport": true, "InstanceTenancy": "default", "Tags": name(&path)}),
+        None,
+    );
+    let igw = cdk_id(&[id, "IGW"]);
+    let gateway_attachment = cdk_id(&[id, "VPCGW"]);
+    let mut nat_gateways: Vec<String> = Vec::new();
+    for (kind, public) in [("Public", true), ("Private", false)] {
+        for zone in 0..2usize {
+            let subnet = format!("{kind}Subnet{}", zone + 1);
+            let subnet_path = format!("{path}/{subnet}");
+            let cidr = format!("10.0.{}.0/18", (if public { 0 } else { 2 } + zone) * 64);
+            let subnet_id = s.resource(
+                &[id, &subnet, "Subnet"],
+                "AWS::EC2::Subnet",
+                json!({
+                    "AvailabilityZone": {"Fn::Select": [zone, {"Fn::GetAZs": ""}]},
+                    "CidrBlock": cidr,
+                    "MapPublicIpOnLaunch": public,
+                    "Tags": [
+                        {"Key": "aws-cdk:subnet-name", "Value": kind},
+                        {"Key": "aws-cdk:subnet-type", "Value": kind},
+                        {"Key": "Name", "Value": &subnet_path}
+                    ],
+                    "VpcId": {"Ref": &vpc}
+                }),
+                None,
+            );
+            let table = s.resource(
+                &[id, &subnet, "RouteTable"],
+                "AWS::EC2::RouteTable",
+                json!({"Tags": name(&subnet_path), "VpcId": {"Ref": &vpc}}),
+                None,
+            );
+            let association = s.resource(
+                &[id, &subnet, "RouteTableAssociation"],
+                "AWS::EC2::SubnetRouteTableAssociation",
+                json!({"RouteTableId": {"Ref": &table}, "SubnetId": {"Ref": &subnet_id}}),
+                None,
+            );
+            let route_props = if public {
+                json!({"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": {"Ref": &igw}, "RouteTableId": {"Ref": &table}})
+            } else {
+                json!({"DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": {"Ref": nat_gateways[zone].clone()}, "RouteTableId": {"Ref": &table}})
+            };
+            let route = s.resource(&[id, &subnet, "DefaultRoute"], "AWS::EC2::Route", route_props, None);
+            if public {
+                s.depends_on(&route, json!([&gateway_attachment]));
+                let eip = s.resource(&[id, &subnet, "EIP"], "AWS::EC2::EIP", json!({"Domain": "vpc", "Tags": name(&subnet_path)}), None);
+                let nat = s.resource(
+                    &[id, &subnet, "NATGateway"],
+                    "AWS::EC2::NatGateway",
+                    json!({"AllocationId": get_att(&eip, "AllocationId"), "SubnetId": {"Ref": &subnet_id}, "Tags": name(&subnet_path)}),
+                    None,
+                );
+                s.depends_on(&nat, json!([route, association]));
+                nat_gateways.push(nat);
+            }
+        }
+    }
+    s.resource(&[id, "IGW"], "AWS::EC2::InternetGateway", json!({"Tags": name(&path)}), None);
+    s.resource(&[id, "VPCGW"], "AWS::EC2::VPCGatewayAttachment", json!({"InternetGatewayId": {"Ref": igw}, "VpcId": {"Ref": &vpc}}), None);
+    s.resource(
+        &[id, "AppSecurityGroup", "Resource"],
+        "AWS::EC2::SecurityGroup",
+        json!({
+            "GroupDescription": format!("{path}/AppSecurityGroup"),
+            "SecurityGroupEgress": [{"CidrIp": "0.0.0.0/0", "Description": "Allow all outbound traffic by default", "IpProtocol": "-1"}],
+            "Tags": name(&path),
+            "VpcId": {"Ref": vpc}
+        }),
+        None,
+    );
 }
 
 /// `AwsConstruct.applyExtensions`: every leaf (and every array) of the extension object becomes

@@ -1,0 +1,3 @@
+exports.api = async () => ({});
+exports.worker = async () => ({});
+exports.legacy = async () => ({});

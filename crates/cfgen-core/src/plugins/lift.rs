@@ -1,5 +1,6 @@
 //! serverless-lift 1.37.7: `constructs:` (`queue`, `storage`, `webhook`, `static-website`,
-//! `single-page-app`, `vpc`, `database/dynamodb-single-table`) and `${construct:}`. A `vpc` sets
+//! `single-page-app`, `server-side-website`, `vpc`, `database/dynamodb-single-table`: every type
+//! Lift has) and `${construct:}`. A `vpc` sets
 //! `provider.vpc` in [`expand`], as Lift does at `initialize`.
 //!
 //! Lift builds its constructs with the AWS CDK at the `initialize` hook (after the configuration
@@ -54,6 +55,9 @@ enum Kind {
     SinglePageApp,
     /// `vpc`: the CDK's default VPC over two zones, which every function then runs in.
     Vpc,
+    /// `server-side-website`: CloudFront in front of the service's HTTP or REST API, with
+    /// asset paths served from a bucket.
+    ServerSideWebsite,
 }
 
 /// One construct of `constructs:`.
@@ -106,8 +110,19 @@ const WEBSITE_KEYS: &[&str] = &[
     "versionedAssets",
 ];
 const VPC_KEYS: &[&str] = &["type", "provider", "extensions"];
-/// Construct types Lift has and cfgen does not compile.
-const OTHER_TYPES: &[&str] = &["server-side-website"];
+const SERVER_SIDE_WEBSITE_KEYS: &[&str] = &[
+    "type",
+    "provider",
+    "extensions",
+    "apiGateway",
+    "assets",
+    "errorPage",
+    "versionedAssets",
+    "domain",
+    "redirectToMainDomain",
+    "certificate",
+    "forwardedHeaders",
+];
 
 fn span_at(node: &Node, path: &[&str]) -> Span {
     let mut n = path.len();
@@ -187,7 +202,7 @@ pub fn expand(root: &mut Node, diags: &mut Vec<Diagnostic>) -> Option<Lift> {
                     diags.push(d);
                 }
             }
-            Kind::Storage | Kind::Database | Kind::StaticWebsite | Kind::SinglePageApp => {}
+            Kind::Storage | Kind::Database | Kind::StaticWebsite | Kind::SinglePageApp | Kind::ServerSideWebsite => {}
         }
     }
     resolve_tokens(root, &lift, diags);
@@ -224,14 +239,7 @@ fn read_construct(root: &Node, id: &str, node: &Node, diags: &mut Vec<Diagnostic
         Some(Value::String(t)) if t == "static-website" => Kind::StaticWebsite,
         Some(Value::String(t)) if t == "single-page-app" => Kind::SinglePageApp,
         Some(Value::String(t)) if t == "vpc" => Kind::Vpc,
-        Some(Value::String(t)) if OTHER_TYPES.contains(&t.as_str()) => {
-            diags.push(
-                Diagnostic::error(codes::NOT_IMPLEMENTED, format!("the serverless-lift construct type `{t}` is not compiled by cfgen yet"))
-                    .at(at("type"))
-                    .help("cfgen compiles the `queue`, `storage`, `webhook`, `database/dynamodb-single-table`, `static-website`, `single-page-app` and `vpc` constructs"),
-            );
-            return None;
-        }
+        Some(Value::String(t)) if t == "server-side-website" => Kind::ServerSideWebsite,
         None => {
             diags.push(
                 Diagnostic::error(codes::MISSING_KEY, format!("The construct '{id}' has no 'type' defined."))
@@ -258,6 +266,7 @@ fn read_construct(root: &Node, id: &str, node: &Node, diags: &mut Vec<Diagnostic
         Kind::StaticWebsite => (WEBSITE_KEYS, "static-website"),
         Kind::SinglePageApp => (WEBSITE_KEYS, "single-page-app"),
         Kind::Vpc => (VPC_KEYS, "vpc"),
+        Kind::ServerSideWebsite => (SERVER_SIDE_WEBSITE_KEYS, "server-side-website"),
     };
     if let Some(m) = node.as_map() {
         for (k, ks, _) in m.iter_spanned() {
@@ -388,8 +397,8 @@ fn read_construct(root: &Node, id: &str, node: &Node, diags: &mut Vec<Diagnostic
             _ => {}
         }
     }
-    if matches!(kind, Kind::StaticWebsite | Kind::SinglePageApp) {
-        read_website(root, id, node, &cfg, diags);
+    if matches!(kind, Kind::StaticWebsite | Kind::SinglePageApp | Kind::ServerSideWebsite) {
+        read_website(root, id, kind, node, &cfg, diags);
     }
     let extendable: &[&str] = match kind {
         Kind::Queue if cfg.contains_key("alarm") => &["queue", "dlq", "alarm"],
@@ -397,7 +406,7 @@ fn read_construct(root: &Node, id: &str, node: &Node, diags: &mut Vec<Diagnostic
         Kind::Storage => &["bucket"],
         Kind::Webhook => &["api", "bus"],
         Kind::Database => &["table"],
-        Kind::StaticWebsite | Kind::SinglePageApp => &["distribution", "bucket"],
+        Kind::StaticWebsite | Kind::SinglePageApp | Kind::ServerSideWebsite => &["distribution", "bucket"],
         Kind::Vpc => &[],
     };
     match cfg.get("extensions") {
@@ -443,7 +452,8 @@ fn website_domains(cfg: &Map<String, Value>) -> Option<Vec<String>> {
 
 /// Lift's and the CDK's checks of a `static-website` or `single-page-app` construct (the
 /// configuration schema's types, Lift's own refusals, the CDK's certificate checks).
-fn read_website(root: &Node, id: &str, node: &Node, cfg: &Map<String, Value>, diags: &mut Vec<Diagnostic>) {
+fn read_website(root: &Node, id: &str, kind: Kind, node: &Node, cfg: &Map<String, Value>, diags: &mut Vec<Diagnostic>) {
+    let server_side = kind == Kind::ServerSideWebsite;
     let at = |k: &[&str]| {
         let mut path = vec!["constructs", id];
         path.extend_from_slice(k);
@@ -462,6 +472,7 @@ fn read_website(root: &Node, id: &str, node: &Node, cfg: &Map<String, Value>, di
     };
     let type_error = |diags: &mut Vec<Diagnostic>, key: &[&str], want: &str, v: &Value| type_finding(diags, true, key, want, v);
     match cfg.get("path") {
+        _ if server_side => {}
         Some(Value::String(_)) => {}
         None => diags.push(
             Diagnostic::warning(codes::MISSING_KEY, format!("construct `{id}` has no `path`: the folder that `serverless deploy` uploads"))
@@ -512,7 +523,20 @@ fn read_website(root: &Node, id: &str, node: &Node, cfg: &Map<String, Value>, di
         }
         Some(v) => type_finding(diags, false, &["security"], "a mapping", v),
     }
-    if let Some(Value::String(page)) = cfg.get("errorPage") {
+    if server_side {
+        read_server_side_website(id, node, cfg, &at, diags);
+    }
+    if let Some(Value::String(page)) = cfg.get("errorPage").filter(|_| server_side) {
+        if !page.ends_with(".html") {
+            diags.push(
+                Diagnostic::error(
+                    codes::INVALID_VALUE,
+                    format!("Invalid configuration in 'constructs.{id}.errorPage': the custom error page must be a static HTML file. '{page}' does not end with '.html'."),
+                )
+                .at(at(&["errorPage"])),
+            );
+        }
+    } else if let Some(Value::String(page)) = cfg.get("errorPage") {
         if page.starts_with("./") || page.starts_with("../") {
             diags.push(
                 Diagnostic::error(
@@ -525,7 +549,16 @@ fn read_website(root: &Node, id: &str, node: &Node, cfg: &Map<String, Value>, di
         }
     }
     let certificate = cfg.get("certificate").and_then(Value::as_str).filter(|c| !c.is_empty());
-    if website_domains(cfg).is_some() && certificate.is_none() {
+    if website_domains(cfg).is_some() && certificate.is_none() && server_side {
+        diags.push(
+            Diagnostic::error(
+                codes::MISSING_KEY,
+                format!("Invalid configuration in 'constructs.{id}.certificate': if a domain is configured, then a certificate ARN must be configured as well."),
+            )
+            .at(at(&["domain"]))
+            .help("add `certificate: arn:aws:acm:us-east-1:...`"),
+        );
+    } else if website_domains(cfg).is_some() && certificate.is_none() {
         diags.push(
             Diagnostic::error(
                 codes::MISSING_KEY,
@@ -558,6 +591,77 @@ fn read_website(root: &Node, id: &str, node: &Node, cfg: &Map<String, Value>, di
                     .help("CloudFront takes ACM certificates of us-east-1: `arn:aws:acm:us-east-1:<account>:certificate/<id>`"),
             );
         }
+    }
+}
+
+/// The settings only a `server-side-website` has: `apiGateway`, `assets`, `forwardedHeaders`.
+fn read_server_side_website(id: &str, node: &Node, cfg: &Map<String, Value>, at: &dyn Fn(&[&str]) -> Span, diags: &mut Vec<Diagnostic>) {
+    let key_at = |pattern: &str| {
+        let keys = node.get("assets").and_then(Node::as_map);
+        keys.and_then(|m| m.iter_spanned().find(|(k, _, _)| k.as_str() == pattern).map(|(_, ks, _)| ks))
+            .unwrap_or_else(|| at(&["assets", pattern]))
+    };
+    if let Some(api) = cfg.get("apiGateway").filter(|a| !matches!(a.as_str(), Some("http" | "rest"))) {
+        diags.push(
+            Diagnostic::warning(
+                codes::INVALID_VALUE,
+                format!("Invalid configuration in 'constructs.{id}': 'apiGateway' must be 'http' or 'rest', '{}' given; Lift reads it as 'http'", js_string(api)),
+            )
+            .at(at(&["apiGateway"])),
+        );
+    }
+    match cfg.get("assets") {
+        None => {}
+        Some(Value::Object(assets)) => {
+            for (pattern, folder) in assets {
+                if pattern == "/" || pattern == "/*" {
+                    diags.push(
+                        Diagnostic::error(
+                            codes::INVALID_VALUE,
+                            format!("Invalid key in 'constructs.{id}.assets': '/' and '/*' cannot be routed to assets because the root URL already serves the backend application running in Lambda. You must use a sub-path instead, for example '/assets/*'."),
+                        )
+                        .at(key_at(pattern)),
+                    );
+                } else if !pattern.starts_with('/') {
+                    diags.push(
+                        Diagnostic::warning(
+                            codes::INVALID_VALUE,
+                            format!("Invalid configuration in 'constructs.{id}.assets': the path pattern '{pattern}' must start with `/`"),
+                        )
+                        .at(key_at(pattern)),
+                    );
+                }
+                if !folder.is_string() {
+                    diags.push(
+                        Diagnostic::warning(
+                            codes::INVALID_TYPE,
+                            format!(
+                                "Invalid configuration in 'constructs.{id}.assets': the folder of '{pattern}' must be a string, not {}",
+                                cfgen_model::coerce::type_name(folder)
+                            ),
+                        )
+                        .at(at(&["assets", pattern])),
+                    );
+                }
+            }
+        }
+        Some(v) => diags.push(
+            Diagnostic::error(
+                codes::INVALID_TYPE,
+                format!(
+                    "Invalid configuration in 'constructs.{id}': 'assets' must be a mapping of URL patterns to folders, not {}",
+                    cfgen_model::coerce::type_name(v)
+                ),
+            )
+            .at(at(&["assets"])),
+        ),
+    }
+    if cfg.contains_key("forwardedHeaders") {
+        diags.push(
+            Diagnostic::warning(codes::V3_QUIRK, "serverless-lift 1.37 ignores `forwardedHeaders`: CloudFront forwards every header but `Host` to the API (and `Host` as `X-Forwarded-Host`)")
+                .at(at(&["forwardedHeaders"]))
+                .help("remove the setting"),
+        );
     }
 }
 
@@ -654,6 +758,19 @@ fn variables(c: &Construct) -> Vec<(&'static str, Value)> {
             vec![("tableName", json!({ "Ref": &t })), ("tableArn", get_att(&t, "Arn")), ("tableStreamArn", get_att(&t, "StreamArn"))]
         }
         Kind::Vpc => Vec::new(),
+        Kind::ServerSideWebsite => {
+            let cdn = cdk_id(&[&c.id, "CDN", "Resource"]);
+            // `Fn.join` of plain strings is the joined string.
+            let url = website_domains(&c.cfg).map_or_else(
+                || json!({"Fn::Join": ["", ["https://", get_att(&cdn, "DomainName")]]}),
+                |d| json!(format!("https://{}", d[0])),
+            );
+            vec![
+                ("url", url),
+                ("cname", get_att(&cdn, "DomainName")),
+                ("assetsBucketName", json!({ "Ref": cdk_id(&[&c.id, "Assets", "Resource"]) })),
+            ]
+        }
         Kind::StaticWebsite | Kind::SinglePageApp => vec![
             ("cname", get_att(&cdk_id(&[&c.id, "CDN", "Resource"]), "DomainName")),
             ("assetsBucketName", json!({ "Ref": cdk_id(&[&c.id, "Bucket", "Resource"]) })),
@@ -944,6 +1061,7 @@ pub fn finish(lift: &Lift, pre: &mut Prepared, diags: &mut Vec<Diagnostic>) {
             Kind::Database => database(c, &mut s, &mut statements),
             Kind::StaticWebsite | Kind::SinglePageApp => website(c, &stack_name, &pre.region, &mut s),
             Kind::Vpc => vpc(&c.id, &mut s),
+            Kind::ServerSideWebsite => server_side_website(c, &stack_name, &pre.region, &pre.stage, &mut s),
         }
         if let Some(Value::Object(ext)) = c.cfg.get("extensions") {
             for (name, overrides) in ext {
@@ -1714,6 +1832,162 @@ fn vpc(id: &str, s: &mut Synth) {
         }),
         None,
     );
+}
+
+/// `server-side-website` (Lift's `ServerSideWebsite`): the assets bucket, the request function
+/// (the `Host` forwarded as `X-Forwarded-Host`, redirects to the main domain), an origin access
+/// control when there are assets, and the distribution: the service's HTTP API (or REST API, at
+/// the stage's path) by default, each asset pattern (and the error page) from the bucket.
+fn server_side_website(c: &Construct, stack_name: &str, region: &str, stage: &str, s: &mut Synth) {
+    let id = c.id.as_str();
+    let cfg = &c.cfg;
+    let rest = cfg.get("apiGateway").and_then(Value::as_str) == Some("rest");
+    let domains = website_domains(cfg);
+    let certificate = cfg.get("certificate").and_then(Value::as_str).filter(|c| !c.is_empty());
+    // The bucket.
+    let bucket = cdk_id(&[id, "Assets", "Resource"]);
+    let mut p = Map::new();
+    if cfg.get("versionedAssets") == Some(&Value::Bool(true)) {
+        p.insert(
+            "LifecycleConfiguration".into(),
+            json!({"Rules": [{"ExpirationInDays": 1, "Status": "Enabled", "TagFilters": [{"Key": "Obsolete", "Value": "true"}]}]}),
+        );
+    }
+    s.resource(&[id, "Assets", "Resource"], "AWS::S3::Bucket", Value::Object(p), Some("Delete"));
+    s.extendable.push(("bucket", bucket.clone()));
+    // The asset patterns (the error page's file name added, or replacing the same pattern).
+    let error_file =
+        cfg.get("errorPage").and_then(Value::as_str).map(|p| p.rsplit('/').find(|x| !x.is_empty()).unwrap_or_default().to_string());
+    let mut patterns: Vec<String> = cfg.get("assets").and_then(Value::as_object).map(|a| a.keys().cloned().collect()).unwrap_or_default();
+    if let Some(file) = &error_file {
+        let pattern = format!("/{file}");
+        if !patterns.contains(&pattern) {
+            patterns.push(pattern);
+        }
+    }
+    let cdn = cdk_id(&[id, "CDN", "Resource"]);
+    if !patterns.is_empty() {
+        let distribution_arn = json!({"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":cloudfront::", {"Ref": "AWS::AccountId"}, ":distribution/", {"Ref": &cdn}]]});
+        s.resource(
+            &[id, "Assets", "Policy", "Resource"],
+            "AWS::S3::BucketPolicy",
+            json!({"Bucket": {"Ref": &bucket}, "PolicyDocument": {"Statement": [{
+                "Action": "s3:GetObject",
+                "Condition": {"StringEquals": {"AWS:SourceArn": distribution_arn}},
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudfront.amazonaws.com"},
+                "Resource": {"Fn::Join": ["", [get_att(&bucket, "Arn"), "/*"]]}
+            }], "Version": "2012-10-17"}}),
+            None,
+        );
+    }
+    // The request function.
+    let redirect = if cfg.get("redirectToMainDomain") == Some(&Value::Bool(true)) {
+        redirect_to_main_domain(domains.as_deref())
+    } else {
+        String::new()
+    };
+    let code = format!(
+        "function handler(event) {{\n    var request = event.request;\n    request.headers[\"x-forwarded-host\"] = request.headers[\"host\"];{redirect}\n    return request;\n}}"
+    );
+    let name = ensure_name_max_length(&format!("{stack_name}-{region}-{id}-request"), 64);
+    let request = cloudfront_function(s, &[id, "RequestFunction", "Resource"], &name, code);
+    // The origin access control, the origins and the behaviors.
+    let origin_id = |n: usize| {
+        let scope = cdk_id(&[id, "CDN", &format!("Origin{n}")]);
+        scope.chars().skip(scope.chars().count().saturating_sub(128)).collect::<String>()
+    };
+    let api = if rest { naming::REST_API } else { naming::HTTP_API };
+    let mut api_origin = json!({
+        "CustomOriginConfig": {"OriginProtocolPolicy": "https-only", "OriginSSLProtocols": ["TLSv1.2"]},
+        "DomainName": {"Fn::Join": [".", [{"Ref": api}, format!("execute-api.{region}.amazonaws.com")]]},
+        "Id": origin_id(1)
+    });
+    if rest {
+        if let Value::Object(o) = &mut api_origin {
+            o.insert("OriginPath".into(), json!(format!("/{stage}")));
+        }
+    }
+    let mut origins = vec![api_origin];
+    let mut behaviors = Vec::new();
+    if !patterns.is_empty() {
+        let oac = s.resource(
+            &[id, "S3OriginAccessControl", "Resource"],
+            "AWS::CloudFront::OriginAccessControl",
+            json!({"OriginAccessControlConfig": {
+                "Name": ensure_name_max_length(&format!("{stack_name}-{id}-oac"), 64),
+                "OriginAccessControlOriginType": "s3",
+                "SigningBehavior": "always",
+                "SigningProtocol": "sigv4"
+            }}),
+            None,
+        );
+        for (i, pattern) in patterns.iter().enumerate() {
+            let target = origin_id(i + 2);
+            origins.push(json!({
+                "DomainName": get_att(&bucket, "RegionalDomainName"),
+                "Id": &target,
+                "OriginAccessControlId": get_att(&oac, "Id"),
+                "S3OriginConfig": {"OriginAccessIdentity": ""}
+            }));
+            behaviors.push(json!({
+                "AllowedMethods": ["GET", "HEAD", "OPTIONS"],
+                "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6",
+                "Compress": true,
+                "PathPattern": pattern,
+                "TargetOriginId": target,
+                "ViewerProtocolPolicy": "redirect-to-https"
+            }));
+        }
+    }
+    // The distribution.
+    let comment = format!("{stack_name} {id} website CDN");
+    let comment = if comment.chars().count() > 128 { format!("{}...", comment.chars().take(125).collect::<String>()) } else { comment };
+    let error_response = |code: u16| match &error_file {
+        Some(file) => json!({"ErrorCachingMinTTL": 0, "ErrorCode": code, "ResponseCode": code, "ResponsePagePath": format!("/{file}")}),
+        None => json!({"ErrorCachingMinTTL": 0, "ErrorCode": code}),
+    };
+    let mut d = Map::new();
+    if let Some(domains) = &domains {
+        d.insert("Aliases".into(), json!(domains));
+    }
+    if !behaviors.is_empty() {
+        d.insert("CacheBehaviors".into(), json!(behaviors));
+    }
+    d.insert("Comment".into(), json!(comment));
+    d.insert("CustomErrorResponses".into(), json!([error_response(500), error_response(504)]));
+    d.insert(
+        "DefaultCacheBehavior".into(),
+        json!({
+            "AllowedMethods": ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"],
+            "CachePolicyId": "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+            "Compress": true,
+            "FunctionAssociations": [{"EventType": "viewer-request", "FunctionARN": request}],
+            "OriginRequestPolicyId": "b689b0a8-53d0-40ab-baf2-68738e2966ac",
+            "TargetOriginId": origin_id(1),
+            "ViewerProtocolPolicy": "redirect-to-https"
+        }),
+    );
+    d.insert("Enabled".into(), json!(true));
+    d.insert("HttpVersion".into(), json!("http2and3"));
+    d.insert("IPV6Enabled".into(), json!(true));
+    d.insert("Origins".into(), json!(origins));
+    if let Some(arn) = certificate {
+        d.insert(
+            "ViewerCertificate".into(),
+            json!({"AcmCertificateArn": arn, "MinimumProtocolVersion": "TLSv1.2_2021", "SslSupportMethod": "sni-only"}),
+        );
+    }
+    s.resource(&[id, "CDN", "Resource"], "AWS::CloudFront::Distribution", json!({ "DistributionConfig": d }), None);
+    s.extendable.push(("distribution", cdn.clone()));
+    s.output(&[id, "AssetsBucketName"], Some("Name of the bucket that stores the website assets.".into()), json!({ "Ref": &bucket }));
+    let domain = match &domains {
+        Some(d) => json!(&d[0]),
+        None => get_att(&cdn, "DomainName"),
+    };
+    s.output(&[id, "Domain"], Some("Website domain name.".into()), domain);
+    s.output(&[id, "CloudFrontCName"], Some("CloudFront CNAME.".into()), get_att(&cdn, "DomainName"));
+    s.output(&[id, "DistributionId"], Some("ID of the CloudFront distribution.".into()), json!({ "Ref": cdn }));
 }
 
 /// `AwsConstruct.applyExtensions`: every leaf (and every array) of the extension object becomes

@@ -1,0 +1,2 @@
+exports.home = async () => ({});
+exports.legacy = async () => ({});

@@ -22,6 +22,21 @@ const EXPECTED: &[(&str, &str, &str)] = &[
         "CFG503",
         "the case pins principals in identity policies, which Serverless v3 packages: a warning in build",
     ),
+    (
+        "resources/unresolved-references",
+        "CFG505",
+        "the case pins references to names the template does not define, which Serverless v3 packages: a warning in build",
+    ),
+    (
+        "layers/layer-retain",
+        "CFG505",
+        "Serverless v3 suffixes a retained layer's id with its hash but leaves the function's `Ref` to the old id",
+    ),
+    (
+        "events-rest/merged-methods-and-authorizers",
+        "CFG505",
+        "Serverless v3 points a plain API key's usage plan key at the default usage plan, which named usage plans do not create",
+    ),
 ];
 
 fn cases(root: &Path, out: &mut Vec<PathBuf>) {

@@ -503,7 +503,7 @@ mod tests {
 
     #[test]
     fn lambda_values_only_when_literal() {
-        let f = |props: Value| json!({"Resources": {"F": {"Type": "AWS::Lambda::Function", "Properties": props}}});
+        let f = |props: Value| json!({"Parameters": {"Memory": {"Type": "Number"}}, "Resources": {"F": {"Type": "AWS::Lambda::Function", "Properties": props}}});
         let base = json!({"Code": {"ZipFile": "x"}, "Role": "arn:aws:iam::1:role/r"});
         let mut ok = base.clone();
         ok["MemorySize"] = json!({"Ref": "Memory"});

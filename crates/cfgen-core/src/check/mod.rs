@@ -1,6 +1,6 @@
 //! Checks of the emitted template, before anyone deploys it: every resource against its
 //! CloudFormation resource schema ([`cfn`]), the statements of IAM identity policies
-//! ([`policies`]), the quotas of CloudFormation, Lambda, IAM,
+//! ([`policies`]), the names references point at ([`references`]), the quotas of CloudFormation, Lambda, IAM,
 //! CloudWatch Logs, API Gateway and EventBridge ([`limits`]), each finding at the
 //! serverless.yml line that produced it ([`provenance`]).
 //!
@@ -11,6 +11,7 @@ pub mod cfn;
 pub mod limits;
 pub mod policies;
 pub mod provenance;
+pub mod references;
 
 use cfgen_syntax::{codes, Diagnostic, Node, Severity, Span};
 use provenance::{Origin, Provenance};
@@ -63,6 +64,7 @@ pub fn check(template: &Value, node: &Node, opts: &CheckOptions, diags: &mut Vec
     let mut found: Vec<(Diagnostic, Option<Span>)> = Vec::new();
     schemas(template, &prov, &mut found);
     policies::check(template, node, &prov, &mut found);
+    references::check(template, &prov, &mut found);
     let mut limited = Vec::new();
     limits::check(template, node, &prov, opts, &mut limited);
     // A limit check says more than the schema about the same value (e.g. log retention).

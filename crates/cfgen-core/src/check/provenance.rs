@@ -230,6 +230,17 @@ impl<'a> Provenance<'a> {
         if let Some(o) = self.named_by_event(res) {
             return o;
         }
+        // A serverless-lift construct's resource: its logical id starts with the construct's id
+        // (letters and digits only, as the CDK writes it).
+        let construct = map_keys(self.node, "constructs")
+            .filter(|c| {
+                let alnum: String = c.chars().filter(char::is_ascii_alphanumeric).collect();
+                !alnum.is_empty() && id.starts_with(&alnum)
+            })
+            .max_by_key(|c| c.len());
+        if let Some(o) = construct.filter(|_| !self.generated_id(id)).and_then(|c| self.try_key(&["constructs", c])) {
+            return o;
+        }
         let provider_path: &[&str] = if id == "IamRoleLambdaExecution" {
             match path.first().copied() {
                 Some("RoleName") => &["provider", "iam", "role", "name"],

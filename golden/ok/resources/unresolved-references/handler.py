@@ -1,0 +1,1 @@
+def api(event, context): return {}

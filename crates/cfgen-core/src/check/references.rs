@@ -32,6 +32,25 @@ struct Names<'a> {
     parameters: Option<&'a Map<String, Value>>,
     conditions: Option<&'a Map<String, Value>>,
     mappings: Option<&'a Map<String, Value>>,
+    /// Set when the walk meets an `Fn::Transform` (a macro that may add what is missing).
+    transform: std::cell::Cell<bool>,
+}
+
+/// A step of the walked path: kept borrowed (the walk visits every value of the template) and
+/// written out only for a finding.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn owned(path: &[Step]) -> Vec<String> {
+    path.iter()
+        .map(|s| match s {
+            Step::Key(k) => (*k).to_string(),
+            Step::Index(i) => i.to_string(),
+        })
+        .collect()
 }
 
 /// One reference to something the template does not define, at a path below where the walk
@@ -53,23 +72,23 @@ impl Names<'_> {
     fn referable(&self, name: &str) -> bool {
         PSEUDO.contains(&name) || Self::has(self.resources, name) || Self::has(self.parameters, name)
     }
-    fn unresolved_ref(&self, name: &str, how: &str, path: &[String]) -> Option<Unresolved> {
+    fn unresolved_ref(&self, name: &str, how: &str, path: &[Step]) -> Option<Unresolved> {
         (!self.referable(name)).then(|| Unresolved {
-            path: path.to_vec(),
+            path: owned(path),
             message: format!("{how} names `{name}`, which is not a resource, a parameter or a pseudo parameter of the template"),
             suggestion: Self::suggest(self.resources, name).or_else(|| Self::suggest(self.parameters, name)),
         })
     }
-    fn unresolved_resource(&self, name: &str, how: &str, path: &[String]) -> Option<Unresolved> {
+    fn unresolved_resource(&self, name: &str, how: &str, path: &[Step]) -> Option<Unresolved> {
         (!Self::has(self.resources, name)).then(|| Unresolved {
-            path: path.to_vec(),
+            path: owned(path),
             message: format!("{how} names `{name}`, which is not a resource of the template"),
             suggestion: Self::suggest(self.resources, name),
         })
     }
-    fn unresolved_condition(&self, name: &str, how: &str, path: &[String]) -> Option<Unresolved> {
+    fn unresolved_condition(&self, name: &str, how: &str, path: &[Step]) -> Option<Unresolved> {
         (!Self::has(self.conditions, name)).then(|| Unresolved {
-            path: path.to_vec(),
+            path: owned(path),
             message: format!("{how} names the condition `{name}`, which the template's `Conditions` do not define"),
             suggestion: Self::suggest(self.conditions, name),
         })
@@ -77,11 +96,11 @@ impl Names<'_> {
 
     /// Walk a value where CloudFormation evaluates intrinsic functions (`{"Condition": name}` is
     /// one only inside `Conditions`).
-    fn walk(&self, v: &Value, conditions: bool, path: &mut Vec<String>, out: &mut Vec<Unresolved>) {
+    fn walk<'v>(&self, v: &'v Value, conditions: bool, path: &mut Vec<Step<'v>>, out: &mut Vec<Unresolved>) {
         match v {
             Value::Array(items) => {
                 for (i, x) in items.iter().enumerate() {
-                    path.push(i.to_string());
+                    path.push(Step::Index(i));
                     self.walk(x, conditions, path, out);
                     path.pop();
                 }
@@ -93,7 +112,10 @@ impl Names<'_> {
                     }
                 }
                 for (k, x) in m {
-                    path.push(k.clone());
+                    if k == "Fn::Transform" {
+                        self.transform.set(true);
+                    }
+                    path.push(Step::Key(k));
                     self.walk(x, conditions, path, out);
                     path.pop();
                 }
@@ -103,7 +125,7 @@ impl Names<'_> {
     }
 
     /// The names one intrinsic function refers to (its arguments are walked by the caller).
-    fn intrinsic(&self, k: &str, arg: &Value, path: &[String], out: &mut Vec<Unresolved>) {
+    fn intrinsic(&self, k: &str, arg: &Value, path: &[Step], out: &mut Vec<Unresolved>) {
         match (k, arg) {
             ("Ref", Value::String(name)) => out.extend(self.unresolved_ref(name, "`Ref`", path)),
             ("Fn::GetAtt", Value::Array(a)) => {
@@ -131,7 +153,7 @@ impl Names<'_> {
                 if let Some(Value::String(map)) = a.first() {
                     if !Self::has(self.mappings, map) {
                         out.push(Unresolved {
-                            path: path.to_vec(),
+                            path: owned(path),
                             message: format!("`Fn::FindInMap` names the mapping `{map}`, which the template's `Mappings` do not define"),
                             suggestion: Self::suggest(self.mappings, map),
                         });
@@ -144,7 +166,7 @@ impl Names<'_> {
 
     /// The `${}` variables of an `Fn::Sub` string: `${Name}` (a `Ref`), `${Name.Attribute}`
     /// (an `Fn::GetAtt`), `${!Literal}` (text); names in the variable map are local.
-    fn sub(&self, s: &str, locals: Option<&Map<String, Value>>, path: &[String], out: &mut Vec<Unresolved>) {
+    fn sub(&self, s: &str, locals: Option<&Map<String, Value>>, path: &[Step], out: &mut Vec<Unresolved>) {
         let mut rest = s;
         while let Some(i) = rest.find("${") {
             let after = &rest[i + 2..];
@@ -164,17 +186,9 @@ impl Names<'_> {
     }
 }
 
-fn has_transform(v: &Value) -> bool {
-    match v {
-        Value::Object(m) => m.contains_key("Fn::Transform") || m.values().any(has_transform),
-        Value::Array(a) => a.iter().any(has_transform),
-        _ => false,
-    }
-}
-
 /// Report every reference in `template` to something it does not define.
 pub fn check(template: &Value, prov: &Provenance, found: &mut Vec<(Diagnostic, Option<Span>)>) {
-    if template.get("Transform").is_some() || has_transform(template) {
+    if template.get("Transform").is_some() {
         return;
     }
     let section = |k: &str| template.get(k).and_then(Value::as_object);
@@ -183,7 +197,17 @@ pub fn check(template: &Value, prov: &Provenance, found: &mut Vec<(Diagnostic, O
         parameters: section("Parameters"),
         conditions: section("Conditions"),
         mappings: section("Mappings"),
+        transform: std::cell::Cell::new(false),
     };
+    let mut own = Vec::new();
+    collect(&names, template, prov, &mut own);
+    if !names.transform.get() {
+        found.extend(own);
+    }
+}
+
+fn collect(names: &Names, template: &Value, prov: &Provenance, found: &mut Vec<(Diagnostic, Option<Span>)>) {
+    let section = |k: &str| template.get(k).and_then(Value::as_object);
     let report = |u: Unresolved, origin: Origin, found: &mut Vec<(Diagnostic, Option<Span>)>| {
         let mut f = finding(codes::CFN_UNRESOLVED_REFERENCE, Severity::Error, u.message, origin);
         f.0 = f.0.help(match u.suggestion {
@@ -225,7 +249,7 @@ pub fn check(template: &Value, prov: &Provenance, found: &mut Vec<(Diagnostic, O
                 // An output's `Condition` names a condition; its `Value` and `Export` are walked.
                 Some(o) if check_condition_key => {
                     for (k, x) in o {
-                        let mut path = vec![k.clone()];
+                        let mut path = vec![Step::Key(k)];
                         match (k.as_str(), x) {
                             ("Condition", Value::String(c)) => out.extend(names.unresolved_condition(c, "`Condition`", &path)),
                             ("Value" | "Export", _) => names.walk(x, false, &mut path, &mut out),
@@ -256,6 +280,7 @@ mod tests {
             parameters: t.get("Parameters").and_then(Value::as_object),
             conditions: t.get("Conditions").and_then(Value::as_object),
             mappings: t.get("Mappings").and_then(Value::as_object),
+            transform: std::cell::Cell::new(false),
         };
         let mut out = Vec::new();
         names.walk(&t["Resources"], false, &mut Vec::new(), &mut out);
@@ -289,7 +314,13 @@ mod tests {
             "Queue": {"Type": "AWS::SQS::Queue"},
             "Fn": {"Type": "X", "Properties": {"Q": [{"Ref": "Queu"}], "R": {"Fn::GetAtt": ["Topic", "Arn"]}, "S": {"Fn::If": ["Nope", 1, 2]}, "T": {"Fn::FindInMap": ["M", "a", "b"]}}}
         }});
-        let names = Names { resources: t["Resources"].as_object(), parameters: None, conditions: None, mappings: None };
+        let names = Names {
+            resources: t["Resources"].as_object(),
+            parameters: None,
+            conditions: None,
+            mappings: None,
+            transform: std::cell::Cell::new(false),
+        };
         let mut out = Vec::new();
         names.walk(&t["Resources"]["Fn"]["Properties"], false, &mut Vec::new(), &mut out);
         let got: Vec<(String, Option<String>)> = out.into_iter().map(|u| (u.path.join("."), u.suggestion)).collect();
@@ -298,7 +329,20 @@ mod tests {
 
     #[test]
     fn transforms_are_left_alone() {
-        assert!(has_transform(&json!({"Resources": {"A": {"Fn::Transform": {"Name": "AWS::Include"}}}})));
-        assert!(!has_transform(&json!({"Resources": {"A": {"Type": "X"}}})));
+        let node = cfgen_syntax::Node::from_json(&json!({}), Span::default());
+        let prov = Provenance::new(&node);
+        let mut found = Vec::new();
+        let missing = json!({"Resources": {"A": {"Type": "X", "Properties": {"P": {"Ref": "Nope"}}}}});
+        check(&missing, &prov, &mut found);
+        assert_eq!(found.len(), 1);
+        let mut included = missing.clone();
+        included["Resources"]["A"]["Properties"]["Q"] = json!({"Fn::Transform": {"Name": "AWS::Include"}});
+        found.clear();
+        check(&included, &prov, &mut found);
+        assert!(found.is_empty());
+        let mut sam = missing;
+        sam["Transform"] = json!("AWS::Serverless-2016-10-31");
+        check(&sam, &prov, &mut found);
+        assert!(found.is_empty());
     }
 }

@@ -221,14 +221,15 @@ fn untyped(s: SValue) -> bool {
     type_names(s).next().is_none()
 }
 
-/// A step of the path to a value: an object key or an array index.
+/// A step of the path to a value: an object key or an array index (kept borrowed while a check
+/// walks the template, written out only for a finding).
 #[derive(Clone, Copy)]
-enum Seg<'a> {
+pub(crate) enum Seg<'a> {
     Key(&'a str),
     Index(usize),
 }
 
-fn owned(path: &[Seg]) -> Vec<String> {
+pub(crate) fn owned(path: &[Seg]) -> Vec<String> {
     path.iter()
         .map(|s| match s {
             Seg::Key(k) => (*k).to_string(),

@@ -9,6 +9,7 @@
 //!
 //! A template with a `Transform` (SAM, macros) is left alone: the transform adds resources.
 
+use super::cfn::{owned, Seg};
 use super::finding;
 use super::provenance::{Origin, Provenance};
 use cfgen_syntax::{codes, Diagnostic, Severity, Span};
@@ -36,23 +37,6 @@ struct Names<'a> {
     transform: std::cell::Cell<bool>,
 }
 
-/// A step of the walked path: kept borrowed (the walk visits every value of the template) and
-/// written out only for a finding.
-#[derive(Clone, Copy)]
-enum Step<'a> {
-    Key(&'a str),
-    Index(usize),
-}
-
-fn owned(path: &[Step]) -> Vec<String> {
-    path.iter()
-        .map(|s| match s {
-            Step::Key(k) => (*k).to_string(),
-            Step::Index(i) => i.to_string(),
-        })
-        .collect()
-}
-
 /// One reference to something the template does not define, at a path below where the walk
 /// started.
 struct Unresolved {
@@ -72,21 +56,21 @@ impl Names<'_> {
     fn referable(&self, name: &str) -> bool {
         PSEUDO.contains(&name) || Self::has(self.resources, name) || Self::has(self.parameters, name)
     }
-    fn unresolved_ref(&self, name: &str, how: &str, path: &[Step]) -> Option<Unresolved> {
+    fn unresolved_ref(&self, name: &str, how: &str, path: &[Seg]) -> Option<Unresolved> {
         (!self.referable(name)).then(|| Unresolved {
             path: owned(path),
             message: format!("{how} names `{name}`, which is not a resource, a parameter or a pseudo parameter of the template"),
             suggestion: Self::suggest(self.resources, name).or_else(|| Self::suggest(self.parameters, name)),
         })
     }
-    fn unresolved_resource(&self, name: &str, how: &str, path: &[Step]) -> Option<Unresolved> {
+    fn unresolved_resource(&self, name: &str, how: &str, path: &[Seg]) -> Option<Unresolved> {
         (!Self::has(self.resources, name)).then(|| Unresolved {
             path: owned(path),
             message: format!("{how} names `{name}`, which is not a resource of the template"),
             suggestion: Self::suggest(self.resources, name),
         })
     }
-    fn unresolved_condition(&self, name: &str, how: &str, path: &[Step]) -> Option<Unresolved> {
+    fn unresolved_condition(&self, name: &str, how: &str, path: &[Seg]) -> Option<Unresolved> {
         (!Self::has(self.conditions, name)).then(|| Unresolved {
             path: owned(path),
             message: format!("{how} names the condition `{name}`, which the template's `Conditions` do not define"),
@@ -96,11 +80,11 @@ impl Names<'_> {
 
     /// Walk a value where CloudFormation evaluates intrinsic functions (`{"Condition": name}` is
     /// one only inside `Conditions`).
-    fn walk<'v>(&self, v: &'v Value, conditions: bool, path: &mut Vec<Step<'v>>, out: &mut Vec<Unresolved>) {
+    fn walk<'v>(&self, v: &'v Value, conditions: bool, path: &mut Vec<Seg<'v>>, out: &mut Vec<Unresolved>) {
         match v {
             Value::Array(items) => {
                 for (i, x) in items.iter().enumerate() {
-                    path.push(Step::Index(i));
+                    path.push(Seg::Index(i));
                     self.walk(x, conditions, path, out);
                     path.pop();
                 }
@@ -115,7 +99,7 @@ impl Names<'_> {
                     if k == "Fn::Transform" {
                         self.transform.set(true);
                     }
-                    path.push(Step::Key(k));
+                    path.push(Seg::Key(k));
                     self.walk(x, conditions, path, out);
                     path.pop();
                 }
@@ -125,7 +109,7 @@ impl Names<'_> {
     }
 
     /// The names one intrinsic function refers to (its arguments are walked by the caller).
-    fn intrinsic(&self, k: &str, arg: &Value, path: &[Step], out: &mut Vec<Unresolved>) {
+    fn intrinsic(&self, k: &str, arg: &Value, path: &[Seg], out: &mut Vec<Unresolved>) {
         match (k, arg) {
             ("Ref", Value::String(name)) => out.extend(self.unresolved_ref(name, "`Ref`", path)),
             ("Fn::GetAtt", Value::Array(a)) => {
@@ -166,7 +150,7 @@ impl Names<'_> {
 
     /// The `${}` variables of an `Fn::Sub` string: `${Name}` (a `Ref`), `${Name.Attribute}`
     /// (an `Fn::GetAtt`), `${!Literal}` (text); names in the variable map are local.
-    fn sub(&self, s: &str, locals: Option<&Map<String, Value>>, path: &[Step], out: &mut Vec<Unresolved>) {
+    fn sub(&self, s: &str, locals: Option<&Map<String, Value>>, path: &[Seg], out: &mut Vec<Unresolved>) {
         let mut rest = s;
         while let Some(i) = rest.find("${") {
             let after = &rest[i + 2..];
@@ -249,7 +233,7 @@ fn collect(names: &Names, template: &Value, prov: &Provenance, found: &mut Vec<(
                 // An output's `Condition` names a condition; its `Value` and `Export` are walked.
                 Some(o) if check_condition_key => {
                     for (k, x) in o {
-                        let mut path = vec![Step::Key(k)];
+                        let mut path = vec![Seg::Key(k)];
                         match (k.as_str(), x) {
                             ("Condition", Value::String(c)) => out.extend(names.unresolved_condition(c, "`Condition`", &path)),
                             ("Value" | "Export", _) => names.walk(x, false, &mut path, &mut out),

@@ -1556,6 +1556,45 @@ fn cloudfront_function(s: &mut Synth, path: &[&str], name: &str, code: String) -
     get_att(&id, "FunctionARN")
 }
 
+/// The id of a distribution's `n`th origin: the CDK's unique id of its `Origin<n>` scope, its
+/// last 128 characters.
+fn origin_id(id: &str, n: usize) -> String {
+    let scope = cdk_id(&[id, "CDN", &format!("Origin{n}")]);
+    scope.chars().skip(scope.chars().count().saturating_sub(128)).collect()
+}
+
+/// A website distribution's comment, cut to CloudFront's 128 characters as the CDK cuts it.
+fn cdn_comment(stack_name: &str, id: &str) -> String {
+    let comment = format!("{stack_name} {id} website CDN");
+    if comment.chars().count() > 128 {
+        format!("{}...", comment.chars().take(125).collect::<String>())
+    } else {
+        comment
+    }
+}
+
+/// The CDK's viewer certificate for an imported ACM certificate.
+fn viewer_certificate(arn: &str) -> Value {
+    json!({"AcmCertificateArn": arn, "MinimumProtocolVersion": "TLSv1.2_2021", "SslSupportMethod": "sni-only"})
+}
+
+/// `versionedAssets`: the lifecycle rule that expires the files the upload tagged obsolete.
+fn obsolete_assets_expire() -> Value {
+    json!({"Rules": [{"ExpirationInDays": 1, "Status": "Enabled", "TagFilters": [{"Key": "Obsolete", "Value": "true"}]}]})
+}
+
+/// The outputs every website has: its domain (the first custom one, else CloudFront's), the
+/// CloudFront domain and the distribution's id.
+fn distribution_outputs(s: &mut Synth, id: &str, domains: Option<&[String]>, cdn: &str) {
+    let domain = match domains {
+        Some(d) => json!(&d[0]),
+        None => get_att(cdn, "DomainName"),
+    };
+    s.output(&[id, "Domain"], Some("Website domain name.".into()), domain);
+    s.output(&[id, "CloudFrontCName"], Some("CloudFront CNAME.".into()), get_att(cdn, "DomainName"));
+    s.output(&[id, "DistributionId"], Some("ID of the CloudFront distribution.".into()), json!({ "Ref": cdn }));
+}
+
 /// `static-website` and `single-page-app` (Lift's `StaticWebsiteAbstract`): the bucket, its
 /// policy, the response function with security headers, the CloudFront distribution (a website
 /// origin for `static-website`, an origin access identity for `single-page-app`) and the request
@@ -1572,10 +1611,7 @@ fn website(c: &Construct, stack_name: &str, region: &str, s: &mut Synth) {
     let bucket = cdk_id(&[id, "Bucket", "Resource"]);
     let mut p = Map::new();
     if cfg.get("versionedAssets") == Some(&Value::Bool(true)) {
-        p.insert(
-            "LifecycleConfiguration".into(),
-            json!({"Rules": [{"ExpirationInDays": 1, "Status": "Enabled", "TagFilters": [{"Key": "Obsolete", "Value": "true"}]}]}),
-        );
+        p.insert("LifecycleConfiguration".into(), obsolete_assets_expire());
     }
     if !spa {
         p.insert(
@@ -1591,8 +1627,7 @@ fn website(c: &Construct, stack_name: &str, region: &str, s: &mut Synth) {
     }
     s.resource(&[id, "Bucket", "Resource"], "AWS::S3::Bucket", Value::Object(p), Some("Delete"));
     s.extendable.push(("bucket", bucket.clone()));
-    let origin_scope = cdk_id(&[id, "CDN", "Origin1"]);
-    let origin_id: String = origin_scope.chars().skip(origin_scope.chars().count().saturating_sub(128)).collect();
+    let origin_id = origin_id(id, 1);
     let oai = cdk_id(&[id, "CDN", "Origin1", "S3Origin", "Resource"]);
     let principal = if spa { json!({"CanonicalUser": get_att(&oai, "S3CanonicalUserId")}) } else { json!({"AWS": "*"}) };
     s.resource(
@@ -1663,8 +1698,7 @@ fn website(c: &Construct, stack_name: &str, region: &str, s: &mut Synth) {
         associations.push(json!({"EventType": "viewer-request", "FunctionARN": get_att(&cdk_id(&request_path), "FunctionARN")}));
     }
     // The distribution.
-    let comment = format!("{stack_name} {id} website CDN");
-    let comment = if comment.chars().count() > 128 { format!("{}...", comment.chars().take(125).collect::<String>()) } else { comment };
+    let comment = cdn_comment(stack_name, id);
     let mut d = Map::new();
     if let Some(domains) = &domains {
         d.insert("Aliases".into(), json!(domains));
@@ -1696,10 +1730,7 @@ fn website(c: &Construct, stack_name: &str, region: &str, s: &mut Synth) {
     d.insert("IPV6Enabled".into(), json!(true));
     d.insert("Origins".into(), json!([origin]));
     if let Some(arn) = certificate {
-        d.insert(
-            "ViewerCertificate".into(),
-            json!({"AcmCertificateArn": arn, "MinimumProtocolVersion": "TLSv1.2_2021", "SslSupportMethod": "sni-only"}),
-        );
+        d.insert("ViewerCertificate".into(), viewer_certificate(arn));
     }
     let cdn = s.resource(&[id, "CDN", "Resource"], "AWS::CloudFront::Distribution", json!({ "DistributionConfig": d }), None);
     s.extendable.push(("distribution", cdn.clone()));
@@ -1707,13 +1738,7 @@ fn website(c: &Construct, stack_name: &str, region: &str, s: &mut Synth) {
         cloudfront_function(s, &request_path, &function_name("request"), code);
     }
     s.output(&[id, "BucketName"], Some("Name of the bucket that stores the static website.".into()), json!({ "Ref": &bucket }));
-    let domain = match &domains {
-        Some(d) => json!(&d[0]),
-        None => get_att(&cdn, "DomainName"),
-    };
-    s.output(&[id, "Domain"], Some("Website domain name.".into()), domain);
-    s.output(&[id, "CloudFrontCName"], Some("CloudFront CNAME.".into()), get_att(&cdn, "DomainName"));
-    s.output(&[id, "DistributionId"], Some("ID of the CloudFront distribution.".into()), json!({ "Ref": cdn }));
+    distribution_outputs(s, id, domains.as_deref(), &cdn);
 }
 
 /// Lift's `setVpcConfig`: the functions run in the construct's private subnets, with its
@@ -1848,10 +1873,7 @@ fn server_side_website(c: &Construct, stack_name: &str, region: &str, stage: &st
     let bucket = cdk_id(&[id, "Assets", "Resource"]);
     let mut p = Map::new();
     if cfg.get("versionedAssets") == Some(&Value::Bool(true)) {
-        p.insert(
-            "LifecycleConfiguration".into(),
-            json!({"Rules": [{"ExpirationInDays": 1, "Status": "Enabled", "TagFilters": [{"Key": "Obsolete", "Value": "true"}]}]}),
-        );
+        p.insert("LifecycleConfiguration".into(), obsolete_assets_expire());
     }
     s.resource(&[id, "Assets", "Resource"], "AWS::S3::Bucket", Value::Object(p), Some("Delete"));
     s.extendable.push(("bucket", bucket.clone()));
@@ -1893,15 +1915,11 @@ fn server_side_website(c: &Construct, stack_name: &str, region: &str, stage: &st
     let name = ensure_name_max_length(&format!("{stack_name}-{region}-{id}-request"), 64);
     let request = cloudfront_function(s, &[id, "RequestFunction", "Resource"], &name, code);
     // The origin access control, the origins and the behaviors.
-    let origin_id = |n: usize| {
-        let scope = cdk_id(&[id, "CDN", &format!("Origin{n}")]);
-        scope.chars().skip(scope.chars().count().saturating_sub(128)).collect::<String>()
-    };
     let api = if rest { naming::REST_API } else { naming::HTTP_API };
     let mut api_origin = json!({
         "CustomOriginConfig": {"OriginProtocolPolicy": "https-only", "OriginSSLProtocols": ["TLSv1.2"]},
         "DomainName": {"Fn::Join": [".", [{"Ref": api}, format!("execute-api.{region}.amazonaws.com")]]},
-        "Id": origin_id(1)
+        "Id": origin_id(id, 1)
     });
     if rest {
         if let Value::Object(o) = &mut api_origin {
@@ -1923,7 +1941,7 @@ fn server_side_website(c: &Construct, stack_name: &str, region: &str, stage: &st
             None,
         );
         for (i, pattern) in patterns.iter().enumerate() {
-            let target = origin_id(i + 2);
+            let target = origin_id(id, i + 2);
             origins.push(json!({
                 "DomainName": get_att(&bucket, "RegionalDomainName"),
                 "Id": &target,
@@ -1941,8 +1959,7 @@ fn server_side_website(c: &Construct, stack_name: &str, region: &str, stage: &st
         }
     }
     // The distribution.
-    let comment = format!("{stack_name} {id} website CDN");
-    let comment = if comment.chars().count() > 128 { format!("{}...", comment.chars().take(125).collect::<String>()) } else { comment };
+    let comment = cdn_comment(stack_name, id);
     let error_response = |code: u16| match &error_file {
         Some(file) => json!({"ErrorCachingMinTTL": 0, "ErrorCode": code, "ResponseCode": code, "ResponsePagePath": format!("/{file}")}),
         None => json!({"ErrorCachingMinTTL": 0, "ErrorCode": code}),
@@ -1964,7 +1981,7 @@ fn server_side_website(c: &Construct, stack_name: &str, region: &str, stage: &st
             "Compress": true,
             "FunctionAssociations": [{"EventType": "viewer-request", "FunctionARN": request}],
             "OriginRequestPolicyId": "b689b0a8-53d0-40ab-baf2-68738e2966ac",
-            "TargetOriginId": origin_id(1),
+            "TargetOriginId": origin_id(id, 1),
             "ViewerProtocolPolicy": "redirect-to-https"
         }),
     );
@@ -1973,21 +1990,12 @@ fn server_side_website(c: &Construct, stack_name: &str, region: &str, stage: &st
     d.insert("IPV6Enabled".into(), json!(true));
     d.insert("Origins".into(), json!(origins));
     if let Some(arn) = certificate {
-        d.insert(
-            "ViewerCertificate".into(),
-            json!({"AcmCertificateArn": arn, "MinimumProtocolVersion": "TLSv1.2_2021", "SslSupportMethod": "sni-only"}),
-        );
+        d.insert("ViewerCertificate".into(), viewer_certificate(arn));
     }
     s.resource(&[id, "CDN", "Resource"], "AWS::CloudFront::Distribution", json!({ "DistributionConfig": d }), None);
     s.extendable.push(("distribution", cdn.clone()));
     s.output(&[id, "AssetsBucketName"], Some("Name of the bucket that stores the website assets.".into()), json!({ "Ref": &bucket }));
-    let domain = match &domains {
-        Some(d) => json!(&d[0]),
-        None => get_att(&cdn, "DomainName"),
-    };
-    s.output(&[id, "Domain"], Some("Website domain name.".into()), domain);
-    s.output(&[id, "CloudFrontCName"], Some("CloudFront CNAME.".into()), get_att(&cdn, "DomainName"));
-    s.output(&[id, "DistributionId"], Some("ID of the CloudFront distribution.".into()), json!({ "Ref": cdn }));
+    distribution_outputs(s, id, domains.as_deref(), &cdn);
 }
 
 /// `AwsConstruct.applyExtensions`: every leaf (and every array) of the extension object becomes

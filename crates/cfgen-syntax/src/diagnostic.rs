@@ -85,7 +85,7 @@ define_codes! {
     CFN_MISSING_PROPERTY = ("CFG502", "cfn-missing-property", "a resource lacks a property its CloudFormation schema requires");
     CFN_UNKNOWN_PROPERTY = ("CFG503", "cfn-unknown-property", "a property or resource attribute CloudFormation does not define for the type, or a principal in a statement of an IAM identity policy");
     CFN_INVALID_VALUE = ("CFG504", "cfn-invalid-value", "a property value of the wrong type, outside its CloudFormation enum, or a key its pattern refuses");
-    CFN_UNRESOLVED_REFERENCE = ("CFG505", "cfn-unresolved-reference", "a Ref, Fn::GetAtt, Fn::Sub variable, DependsOn, condition or mapping that names something the template does not define");
+    CFN_UNRESOLVED_REFERENCE = ("CFG505", "cfn-unresolved-reference", "a Ref, Fn::GetAtt, Fn::Sub variable, DependsOn, condition or mapping that names something the template does not define, or an Fn::GetAtt attribute the resource type does not have");
     STACK_LIMIT = ("CFG510", "stack-limit", "the template exceeds a CloudFormation stack quota (resources, outputs, parameters, mappings, body size)");
     LOGICAL_ID = ("CFG511", "logical-id", "a logical id CloudFormation rejects (not alphanumeric, or over 255 characters)");
     LAMBDA_LIMIT = ("CFG512", "lambda-limit", "a Lambda setting outside what Lambda accepts (name, memory, timeout, environment size, layers, storage, concurrency)");

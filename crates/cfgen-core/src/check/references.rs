@@ -1,7 +1,8 @@
 //! References between the parts of the template: every `Ref`, `Fn::GetAtt`, `Fn::Sub`
 //! variable, `DependsOn`, condition (`Condition`, `Fn::If`) and `Fn::FindInMap` map names
 //! something the template defines (a resource, a parameter, a pseudo parameter, a condition, a
-//! mapping). CloudFormation refuses a template that names anything else (`Unresolved resource
+//! mapping), and `Fn::GetAtt` asks for an attribute the resource's type has (for the types whose
+//! schema cfgen carries). CloudFormation refuses a template that names anything else (`Unresolved resource
 //! dependencies [X] in the Resources block of the template`, `Template format error`) before it
 //! creates a single resource, and Serverless v3 packages such a template without a word: a
 //! `Ref` in `resources:` to a misspelt logical id, or a plugin that points at a resource v3 did
@@ -78,6 +79,20 @@ impl Names<'_> {
         })
     }
 
+    /// An attribute `Fn::GetAtt` asks of a resource whose type's schema cfgen carries and does
+    /// not list it (by its first part: `Endpoint.Address` is `Endpoint`'s): the attributes are
+    /// among the schema's properties (its read-only ones).
+    fn unknown_attribute(&self, name: &str, attr: &str, path: &[Seg]) -> Option<Unresolved> {
+        let ty = self.resources?.get(name)?.get("Type")?.as_str()?;
+        let properties = super::cfn::schema(ty)?.root().get("properties")?.as_object()?;
+        let first = attr.split('.').next().unwrap_or_default();
+        (!properties.contains_key(first)).then(|| Unresolved {
+            path: owned(path),
+            message: format!("`Fn::GetAtt` asks `{name}` ({ty}) for `{attr}`, an attribute the type does not have"),
+            suggestion: cfgen_syntax::diagnostic::did_you_mean(first, properties.keys()).map(|s| s.to_string()),
+        })
+    }
+
     /// Walk a value where CloudFormation evaluates intrinsic functions (`{"Condition": name}` is
     /// one only inside `Conditions`).
     fn walk<'v>(&self, v: &'v Value, conditions: bool, path: &mut Vec<Seg<'v>>, out: &mut Vec<Unresolved>) {
@@ -114,12 +129,18 @@ impl Names<'_> {
             ("Ref", Value::String(name)) => out.extend(self.unresolved_ref(name, "`Ref`", path)),
             ("Fn::GetAtt", Value::Array(a)) => {
                 if let Some(Value::String(name)) = a.first() {
-                    out.extend(self.unresolved_resource(name, "`Fn::GetAtt`", path));
+                    match self.unresolved_resource(name, "`Fn::GetAtt`", path) {
+                        Some(u) => out.push(u),
+                        None => out.extend(a.get(1).and_then(Value::as_str).and_then(|attr| self.unknown_attribute(name, attr, path))),
+                    }
                 }
             }
             ("Fn::GetAtt", Value::String(s)) => {
-                let name = s.split('.').next().unwrap_or_default();
-                out.extend(self.unresolved_resource(name, "`Fn::GetAtt`", path));
+                let (name, attr) = s.split_once('.').unwrap_or((s, ""));
+                match self.unresolved_resource(name, "`Fn::GetAtt`", path) {
+                    Some(u) => out.push(u),
+                    None => out.extend(self.unknown_attribute(name, attr, path)),
+                }
             }
             ("Fn::Sub", Value::String(s)) => self.sub(s, None, path, out),
             ("Fn::Sub", Value::Array(a)) => {
@@ -309,6 +330,29 @@ mod tests {
         names.walk(&t["Resources"]["Fn"]["Properties"], false, &mut Vec::new(), &mut out);
         let got: Vec<(String, Option<String>)> = out.into_iter().map(|u| (u.path.join("."), u.suggestion)).collect();
         assert_eq!(got, vec![("Q.0".into(), Some("Queue".into())), ("R".into(), None), ("S".into(), None), ("T".into(), None)]);
+    }
+
+    #[test]
+    fn attributes_come_from_the_type_schema() {
+        let t = json!({"Resources": {
+            "Q": {"Type": "AWS::SQS::Queue"},
+            "C": {"Type": "Custom::Thing"},
+            "F": {"Type": "X", "Properties": {
+                "A": {"Fn::GetAtt": ["Q", "Arn"]}, "B": {"Fn::GetAtt": "Q.ARN"}, "C": {"Fn::GetAtt": ["C", "Anything"]},
+                "D": {"Fn::GetAtt": ["Q", {"Ref": "AWS::Region"}]}
+            }}
+        }});
+        let names = Names {
+            resources: t["Resources"].as_object(),
+            parameters: None,
+            conditions: None,
+            mappings: None,
+            transform: std::cell::Cell::new(false),
+        };
+        let mut out = Vec::new();
+        names.walk(&t["Resources"]["F"]["Properties"], false, &mut Vec::new(), &mut out);
+        let got: Vec<(String, Option<String>)> = out.into_iter().map(|u| (u.path.join("."), u.suggestion)).collect();
+        assert_eq!(got, vec![("B".into(), Some("Arn".into()))]);
     }
 
     #[test]

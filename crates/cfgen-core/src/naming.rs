@@ -425,6 +425,46 @@ pub fn websockets_deployment(digest_base64: &str) -> String {
     format!("WebsocketsDeployment{d}")
 }
 
+// ---- serverless-lift (the AWS CDK) ------------------------------------------------------------
+
+/// The CDK's logical id for a construct path (`makeUniqueId`): the path's components without
+/// `Default`, de-duplicated and without `Resource`, stripped to letters and digits, then the
+/// first 8 hex digits (upper case) of the MD5 of the path.
+pub fn cdk_id(path: &[&str]) -> String {
+    use md5::{Digest, Md5};
+    let comps: Vec<&str> = path.iter().copied().filter(|c| *c != "Default").collect();
+    let alnum = |s: &str| s.chars().filter(char::is_ascii_alphanumeric).collect::<String>();
+    if comps.len() == 1 {
+        let c = alnum(comps[0]);
+        if c.len() <= 255 {
+            return c;
+        }
+    }
+    let digest = Md5::digest(comps.join("/").as_bytes());
+    let hash: String = digest.iter().take(4).map(|b| format!("{b:02X}")).collect();
+    let mut deduped: Vec<&str> = Vec::new();
+    for c in &comps {
+        if deduped.last().is_none_or(|l| !l.ends_with(c)) {
+            deduped.push(c);
+        }
+    }
+    let human: String = deduped.iter().filter(|c| **c != "Resource").map(|c| alnum(c)).collect();
+    let human: String = human.chars().take(240).collect();
+    format!("{human}{hash}")
+}
+
+/// Lift's `ensureNameMaxLength`: a name over `max` characters keeps its start and ends with `-`
+/// and the first six hex digits of its MD5.
+pub fn ensure_name_max_length(name: &str, max: usize) -> String {
+    use md5::{Digest, Md5};
+    if name.chars().count() <= max {
+        return name.to_string();
+    }
+    let suffix = crate::compile::hex(&Md5::digest(name.as_bytes()));
+    let start: String = name.chars().take(max - 7).collect();
+    format!("{start}-{}", &suffix[..6])
+}
+
 #[cfg(test)]
 mod http_api_tests {
     use super::*;

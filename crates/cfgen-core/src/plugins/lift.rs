@@ -17,7 +17,7 @@
 
 use super::scalar_or_json as js_string;
 use crate::json::json;
-use crate::naming;
+use crate::naming::{self, cdk_id, ensure_name_max_length};
 use crate::validate::Prepared;
 use cfgen_syntax::{codes, Diagnostic, Node, Span, Value as NodeValue};
 use serde_json::{Map, Value};
@@ -845,32 +845,6 @@ fn lookup(address: &str, lift: &Lift) -> Result<Value, String> {
 
 // ---- the CDK template --------------------------------------------------------------------------
 
-/// The CDK's logical id for a construct path (`makeUniqueId`): the path's components without
-/// `Default`, de-duplicated and without `Resource`, stripped to letters and digits, then the
-/// first 8 hex digits (upper case) of the MD5 of the path.
-pub fn cdk_id(path: &[&str]) -> String {
-    use md5::{Digest, Md5};
-    let comps: Vec<&str> = path.iter().copied().filter(|c| *c != "Default").collect();
-    let alnum = |s: &str| s.chars().filter(char::is_ascii_alphanumeric).collect::<String>();
-    if comps.len() == 1 {
-        let c = alnum(comps[0]);
-        if c.len() <= 255 {
-            return c;
-        }
-    }
-    let digest = Md5::digest(comps.join("/").as_bytes());
-    let hash: String = digest.iter().take(4).map(|b| format!("{b:02X}")).collect();
-    let mut deduped: Vec<&str> = Vec::new();
-    for c in &comps {
-        if deduped.last().is_none_or(|l| !l.ends_with(c)) {
-            deduped.push(c);
-        }
-    }
-    let human: String = deduped.iter().filter(|c| **c != "Resource").map(|c| alnum(c)).collect();
-    let human: String = human.chars().take(240).collect();
-    format!("{human}{hash}")
-}
-
 fn queue_id(id: &str, which: &str) -> String {
     cdk_id(&[id, which, "Resource"])
 }
@@ -1511,18 +1485,6 @@ fn database(c: &Construct, s: &mut Synth, statements: &mut Vec<Value>) {
 }
 
 // ---- extensions --------------------------------------------------------------------------------
-
-/// Lift's `ensureNameMaxLength`: a name over `max` characters keeps its start and ends with `-`
-/// and the first six hex digits of its MD5.
-fn ensure_name_max_length(name: &str, max: usize) -> String {
-    use md5::{Digest, Md5};
-    if name.chars().count() <= max {
-        return name.to_string();
-    }
-    let suffix = crate::compile::hex(&Md5::digest(name.as_bytes()));
-    let start: String = name.chars().take(max - 7).collect();
-    format!("{start}-{}", &suffix[..6])
-}
 
 /// Lift's `redirectToMainDomain`: the request function's code that sends every other domain to
 /// the first (nothing for fewer than two domains).

@@ -2101,6 +2101,11 @@ fn nested_property_order(ty: &str) -> &'static [(&'static [&'static str], &'stat
                 ],
             ),
         ],
+        "AWS::DynamoDB::Table" => &[
+            (&["StreamSpecification"], &["ResourcePolicy", "StreamViewType", "Tags"]),
+            (&["PointInTimeRecoverySpecification"], &["PointInTimeRecoveryEnabled", "RecoveryPeriodInDays"]),
+            (&["TimeToLiveSpecification"], &["AttributeName", "Enabled"]),
+        ],
         "AWS::S3::Bucket" => &[
             (&["WebsiteConfiguration"], &["ErrorDocument", "IndexDocument", "RedirectAllRequestsTo", "RoutingRules"]),
             (&["LifecycleConfiguration"], &["Rules", "TransitionDefaultMinimumObjectSize"]),

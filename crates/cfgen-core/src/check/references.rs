@@ -279,14 +279,18 @@ mod tests {
     use super::*;
     use crate::json::json;
 
-    fn messages(t: &Value) -> Vec<String> {
-        let names = Names {
+    fn names_of(t: &Value) -> Names<'_> {
+        Names {
             resources: t.get("Resources").and_then(Value::as_object),
             parameters: t.get("Parameters").and_then(Value::as_object),
             conditions: t.get("Conditions").and_then(Value::as_object),
             mappings: t.get("Mappings").and_then(Value::as_object),
             transform: std::cell::Cell::new(false),
-        };
+        }
+    }
+
+    fn messages(t: &Value) -> Vec<String> {
+        let names = names_of(t);
         let mut out = Vec::new();
         names.walk(&t["Resources"], false, &mut Vec::new(), &mut out);
         out.into_iter().map(|u| format!("{} at {}", u.message, u.path.join("."))).collect()
@@ -319,13 +323,7 @@ mod tests {
             "Queue": {"Type": "AWS::SQS::Queue"},
             "Fn": {"Type": "X", "Properties": {"Q": [{"Ref": "Queu"}], "R": {"Fn::GetAtt": ["Topic", "Arn"]}, "S": {"Fn::If": ["Nope", 1, 2]}, "T": {"Fn::FindInMap": ["M", "a", "b"]}}}
         }});
-        let names = Names {
-            resources: t["Resources"].as_object(),
-            parameters: None,
-            conditions: None,
-            mappings: None,
-            transform: std::cell::Cell::new(false),
-        };
+        let names = names_of(&t);
         let mut out = Vec::new();
         names.walk(&t["Resources"]["Fn"]["Properties"], false, &mut Vec::new(), &mut out);
         let got: Vec<(String, Option<String>)> = out.into_iter().map(|u| (u.path.join("."), u.suggestion)).collect();
@@ -342,13 +340,7 @@ mod tests {
                 "D": {"Fn::GetAtt": ["Q", {"Ref": "AWS::Region"}]}
             }}
         }});
-        let names = Names {
-            resources: t["Resources"].as_object(),
-            parameters: None,
-            conditions: None,
-            mappings: None,
-            transform: std::cell::Cell::new(false),
-        };
+        let names = names_of(&t);
         let mut out = Vec::new();
         names.walk(&t["Resources"]["F"]["Properties"], false, &mut Vec::new(), &mut out);
         let got: Vec<(String, Option<String>)> = out.into_iter().map(|u| (u.path.join("."), u.suggestion)).collect();

@@ -1,7 +1,7 @@
 //! Checks of the emitted template, before anyone deploys it: every resource against its
 //! CloudFormation resource schema ([`cfn`]), the statements of IAM identity policies
-//! ([`policies`]), the names references point at ([`references`]), the quotas of CloudFormation, Lambda, IAM,
-//! CloudWatch Logs, API Gateway and EventBridge ([`limits`]), each finding at the
+//! ([`policies`]), the names references point at ([`references`]), the quotas of CloudFormation,
+//! Lambda, IAM, CloudWatch Logs, API Gateway and EventBridge ([`limits`]), each finding at the
 //! serverless.yml line that produced it ([`provenance`]).
 //!
 //! Runs on every build (after compiling, on the finished template); `cfgen validate` runs the

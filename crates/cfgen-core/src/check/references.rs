@@ -181,11 +181,12 @@ impl Names<'_> {
             if name.starts_with('!') || name.is_empty() || locals.is_some_and(|l| l.contains_key(name)) {
                 continue;
             }
+            // The variable is spelt out only for a finding (pseudo parameters have no dot).
+            let how = || format!("`Fn::Sub` (`${{{name}}}`)");
             match name.split_once('.') {
-                Some((resource, _)) if !PSEUDO.contains(&name) => {
-                    out.extend(self.unresolved_resource(resource, &format!("`Fn::Sub` (`${{{name}}}`)"), path))
-                }
-                _ => out.extend(self.unresolved_ref(name, &format!("`Fn::Sub` (`${{{name}}}`)"), path)),
+                Some((resource, _)) if !Self::has(self.resources, resource) => out.extend(self.unresolved_resource(resource, &how(), path)),
+                None if !self.referable(name) => out.extend(self.unresolved_ref(name, &how(), path)),
+                _ => {}
             }
         }
     }
@@ -204,17 +205,9 @@ pub fn check(template: &Value, prov: &Provenance, found: &mut Vec<(Diagnostic, O
         mappings: section("Mappings"),
         transform: std::cell::Cell::new(false),
     };
-    let mut own = Vec::new();
-    collect(&names, template, prov, &mut own);
-    if !names.transform.get() {
-        found.extend(own);
-    }
-}
-
-fn collect(names: &Names, template: &Value, prov: &Provenance, found: &mut Vec<(Diagnostic, Option<Span>)>) {
-    let section = |k: &str| template.get(k).and_then(Value::as_object);
-    let report = |u: Unresolved, origin: Origin, found: &mut Vec<(Diagnostic, Option<Span>)>| {
-        let mut f = finding(codes::CFN_UNRESOLVED_REFERENCE, Severity::Error, u.message, origin);
+    let before = found.len();
+    let report = |at: &str, u: Unresolved, origin: Origin, found: &mut Vec<(Diagnostic, Option<Span>)>| {
+        let mut f = finding(codes::CFN_UNRESOLVED_REFERENCE, Severity::Error, format!("{at}: {}", u.message), origin);
         f.0 = f.0.help(match u.suggestion {
             Some(s) => format!("did you mean `{s}`? CloudFormation refuses the whole template before it creates anything"),
             None => "define it, or remove the reference: CloudFormation refuses the whole template before it creates anything".into(),
@@ -229,7 +222,7 @@ fn collect(names: &Names, template: &Value, prov: &Provenance, found: &mut Vec<(
         for u in out {
             let path: Vec<&str> = u.path.iter().map(String::as_str).collect();
             let origin = prov.resource(id, res, &path);
-            report(Unresolved { message: format!("`{id}`: {}", u.message), ..u }, origin, found);
+            report(&format!("`{id}`"), u, origin, found);
         }
         let depends: Vec<&str> = match res.get("DependsOn") {
             Some(Value::String(s)) => vec![s.as_str()],
@@ -238,12 +231,12 @@ fn collect(names: &Names, template: &Value, prov: &Provenance, found: &mut Vec<(
         };
         for d in depends {
             if let Some(u) = names.unresolved_resource(d, "`DependsOn`", &[]) {
-                report(Unresolved { message: format!("`{id}`: {}", u.message), ..u }, prov.attribute(id, res, "DependsOn"), found);
+                report(&format!("`{id}`"), u, prov.attribute(id, res, "DependsOn"), found);
             }
         }
         if let Some(Value::String(c)) = res.get("Condition") {
             if let Some(u) = names.unresolved_condition(c, "`Condition`", &[]) {
-                report(Unresolved { message: format!("`{id}`: {}", u.message), ..u }, prov.attribute(id, res, "Condition"), found);
+                report(&format!("`{id}`"), u, prov.attribute(id, res, "Condition"), found);
             }
         }
     }
@@ -268,9 +261,13 @@ fn collect(names: &Names, template: &Value, prov: &Provenance, found: &mut Vec<(
                 let mut at = vec!["resources", section_name, name.as_str()];
                 at.extend(u.path.iter().map(String::as_str));
                 let origin = prov.key_origin(&at);
-                report(Unresolved { message: format!("{section_name} `{name}`: {}", u.message), ..u }, origin, found);
+                report(&format!("{section_name} `{name}`"), u, origin, found);
             }
         }
+    }
+    // A macro may define what looks missing.
+    if names.transform.get() {
+        found.truncate(before);
     }
 }
 

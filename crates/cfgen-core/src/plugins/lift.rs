@@ -19,6 +19,7 @@ use super::scalar_or_json as js_string;
 use crate::json::json;
 use crate::naming::{self, cdk_id, ensure_name_max_length};
 use crate::validate::Prepared;
+use crate::value;
 use cfgen_syntax::{codes, Diagnostic, Node, Span, Value as NodeValue};
 use serde_json::{Map, Value};
 
@@ -450,8 +451,9 @@ fn website_domains(cfg: &Map<String, Value>) -> Option<Vec<String>> {
     }
 }
 
-/// Lift's and the CDK's checks of a `static-website` or `single-page-app` construct (the
-/// configuration schema's types, Lift's own refusals, the CDK's certificate checks).
+/// Lift's and the CDK's checks of a `static-website`, `single-page-app` or `server-side-website`
+/// construct (the configuration schema's types, Lift's own refusals, the CDK's certificate
+/// checks).
 fn read_website(root: &Node, id: &str, kind: Kind, node: &Node, cfg: &Map<String, Value>, diags: &mut Vec<Diagnostic>) {
     let server_side = kind == Kind::ServerSideWebsite;
     let at = |k: &[&str]| {
@@ -549,24 +551,20 @@ fn read_website(root: &Node, id: &str, kind: Kind, node: &Node, cfg: &Map<String
         }
     }
     let certificate = cfg.get("certificate").and_then(Value::as_str).filter(|c| !c.is_empty());
-    if website_domains(cfg).is_some() && certificate.is_none() && server_side {
-        diags.push(
-            Diagnostic::error(
-                codes::MISSING_KEY,
+    if website_domains(cfg).is_some() && certificate.is_none() {
+        // Lift words it differently for the two kinds of website.
+        let (msg, help) = if server_side {
+            (
                 format!("Invalid configuration in 'constructs.{id}.certificate': if a domain is configured, then a certificate ARN must be configured as well."),
+                "add `certificate: arn:aws:acm:us-east-1:...`",
             )
-            .at(at(&["domain"]))
-            .help("add `certificate: arn:aws:acm:us-east-1:...`"),
-        );
-    } else if website_domains(cfg).is_some() && certificate.is_none() {
-        diags.push(
-            Diagnostic::error(
-                codes::MISSING_KEY,
+        } else {
+            (
                 format!("Invalid configuration for the static website '{id}': if a domain is configured, then a certificate ARN must be configured in the 'certificate' option."),
+                "add `certificate: arn:aws:acm:us-east-1:...` (see https://github.com/getlift/lift/blob/master/docs/static-website.md#custom-domain)",
             )
-            .at(at(&["domain"]))
-            .help("add `certificate: arn:aws:acm:us-east-1:...` (see https://github.com/getlift/lift/blob/master/docs/static-website.md#custom-domain)"),
-        );
+        };
+        diags.push(Diagnostic::error(codes::MISSING_KEY, msg).at(at(&["domain"])).help(help));
     }
     if let Some(arn) = certificate {
         let parts: Vec<&str> = arn.split(':').collect();
@@ -1978,26 +1976,21 @@ fn apply_extension(resource: &mut Value, extension: &Value) {
     let ty = r.get("Type").and_then(Value::as_str).unwrap_or_default().to_string();
     if let Some(Value::Object(props)) = raw.get("Properties") {
         match r.get_mut("Properties") {
-            Some(Value::Object(current)) => {
+            Some(current @ Value::Object(_)) => {
                 // The structures the CDK rendered (each with all of its properties, unset
                 // ones as `undefined`) keep their type's order after the merge.
-                let rendered: Vec<&[&str]> = nested_property_order(&ty)
+                let rendered: Vec<&(&[&str], &[&str])> = nested_property_order(&ty)
                     .iter()
-                    .filter(|(path, _)| at_path(current, path).is_some_and(|v| v.is_object() && !is_intrinsic(v)))
-                    .map(|(path, _)| *path)
+                    .filter(|(path, _)| value::at(current, path).is_some_and(|v| v.is_object() && !is_intrinsic(v)))
                     .collect();
-                let mut target = Value::Object(std::mem::take(current));
-                deep_merge(&mut target, props);
-                if let Value::Object(mut merged) = target {
-                    for (path, order) in nested_property_order(&ty) {
-                        if !rendered.contains(path) {
-                            continue;
-                        }
-                        if let Some(Value::Object(m)) = at_path_mut(&mut merged, path) {
-                            *m = in_order(std::mem::take(m), order);
-                        }
+                deep_merge(current, props);
+                for (path, order) in rendered {
+                    if let Some(Value::Object(m)) = value::at_mut(current, path) {
+                        *m = in_order(std::mem::take(m), order);
                     }
-                    *current = in_order(merged, property_order(&ty));
+                }
+                if let Value::Object(m) = current {
+                    *m = in_order(std::mem::take(m), property_order(&ty));
                 }
             }
             // No property was set: the CDK's resolve dropped `Properties`, and the override
@@ -2022,16 +2015,6 @@ fn in_order(mut m: Map<String, Value>, order: &[&str]) -> Map<String, Value> {
     }
     sorted.extend(m);
     sorted
-}
-
-fn at_path<'a>(m: &'a Map<String, Value>, path: &[&str]) -> Option<&'a Value> {
-    let (first, rest) = path.split_first()?;
-    rest.iter().try_fold(m.get(*first)?, |v, k| v.get(*k))
-}
-
-fn at_path_mut<'a>(m: &'a mut Map<String, Value>, path: &[&str]) -> Option<&'a mut Value> {
-    let (first, rest) = path.split_first()?;
-    rest.iter().try_fold(m.get_mut(*first)?, |v, k| v.get_mut(*k))
 }
 
 /// The CDK's order of the properties of the structures inside a type's properties that Lift's

@@ -87,15 +87,28 @@ impl cfgen_core::artifacts::FileSource for FsHost {
         out
     }
     fn read_bytes(&self, rel: &str) -> Option<cfgen_core::artifacts::FileData> {
+        self.read_at_most(rel, u64::MAX).ok().flatten()
+    }
+    fn read_at_most(&self, rel: &str, max: u64) -> Result<Option<cfgen_core::artifacts::FileData>, u64> {
         // No separate `is_file` check: reading a directory fails (EISDIR) all the same. The
         // executable bit comes from the open file's metadata, which sizes the buffer too (as
-        // `fs::read` does): the listing stats no file.
+        // `fs::read` does) and tells a file too large before any of it is read: the listing
+        // stats no file.
         use std::io::Read;
-        let mut f = std::fs::File::open(self.path(rel)).ok()?;
-        let meta = f.metadata().ok()?;
+        let Ok(f) = std::fs::File::open(self.path(rel)) else { return Ok(None) };
+        let Ok(meta) = f.metadata() else { return Ok(None) };
+        if meta.len() > max {
+            return Err(meta.len());
+        }
         let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-        f.read_to_end(&mut bytes).ok()?;
-        Some(cfgen_core::artifacts::FileData { bytes, executable: executable(&meta) })
+        // A file that grew since: read one byte past the limit to know.
+        if f.take(max.saturating_add(1)).read_to_end(&mut bytes).is_err() {
+            return Ok(None);
+        }
+        if bytes.len() as u64 > max {
+            return Err(bytes.len() as u64);
+        }
+        Ok(Some(cfgen_core::artifacts::FileData { bytes, executable: executable(&meta) }))
     }
     fn workers(&self) -> usize {
         // The cores this process may use (cgroup quotas and affinity included), at most 8:

@@ -28,6 +28,17 @@ pub trait FileSource {
     /// listing, so that a host learns it from the file it opens (the CLI: one `fstat`, which
     /// reading makes anyway) and asks nothing of the files no artifact takes.
     fn read_bytes(&self, path: &str) -> Option<FileData>;
+    /// [`read_bytes`](Self::read_bytes), but a file of more than `max` bytes is not read:
+    /// `Err(its size)`. Artifacts are read through this, so that a service folder holding far
+    /// more than Lambda takes (a `serverless.yml` in a home folder) costs at most Lambda's limit
+    /// in memory before the build stops. A host that can learn the size before reading (the
+    /// CLI: the open file's metadata) should override it.
+    fn read_at_most(&self, path: &str, max: u64) -> Result<Option<FileData>, u64> {
+        match self.read_bytes(path) {
+            Some(d) if d.bytes.len() as u64 > max => Err(d.bytes.len() as u64),
+            d => Ok(d),
+        }
+    }
     /// Called while artifact `name` is compressed: `done` of `total` uncompressed bytes are in
     /// (the last call has `done == total`). The CLI shows it on a terminal; by default nothing.
     fn progress(&self, _name: &str, _done: u64, _total: u64) {}
@@ -170,15 +181,42 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
     // into every function's zip.
     let packed: RefCell<HashMap<String, (Rc<Packed>, bool)>> = RefCell::new(HashMap::new());
     let packer = RefCell::new(Packer::default());
-    let zip_of = |selected: &[String], strip_prefix: Option<&str>, name: &str| -> (Vec<u8>, Vec<(String, u64)>) {
+    // An artifact whose files pass Lambda's unzipped limit is an error (`check_sizes`); its
+    // files are read only up to that limit, so the error costs bounded memory however much the
+    // patterns take in. It gets no zip.
+    let budget = crate::artifacts::LAMBDA_LIMITS.unzipped;
+    let zip_of = |selected: &[String],
+                  strip_prefix: Option<&str>,
+                  name: &str,
+                  span: Option<Span>,
+                  diags: &mut Vec<Diagnostic>|
+     -> (Vec<u8>, Vec<(String, u64)>) {
         let mut cache = packed.borrow_mut();
-        let fresh: Vec<(&String, FileData)> =
-            selected.iter().filter(|p| !cache.contains_key(p.as_str())).map(|p| (p, files.read_bytes(p).unwrap_or_default())).collect();
         let cached: u64 = selected.iter().filter_map(|p| cache.get(p.as_str())).map(|(e, _)| e.size).sum();
+        let mut fresh: Vec<(&String, FileData)> = Vec::new();
+        let mut read: u64 = 0;
+        for p in selected.iter().filter(|p| !cache.contains_key(p.as_str())) {
+            match files.read_at_most(p, budget.saturating_sub(cached + read)) {
+                Ok(d) => {
+                    let d = d.unwrap_or_default();
+                    read += d.bytes.len() as u64;
+                    fresh.push((p, d));
+                }
+                Err(size) => {
+                    let mut seen: Vec<(&str, u64)> = selected
+                        .iter()
+                        .filter_map(|q| cache.get(q.as_str()).map(|(e, _)| (q.as_str(), e.size)))
+                        .chain(fresh.iter().map(|(q, d)| (q.as_str(), d.bytes.len() as u64)))
+                        .chain([(p.as_str(), size)])
+                        .collect();
+                    diags.push(over_budget(name, p, cached + read + size, &mut seen, budget, span));
+                    return (Vec::new(), Vec::new());
+                }
+            }
+        }
         let contents: Vec<&[u8]> = fresh.iter().map(|(_, d)| d.bytes.as_slice()).collect();
-        let new_bytes: u64 = contents.iter().map(|d| d.len() as u64).sum();
-        let total = cached + new_bytes;
-        let workers = if new_bytes >= PARALLEL_MIN_BYTES { files.workers() } else { 1 };
+        let total = cached + read;
+        let workers = if read >= PARALLEL_MIN_BYTES { files.workers() } else { 1 };
         let entries = pack_all(&mut packer.borrow_mut(), &contents, workers, &mut |n| files.progress(name, cached + n, total));
         drop(contents);
         // The contents go before the zip is written, so that the peak holds them or the zip.
@@ -202,9 +240,24 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
         (build_zip_packed(&entries), sizes)
     };
     let given = |path: &str, span: Option<Span>, diags: &mut Vec<Diagnostic>| -> ArtifactPlan {
-        let bytes = match files.read_bytes(path) {
-            Some(f) => f.bytes,
-            None => {
+        let bytes = match files.read_at_most(path, budget) {
+            Ok(Some(f)) => f.bytes,
+            Err(size) => {
+                diags.push(
+                    Diagnostic::error(
+                        codes::PACKAGING,
+                        format!(
+                            "package.artifact `{path}` is {}; Lambda takes at most {} unzipped, so cfgen does not read it",
+                            human_size(size),
+                            human_size(budget)
+                        ),
+                    )
+                    .at_opt(span)
+                    .help("point `package.artifact` at the zip of the function's code"),
+                );
+                Vec::new()
+            }
+            Ok(None) => {
                 diags.push(
                     Diagnostic::warning(
                         codes::PACKAGING,
@@ -263,7 +316,7 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
                 check_handler(input, key, f, &s.iter().cloned().collect(), diags);
             }
             let selected = selected.unwrap_or_default();
-            let (bytes, files) = zip_of(&selected, None, &crate::naming::function_artifact(key));
+            let (bytes, files) = zip_of(&selected, None, &crate::naming::function_artifact(key), span, diags);
             Arc::new(ArtifactPlan {
                 file_name: crate::naming::function_artifact(key),
                 path_for_sort: format!(".serverless/{}", crate::naming::function_artifact(key)),
@@ -298,7 +351,8 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
             let selected = service_selected.as_deref().unwrap_or_default();
             let set = service_set.get_or_insert_with(|| selected.iter().cloned().collect());
             let plan = service_zip.get_or_insert_with(|| {
-                let (bytes, files) = zip_of(selected, None, &crate::naming::service_artifact(input.service));
+                let span = span_at(input.node, &["package"]).or_else(|| span_at(input.node, &["service"]));
+                let (bytes, files) = zip_of(selected, None, &crate::naming::service_artifact(input.service), span, diags);
                 Arc::new(ArtifactPlan {
                     file_name: crate::naming::service_artifact(input.service),
                     path_for_sort: format!(".serverless/{}", crate::naming::service_artifact(input.service)),
@@ -348,7 +402,7 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
                 );
             }
             let full: Vec<String> = selected.iter().flatten().map(|p| format!("{prefix}{p}")).collect();
-            let (bytes, files) = zip_of(&full, Some(&prefix), &crate::naming::layer_artifact(key));
+            let (bytes, files) = zip_of(&full, Some(&prefix), &crate::naming::layer_artifact(key), span, diags);
             ArtifactPlan {
                 file_name: crate::naming::layer_artifact(key),
                 path_for_sort: format!(".serverless/{}", crate::naming::layer_artifact(key)),
@@ -504,6 +558,27 @@ pub fn check_sizes(arts: &Artifacts, limits: SizeLimits) -> Vec<Diagnostic> {
         )));
     }
     out
+}
+
+/// The error for artifact `name`, whose files pass `budget` bytes at `at` (`total` so far;
+/// `seen`: the files read or sized until then).
+fn over_budget(name: &str, at: &str, total: u64, seen: &mut [(&str, u64)], budget: u64, span: Option<Span>) -> Diagnostic {
+    seen.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let largest: Vec<String> = seen.iter().take(5).map(|(f, n)| format!("{f} ({})", human_size(*n))).collect();
+    Diagnostic::error(
+        codes::PACKAGING,
+        format!(
+            "{name} would hold more than {}, Lambda's limit unzipped: its files reach {} at `{at}`, where cfgen stopped reading",
+            human_size(budget),
+            human_size(total)
+        ),
+    )
+    .at_opt(span)
+    .help(format!(
+        "the largest files so far: {}; an artifact takes every file under the service's folder that the patterns do not leave out: \
+         leave out what the code does not need with `package.patterns` (e.g. '!tests/**'), or move libraries into a layer",
+        largest.join(", ")
+    ))
 }
 
 /// The files [`select_files`] picked, or `None` after an error at `span` for a pattern too

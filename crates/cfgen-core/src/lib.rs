@@ -351,6 +351,61 @@ mod tests {
         assert!(out.template.is_none());
     }
 
+    /// A host with one more file, `huge.bin`, of `HUGE` bytes: sized, never made.
+    struct Huge(MemoryHost);
+    const HUGE: u64 = 300 * 1024 * 1024;
+
+    impl variables::Host for Huge {
+        fn env(&self, _: &str) -> Option<String> {
+            None
+        }
+        fn read_file(&self, path: &str) -> Result<Option<String>, String> {
+            self.0.read_file(path)
+        }
+    }
+
+    impl artifacts::FileSource for Huge {
+        fn list_files(&self) -> Vec<String> {
+            let mut files = self.0.list_files();
+            files.push("huge.bin".into());
+            files
+        }
+        fn read_bytes(&self, path: &str) -> Option<artifacts::FileData> {
+            assert_ne!(path, "huge.bin", "read whole");
+            self.0.read_bytes(path)
+        }
+        fn read_at_most(&self, path: &str, max: u64) -> Result<Option<artifacts::FileData>, u64> {
+            assert!(path != "huge.bin" || HUGE > max, "huge.bin fits in {max} bytes");
+            if path == "huge.bin" {
+                return Err(HUGE);
+            }
+            self.0.read_at_most(path, max)
+        }
+    }
+
+    #[test]
+    fn files_past_lambdas_limit_are_not_read() {
+        let src = "service: huge\nprovider:\n  name: aws\n  runtime: nodejs22.x\nfunctions:\n  a:\n    handler: a.handler\n";
+        let mut inner = MemoryHost::default();
+        inner.files.insert("a.js".into(), b"exports.handler = async () => 1;\n".to_vec());
+        let out = build(src, "serverless.yml", &BuildOptions::default(), &Huge(inner));
+        let errors: Vec<&Diagnostic> = out.diagnostics.iter().filter(|d| d.is_error()).collect();
+        assert_eq!(errors.len(), 1, "{:?}", out.diagnostics);
+        assert_eq!(errors[0].code, codes::PACKAGING);
+        assert_eq!(
+            errors[0].message,
+            "huge.zip would hold more than 250.0 MB, Lambda's limit unzipped: its files reach 300.0 MB at `huge.bin`, where cfgen stopped reading"
+        );
+        assert!(
+            errors[0].help.as_deref().unwrap().starts_with("the largest files so far: huge.bin (300.0 MB), a.js (33 B); "),
+            "{:?}",
+            errors[0].help
+        );
+        assert!(errors[0].span.is_some(), "located at `service`");
+        assert!(out.template.is_none());
+        assert!(out.artifacts.service.as_ref().is_some_and(|p| p.bytes.is_empty()), "no zip is made");
+    }
+
     #[test]
     fn shared_files_are_compressed_once_and_threads_change_no_byte() {
         let src = "service: shared\nprovider:\n  name: aws\n  runtime: nodejs22.x\npackage:\n  individually: true\nfunctions:\n  \

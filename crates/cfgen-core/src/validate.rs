@@ -259,6 +259,7 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
     }
     diags.extend(runtime_diags);
     crate::plugins::check(node, opts.allow_unknown_plugins, diags);
+    crate::plugins::unlisted_plugin_keys(node, schema_severity, diags);
     // Unknown keys (errors under `configValidationMode: error`) are ignored by the compile
     // passes, so compiling goes on to report the other problems; the template is dropped.
     // A blocked runtime is judged after compiling (build and validate weigh it differently).

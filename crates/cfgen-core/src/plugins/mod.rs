@@ -131,6 +131,63 @@ pub fn check(config: &Node, allow_unknown: bool, diags: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The settings that belong to a plugin rather than to Serverless v3: at the top level, and
+/// in a function. Serverless v3's schema knows them only when the plugin is loaded, and warns
+/// about them otherwise; cfgen's schema always takes them, so this says what v3 would.
+const PLUGIN_KEYS: &[(&str, &[&str], &str)] = &[
+    ("top", &["stepFunctions"], "serverless-step-functions"),
+    ("top", &["constructs", "lift"], "serverless-lift"),
+    (
+        "function",
+        &["iamRoleStatements", "iamRoleStatementsInherit", "iamRoleStatementsName", "iamPermissionsBoundary"],
+        "serverless-iam-roles-per-function",
+    ),
+    ("function", &["alarms"], "serverless-plugin-aws-alerts"),
+];
+
+/// A setting of a plugin that `plugins:` does not list is ignored, by Serverless v3 (after a
+/// schema warning) and by cfgen: a warning at its key (`severity`: the schema check's, an
+/// error under `configValidationMode: error`), naming the plugin to add.
+pub fn unlisted_plugin_keys(config: &Node, severity: Severity, diags: &mut Vec<Diagnostic>) {
+    let Some(root) = config.as_map() else { return };
+    let listed = listed(config.get("plugins").map(Node::to_json).as_ref());
+    let mut report = |span: Option<cfgen_syntax::Span>, key: &str, place: &str, plugin: &str| {
+        diags.push(
+            Diagnostic::new(
+                codes::UNKNOWN_KEY,
+                severity,
+                format!("`{key}`{place} is a setting of the plugin `{plugin}`, which `plugins:` does not list; it is ignored"),
+            )
+            .at_opt(span)
+            .label("no plugin reads it")
+            .help(format!("add `{plugin}` to `plugins:`, or remove `{key}`")),
+        );
+    };
+    // In the order of the document.
+    let owner = |level: &str, key: &str| {
+        PLUGIN_KEYS
+            .iter()
+            .find(|(l, keys, _)| *l == level && keys.contains(&key))
+            .map(|(_, _, plugin)| *plugin)
+            .filter(|plugin| !listed.iter().any(|p| p == plugin))
+    };
+    for (key, span, value) in root.iter_spanned() {
+        if let Some(plugin) = owner("top", key) {
+            report(Some(span), key, "", plugin);
+        }
+        if key != "functions" {
+            continue;
+        }
+        for (name, f) in value.as_map().into_iter().flat_map(|m| m.iter()) {
+            for (key, span, _) in f.as_map().into_iter().flat_map(|m| m.iter_spanned()) {
+                if let Some(plugin) = owner("function", key) {
+                    report(Some(span), key, &format!(" in `functions.{name}`"), plugin);
+                }
+            }
+        }
+    }
+}
+
 /// The names of the listed plugins (versions and `@serverless/enterprise-plugin` left out).
 pub fn listed(plugins: Option<&serde_json::Value>) -> Vec<String> {
     let items = match plugins {

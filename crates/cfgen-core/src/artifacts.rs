@@ -50,6 +50,49 @@ pub trait FileSource {
     }
 }
 
+/// A host's files and a few more made by the build (a plugin's generated handler), which
+/// stand in for a host's file of the same path.
+pub struct WithFiles<'a> {
+    pub inner: &'a dyn FileSource,
+    /// `(path, bytes)`.
+    pub files: &'a [(String, Vec<u8>)],
+}
+
+impl WithFiles<'_> {
+    fn made(&self, path: &str) -> Option<&[u8]> {
+        self.files.iter().find(|(p, _)| p == path).map(|(_, b)| b.as_slice())
+    }
+}
+
+impl FileSource for WithFiles<'_> {
+    fn list_files(&self) -> Vec<String> {
+        let mut all = self.inner.list_files();
+        all.extend(self.files.iter().map(|(p, _)| p.clone()));
+        all.sort();
+        all.dedup();
+        all
+    }
+    fn read_bytes(&self, path: &str) -> Option<FileData> {
+        match self.made(path) {
+            Some(b) => Some(FileData { bytes: b.to_vec(), executable: false }),
+            None => self.inner.read_bytes(path),
+        }
+    }
+    fn read_at_most(&self, path: &str, max: u64) -> Result<Option<FileData>, u64> {
+        match self.made(path) {
+            Some(b) if b.len() as u64 > max => Err(b.len() as u64),
+            Some(b) => Ok(Some(FileData { bytes: b.to_vec(), executable: false })),
+            None => self.inner.read_at_most(path, max),
+        }
+    }
+    fn progress(&self, name: &str, done: u64, total: u64) {
+        self.inner.progress(name, done, total);
+    }
+    fn workers(&self) -> usize {
+        self.inner.workers()
+    }
+}
+
 /// A file as [`FileSource::read_bytes`] gives it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FileData {

@@ -960,6 +960,9 @@ fn compile_function(
                 vars.insert(k, v);
             }
         }
+        for k in &f.environment_unset {
+            vars.shift_remove(k);
+        }
         props.insert("Environment".into(), json!({"Variables": vars}));
     }
     // Role

@@ -223,21 +223,38 @@ fn compile_node(
     let instance_id = instance_id(src, opts);
     // serverless-lift changes the configuration before it is validated (functions, events,
     // `${construct:}` values) and after (IAM statements, resources).
-    let lifted = if plugins::listed(node.get("plugins").map(Node::to_json).as_ref()).iter().any(|p| p == "serverless-lift") {
-        let mut expanded = node.clone();
-        let Some(lift) = plugins::lift::expand(&mut expanded, diags) else {
+    // serverless-plugin-warmup adds its functions and roles after Lift's.
+    let listed = plugins::listed(node.get("plugins").map(Node::to_json).as_ref());
+    let uses = |p: &str| listed.iter().any(|l| l == p);
+    let mut expanded: Option<Node> = None;
+    let mut lift = None;
+    if uses("serverless-lift") {
+        let n = expanded.get_or_insert_with(|| node.clone());
+        let Some(l) = plugins::lift::expand(n, diags) else {
             return (None, Default::default());
         };
-        Some((expanded, lift))
-    } else {
-        None
-    };
-    let node = lifted.as_ref().map_or(node, |(n, _)| n);
+        lift = Some(l);
+    }
+    let mut warmup = None;
+    if uses(plugins::warmup::PLUGIN) {
+        let n = expanded.get_or_insert_with(|| node.clone());
+        let (stage, region) = validate::stage_and_region(n, opts);
+        let Some(w) = plugins::warmup::expand(n, &stage, &region, validate::schema_severity(n), diags) else {
+            // The configuration's own problems too, all at once.
+            let _ = validate::prepare(n, opts, diags);
+            return (None, Default::default());
+        };
+        warmup = Some(w);
+    }
+    let node = expanded.as_ref().unwrap_or(node);
     let Some(mut pre) = validate::prepare(node, opts, diags) else {
         return (None, Default::default());
     };
-    if let Some((_, lift)) = &lifted {
+    if let Some(lift) = &lift {
         plugins::lift::finish(lift, &mut pre, diags);
+    }
+    if let Some(w) = &warmup {
+        plugins::warmup::finish(w, &mut pre);
     }
     events::coerce_scalar_bodies(&mut pre.functions, node, diags);
     let functions = std::rc::Rc::new(std::mem::take(&mut pre.functions));
@@ -262,7 +279,16 @@ fn compile_node(
         seed: &instance_id,
         folder: opts.artifact_folder.as_deref(),
     };
-    let arts = artifacts::plan(&plan_input, host, diags);
+    // The handlers the warmers write are files of the service while it is packaged.
+    let with_generated;
+    let files: &dyn artifacts::FileSource = match warmup.as_ref().filter(|w| !w.files.is_empty()) {
+        Some(w) => {
+            with_generated = artifacts::WithFiles { inner: host, files: &w.files };
+            &with_generated
+        }
+        None => host,
+    };
+    let arts = artifacts::plan(&plan_input, files, diags);
     let template = compile::compile(&mut ctx, &arts);
     // Some passes check the keys of the sections they compile (`provider.apiGateway`,
     // `provider.httpApi`, `resources.extensions`, ...) with a more specific message than the

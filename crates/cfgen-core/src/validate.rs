@@ -43,6 +43,29 @@ fn key_span(node: &Node, path: &[&str]) -> Option<Span> {
 }
 
 /// Validate and type the resolved configuration.
+/// The severity of the schema's findings: errors under `configValidationMode: error`.
+pub fn schema_severity(node: &Node) -> Severity {
+    if node.get("configValidationMode").and_then(Node::as_str) == Some("error") {
+        Severity::Error
+    } else {
+        Severity::Warning
+    }
+}
+
+/// The stage and region before the configuration is typed (for the plugins that change it
+/// first), as [`prepare`] finds them: the options, else `provider.stage`/`provider.region`,
+/// else `dev` and `us-east-1`.
+pub fn stage_and_region(node: &Node, opts: &BuildOptions) -> (String, String) {
+    let pick = |given: &Option<String>, key: &str, default: &str| {
+        given
+            .clone()
+            .or_else(|| node.pointer(["provider", key]).and_then(|n| cfgen_model::coerce::scalar_string(&n.to_json())))
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| default.into())
+    };
+    (pick(&opts.stage, "stage", "dev"), pick(&opts.region, "region", "us-east-1"))
+}
+
 pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Prepared> {
     let mut json = node.to_json();
     let mode = json.get("configValidationMode").and_then(Value::as_str).unwrap_or("warn").to_string();

@@ -454,6 +454,46 @@ pub struct Function {
     /// `{name, ...}` overriding a definition's settings (`enabled: false` turns one off).
     #[schemars(with = "Option<Vec<FunctionAlarm>>")]
     pub alarms: Option<Value>,
+    /// serverless-plugin-warmup: this function's settings per warmer of `custom.warmup`
+    /// (`enabled`: true, the stage or a list of stages; `payload`, `concurrency`, ...).
+    #[schemars(with = "Option<IndexMap<String, WarmupFunctionSettings>>")]
+    pub warmup: Option<Value>,
+    /// Provider environment variables this function leaves out (set by a plugin, never read
+    /// from the configuration: serverless-plugin-warmup's warmers).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub environment_unset: Vec<String>,
+}
+
+/// `functions.<f>.warmup.<warmer>` of serverless-plugin-warmup.
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(deny_unknown_fields)]
+pub struct WarmupFunctionSettings {
+    /// Warm this function: `true`, a stage, or a list of stages (default: the warmer's, else false).
+    pub enabled: Option<WarmupEnabled>,
+    /// The alias or version to invoke (default: `SERVERLESS_ALIAS` of the warmer's environment).
+    pub alias: Option<String>,
+    /// The client context sent with each warming call, an object (`false`: none; default: the payload).
+    pub client_context: Option<Value>,
+    /// The event each warming call sends, an object (default `{"source": "serverless-plugin-warmup"}`).
+    pub payload: Option<serde_json::Map<String, Value>>,
+    /// Send `payload` as it is written, not as JSON.
+    pub payload_raw: Option<bool>,
+    /// How many concurrent calls warm the function (default 1).
+    pub concurrency: Option<i64>,
+}
+
+/// When serverless-plugin-warmup warms a function.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+pub enum WarmupEnabled {
+    /// Always (`true`) or never.
+    Always(bool),
+    /// At this stage (or `'true'`: always).
+    Stage(String),
+    /// At these stages.
+    Stages(Vec<String>),
 }
 
 /// One function alarm of serverless-plugin-aws-alerts.

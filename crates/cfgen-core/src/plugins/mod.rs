@@ -16,6 +16,7 @@ pub mod step_functions;
 mod step_functions_events;
 mod step_functions_monitoring;
 pub mod sub_variables;
+pub mod warmup;
 
 use cfgen_syntax::{codes, Diagnostic, Node, Severity, Value};
 
@@ -64,6 +65,7 @@ pub const KNOWN: &[(&str, Effect)] = &[
     ("serverless-apigw-binary", Effect::Neutral("sets binary media types through the AWS SDK after deploys")),
     ("serverless-apigateway-service-proxy", Effect::Compiled("API Gateway proxies to Kinesis, SQS, S3, SNS, DynamoDB and EventBridge")),
     ("serverless-logging-config", Effect::Compiled("advanced logging settings on every function")),
+    ("serverless-plugin-warmup", Effect::Compiled("a warmer function per `custom.warmup` entry, its schedule and role")),
 ];
 
 /// Check `plugins:` (a list of names, or `{localPath, modules}`): info lines for the neutral
@@ -143,6 +145,7 @@ const PLUGIN_KEYS: &[(&str, &[&str], &str)] = &[
         "serverless-iam-roles-per-function",
     ),
     ("function", &["alarms"], "serverless-plugin-aws-alerts"),
+    ("function", &["warmup"], "serverless-plugin-warmup"),
 ];
 
 /// A setting of a plugin that `plugins:` does not list is ignored, by Serverless v3 (after a

@@ -247,15 +247,28 @@ pub fn compile(ctx: &mut Ctx, artifacts: &Artifacts) -> Option<Value> {
     // package:compileFunctions. Serverless compiles functions concurrently; the output order
     // is the order their `await`s resolve: zip functions insert their function resource at
     // once; image functions only after resolving the image (and then their version at once);
-    // versions of zip functions follow, those hashing local layers last.
+    // versions of zip functions follow, those hashing local layers last. A version awaits the
+    // hash of its function's artifact, which Serverless reads once per file: the functions
+    // sharing a zip resume together, in their order, when it is read, and the zips are read in
+    // the order functions first ask for them.
     let mut deferred = Vec::new();
     let functions = ctx.functions.clone();
     let is_image = |f: &Function| f.image.as_ref().is_some_and(truthy) && f.handler.is_none();
+    let mut zip_rank: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (key, _) in functions.iter().filter(|(_, f)| !is_image(f)) {
+        if let Some(p) = artifacts.function(key) {
+            let next = zip_rank.len();
+            zip_rank.entry(p.file_name.as_str()).or_insert(next);
+        }
+    }
     let order = functions.iter().filter(|(_, f)| !is_image(f)).chain(functions.iter().filter(|(_, f)| is_image(f)));
     for (n, (key, f)) in order.enumerate() {
         match compile_function(ctx, &provider, key, f, bucket_name.as_deref(), artifacts, role_created, &mut t) {
             Some(d) if is_image(f) => flush(&mut t, d),
-            Some(d) => {
+            Some(mut d) => {
+                if d.order > 0 {
+                    d.zip = artifacts.function(key).and_then(|p| zip_rank.get(p.file_name.as_str()).copied()).unwrap_or(0);
+                }
                 // Charged now, though added to the template after all functions.
                 t.bytes += d.resources.iter().map(|(k, v)| k.len() + crate::value::heap_estimate(v)).sum::<usize>();
                 deferred.push(d);
@@ -269,7 +282,7 @@ pub fn compile(ctx: &mut Ctx, artifacts: &Artifacts) -> Option<Value> {
             return None;
         }
     }
-    deferred.sort_by_key(|d| d.order);
+    deferred.sort_by_key(|d| (d.order, d.zip));
     for d in deferred {
         flush(&mut t, d);
     }
@@ -685,6 +698,8 @@ fn flush(t: &mut Template, d: Deferred) {
 /// Resources a function adds after all functions (its version, aliases, URL, invoke config).
 struct Deferred {
     order: u8,
+    /// The rank of the function's zip among the zips read for versions (0 without a version).
+    zip: usize,
     resources: Vec<(String, Value)>,
     outputs: Vec<(String, Value)>,
 }
@@ -1066,7 +1081,7 @@ fn compile_function(
             l.get("Ref").and_then(Value::as_str).is_some_and(|r| artifacts.layer_key_for_id(r).is_some() && t.resources.contains_key(r))
         })
     });
-    let mut deferred = Deferred { order: if hashes_local_layers { 2 } else { 1 }, resources: Vec::new(), outputs: Vec::new() };
+    let mut deferred = Deferred { order: if hashes_local_layers { 2 } else { 1 }, zip: 0, resources: Vec::new(), outputs: Vec::new() };
     let mut target_alias: Option<(String, String)> = None;
     if version_functions || provisioned.is_some() || snap_start {
         let code_sha = match &image_sha {

@@ -240,8 +240,11 @@ fn compile_node(
         let n = expanded.get_or_insert_with(|| node.clone());
         let (stage, region) = validate::stage_and_region(n, opts);
         let Some(w) = plugins::warmup::expand(n, &stage, &region, validate::schema_severity(n), diags) else {
-            // The configuration's own problems too, all at once.
-            let _ = validate::prepare(n, opts, diags);
+            // The configuration's own problems too, all at once (not past the budget: what
+            // the warmers added so far is large).
+            if !diags.iter().any(|d| d.code == codes::TEMPLATE_BUDGET) {
+                let _ = validate::prepare(n, opts, diags);
+            }
             return (None, Default::default());
         };
         warmup = Some(w);

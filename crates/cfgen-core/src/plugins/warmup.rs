@@ -158,6 +158,41 @@ fn function_config(config: Option<&Value>, defaults: &serde_json::Map<String, Va
     out
 }
 
+/// The coercions of Serverless' schema check (AJV, `coerceTypes: 'array'`) under the plugin's
+/// schema, which the plugin then reads: booleans from `"true"`/`"false"`, `1`/`0` and null
+/// (`enabled` first tries its boolean branch), integers and numbers from their text.
+fn coerce(settings: &mut Value) {
+    let Value::Object(m) = settings else { return };
+    for (k, v) in m.iter_mut() {
+        match k.as_str() {
+            "enabled" | "cleanFolder" | "verbose" | "prewarm" | "payloadRaw" => {
+                let b = match &*v {
+                    Value::String(s) if s == "true" => Some(true),
+                    Value::String(s) if s == "false" => Some(false),
+                    Value::Number(n) if n.as_f64() == Some(1.0) => Some(true),
+                    Value::Number(n) if n.as_f64() == Some(0.0) => Some(false),
+                    Value::Null => Some(false),
+                    _ => None,
+                };
+                if let Some(b) = b {
+                    *v = Value::Bool(b);
+                }
+            }
+            "concurrency" | "memorySize" | "timeout" => {
+                let n = match &*v {
+                    Value::String(s) => s.trim().parse::<i64>().ok().filter(|_| !s.trim().is_empty()),
+                    Value::Bool(b) => Some(i64::from(*b)),
+                    _ => None,
+                };
+                if let Some(n) = n {
+                    *v = json!(n);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 fn is_enabled(enabled: Option<&Value>, stage: &str) -> bool {
     match enabled {
         Some(Value::Bool(true)) => true,
@@ -196,13 +231,10 @@ fn check_keys(node: &Node, allowed: &[&[&str]], place: &str, severity: Severity,
 /// The functions of the configuration in order (`functions` as a mapping, or as a list of
 /// mappings that Serverless merges).
 fn functions(root: &Node) -> Vec<(String, Node)> {
-    let mut out: Vec<(String, Node)> = Vec::new();
+    let mut out: indexmap::IndexMap<String, Node> = indexmap::IndexMap::new();
     let mut add = |m: &NodeMap| {
         for (k, v) in m.iter() {
-            match out.iter_mut().find(|(x, _)| x == k) {
-                Some(slot) => slot.1 = v.clone(),
-                None => out.push((k.clone(), v.clone())),
-            }
+            out.insert(k.clone(), v.clone());
         }
     };
     match root.get("functions").map(|f| &f.value) {
@@ -211,8 +243,7 @@ fn functions(root: &Node) -> Vec<(String, Node)> {
         _ => {}
     }
     // Serverless drops functions given as null before any plugin runs.
-    out.retain(|(_, f)| !matches!(f.value, NodeValue::Null));
-    out
+    out.into_iter().filter(|(_, f)| !matches!(f.value, NodeValue::Null)).collect()
 }
 
 /// Add the warmers of `custom.warmup` to `root` (functions and roles). `None` when an error
@@ -242,13 +273,14 @@ pub fn expand(root: &mut Node, stage: &str, region: &str, severity: Severity, di
     }
     let fns = functions(root);
     let warmer_names: Vec<&str> = warmers.iter().map(|(n, _)| n.as_str()).collect();
+    let declared: std::collections::HashSet<&str> = warmer_names.iter().copied().collect();
     let mut stop = false;
     for (key, f) in &fns {
         let Some(w) = f.get("warmup") else { continue };
         // Its shape is checked with the function's (`cfgen_model::WarmupFunctionSettings`).
         let Some(m) = w.as_map() else { continue };
         let unknown: Vec<(&String, Span)> =
-            m.iter_spanned().filter(|(k, _, _)| !warmer_names.contains(&k.as_str())).map(|(k, s, _)| (k, s)).collect();
+            m.iter_spanned().filter(|(k, _, _)| !declared.contains(k.as_str())).map(|(k, s, _)| (k, s)).collect();
         if let Some((_, span)) = unknown.first() {
             let list: Vec<&str> = unknown.iter().map(|(k, _)| k.as_str()).collect();
             let fname =
@@ -278,25 +310,40 @@ pub fn expand(root: &mut Node, stage: &str, region: &str, severity: Severity, di
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
             .collect();
+    // What the warmers add grows with warmers times functions (each handler and role lists
+    // every function it warms): charged against the template's budget before it is made.
+    let mut charged = 0usize;
     for (warmer, w_node) in &warmers {
-        let w = w_node.to_json();
+        let mut w = w_node.to_json();
+        coerce(&mut w);
         let w_span = root.pointer(["custom", "warmup"]).and_then(Node::as_map).and_then(|m| m.key_span(warmer)).unwrap_or(w_node.span);
         let defaults = function_config(Some(&w), &function_defaults);
-        let targets: Vec<Target> = fns
-            .iter()
-            .filter_map(|(key, f)| {
-                let own = f.get("warmup").map(Node::to_json);
-                let config = function_config(own.as_ref().and_then(|o| o.get(warmer.as_str())), &defaults);
-                is_enabled(config.get("enabled"), stage).then(|| Target {
-                    name: f
-                        .get("name")
-                        .map(Node::to_json)
-                        .filter(truthy)
-                        .unwrap_or_else(|| json!(crate::naming::function_name(&service, stage, key))),
-                    config,
-                })
-            })
-            .collect();
+        // A function warmed costs 1.5 to 2 KB at the peak (golden/err/hostile/warmup-multiplied:
+        // 336 MiB for 192,000): its settings, its line in the handler's text and zip, its
+        // statement in the role as JSON and as a node. The look at every function is charged
+        // too, so that many warmers warming nothing stop as well.
+        let mut targets: Vec<Target> = Vec::new();
+        for (key, f) in &fns {
+            charged += 64;
+            let mut own = f.get("warmup").and_then(|o| o.get(warmer)).map(Node::to_json);
+            if let Some(o) = own.as_mut() {
+                coerce(o);
+            }
+            let enabled = own.as_ref().and_then(|o| o.get("enabled")).or_else(|| defaults.get("enabled"));
+            if is_enabled(enabled, stage) {
+                let name = f
+                    .get("name")
+                    .map(Node::to_json)
+                    .filter(truthy)
+                    .unwrap_or_else(|| json!(crate::naming::function_name(&service, stage, key)));
+                charged += 1500 + 3 * js_string(&name).len();
+                targets.push(Target { name, config: function_config(own.as_ref(), &defaults) });
+            }
+            if charged > crate::compile::MAX_TEMPLATE_HEAP {
+                diags.push(crate::compile::over_budget(&format!("in serverless-plugin-warmup's warmer `{warmer}`")).at(w_span));
+                return None;
+            }
+        }
         if targets.is_empty() {
             diags.push(
                 Diagnostic::warning(
@@ -358,10 +405,21 @@ pub fn expand(root: &mut Node, stage: &str, region: &str, severity: Severity, di
             put(&mut f, "architecture", a);
         }
         put(&mut f, "runtime", made(json!("nodejs24.x")));
-        put(&mut f, "package", made(package(w.get("package"), &folder)));
+        let mut pkg = package(w.get("package"), &folder);
+        let service_individually = root.pointer(["package", "individually"]).is_some_and(|n| truthy(&n.to_json()));
+        if !service_individually && !pkg.get("individually").is_some_and(truthy) {
+            // Packaged with the service, where a function's patterns are not read (cfgen would
+            // warn about patterns the user never wrote).
+            if let Some(m) = pkg.as_object_mut() {
+                m.remove("patterns");
+            }
+        }
+        put(&mut f, "package", made(pkg));
         put(&mut f, "timeout", node_at("timeout").unwrap_or_else(|| made(json!(10))));
         let fn_key = format!("warmUpPlugin{cap}");
         match node_at("environment") {
+            // `Object.keys(environment).length ? {environment} : {}`.
+            Some(e) if matches!(&e.value, NodeValue::Map(m) if m.is_empty()) => {}
             Some(e) => put(&mut f, "environment", e),
             None if !provider_env.is_empty() => {
                 // Every provider variable set to `undefined`: the function has an

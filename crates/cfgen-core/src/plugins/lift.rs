@@ -125,18 +125,7 @@ const SERVER_SIDE_WEBSITE_KEYS: &[&str] = &[
     "forwardedHeaders",
 ];
 
-fn span_at(node: &Node, path: &[&str]) -> Span {
-    let mut n = path.len();
-    loop {
-        if let Some(x) = node.pointer(path[..n].iter().copied()) {
-            return x.span;
-        }
-        if n == 0 {
-            return node.span;
-        }
-        n -= 1;
-    }
-}
+use super::span_at;
 
 fn num(v: Option<&Value>) -> Option<f64> {
     match v? {
@@ -178,7 +167,7 @@ pub fn expand(root: &mut Node, diags: &mut Vec<Diagnostic>) -> Option<Lift> {
                 let Some((worker, _)) = &c.worker else { continue };
                 if let Some(w) = c.cfg.get("worker").filter(|w| w.is_object()) {
                     let w_span = span_at(root, &["constructs", &c.id, "worker"]);
-                    add_function(root, worker, Node::from_json(w, w_span), w_span);
+                    super::add_function(root, worker, Node::from_json(w, w_span), w_span, true);
                 }
                 let mut sqs = Map::new();
                 sqs.insert("arn".into(), json!({"Fn::GetAtt": [queue_id(&c.id, "Queue"), "Arn"]}));
@@ -194,7 +183,7 @@ pub fn expand(root: &mut Node, diags: &mut Vec<Diagnostic>) -> Option<Lift> {
                 if !truthy(c.cfg.get("insecure")) {
                     if let Some(a) = c.cfg.get("authorizer") {
                         let a_span = span_at(root, &["constructs", &c.id, "authorizer"]);
-                        add_function(root, &format!("{}Authorizer", c.id), Node::from_json(a, a_span), a_span);
+                        super::add_function(root, &format!("{}Authorizer", c.id), Node::from_json(a, a_span), a_span, true);
                     }
                 }
             }
@@ -674,27 +663,7 @@ fn find_function<'a>(root: &'a Node, name: &str) -> Option<&'a Node> {
     .filter(|n| !n.is_null())
 }
 
-/// `_.merge(service.functions, {[name]: config})`.
-fn add_function(root: &mut Node, name: &str, config: Node, span: Span) {
-    let Some(top) = root.as_map_mut() else { return };
-    if !matches!(top.get("functions").map(|n| &n.value), Some(NodeValue::Map(_) | NodeValue::Seq(_))) {
-        top.insert("functions".into(), span, Node::new(span, NodeValue::Map(Default::default())));
-    }
-    let Some(functions) = top.get_mut("functions") else { return };
-    if let NodeValue::Seq(items) = &mut functions.value {
-        let mut m = cfgen_syntax::node::Map::new();
-        m.insert(name.to_string(), span, config);
-        items.push(Node::new(span, NodeValue::Map(m)));
-        return;
-    }
-    let Some(m) = functions.as_map_mut() else { return };
-    match m.get_mut(name) {
-        Some(existing) => merge_node(existing, config),
-        None => m.insert(name.to_string(), span, config),
-    }
-}
-
-fn merge_node(dst: &mut Node, src: Node) {
+pub(super) fn merge_node(dst: &mut Node, src: Node) {
     match (&mut dst.value, src.value) {
         (NodeValue::Map(d), NodeValue::Map(s)) => {
             for (k, ks, v) in s.iter_spanned() {

@@ -58,7 +58,7 @@ pub const KNOWN: &[(&str, Effect)] = &[
     ("serverless-plugin-aws-alerts", Effect::Compiled("CloudWatch alarms and SNS topics")),
     (
         "serverless-lift",
-        Effect::Compiled("`queue`, `storage`, `webhook` and `database/dynamodb-single-table` constructs and `${construct:}` variables"),
+        Effect::Compiled("every construct type (`queue`, `storage`, `webhook`, `database/dynamodb-single-table`, `static-website`, `single-page-app`, `server-side-website`, `vpc`) and `${construct:}` variables"),
     ),
     ("serverless-layers", Effect::NotCompiled("a dependencies layer attached to every function")),
     ("serverless-ruby-layer", Effect::NotCompiled("a Ruby gems layer")),
@@ -188,6 +188,43 @@ pub fn unlisted_plugin_keys(config: &Node, severity: Severity, diags: &mut Vec<D
                 }
             }
         }
+    }
+}
+
+/// The span of `path` in `node`, else of the nearest part of it that exists.
+pub(crate) fn span_at(node: &Node, path: &[&str]) -> cfgen_syntax::Span {
+    let mut n = path.len();
+    loop {
+        if let Some(x) = node.pointer(path[..n].iter().copied()) {
+            return x.span;
+        }
+        if n == 0 {
+            return node.span;
+        }
+        n -= 1;
+    }
+}
+
+/// A plugin adds function `name`: `_.merge(service.functions, {[name]: config})` when `merge`
+/// (serverless-lift), `service.functions[name] = config` otherwise (a new key goes last, an
+/// existing one is replaced where it is). `functions` given as a list gets one more item.
+pub(crate) fn add_function(root: &mut Node, name: &str, config: Node, span: cfgen_syntax::Span, merge: bool) {
+    let Some(top) = root.as_map_mut() else { return };
+    if !matches!(top.get("functions").map(|n| &n.value), Some(Value::Map(_) | Value::Seq(_))) {
+        top.insert("functions".into(), span, Node::new(span, Value::Map(Default::default())));
+    }
+    let Some(functions) = top.get_mut("functions") else { return };
+    if let Value::Seq(items) = &mut functions.value {
+        let mut m = cfgen_syntax::node::Map::new();
+        m.insert(name.to_string(), span, config);
+        items.push(Node::new(span, Value::Map(m)));
+        return;
+    }
+    let Some(m) = functions.as_map_mut() else { return };
+    match m.get_mut(name) {
+        Some(existing) if merge => lift::merge_node(existing, config),
+        Some(existing) => *existing = config,
+        None => m.insert(name.to_string(), span, config),
     }
 }
 

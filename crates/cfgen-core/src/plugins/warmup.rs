@@ -14,6 +14,7 @@
 //! `vendor/serverless-plugin-warmup`) and handed to the artifacts as a file of the service
 //! (Serverless zips it with every artifact whose patterns take it, as it is on disk then).
 
+use super::span_at;
 use cfgen_model::coerce::truthy;
 use cfgen_syntax::node::Map as NodeMap;
 use cfgen_syntax::{codes, Diagnostic, Node, Severity, Span, Value as NodeValue};
@@ -74,19 +75,6 @@ pub struct Warmup {
 struct Target {
     name: Value,
     config: serde_json::Map<String, Value>,
-}
-
-fn span_at(node: &Node, path: &[&str]) -> Span {
-    let mut n = path.len();
-    loop {
-        if let Some(x) = node.pointer(path[..n].iter().copied()) {
-            return x.span;
-        }
-        if n == 0 {
-            return node.span;
-        }
-        n -= 1;
-    }
 }
 
 /// `path.join` of Node's posix path module, for the relative paths the plugin joins.
@@ -446,7 +434,7 @@ pub fn expand(root: &mut Node, stage: &str, region: &str, severity: Severity, di
             _ => {}
         }
         put(&mut f, "layers", made(json!([])));
-        add_function(root, &fn_key, Node::new(w_span, NodeValue::Map(f)), w_span);
+        super::add_function(root, &fn_key, Node::new(w_span, NodeValue::Map(f)), w_span, false);
     }
     (!stop).then_some(out)
 }
@@ -539,28 +527,6 @@ fn role_resource(service: &str, stage: &str, warmer: &str, w: &Value, function_n
             }]
         }
     })
-}
-
-/// `service.functions[key] = config`: a new key goes last, an existing one is replaced where
-/// it is.
-fn add_function(root: &mut Node, key: &str, config: Node, span: Span) {
-    let Some(top) = root.as_map_mut() else { return };
-    if !matches!(top.get("functions").map(|n| &n.value), Some(NodeValue::Map(_) | NodeValue::Seq(_))) {
-        top.insert("functions".into(), span, Node::new(span, NodeValue::Map(NodeMap::new())));
-    }
-    let Some(functions) = top.get_mut("functions") else { return };
-    if let NodeValue::Seq(items) = &mut functions.value {
-        // The items are merged in order: the last one with the key wins.
-        let mut m = NodeMap::new();
-        m.insert(key.to_string(), span, config);
-        items.push(Node::new(span, NodeValue::Map(m)));
-        return;
-    }
-    let Some(m) = functions.as_map_mut() else { return };
-    match m.get_mut(key) {
-        Some(existing) => *existing = config,
-        None => m.insert(key.to_string(), span, config),
-    }
 }
 
 /// `service.resources.Resources[id] = resource`.

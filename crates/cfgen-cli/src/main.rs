@@ -461,8 +461,8 @@ fn run_graph(input: &InputArgs, format: GraphFormat) -> ExitCode {
         return ExitCode::from(1);
     }
     let Some(template) = out.template else { return ExitCode::from(1) };
-    let resolved = cfgen_core::resolve(&src, &display, &opts, &host);
-    let Some(config) = resolved.config.map(|c| c.to_json()) else { return ExitCode::from(1) };
+    // The configuration as compiled: with the functions and events plugins add.
+    let Some(config) = out.config.map(|c| c.to_json()) else { return ExitCode::from(1) };
     let g = graph::graph(&config, &template);
     let text = match format {
         GraphFormat::Mermaid => graph::mermaid(&g),

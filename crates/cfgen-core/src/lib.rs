@@ -107,6 +107,10 @@ pub struct BuildOptions {
 /// artifacts, and the source files the diagnostics point into.
 pub struct BuildOutput {
     pub template: Option<Value>,
+    /// The configuration as it was compiled: variables resolved, and what plugins add to it
+    /// before it is typed (serverless-lift's functions and events, serverless-plugin-warmup's
+    /// warmers). `None` when it could not be loaded or resolved.
+    pub config: Option<Node>,
     pub diagnostics: Vec<Diagnostic>,
     pub artifacts: artifacts::Artifacts,
     pub sources: SourceMap,
@@ -122,11 +126,13 @@ pub fn build(src: &str, file_name: &str, opts: &BuildOptions, host: &dyn Host) -
 fn build_inner(src: &str, file_name: &str, opts: &BuildOptions, host: &dyn Host) -> BuildOutput {
     let mut sources = SourceMap::new();
     let (config, mut diagnostics) = load_and_resolve(src, file_name, opts, host, &mut sources);
-    let mut out = BuildOutput { template: None, diagnostics: Vec::new(), artifacts: Default::default(), sources: SourceMap::new() };
-    if let Some(node) = config {
-        let (template, artifacts) = compile_node(&node, src, file_name, opts, host, &mut diagnostics);
+    let mut out =
+        BuildOutput { template: None, config: None, diagnostics: Vec::new(), artifacts: Default::default(), sources: SourceMap::new() };
+    if let Some(mut node) = config {
+        let (template, artifacts) = compile_node(&mut node, src, file_name, opts, host, &mut diagnostics);
         out.template = template;
         out.artifacts = artifacts;
+        out.config = Some(node);
     }
     out.diagnostics = diagnostics;
     out.sources = sources;
@@ -213,7 +219,7 @@ pub fn derive_instance_id(src: &str) -> String {
 }
 
 fn compile_node(
-    node: &Node,
+    node: &mut Node,
     src: &str,
     file_name: &str,
     opts: &BuildOptions,
@@ -226,30 +232,28 @@ fn compile_node(
     // serverless-plugin-warmup adds its functions and roles after Lift's.
     let listed = plugins::listed(node.get("plugins").map(Node::to_json).as_ref());
     let uses = |p: &str| listed.iter().any(|l| l == p);
-    let mut expanded: Option<Node> = None;
     let mut lift = None;
     if uses("serverless-lift") {
-        let n = expanded.get_or_insert_with(|| node.clone());
-        let Some(l) = plugins::lift::expand(n, diags) else {
+        let Some(l) = plugins::lift::expand(node, diags) else {
             return (None, Default::default());
         };
         lift = Some(l);
     }
     let mut warmup = None;
     if uses(plugins::warmup::PLUGIN) {
-        let n = expanded.get_or_insert_with(|| node.clone());
-        let (stage, region) = validate::stage_and_region(n, opts);
-        let Some(w) = plugins::warmup::expand(n, &stage, &region, validate::schema_severity(n), diags) else {
+        let (stage, region) = validate::stage_and_region(node, opts);
+        let severity = validate::schema_severity(node);
+        let Some(w) = plugins::warmup::expand(node, &stage, &region, severity, diags) else {
             // The configuration's own problems too, all at once (not past the budget: what
             // the warmers added so far is large).
             if !diags.iter().any(|d| d.code == codes::TEMPLATE_BUDGET) {
-                let _ = validate::prepare(n, opts, diags);
+                let _ = validate::prepare(node, opts, diags);
             }
             return (None, Default::default());
         };
         warmup = Some(w);
     }
-    let node = expanded.as_ref().unwrap_or(node);
+    let node: &Node = node;
     let Some(mut pre) = validate::prepare(node, opts, diags) else {
         return (None, Default::default());
     };

@@ -175,6 +175,10 @@ fn list<T: Clone>(v: &Option<cfgen_model::coerce::List<T>>) -> Vec<T> {
     v.as_ref().map(|l| l.0.clone()).unwrap_or_default()
 }
 
+/// The largest `package.json` read to find development dependencies (the CLI's limit for any
+/// text it reads, 16 MiB).
+const MAX_MANIFEST: u64 = 16 * 1024 * 1024;
+
 /// The most files a service folder may hold. A host lists at most one more, so that the plan
 /// sees that there are too many: directories linked into themselves several times over (a
 /// symbolic link to `..` followed from two places) make a listing without end.
@@ -216,7 +220,9 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
     let dev_excludes = if pkg.exclude_dev_dependencies == Some(false) {
         Vec::new()
     } else {
-        crate::devdeps::dev_dependency_globs(&all_paths, &|p| files.read_bytes(p).map(|f| f.bytes))
+        // A manifest larger than any text cfgen reads counts as one that cannot be read (its
+        // package is skipped), rather than being read into memory.
+        crate::devdeps::dev_dependency_globs(&all_paths, &|p| files.read_at_most(p, MAX_MANIFEST).ok().flatten().map(|f| f.bytes))
     };
 
     // Each file is read and compressed once per build, however many artifacts take it: a

@@ -439,6 +439,51 @@ mod tests {
         assert!(out.artifacts.service.as_ref().is_some_and(|p| p.bytes.is_empty()), "no zip is made");
     }
 
+    /// A host whose `package.json` is 1 GB: sized, never made.
+    struct HugeManifest(MemoryHost);
+
+    impl variables::Host for HugeManifest {
+        fn env(&self, _: &str) -> Option<String> {
+            None
+        }
+        fn read_file(&self, path: &str) -> Result<Option<String>, String> {
+            self.0.read_file(path)
+        }
+    }
+
+    impl artifacts::FileSource for HugeManifest {
+        fn list_files(&self) -> Vec<String> {
+            let mut files = self.0.list_files();
+            files.push("package.json".into());
+            files.sort();
+            files
+        }
+        fn read_bytes(&self, path: &str) -> Option<artifacts::FileData> {
+            assert_ne!(path, "package.json", "read whole");
+            self.0.read_bytes(path)
+        }
+        fn read_at_most(&self, path: &str, max: u64) -> Result<Option<artifacts::FileData>, u64> {
+            if path == "package.json" {
+                return Err(1 << 30);
+            }
+            self.0.read_at_most(path, max)
+        }
+    }
+
+    #[test]
+    fn a_huge_manifest_is_not_read_for_development_dependencies() {
+        let src = "service: pj\nprovider:\n  name: aws\n  runtime: nodejs22.x\npackage:\n  patterns: ['!package.json']\n\
+                   functions:\n  a:\n    handler: h.a\n";
+        let mut inner = MemoryHost::default();
+        inner.files.insert("h.js".into(), b"exports.a = 1;\n".to_vec());
+        inner.files.insert("node_modules/x/package.json".into(), br#"{"name": "x"}"#.to_vec());
+        let out = build(src, "serverless.yml", &BuildOptions::default(), &HugeManifest(inner));
+        assert!(out.template.is_some(), "{:?}", out.diagnostics);
+        let zip = &out.artifacts.function("a").unwrap().files;
+        let names: Vec<&str> = zip.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(names, ["h.js", "node_modules/x/package.json"], "a package whose root manifest cannot be read keeps its modules");
+    }
+
     #[test]
     fn shared_files_are_compressed_once_and_threads_change_no_byte() {
         let src = "service: shared\nprovider:\n  name: aws\n  runtime: nodejs22.x\npackage:\n  individually: true\nfunctions:\n  \

@@ -362,6 +362,10 @@ fn load_input(input: &InputArgs) -> Result<Loaded, ExitCode> {
     }
     let mut injected: IndexMap<String, Value> = IndexMap::new();
     if let Some(f) = &input.vars_file {
+        if let Some(meta) = std::fs::metadata(f).ok().filter(|m| m.len() > host::MAX_TEXT_FILE) {
+            let (n, max) = (meta.len(), host::MAX_TEXT_FILE);
+            return Err(usage_error(&format!("--vars {} is {n} bytes; cfgen reads files of at most {max} bytes", f.display())));
+        }
         let text = match std::fs::read_to_string(f) {
             Ok(t) => t,
             Err(e) => return Err(usage_error(&format!("cannot read --vars {}: {e}", f.display()))),

@@ -166,4 +166,9 @@ fn hostile_files_end_in_clear_errors() {
     let out = cfgen().args(["build", "huge.yml"]).current_dir(&dir).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("error[CFG104]"));
+    // So is a `--vars` file (it took 6 GB of memory to refuse after reading).
+    let out = cfgen().args(["build", "--vars", "huge.yml"]).current_dir(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--vars huge.yml is 1073741824 bytes; cfgen reads files of at most 16777216 bytes"), "{stderr}");
 }

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 /// Largest file cfgen reads (configuration, `${file()}` targets, artifact sources are exempt).
-pub const MAX_TEXT_FILE: u64 = 16 * 1024 * 1024;
+pub const MAX_TEXT_FILE: u64 = cfgen_core::MAX_TEXT_FILE;
 
 pub struct FsHost {
     pub dir: PathBuf,

@@ -73,10 +73,7 @@ impl FileSource for WithFiles<'_> {
         all
     }
     fn read_bytes(&self, path: &str) -> Option<FileData> {
-        match self.made(path) {
-            Some(b) => Some(FileData { bytes: b.to_vec(), executable: false }),
-            None => self.inner.read_bytes(path),
-        }
+        self.read_at_most(path, u64::MAX).ok().flatten()
     }
     fn read_at_most(&self, path: &str, max: u64) -> Result<Option<FileData>, u64> {
         match self.made(path) {
@@ -175,10 +172,6 @@ fn list<T: Clone>(v: &Option<cfgen_model::coerce::List<T>>) -> Vec<T> {
     v.as_ref().map(|l| l.0.clone()).unwrap_or_default()
 }
 
-/// The largest `package.json` read to find development dependencies (the CLI's limit for any
-/// text it reads, 16 MiB).
-const MAX_MANIFEST: u64 = 16 * 1024 * 1024;
-
 /// The most files a service folder may hold. A host lists at most one more, so that the plan
 /// sees that there are too many: directories linked into themselves several times over (a
 /// symbolic link to `..` followed from two places) make a listing without end.
@@ -222,7 +215,7 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
     } else {
         // A manifest larger than any text cfgen reads counts as one that cannot be read (its
         // package is skipped), rather than being read into memory.
-        crate::devdeps::dev_dependency_globs(&all_paths, &|p| files.read_at_most(p, MAX_MANIFEST).ok().flatten().map(|f| f.bytes))
+        crate::devdeps::dev_dependency_globs(&all_paths, &|p| files.read_at_most(p, crate::MAX_TEXT_FILE).ok().flatten().map(|f| f.bytes))
     };
 
     // Each file is read and compressed once per build, however many artifacts take it: a
@@ -233,7 +226,7 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
     // An artifact whose files pass Lambda's unzipped limit is an error (`check_sizes`); its
     // files are read only up to that limit, so the error costs bounded memory however much the
     // patterns take in. It gets no zip.
-    let budget = crate::artifacts::LAMBDA_LIMITS.unzipped;
+    let budget = LAMBDA_LIMITS.unzipped;
     let zip_of = |selected: &[String],
                   strip_prefix: Option<&str>,
                   name: &str,

@@ -41,6 +41,10 @@ use indexmap::IndexMap;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+/// The largest text file cfgen reads: a configuration, a `${file()}` target, a `--vars` file,
+/// a `package.json` read for development dependencies (the loader's own limit, 16 MiB).
+pub const MAX_TEXT_FILE: u64 = 16 * 1024 * 1024;
+
 /// Everything the outside world provides: environment, text files for `${file()}`, and the
 /// service's files for artifacts.
 pub trait Host: variables::Host + artifacts::FileSource {}
@@ -384,35 +388,40 @@ mod tests {
         assert!(out.template.is_none());
     }
 
-    /// A host with one more file, `huge.bin`, of `HUGE` bytes: sized, never made.
-    struct Huge(MemoryHost);
-    const HUGE: u64 = 300 * 1024 * 1024;
+    /// A host with one more file, `path`, of `size` bytes: sized, never made (reading it whole
+    /// fails the test).
+    struct Huge {
+        inner: MemoryHost,
+        path: &'static str,
+        size: u64,
+    }
 
     impl variables::Host for Huge {
         fn env(&self, _: &str) -> Option<String> {
             None
         }
         fn read_file(&self, path: &str) -> Result<Option<String>, String> {
-            self.0.read_file(path)
+            self.inner.read_file(path)
         }
     }
 
     impl artifacts::FileSource for Huge {
         fn list_files(&self) -> Vec<String> {
-            let mut files = self.0.list_files();
-            files.push("huge.bin".into());
+            let mut files = self.inner.list_files();
+            files.push(self.path.into());
+            files.sort();
             files
         }
         fn read_bytes(&self, path: &str) -> Option<artifacts::FileData> {
-            assert_ne!(path, "huge.bin", "read whole");
-            self.0.read_bytes(path)
+            assert_ne!(path, self.path, "read whole");
+            self.inner.read_bytes(path)
         }
         fn read_at_most(&self, path: &str, max: u64) -> Result<Option<artifacts::FileData>, u64> {
-            assert!(path != "huge.bin" || HUGE > max, "huge.bin fits in {max} bytes");
-            if path == "huge.bin" {
-                return Err(HUGE);
+            if path == self.path {
+                assert!(self.size > max, "{path} fits in {max} bytes");
+                return Err(self.size);
             }
-            self.0.read_at_most(path, max)
+            self.inner.read_at_most(path, max)
         }
     }
 
@@ -421,7 +430,7 @@ mod tests {
         let src = "service: huge\nprovider:\n  name: aws\n  runtime: nodejs22.x\nfunctions:\n  a:\n    handler: a.handler\n";
         let mut inner = MemoryHost::default();
         inner.files.insert("a.js".into(), b"exports.handler = async () => 1;\n".to_vec());
-        let out = build(src, "serverless.yml", &BuildOptions::default(), &Huge(inner));
+        let out = build(src, "serverless.yml", &BuildOptions::default(), &Huge { inner, path: "huge.bin", size: 300 * 1024 * 1024 });
         let errors: Vec<&Diagnostic> = out.diagnostics.iter().filter(|d| d.is_error()).collect();
         assert_eq!(errors.len(), 1, "{:?}", out.diagnostics);
         assert_eq!(errors[0].code, codes::PACKAGING);
@@ -439,37 +448,6 @@ mod tests {
         assert!(out.artifacts.service.as_ref().is_some_and(|p| p.bytes.is_empty()), "no zip is made");
     }
 
-    /// A host whose `package.json` is 1 GB: sized, never made.
-    struct HugeManifest(MemoryHost);
-
-    impl variables::Host for HugeManifest {
-        fn env(&self, _: &str) -> Option<String> {
-            None
-        }
-        fn read_file(&self, path: &str) -> Result<Option<String>, String> {
-            self.0.read_file(path)
-        }
-    }
-
-    impl artifacts::FileSource for HugeManifest {
-        fn list_files(&self) -> Vec<String> {
-            let mut files = self.0.list_files();
-            files.push("package.json".into());
-            files.sort();
-            files
-        }
-        fn read_bytes(&self, path: &str) -> Option<artifacts::FileData> {
-            assert_ne!(path, "package.json", "read whole");
-            self.0.read_bytes(path)
-        }
-        fn read_at_most(&self, path: &str, max: u64) -> Result<Option<artifacts::FileData>, u64> {
-            if path == "package.json" {
-                return Err(1 << 30);
-            }
-            self.0.read_at_most(path, max)
-        }
-    }
-
     #[test]
     fn a_huge_manifest_is_not_read_for_development_dependencies() {
         let src = "service: pj\nprovider:\n  name: aws\n  runtime: nodejs22.x\npackage:\n  patterns: ['!package.json']\n\
@@ -477,7 +455,7 @@ mod tests {
         let mut inner = MemoryHost::default();
         inner.files.insert("h.js".into(), b"exports.a = 1;\n".to_vec());
         inner.files.insert("node_modules/x/package.json".into(), br#"{"name": "x"}"#.to_vec());
-        let out = build(src, "serverless.yml", &BuildOptions::default(), &HugeManifest(inner));
+        let out = build(src, "serverless.yml", &BuildOptions::default(), &Huge { inner, path: "package.json", size: 1 << 30 });
         assert!(out.template.is_some(), "{:?}", out.diagnostics);
         let zip = &out.artifacts.function("a").unwrap().files;
         let names: Vec<&str> = zip.iter().map(|(p, _)| p.as_str()).collect();

@@ -110,6 +110,21 @@ pub fn function_name(service: &str, stage: &str, key: &str) -> String {
     format!("{service}-{stage}-{key}")
 }
 
+/// serverless-plugin-warmup: the key of warmer `warmer`'s function (`warmUpPlugin<Warmer>`).
+pub fn warmer_function(warmer: &str) -> String {
+    format!("warmUpPlugin{}", upper_first(warmer))
+}
+
+/// serverless-plugin-warmup: the logical id of warmer `warmer`'s role.
+pub fn warmer_role(warmer: &str) -> String {
+    format!("WarmUpPlugin{}Role", upper_first(warmer))
+}
+
+/// serverless-plugin-warmup: the default name of warmer `warmer`'s function.
+pub fn warmer_function_name(service: &str, stage: &str, warmer: &str) -> String {
+    format!("{service}-{stage}-warmup-plugin-{warmer}")
+}
+
 pub fn service_artifact(service: &str) -> String {
     format!("{service}.zip")
 }

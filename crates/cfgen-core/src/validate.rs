@@ -42,7 +42,6 @@ fn key_span(node: &Node, path: &[&str]) -> Option<Span> {
     node.pointer(parent.iter().copied()).and_then(Node::as_map).and_then(|m| m.key_span(last)).or_else(|| span_of(node, path))
 }
 
-/// Validate and type the resolved configuration.
 /// The severity of the schema's findings: errors under `configValidationMode: error`.
 pub fn schema_severity(node: &Node) -> Severity {
     if node.get("configValidationMode").and_then(Node::as_str) == Some("error") {
@@ -52,24 +51,31 @@ pub fn schema_severity(node: &Node) -> Severity {
     }
 }
 
-/// The stage and region before the configuration is typed (for the plugins that change it
-/// first), as [`prepare`] finds them: the options, else `provider.stage`/`provider.region`,
-/// else `dev` and `us-east-1`.
+/// The stage and region (also for the plugins that change the configuration before it is
+/// typed): the options, else `provider.stage`/`provider.region` as Serverless' schema check
+/// coerces them (a scalar's text, the item of a list of one), else `dev` and `us-east-1`.
 pub fn stage_and_region(node: &Node, opts: &BuildOptions) -> (String, String) {
     let pick = |given: &Option<String>, key: &str, default: &str| {
         given
             .clone()
-            .or_else(|| node.pointer(["provider", key]).and_then(|n| cfgen_model::coerce::scalar_string(&n.to_json())))
+            .or_else(|| {
+                let n = node.pointer(["provider", key])?;
+                let n = match n.as_seq() {
+                    Some([item]) => item,
+                    _ => n,
+                };
+                cfgen_model::coerce::scalar_string(&n.to_json())
+            })
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| default.into())
     };
     (pick(&opts.stage, "stage", "dev"), pick(&opts.region, "region", "us-east-1"))
 }
 
+/// Validate and type the resolved configuration.
 pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Option<Prepared> {
     let mut json = node.to_json();
-    let mode = json.get("configValidationMode").and_then(Value::as_str).unwrap_or("warn").to_string();
-    let schema_severity = if mode == "error" { Severity::Error } else { Severity::Warning };
+    let schema_severity = schema_severity(node);
 
     // service
     let service_name = match json.get("service") {
@@ -217,18 +223,7 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
         }
     };
     let provider = service.provider.clone().unwrap_or_default();
-    let stage = opts
-        .stage
-        .clone()
-        .or_else(|| provider.stage.as_ref().map(|s| s.0.clone()))
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "dev".into());
-    let region = opts
-        .region
-        .clone()
-        .or_else(|| provider.region.as_ref().map(|s| s.0.clone()))
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "us-east-1".into());
+    let (stage, region) = stage_and_region(node, opts);
     let mut functions: Vec<(String, Box<Function>)> = Vec::new();
     // Moved out: the passes read functions from here, never from `service.functions`.
     for (k, f) in service.functions.take().into_iter().flatten() {

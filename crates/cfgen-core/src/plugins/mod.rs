@@ -154,14 +154,14 @@ const PLUGIN_KEYS: &[(&str, &[&str], &str)] = &[
 pub fn unlisted_plugin_keys(config: &Node, severity: Severity, diags: &mut Vec<Diagnostic>) {
     let Some(root) = config.as_map() else { return };
     let listed = listed(config.get("plugins").map(Node::to_json).as_ref());
-    let mut report = |span: Option<cfgen_syntax::Span>, key: &str, place: &str, plugin: &str| {
+    let mut report = |span: cfgen_syntax::Span, key: &str, place: &str, plugin: &str| {
         diags.push(
             Diagnostic::new(
                 codes::UNKNOWN_KEY,
                 severity,
                 format!("`{key}`{place} is a setting of the plugin `{plugin}`, which `plugins:` does not list; it is ignored"),
             )
-            .at_opt(span)
+            .at(span)
             .label("no plugin reads it")
             .help(format!("add `{plugin}` to `plugins:`, or remove `{key}`")),
         );
@@ -176,7 +176,7 @@ pub fn unlisted_plugin_keys(config: &Node, severity: Severity, diags: &mut Vec<D
     };
     for (key, span, value) in root.iter_spanned() {
         if let Some(plugin) = owner("top", key) {
-            report(Some(span), key, "", plugin);
+            report(span, key, "", plugin);
         }
         if key != "functions" {
             continue;
@@ -184,7 +184,7 @@ pub fn unlisted_plugin_keys(config: &Node, severity: Severity, diags: &mut Vec<D
         for (name, f) in value.as_map().into_iter().flat_map(|m| m.iter()) {
             for (key, span, _) in f.as_map().into_iter().flat_map(|m| m.iter_spanned()) {
                 if let Some(plugin) = owner("function", key) {
-                    report(Some(span), key, &format!(" in `functions.{name}`"), plugin);
+                    report(span, key, &format!(" in `functions.{name}`"), plugin);
                 }
             }
         }

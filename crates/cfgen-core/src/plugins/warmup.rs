@@ -15,20 +15,13 @@
 //! (Serverless zips it with every artifact whose patterns take it, as it is on disk then).
 
 use super::span_at;
+use crate::emit;
+use crate::events::api_gateway::js_string;
+use crate::naming;
 use cfgen_model::coerce::truthy;
 use cfgen_syntax::node::Map as NodeMap;
 use cfgen_syntax::{codes, Diagnostic, Node, Severity, Span, Value as NodeValue};
 use serde_json::{json, Value};
-
-/// JavaScript's `${x}` of a value.
-fn js_string(v: &Value) -> String {
-    match v {
-        Value::Array(a) => a.iter().map(|x| if x.is_null() { String::new() } else { js_string(x) }).collect::<Vec<_>>().join(","),
-        Value::Object(_) => "[object Object]".into(),
-        Value::Null => "null".into(),
-        v => cfgen_model::coerce::scalar_string(v).unwrap_or_default(),
-    }
-}
 
 pub const PLUGIN: &str = "serverless-plugin-warmup";
 
@@ -101,17 +94,9 @@ fn join(parts: &[&str]) -> String {
     }
 }
 
-/// JavaScript's `JSON.stringify` of a configuration value (compact).
+/// JavaScript's `JSON.stringify` of a configuration value (compact), as text.
 fn stringify(v: &Value) -> Value {
-    Value::String(serde_json::to_string(v).unwrap_or_default())
-}
-
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
+    Value::String(emit::to_json_compact(v))
 }
 
 /// The plugin's `getFunctionConfig(config, defaults)`.
@@ -168,7 +153,7 @@ fn coerce(settings: &mut Value) {
             }
             "concurrency" | "memorySize" | "timeout" => {
                 let n = match &*v {
-                    Value::String(s) => s.trim().parse::<i64>().ok().filter(|_| !s.trim().is_empty()),
+                    Value::String(s) => s.trim().parse::<i64>().ok(),
                     Value::Bool(b) => Some(i64::from(*b)),
                     _ => None,
                 };
@@ -179,6 +164,12 @@ fn coerce(settings: &mut Value) {
             _ => {}
         }
     }
+}
+
+/// A function's deployed name as the plugin reads it: `name`, which Serverless sets to
+/// `<service>-<stage>-<key>` when it is not given.
+fn deployed_name(f: &Node, service: &str, stage: &str, key: &str) -> Value {
+    f.get("name").map(Node::to_json).filter(truthy).unwrap_or_else(|| json!(naming::function_name(service, stage, key)))
 }
 
 fn is_enabled(enabled: Option<&Value>, stage: &str) -> bool {
@@ -192,7 +183,7 @@ fn is_enabled(enabled: Option<&Value>, stage: &str) -> bool {
 
 /// Unknown keys of a warmer, as the plugin's schema (`additionalProperties: false`) reports
 /// them through Serverless (a function's settings per warmer are checked with the function).
-fn check_keys(node: &Node, allowed: &[&[&str]], place: &str, severity: Severity, diags: &mut Vec<Diagnostic>) {
+fn check_keys(node: &Node, place: &str, severity: Severity, diags: &mut Vec<Diagnostic>) {
     let Some(m) = node.as_map() else {
         diags.push(
             Diagnostic::new(codes::INVALID_TYPE, severity, format!("{place} must be a mapping, not {}", node.type_name()))
@@ -201,7 +192,7 @@ fn check_keys(node: &Node, allowed: &[&[&str]], place: &str, severity: Severity,
         );
         return;
     };
-    let all = || allowed.iter().flat_map(|a| a.iter().copied());
+    let all = || WARMER_KEYS.iter().chain(FUNCTION_KEYS).copied();
     for (k, span, _) in m.iter_spanned() {
         if all().any(|a| a == k) {
             continue;
@@ -257,7 +248,7 @@ pub fn expand(root: &mut Node, stage: &str, region: &str, severity: Severity, di
     };
     let service = root.get("service").and_then(Node::as_str).unwrap_or_default().to_string();
     for (name, w) in &warmers {
-        check_keys(w, &[WARMER_KEYS, FUNCTION_KEYS], &format!("`custom.warmup.{name}`"), severity, diags);
+        check_keys(w, &format!("`custom.warmup.{name}`"), severity, diags);
     }
     let fns = functions(root);
     let warmer_names: Vec<&str> = warmers.iter().map(|(n, _)| n.as_str()).collect();
@@ -271,8 +262,7 @@ pub fn expand(root: &mut Node, stage: &str, region: &str, severity: Severity, di
             m.iter_spanned().filter(|(k, _, _)| !declared.contains(k.as_str())).map(|(k, s, _)| (k, s)).collect();
         if let Some((_, span)) = unknown.first() {
             let list: Vec<&str> = unknown.iter().map(|(k, _)| k.as_str()).collect();
-            let fname =
-                f.get("name").and_then(Node::as_str).map_or_else(|| crate::naming::function_name(&service, stage, key), String::from);
+            let fname = js_string(&deployed_name(f, &service, stage, key));
             let mut d = Diagnostic::error(
                 codes::INVALID_VALUE,
                 format!(
@@ -319,11 +309,7 @@ pub fn expand(root: &mut Node, stage: &str, region: &str, severity: Severity, di
             }
             let enabled = own.as_ref().and_then(|o| o.get("enabled")).or_else(|| defaults.get("enabled"));
             if is_enabled(enabled, stage) {
-                let name = f
-                    .get("name")
-                    .map(Node::to_json)
-                    .filter(truthy)
-                    .unwrap_or_else(|| json!(crate::naming::function_name(&service, stage, key)));
+                let name = deployed_name(f, &service, stage, key);
                 charged += 1500 + 3 * js_string(&name).len();
                 targets.push(Target { name, config: function_config(own.as_ref(), &defaults) });
             }
@@ -366,12 +352,11 @@ pub fn expand(root: &mut Node, stage: &str, region: &str, severity: Severity, di
 
         let function_name = match w.get("name") {
             Some(n) => n.clone(),
-            None => json!(format!("{service}-{stage}-warmup-plugin-{warmer}")),
+            None => json!(naming::warmer_function_name(&service, stage, warmer)),
         };
-        let cap = capitalize(warmer);
         let mut role = w.get("role").cloned();
         if role.is_none() {
-            let role_id = format!("WarmUpPlugin{cap}Role");
+            let role_id = naming::warmer_role(warmer);
             add_resource(root, &role_id, role_resource(&service, stage, warmer, &w, &function_name, &targets), w_span);
             role = Some(json!(role_id));
         }
@@ -404,7 +389,7 @@ pub fn expand(root: &mut Node, stage: &str, region: &str, severity: Severity, di
         }
         put(&mut f, "package", made(pkg));
         put(&mut f, "timeout", node_at("timeout").unwrap_or_else(|| made(json!(10))));
-        let fn_key = format!("warmUpPlugin{cap}");
+        let fn_key = naming::warmer_function(warmer);
         match node_at("environment") {
             // `Object.keys(environment).length ? {environment} : {}`.
             Some(e) if matches!(&e.value, NodeValue::Map(m) if m.is_empty()) => {}
@@ -476,12 +461,10 @@ fn package(given: Option<&Value>, folder: &str) -> Value {
 
 /// The warmer's handler, as the plugin writes it.
 fn handler(region: &str, targets: &[Target], verbose: bool) -> String {
-    let list: Vec<Value> = targets.iter().map(|t| json!({"name": t.name, "config": t.config})).collect();
-    let mut text = Vec::new();
-    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"  ");
-    let mut ser = serde_json::Serializer::with_formatter(&mut text, fmt);
-    serde::Serialize::serialize(&list, &mut ser).expect("JSON of JSON values");
-    HANDLER.replacen("{region}", region, 1).replacen("{functions}", &String::from_utf8(text).unwrap_or_default(), 1).replacen(
+    let list = Value::Array(targets.iter().map(|t| json!({"name": t.name, "config": t.config})).collect());
+    // `JSON.stringify(functions, null, '  ')`: the template's writer, without its final newline.
+    let text = emit::to_json(&list);
+    HANDLER.replacen("{region}", region, 1).replacen("{functions}", text.trim_end_matches('\n'), 1).replacen(
         "{log}",
         if verbose { "console.log(str);" } else { "" },
         1,

@@ -1485,10 +1485,91 @@ struct Site {
     span: Span,
 }
 
-/// What a source gave: a value, or nothing (with Serverless' message for that, if special).
+/// What a source gave: a value, or nothing (with Serverless' message for that, if special, and
+/// what it looked for, for the help of the error when no later source gives a value either).
 enum Found {
     Value(Node),
-    Missing(Option<String>),
+    Missing(Option<String>, Sought),
+}
+
+/// What a source looked for and did not find. Worked into a hint only when the variable fails
+/// (`Engine::missing_help`), so a fallback that follows costs nothing.
+enum Sought {
+    Nothing,
+    /// `${self:...}`: the keys of the address.
+    Config(Vec<String>),
+    /// `${opt:NAME}`.
+    Option(String),
+    /// `${env:NAME}`.
+    Env(String),
+    /// `${file(PATH):KEYS}`: the path as written, the file as read (normalised) and the keys
+    /// of the address.
+    File {
+        written: String,
+        rel: String,
+        keys: Vec<String>,
+    },
+}
+
+/// The help of an unresolved variable (`Engine::missing_help`).
+enum Hint {
+    None,
+    /// What is wrong with what was sought ("`custom` has no key `tabel`").
+    Because(String),
+    /// What to do to give it a value ("set the environment variable `X`").
+    Do(String),
+    /// What was probably meant, and where that is defined.
+    Instead(String, Option<(Span, String)>),
+}
+
+/// Where a path of keys leaves a tree (`path_hint`).
+enum PathHint {
+    /// A near key that exists (the whole path with it, and the key's place).
+    Suggest(String, Option<(Span, String)>),
+    Why(String),
+}
+
+/// Why `keys` finds no value in `root`: the first key that is not there (with a near key that
+/// is, as "did you mean"), a value that has no keys, or a null.
+fn path_hint(root: &Node, keys: &[String]) -> PathHint {
+    let shown = |ks: &[String]| if ks.is_empty() { "the configuration".to_string() } else { format!("`{}`", ks.join(".")) };
+    let mut cur = root;
+    for (i, key) in keys.iter().enumerate() {
+        let next = match &cur.value {
+            Value::Map(m) => match m.get(key) {
+                Some(n) => n,
+                None => {
+                    let near = did_you_mean(key, m.keys().map(String::as_str)).map(str::to_string);
+                    if let Some(near) = near {
+                        let mut fixed = keys.to_vec();
+                        fixed[i] = near.clone();
+                        if js_walk(root, &fixed).is_some_and(|n| !n.is_null()) {
+                            let place = m.key_span(&near).map(|at| (at, fixed[..=i].join(".")));
+                            return PathHint::Suggest(fixed.join("."), place);
+                        }
+                    }
+                    return PathHint::Why(format!("{} has no key `{key}`", shown(&keys[..i])));
+                }
+            },
+            Value::Seq(items) => match array_index(key).and_then(|x| items.get(x as usize)) {
+                Some(n) => n,
+                None if key == "length" => return PathHint::Why(format!("{} is a number", shown(&keys[..=i]))),
+                None => return PathHint::Why(format!("{} is a list of {} items, with no item `{key}`", shown(&keys[..i]), items.len())),
+            },
+            other => return PathHint::Why(format!("{} is {}, with no key `{key}`", shown(&keys[..i]), article(other.type_name()))),
+        };
+        cur = next;
+    }
+    PathHint::Why(format!("{} is null", shown(keys)))
+}
+
+fn article(type_name: &str) -> String {
+    match type_name {
+        "null" => "null".into(),
+        "array" => "a list".into(),
+        "object" => "an object".into(),
+        t => format!("a {t}"),
+    }
 }
 
 enum FileEntry {
@@ -1968,7 +2049,7 @@ impl<'a> Engine<'a> {
     }
 
     fn resolve_sources(&mut self, site: &Site, sources: &[Source], var_text: &str) -> Res<Node> {
-        let mut last_missing: Option<(String, Option<String>)> = None;
+        let mut last_missing: Option<(String, Option<String>, Sought)> = None;
         for source in sources {
             let (ty, params, address) = match source {
                 Source::Literal(lit) => return Ok(lit_node(lit, site.span)),
@@ -2001,30 +2082,122 @@ impl<'a> Engine<'a> {
                     if !node.is_null() {
                         return Ok(node);
                     }
-                    last_missing = Some((ty.clone(), None));
+                    last_missing = Some((ty.clone(), None, Sought::Nothing));
                 }
-                Found::Missing(message) => last_missing = Some((ty.clone(), message)),
+                Found::Missing(message, sought) => last_missing = Some((ty.clone(), message, sought)),
             }
         }
-        let (ty, message) = last_missing.unwrap_or_default();
-        Err(self.unresolved(site, &ty, message, var_text))
+        let (ty, message, sought) = last_missing.unwrap_or((String::new(), None, Sought::Nothing));
+        Err(self.unresolved(site, &ty, message, &sought, var_text))
     }
 
     #[cold]
     #[inline(never)]
-    fn unresolved(&mut self, site: &Site, ty: &str, message: Option<String>, var_text: &str) -> Fail {
+    fn unresolved(&mut self, site: &Site, ty: &str, message: Option<String>, sought: &Sought, var_text: &str) -> Fail {
         let message = message.unwrap_or_else(|| format!("Value not found at \"{ty}\" source"));
         let with_fallback = match var_text.strip_suffix('}') {
             Some(head) => format!("{head}, 'default'}}"),
             None => var_text.to_string(),
         };
-        let d = self
-            .error(codes::UNRESOLVED_VARIABLE, site, message)
-            .label(format!("`{var_text}` has no value"))
-            .help(format!("give it a value, or add a fallback: `{with_fallback}`"));
+        let fallback = format!("add a fallback: `{with_fallback}`");
+        let (help, defined) = match self.missing_help(sought) {
+            Hint::Instead(h, defined) => (h, defined),
+            Hint::Because(why) => (format!("{why}; give it a value, or {fallback}"), None),
+            Hint::Do(what) => (format!("{what}, or {fallback}"), None),
+            Hint::None => (format!("give it a value, or {fallback}"), None),
+        };
+        let mut d = self.error(codes::UNRESOLVED_VARIABLE, site, message);
+        d.span = Some(self.narrow(site.span, var_text));
+        d = d.label(format!("`{var_text}` has no value")).help(help);
+        if let Some((at, what)) = defined.filter(|(s, _)| !s.is_synthetic()) {
+            d = d.related(at, format!("`{what}` is defined here"));
+        }
         self.push(d)
     }
 
+    /// `span` narrowed to the text `needle` inside it, when the span is one line of the source
+    /// and holds that text as written (a plain or quoted scalar without escapes); else `span`.
+    fn narrow(&self, span: Span, needle: &str) -> Span {
+        if span.is_synthetic() || span.line != span.end_line || needle.is_empty() {
+            return span;
+        }
+        let Some(line) = self.sources.line(span.file, span.line) else { return span };
+        let skip = span.col.saturating_sub(1) as usize;
+        let take = span.end_col.saturating_sub(span.col) as usize;
+        let Some(start) = line.char_indices().nth(skip).map(|(i, _)| i) else { return span };
+        let end = line[start..].char_indices().nth(take).map_or(line.len(), |(i, _)| start + i);
+        let Some(at) = line[start..end].find(needle) else { return span };
+        let col = span.col + line[start..start + at].chars().count() as u32;
+        Span { col, end_col: col + needle.chars().count() as u32, ..span }
+    }
+
+    /// Why a source found nothing, and what to write instead, worked out from what it sought.
+    fn missing_help(&mut self, sought: &Sought) -> Hint {
+        match sought {
+            Sought::Nothing => Hint::None,
+            Sought::Config(keys) => {
+                let written = |k: &str| keys.len() == 2 && keys[0] == "provider" && keys[1] == k;
+                if js_walk(&self.tree, keys).is_none() {
+                    for (key, option, instead) in [("stage", "--stage", "${sls:stage}"), ("region", "--region", "${aws:region}")] {
+                        if written(key) {
+                            return Hint::Instead(
+                                format!(
+                                    "`${{self:}}` reads serverless.yml as written, where `provider.{key}` is not set ({option} and Serverless' default are not in it): use `{instead}`"
+                                ),
+                                None,
+                            );
+                        }
+                    }
+                }
+                match path_hint(&self.tree, keys) {
+                    PathHint::Suggest(at, defined) => Hint::Instead(format!("did you mean `${{self:{at}}}`?"), defined),
+                    PathHint::Why(why) => Hint::Because(why),
+                }
+            }
+            Sought::Option(name) => {
+                let given: Vec<&str> = self.opts.options.keys().map(String::as_str).collect();
+                let known = ["stage", "region"].into_iter().chain(given.iter().copied().filter(|g| !["stage", "region"].contains(g)));
+                match name.as_str() {
+                    "stage" => Hint::Instead("`${opt:stage}` is the --stage option, which was not given: pass --stage, or use `${sls:stage}` (--stage, else `provider.stage`, else dev)".into(), None),
+                    "region" => Hint::Instead("`${opt:region}` is the --region option, which was not given: pass --region, or use `${aws:region}` (--region, else `provider.region`, else us-east-1)".into(), None),
+                    _ => match did_you_mean(name, known) {
+                        Some(s) => Hint::Instead(format!("did you mean `${{opt:{s}}}`?"), None),
+                        None => Hint::Do(format!("pass it with `--opt {name}=VALUE` (Serverless' `--{name} VALUE`)")),
+                    },
+                }
+            }
+            Sought::Env(name) => {
+                let use_dotenv = self.tree.get("useDotenv").is_some_and(js_truthy);
+                if !use_dotenv {
+                    let stage = match self.opts.options.get("stage").filter(|v| json_truthy(v)) {
+                        Some(v) => js_display(&Node::from_json(v, Span::default())),
+                        None => js_walk(&self.tree, &path(&["provider", "stage"]))
+                            .filter(|n| js_truthy(n))
+                            .map_or_else(|| "dev".to_string(), |n| js_display(&n)),
+                    };
+                    for file in [normalize_file_path(&format!(".env.{stage}")), ".env".to_string()] {
+                        if let Ok(Some(text)) = self.host.read_file(&file) {
+                            if dotenv_parse(&text).contains_key(name) {
+                                return Hint::Instead(
+                                    format!("`{file}` sets `{name}`, but Serverless v3 reads `.env` files only with `useDotenv: true` at the top level"),
+                                    None,
+                                );
+                            }
+                        }
+                    }
+                }
+                Hint::Do(format!("set the environment variable `{name}`"))
+            }
+            Sought::File { written, rel, keys } => match self.files.get(rel) {
+                Some(FileEntry::Loaded(node)) if !node.is_null() => match path_hint(node, keys) {
+                    PathHint::Suggest(at, defined) => Hint::Instead(format!("did you mean `${{file({written}):{at}}}`?"), defined),
+                    PathHint::Why(why) => Hint::Because(format!("in `{rel}`, {why}")),
+                },
+                Some(FileEntry::Loaded(_)) => Hint::Because(format!("`{rel}` is empty")),
+                _ => Hint::Do(format!("create the file `{rel}` (paths are relative to the service's folder)")),
+            },
+        }
+    }
     #[cold]
     #[inline(never)]
     fn dashboard_only(&mut self, site: &Site) -> Fail {
@@ -2191,7 +2364,7 @@ impl<'a> Engine<'a> {
         let name = self.required_address(site, "env", address)?;
         Ok(match self.env(&name) {
             Some(v) => Found::Value(Node::string(site.span, v)),
-            None => Found::Missing(None),
+            None => Found::Missing(None, Sought::Env(name)),
         })
     }
 
@@ -2245,10 +2418,17 @@ impl<'a> Engine<'a> {
             Some(f) => format!("Unsupported \"{address}\" address argument in variable \"{ty}\" source. Expected \"{f}\" format"),
             None => format!("Unsupported \"{address}\" address argument in variable \"{ty}\" source"),
         };
-        let help = match ty {
-            "sls" => "the \"sls\" source knows `${sls:stage}` and `${sls:instanceId}`",
-            "aws" => "the \"aws\" source knows `${aws:region}` and `${aws:accountId}`",
-            _ => "check the address of the variable",
+        let known: &[&str] = match ty {
+            "sls" => &["stage", "instanceId"],
+            "aws" => &["region", "accountId"],
+            _ => &[],
+        };
+        let help = match did_you_mean(address, known.iter().copied()) {
+            _ if known.is_empty() => "check the address of the variable".to_string(),
+            Some(near) => format!("did you mean `${{{ty}:{near}}}`?"),
+            None => {
+                format!("the \"{ty}\" source knows {}", known.iter().map(|k| format!("`${{{ty}:{k}}}`")).collect::<Vec<_>>().join(" and "))
+            }
         };
         let d = self.error(codes::VARIABLE_SYNTAX, site, message).label("unsupported address").help(help);
         self.push(d)
@@ -2299,7 +2479,7 @@ impl<'a> Engine<'a> {
         };
         Ok(match self.dependency(site, &keys)? {
             Some(n) if !n.is_null() => Found::Value(n),
-            _ => Found::Missing(None),
+            _ => Found::Missing(None, Sought::Config(keys)),
         })
     }
 
@@ -2314,7 +2494,7 @@ impl<'a> Engine<'a> {
         let name = self.string_argument(site, &address, "address argument in variable \"opt\" source")?;
         Ok(match self.opts.options.get(&name) {
             Some(v) if !v.is_null() => Found::Value(Node::from_json(v, site.span)),
-            _ => Found::Missing(None),
+            _ => Found::Missing(None, Sought::Option(name)),
         })
     }
 
@@ -2382,15 +2562,18 @@ impl<'a> Engine<'a> {
                 }
             }
         }
-        Ok(Found::Missing(Some(format!(
+        Ok(Found::Missing(
+            Some(format!(
             "The param \"{name}\" cannot be resolved from CLI options or stage params. If you are using Serverless Framework Compose, make sure to run commands via Compose so that all parameters can be resolved"
-        ))))
+        )),
+            Sought::Nothing,
+        ))
     }
 
     /// An AWS-backed value: only from `--var`/`--vars`; cfgen never calls AWS.
     fn injected(&mut self, site: &Site, key: &str, call: &str) -> Res<Found> {
         match self.opts.injected.get(key) {
-            Some(serde_json::Value::Null) => Ok(Found::Missing(None)),
+            Some(serde_json::Value::Null) => Ok(Found::Missing(None, Sought::Nothing)),
             Some(v) => Ok(Found::Value(Node::from_json(v, site.span))),
             None => {
                 let d = self
@@ -2426,7 +2609,7 @@ impl<'a> Engine<'a> {
             ".json" | ".tfstate" => self.load_file(site, &rel, FileKind::Json)?,
             ".js" | ".cjs" | ".mjs" | ".ts" => {
                 if self.load_file(site, &rel, FileKind::Text)?.is_none() {
-                    return Ok(Found::Missing(None));
+                    return Ok(Found::Missing(None, Sought::File { written: raw, rel, keys: Vec::new() }));
                 }
                 let d = self
                     .error(
@@ -2440,15 +2623,21 @@ impl<'a> Engine<'a> {
             }
             _ => self.load_file(site, &rel, FileKind::Text)?,
         };
-        let Some(mut cur) = content else { return Ok(Found::Missing(None)) };
-        let Some(address) = address.filter(|a| !a.is_empty()) else { return Ok(Found::Value(cur)) };
-        for key in address.split('.') {
+        let address = address.filter(|a| !a.is_empty());
+        let sought = |written: String, rel: String| Sought::File {
+            written,
+            rel,
+            keys: address.iter().flat_map(|a| a.split('.')).map(str::to_string).collect(),
+        };
+        let Some(mut cur) = content else { return Ok(Found::Missing(None, sought(raw, rel))) };
+        let Some(keys) = &address else { return Ok(Found::Value(cur)) };
+        for key in keys.split('.') {
             if matches!(cur.value, Value::String(_)) {
                 cur = self.resolve_internal(site, cur, None, MAX_NEST)?;
             }
             match js_get(Cow::Owned(cur), key) {
                 Some(next) if !next.is_null() => cur = next.into_owned(),
-                _ => return Ok(Found::Missing(None)),
+                _ => return Ok(Found::Missing(None, sought(raw, rel))),
             }
         }
         Ok(Found::Value(cur))

@@ -10,6 +10,11 @@ use std::path::{Path, PathBuf};
 /// (case, code, why).
 const EXPECTED: &[(&str, &str, &str)] = &[
     (
+        "config/text-at-first-type",
+        "CFG504",
+        "the case pins the integration type and starting position \"0\" Serverless v3 writes for a number 0 (cfgen warns, CFG203)",
+    ),
+    (
         "events-rest/wildcard-and-plans",
         "CFG511",
         "the case pins Serverless v3's logical id `ApiGatewayMethod*` for method `*` (cfgen warns, CFG203)",

@@ -972,12 +972,33 @@ fn check_scalar(v: &Value, schemas: &[SValue], root: &Schema, node: &Node, path:
             }
         }
     }
-    if sink.quiet {
-        return false;
-    }
     let mut alts = Vec::new();
     for s in schemas {
         alternatives(*s, root, &mut alts, 0);
+    }
+    // AJV's `coerceTypes` changes a value in place at the first `type` it meets, before that
+    // alternative's `enum` or `pattern` is checked, and the change stays when they refuse it:
+    // a number or boolean where the first alternative wants a string is that text from then
+    // on, invalid as it is (`integration: 0` is the integration type "0" in v3's template).
+    // cfgen's own `${...}` alternative is not v3's and does not count.
+    if matches!(v, Value::Number(_) | Value::Bool(_)) {
+        let first_type = alts
+            .iter()
+            .filter_map(|a| a.as_object())
+            .filter(|o| o.get("pattern").and_then(SValue::as_str) != Some(crate::schema::VARIABLE_PATTERN))
+            .find_map(|o| o.get("type"));
+        // (`["string", "null"]` is cfgen's `Option<String>`; v3's schema has `"string"`.)
+        let string_only = first_type.is_some_and(|t| match t.kind() {
+            Kind::String(t) => t == "string",
+            Kind::Array(ts) => ts.iter().filter_map(SValue::as_str).filter(|t| *t != "null").eq(["string"]),
+            _ => false,
+        });
+        if let Some(text) = cfgen_model::coerce::scalar_string(v).filter(|_| string_only) {
+            sink.coerced.push((path.iter().map(|p| p.to_string()).collect(), Value::String(text)));
+        }
+    }
+    if sink.quiet {
+        return false;
     }
     let allowed: Vec<String> = alts
         .iter()

@@ -52,7 +52,15 @@ pub fn add(e: &mut EventCtx, kind: Kind, statements: Vec<Value>) {
         absolute = format!("{}{}", &absolute[..32], digest);
     }
     let write_logs = e.provider.logs.as_ref().and_then(|l| l.get("frameworkLambda")).is_some_and(cfgen_model::coerce::truthy);
-    let deployment_role = e.provider.iam.as_ref().and_then(|i| i.deployment_role.clone()).or_else(|| e.provider.cfn_role.clone());
+    // `_.get(provider, 'iam.deploymentRole', provider.cfnRole)`, then a truthiness test: an
+    // empty `deploymentRole` hides `cfnRole` and still means no role of the user's.
+    let deployment_role = e
+        .provider
+        .iam
+        .as_ref()
+        .and_then(|i| i.deployment_role.clone())
+        .or_else(|| e.provider.cfn_role.clone())
+        .filter(cfgen_model::coerce::truthy);
     if deployment_role.is_none() {
         if !e.t.resources.contains_key(ROLE) {
             let mut initial: Vec<Value> = Vec::new();

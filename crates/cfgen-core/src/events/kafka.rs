@@ -6,6 +6,7 @@
 //! Also the helpers the MSK and MQ compilers share: the ec2 statement, `FilterCriteria`, the
 //! `DependsOn` list and numeric settings.
 
+use super::queue_common::{self as qc, Rule};
 use super::{EventCtx, FnInfo};
 use crate::json::json;
 use crate::naming;
@@ -79,7 +80,15 @@ pub(super) fn object<'v>(
         return None;
     };
     e.check_keys(&f.key, i, ty, body, allowed);
-    let mut ok = true;
+    // v3's schema for these four event types (`startingPosition` only where it is allowed).
+    let rules = [
+        ("batchSize", Rule::Num(1.0, 10_000.0)),
+        ("maximumBatchingWindow", Rule::Num(0.0, 300.0)),
+        ("enabled", Rule::Bool),
+        ("startingPosition", Rule::OneOf(&["LATEST", "TRIM_HORIZON", "AT_TIMESTAMP"])),
+    ];
+    let checked: Vec<(&str, Rule)> = rules.into_iter().filter(|(k, _)| allowed.contains(k)).collect();
+    let mut ok = !qc::check_values(e, &f.key, i, ty, body, &checked);
     for k in required {
         if o.get(*k).is_none_or(Value::is_null) {
             e.error(codes::MISSING_KEY, format!("a `{ty}` event needs `{k}`"), &f.key, i, &[ty]);

@@ -201,6 +201,8 @@ pub fn error(e: &mut EventCtx, code: Code, msg: impl Into<String>, key: &str, in
 pub enum Rule {
     /// An integer in `min..=max` (after AJV's string coercion).
     Int(i64, i64),
+    /// A number, fractions too, in `min..=max` (after AJV's string coercion).
+    Num(f64, f64),
     /// One of these strings.
     OneOf(&'static [&'static str]),
     /// A string matched by this predicate; the text describes it.
@@ -220,7 +222,7 @@ pub fn check_values(e: &mut EventCtx, key: &str, index: usize, ty: &str, body: &
         if v.is_object() {
             continue;
         }
-        if matches!(rule, Rule::Int(..) | Rule::Bool) {
+        if matches!(rule, Rule::Int(..) | Rule::Num(..) | Rule::Bool) {
             // Read through `coerce_number` / `coerce_bool`, which take a list of one as its item.
             warn_single(e, key, index, &[ty, field], v);
         }
@@ -229,6 +231,11 @@ pub fn check_values(e: &mut EventCtx, key: &str, index: usize, ty: &str, body: &
                 Some(n) if n.fract() == 0.0 && n >= *min as f64 && n <= *max as f64 => None,
                 Some(n) if n.fract() == 0.0 => Some(format!("`{field}` must be between {min} and {max}, not {n}")),
                 _ => Some(format!("`{field}` must be an integer (between {min} and {max}), not {}", shown(v))),
+            },
+            Rule::Num(min, max) => match coerce_number(v).as_f64() {
+                Some(n) if n >= *min && n <= *max => None,
+                Some(n) => Some(format!("`{field}` must be between {min} and {max}, not {n}")),
+                _ => Some(format!("`{field}` must be a number (between {min} and {max}), not {}", shown(v))),
             },
             Rule::OneOf(allowed) => match v.as_str() {
                 Some(s) if allowed.contains(&s) => None,

@@ -994,7 +994,13 @@ fn check_scalar(v: &Value, schemas: &[SValue], root: &Schema, node: &Node, path:
             _ => false,
         });
         if let Some(text) = cfgen_model::coerce::scalar_string(v).filter(|_| string_only) {
-            sink.coerced.push((path.iter().map(|p| p.to_string()).collect(), Value::String(text)));
+            let read = Value::String(text);
+            if sink.quiet {
+                // The compile pass that checks this value sees only the text now: say it here.
+                let refs: Vec<&str> = path.iter().map(AsRef::as_ref).collect();
+                sink.diags.push(coerced_scalar(&subject(path), v, &read, span_of(node, &refs)));
+            }
+            sink.coerced.push((path.iter().map(|p| p.to_string()).collect(), read));
         }
     }
     if sink.quiet {

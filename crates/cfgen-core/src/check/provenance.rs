@@ -261,10 +261,12 @@ impl<'a> Provenance<'a> {
         } else {
             &["provider"]
         };
-        if let Some(o) = self.try_key(provider_path) {
+        // A REST method or resource comes from its `http` event even when the provider has
+        // `apiGateway` settings (they are the API's, not the method's).
+        if let Some(o) = self.rest_event(id) {
             return o;
         }
-        if let Some(o) = self.rest_event(id) {
+        if let Some(o) = self.try_key(provider_path) {
             return o;
         }
         // The first event that makes an API, else the provider.

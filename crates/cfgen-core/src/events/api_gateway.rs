@@ -716,6 +716,15 @@ fn check_schema(e: &mut EventCtx, key: &str, i: usize, body: &Value, http: &Map<
                     found.push((format!("`{t}` is not an integration type"), help, vec!["integration"]));
                 }
             }
+            if let Some(Value::String(t)) = http.get("connectionType") {
+                if !["VPC_LINK", "VPC-LINK"].iter().any(|x| x.eq_ignore_ascii_case(t)) {
+                    found.push((
+                        format!("`{t}` is not a connection type"),
+                        "use `vpc-link` (with `connectionId`)".into(),
+                        vec!["connectionType"],
+                    ));
+                }
+            }
         }
     }
     for (msg, help, path) in found {

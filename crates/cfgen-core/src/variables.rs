@@ -36,6 +36,7 @@ use cfgen_syntax::{yaml, Diagnostic, FileId, Map, Node, SourceMap, Span, Value, 
 use indexmap::IndexMap;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
 
 /// What the engine needs from the outside world. The CLI implements it with the real
 /// filesystem and process environment; tests with maps.
@@ -1600,6 +1601,8 @@ struct Engine<'a> {
     copied: usize,
     copied_text: usize,
     string_bytes: usize,
+    /// [`Engine::unread_dotenv`], once worked out.
+    unread_dotenv: Option<Rc<Vec<(String, BTreeSet<String>)>>>,
 }
 
 impl<'a> Engine<'a> {
@@ -1625,6 +1628,7 @@ impl<'a> Engine<'a> {
             copied: 0,
             copied_text: 0,
             string_bytes: 0,
+            unread_dotenv: None,
         }
     }
 
@@ -2131,6 +2135,29 @@ impl<'a> Engine<'a> {
         Span { col, end_col: col + needle.chars().count() as u32, ..span }
     }
 
+    /// The `.env` files v3 would read with `useDotenv: true` (`.env.<stage>`, `.env`) and the
+    /// names each sets: read once, for the hints of however many variables fail.
+    fn unread_dotenv(&mut self) -> Rc<Vec<(String, BTreeSet<String>)>> {
+        if let Some(found) = &self.unread_dotenv {
+            return found.clone();
+        }
+        let stage = match self.opts.options.get("stage").filter(|v| json_truthy(v)) {
+            Some(v) => js_display(&Node::from_json(v, Span::default())),
+            None => js_walk(&self.tree, &path(&["provider", "stage"]))
+                .filter(|n| js_truthy(n))
+                .map_or_else(|| "dev".to_string(), |n| js_display(&n)),
+        };
+        let mut found = Vec::new();
+        for file in [normalize_file_path(&format!(".env.{stage}")), ".env".to_string()] {
+            if let Ok(Some(text)) = self.host.read_file(&file) {
+                found.push((file, dotenv_parse(&text).into_keys().collect()));
+            }
+        }
+        let found = Rc::new(found);
+        self.unread_dotenv = Some(found.clone());
+        found
+    }
+
     /// Why a source found nothing, and what to write instead, worked out from what it sought.
     fn missing_help(&mut self, sought: &Sought) -> Hint {
         match sought {
@@ -2169,21 +2196,14 @@ impl<'a> Engine<'a> {
             Sought::Env(name) => {
                 let use_dotenv = self.tree.get("useDotenv").is_some_and(js_truthy);
                 if !use_dotenv {
-                    let stage = match self.opts.options.get("stage").filter(|v| json_truthy(v)) {
-                        Some(v) => js_display(&Node::from_json(v, Span::default())),
-                        None => js_walk(&self.tree, &path(&["provider", "stage"]))
-                            .filter(|n| js_truthy(n))
-                            .map_or_else(|| "dev".to_string(), |n| js_display(&n)),
-                    };
-                    for file in [normalize_file_path(&format!(".env.{stage}")), ".env".to_string()] {
-                        if let Ok(Some(text)) = self.host.read_file(&file) {
-                            if dotenv_parse(&text).contains_key(name) {
-                                return Hint::Instead(
-                                    format!("`{file}` sets `{name}`, but Serverless v3 reads `.env` files only with `useDotenv: true` at the top level"),
-                                    None,
-                                );
-                            }
-                        }
+                    let unread = self.unread_dotenv();
+                    if let Some((file, _)) = unread.iter().find(|(_, names)| names.contains(name)) {
+                        return Hint::Instead(
+                            format!(
+                                "`{file}` sets `{name}`, but Serverless v3 reads `.env` files only with `useDotenv: true` at the top level"
+                            ),
+                            None,
+                        );
                     }
                 }
                 Hint::Do(format!("set the environment variable `{name}`"))
@@ -3630,5 +3650,64 @@ mod tests {
         let out = run(&config(&short));
         out.assert_clean();
         assert_eq!(out.custom("c0"), "end");
+    }
+
+    // ---- hints of unresolved variables ---------------------------------------------------------
+
+    #[test]
+    fn an_unread_dotenv_file_is_read_once_for_every_variable_it_would_set() {
+        let mut custom = String::new();
+        for i in 0..50 {
+            custom.push_str(&format!("  v{i}: ${{env:KEY_{i}}}\n"));
+        }
+        let dotenv: String = (0..50).map(|i| format!("KEY_{i}=x\n")).collect();
+        let host = TestHost::default().file(".env", &dotenv);
+        let out = run_with(&config(&custom), &host, &opts(json!({})));
+        assert_eq!(out.codes().len(), 50);
+        for d in &out.diags {
+            assert!(d.help.as_deref().unwrap_or_default().contains("only with `useDotenv: true`"), "{d:?}");
+        }
+        assert_eq!(host.reads_of(".env"), 1);
+        assert_eq!(host.reads_of(".env.dev"), 1);
+    }
+
+    #[test]
+    fn a_miss_that_a_fallback_covers_reads_no_dotenv_file() {
+        let host = TestHost::default().file(".env", "KEY=x\n");
+        let out = run_with(&config("  a: ${env:KEY, 'fallback'}\n"), &host, &opts(json!({})));
+        out.assert_clean();
+        assert_eq!(out.custom("a"), "fallback");
+        assert_eq!(host.reads_of(".env"), 0);
+    }
+
+    #[test]
+    fn the_label_underlines_the_variable_inside_its_string() {
+        let out = run(&config("  table: orders\n  a: \"pre-${self:custom.tabel}-post\"\n"));
+        let d = out.one(codes::UNRESOLVED_VARIABLE);
+        let span = d.span.expect("a span");
+        let line = out.sources.line(span.file, span.line).unwrap_or_default();
+        let picked: String = line.chars().skip(span.col as usize - 1).take((span.end_col - span.col) as usize).collect();
+        assert_eq!(picked, "${self:custom.tabel}");
+        assert_eq!(d.help.as_deref(), Some("did you mean `${self:custom.table}`?"));
+        assert_eq!(d.related.len(), 1, "the near key's place: {d:?}");
+    }
+
+    #[test]
+    fn hints_name_the_first_missing_key_and_the_way_round_unwritten_defaults() {
+        let out = run(&config(
+            "  list: [a]\n  n: null\n  s: text\n  a: ${self:custom.list.3}\n  b: ${self:custom.n}\n  c: ${self:custom.s.x}\n  d: ${self:provider.stage}\n  e: ${opt:stagee}\n",
+        ));
+        let help = |path: &str| {
+            out.diags
+                .iter()
+                .find(|d| d.message.contains(&format!("\"custom.{path}\"")))
+                .and_then(|d| d.help.clone())
+                .unwrap_or_else(|| panic!("no finding at custom.{path}: {:#?}", out.diags))
+        };
+        assert!(help("a").starts_with("`custom.list` is a list of 1 items, with no item `3`"), "{}", help("a"));
+        assert!(help("b").starts_with("`custom.n` is null"), "{}", help("b"));
+        assert!(help("c").starts_with("`custom.s` is a string, with no key `x`"), "{}", help("c"));
+        assert!(help("d").ends_with("use `${sls:stage}`"), "{}", help("d"));
+        assert_eq!(help("e"), "did you mean `${opt:stage}`?");
     }
 }

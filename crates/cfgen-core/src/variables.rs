@@ -1579,6 +1579,9 @@ enum FileEntry {
     Failed,
 }
 
+/// `.env` files and the names each sets.
+type DotenvNames = Rc<Vec<(String, BTreeSet<String>)>>;
+
 struct Engine<'a> {
     tree: Node,
     pending: BTreeMap<Path, Prop>,
@@ -1602,7 +1605,7 @@ struct Engine<'a> {
     copied_text: usize,
     string_bytes: usize,
     /// [`Engine::unread_dotenv`], once worked out.
-    unread_dotenv: Option<Rc<Vec<(String, BTreeSet<String>)>>>,
+    unread_dotenv: Option<DotenvNames>,
 }
 
 impl<'a> Engine<'a> {
@@ -2137,7 +2140,7 @@ impl<'a> Engine<'a> {
 
     /// The `.env` files v3 would read with `useDotenv: true` (`.env.<stage>`, `.env`) and the
     /// names each sets: read once, for the hints of however many variables fail.
-    fn unread_dotenv(&mut self) -> Rc<Vec<(String, BTreeSet<String>)>> {
+    fn unread_dotenv(&mut self) -> DotenvNames {
         if let Some(found) = &self.unread_dotenv {
             return found.clone();
         }

@@ -1503,6 +1503,11 @@ enum Sought {
     Option(String),
     /// `${env:NAME}`.
     Env(String),
+    /// `${param:NAME}` and the stage whose `params` were looked in.
+    Param {
+        name: String,
+        stage: String,
+    },
     /// `${file(PATH):KEYS}`: the path as written, the file as read (normalised) and the keys
     /// of the address.
     File {
@@ -2211,6 +2216,18 @@ impl<'a> Engine<'a> {
                 }
                 Hint::Do(format!("set the environment variable `{name}`"))
             }
+            Sought::Param { name, stage } => {
+                let mut known: Vec<String> = self.opts.params.keys().cloned().collect();
+                for scope in [stage.as_str(), "default"] {
+                    if let Some(Value::Map(m)) = js_walk(&self.tree, &path(&["params", scope])).map(|n| n.value.clone()) {
+                        known.extend(m.keys().cloned());
+                    }
+                }
+                match did_you_mean(name, known.iter().map(String::as_str)) {
+                    Some(near) => Hint::Instead(format!("did you mean `${{param:{near}}}`?"), None),
+                    None => Hint::Do(format!("pass `--param {name}=VALUE`, or set it under `params.{stage}` or `params.default`")),
+                }
+            }
             Sought::File { written, rel, keys } => match self.files.get(rel) {
                 Some(FileEntry::Loaded(node)) if !node.is_null() => match path_hint(node, keys) {
                     PathHint::Suggest(at, defined) => Hint::Instead(format!("did you mean `${{file({written}):{at}}}`?"), defined),
@@ -2589,7 +2606,7 @@ impl<'a> Engine<'a> {
             Some(format!(
             "The param \"{name}\" cannot be resolved from CLI options or stage params. If you are using Serverless Framework Compose, make sure to run commands via Compose so that all parameters can be resolved"
         )),
-            Sought::Nothing,
+            Sought::Param { name, stage },
         ))
     }
 

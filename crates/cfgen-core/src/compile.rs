@@ -19,6 +19,8 @@ pub struct Ctx<'a> {
     /// The resolved configuration, for spans.
     pub node: &'a Node,
     pub service: String,
+    /// [`crate::validate::Prepared::service_value`].
+    pub service_value: Value,
     pub stage: String,
     pub region: String,
     /// Shared (cloning the list for a pass is cheap); passes that change functions use
@@ -512,7 +514,7 @@ fn merge_iam(ctx: &mut Ctx, provider: &cfgen_model::Provider, t: &mut Template) 
     );
     props.insert(
         "Policies".into(),
-        json!([{"PolicyName": {"Fn::Join": ["-", [&ctx.service, &ctx.stage, "lambda"]]}, "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+        json!([{"PolicyName": {"Fn::Join": ["-", [ctx.service_value.clone(), &ctx.stage, "lambda"]]}, "PolicyDocument": {"Version": "2012-10-17", "Statement": [
             {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:CreateLogGroup", "logs:TagResource"], "Resource": []},
             {"Effect": "Allow", "Action": ["logs:PutLogEvents"], "Resource": []}]}}]),
     );
@@ -523,7 +525,7 @@ fn merge_iam(ctx: &mut Ctx, provider: &cfgen_model::Provider, t: &mut Template) 
             .name
             .clone()
             .filter(truthy)
-            .unwrap_or_else(|| json!({"Fn::Join": ["-", [&ctx.service, &ctx.stage, {"Ref": "AWS::Region"}, "lambdaRole"]]})),
+            .unwrap_or_else(|| json!({"Fn::Join": ["-", [ctx.service_value.clone(), &ctx.stage, {"Ref": "AWS::Region"}, "lambdaRole"]]})),
     );
     if let Some(tags) = &settings.tags {
         props.insert("Tags".into(), Value::Array(tags.iter().map(|(k, v)| json!({"Key": k, "Value": &v.0})).collect()));

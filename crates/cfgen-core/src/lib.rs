@@ -273,6 +273,7 @@ fn compile_node(
         cfg: &pre.service,
         node,
         service: pre.service_name.clone(),
+        service_value: pre.service_value.clone(),
         stage: pre.stage.clone(),
         region: pre.region.clone(),
         function_index: functions.iter().enumerate().map(|(i, (k, _))| (k.clone(), i)).collect(),

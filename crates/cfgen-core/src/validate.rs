@@ -18,6 +18,9 @@ use std::rc::Rc;
 pub struct Prepared {
     pub service: Service,
     pub service_name: String,
+    /// `service` as written where v3 puts it as a value (an `Fn::Join` item): a number stays a
+    /// number there, as v3 reads it before its schema coerces it.
+    pub service_value: Value,
     pub stage: String,
     pub region: String,
     /// Functions in Serverless' order, `null` ones dropped.
@@ -78,10 +81,17 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
     let schema_severity = schema_severity(node);
 
     // service
+    let service_value = json.get("service").filter(|v| v.is_number() || v.is_boolean()).cloned();
     let service_name = match json.get("service") {
         // Its pattern (a letter, then letters, digits or `-`) is checked with the schema's.
         Some(Value::String(s)) if !s.is_empty() => s.clone(),
-        Some(Value::Object(_)) => {
+        // AJV's text of a number or boolean (`service: 123` is the service "123", and the
+        // schema's pattern warns); v3 takes a falsy one (`0`, `false`) for no name.
+        Some(v @ (Value::Number(_) | Value::Bool(_))) if cfgen_model::coerce::truthy(v) => {
+            cfgen_model::coerce::scalar_string(v).unwrap_or_default()
+        }
+        // v3 tells a list from an object no better (`typeof [] === 'object'`).
+        Some(Value::Object(_) | Value::Array(_)) => {
             diags.push(
                 Diagnostic::error(codes::SERVICE_MISSING, "`service` must be a name; the object form was removed in Serverless v3")
                     .at_opt(span_of(node, &["service"]))
@@ -130,9 +140,24 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
         }
     }
 
+    let number_version = json.get("frameworkVersion").is_some_and(|fv| !fv.is_string() && cfgen_model::coerce::truthy(fv));
     if let Some(fv) = json.get("frameworkVersion") {
         let s = cfgen_model::coerce::scalar_string(fv).unwrap_or_default();
-        if !semver_range_admits(&s, (3, 40, 0)) {
+        if number_version {
+            // `semver.validRange` of anything but text is null: v3 skips the version check
+            // (`frameworkVersion: 3` unquoted), and stops under `configValidationMode: error`.
+            let error = json.get("configValidationMode").and_then(Value::as_str) == Some("error");
+            let shown = if s.is_empty() { cfgen_model::coerce::type_name(fv).to_string() } else { format!("`{s}`") };
+            diags.push(
+                Diagnostic::new(
+                    codes::FRAMEWORK_VERSION,
+                    if error { Severity::Error } else { Severity::Warning },
+                    format!("frameworkVersion is {shown}, not text: Serverless v3 does not read it as a version range and skips its version check"),
+                )
+                .at_opt(span_of(node, &["frameworkVersion"]))
+                .help(format!("quote it: `frameworkVersion: '{}'`", if s.is_empty() { "3" } else { s.as_str() })),
+            );
+        } else if !semver_range_admits(&s, (3, 40, 0)) {
             let majors: Vec<String> = (1..=4u64)
                 .filter(|m| [(0, 0), (0, 1), (99, 0), (99, 99)].iter().any(|(mi, pa)| semver_range_admits(&s, (*m, *mi, *pa))))
                 .map(|m| format!("v{m}"))
@@ -173,6 +198,13 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
     let mut path = Vec::new();
     let walked_from = diags.len();
     let coerced = unknown_keys(&json, schema.root(), schema, node, &mut path, schema_severity, diags);
+    if number_version {
+        // Said above, with what v3 does about it; the walk's "read as the text" is the later
+        // half of the same story.
+        let at = span_of(node, &["frameworkVersion"]);
+        let walked = diags.split_off(walked_from);
+        diags.extend(walked.into_iter().filter(|d| !(d.code == codes::INVALID_TYPE && d.span == at)));
+    }
     apply_coercions(&mut json, coerced);
 
     // Typed view. serde stops at the first type error, so on failure each part (the provider,
@@ -284,7 +316,8 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
     if diags.iter().any(|d| d.is_error() && d.code != codes::UNKNOWN_KEY && d.code != codes::RUNTIME_BLOCKED) {
         return None;
     }
-    Some(Prepared { service, service_name, stage, region, functions })
+    let service_value = service_value.unwrap_or_else(|| Value::String(service_name.clone()));
+    Some(Prepared { service, service_name, service_value, stage, region, functions })
 }
 
 fn move_nulls_last(v: &mut Value) {
@@ -977,30 +1010,54 @@ fn check_scalar(v: &Value, schemas: &[SValue], root: &Schema, node: &Node, path:
         alternatives(*s, root, &mut alts, 0);
     }
     // AJV's `coerceTypes` changes a value in place at the first `type` it meets, before that
-    // alternative's `enum` or `pattern` is checked, and the change stays when they refuse it:
-    // a number or boolean where the first alternative wants a string is that text from then
-    // on, invalid as it is (`integration: 0` is the integration type "0" in v3's template).
-    // cfgen's own `${...}` alternative is not v3's and does not count.
-    if matches!(v, Value::Number(_) | Value::Bool(_)) {
-        let first_type = alts
-            .iter()
-            .filter_map(|a| a.as_object())
-            .filter(|o| o.get("pattern").and_then(SValue::as_str) != Some(crate::schema::VARIABLE_PATTERN))
-            .find_map(|o| o.get("type"));
-        // (`["string", "null"]` is cfgen's `Option<String>`; v3's schema has `"string"`.)
-        let string_only = first_type.is_some_and(|t| match t.kind() {
-            Kind::String(t) => t == "string",
-            Kind::Array(ts) => ts.iter().filter_map(SValue::as_str).filter(|t| *t != "null").eq(["string"]),
+    // alternative's `enum`, `pattern` or `items` are checked, and the change stays when they
+    // refuse it: a number or boolean where the first alternative wants a string is that text
+    // from then on, invalid as it is (`integration: 0` is the integration type "0" in v3's
+    // template); a scalar where it wants a list (`coerceTypes: "array"`) is a list of that one
+    // item (`securityGroupIds: sg-1` is `[sg-1]`), valid if the item is. cfgen's own `${...}`
+    // alternative is not v3's and does not count.
+    let first_type = alts
+        .iter()
+        .filter_map(|a| a.as_object())
+        .filter(|o| o.get("pattern").and_then(SValue::as_str) != Some(crate::schema::VARIABLE_PATTERN))
+        .find_map(|o| o.get("type"));
+    // (`["string", "null"]` is cfgen's `Option<String>`; v3's schema has `"string"`.)
+    let first_is = |want: &str| {
+        first_type.is_some_and(|t| match t.kind() {
+            Kind::String(t) => t == want,
+            Kind::Array(ts) => ts.iter().filter_map(SValue::as_str).filter(|t| *t != "null").eq([want]),
             _ => false,
-        });
-        if let Some(text) = cfgen_model::coerce::scalar_string(v).filter(|_| string_only) {
-            let read = Value::String(text);
-            if sink.quiet {
-                // The compile pass that checks this value sees only the text now: say it here.
-                let refs: Vec<&str> = path.iter().map(AsRef::as_ref).collect();
-                sink.diags.push(coerced_scalar(&subject(path), v, &read, span_of(node, &refs)));
-            }
-            sink.coerced.push((path.iter().map(|p| p.to_string()).collect(), read));
+        })
+    };
+    let refs: Vec<&str> = path.iter().map(AsRef::as_ref).collect();
+    if matches!(v, Value::Number(_) | Value::Bool(_)) && first_is("string") {
+        let read = Value::String(cfgen_model::coerce::scalar_string(v).unwrap_or_default());
+        if sink.quiet {
+            // The compile pass that checks this value sees only the text now: say it here.
+            sink.diags.push(coerced_scalar(&subject(path), v, &read, span_of(node, &refs)));
+        }
+        sink.coerced.push((path.iter().map(|p| p.to_string()).collect(), read));
+    } else if matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_)) && first_is("array") {
+        let shown = cfgen_model::coerce::scalar_string(v).unwrap_or_default();
+        let one = Value::Array(vec![v.clone()]);
+        // Its item as the list's items would take it.
+        let mut item_schemas = Vec::new();
+        let mut tuples = Vec::new();
+        for s in schemas {
+            items_of(*s, root, &mut item_schemas, &mut tuples, 0);
+        }
+        let item_ok = item_schemas.is_empty() || item_schemas.iter().any(|s| sink.accepts(*s, root).iter().any(|a| a.takes(v)));
+        if item_ok {
+            sink.diags.push(
+                Diagnostic::warning(
+                    codes::INVALID_TYPE,
+                    format!("{} is `{shown}`, not a list; Serverless v3 reads it as a list of that one item", subject(path)),
+                )
+                .at_opt(span_of(node, &refs))
+                .help(format!("write it as a list: `[{shown}]`")),
+            );
+            sink.coerced.push((path.iter().map(|p| p.to_string()).collect(), one));
+            return false;
         }
     }
     if sink.quiet {

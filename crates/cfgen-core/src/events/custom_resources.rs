@@ -73,7 +73,7 @@ pub fn add(e: &mut EventCtx, kind: Kind, statements: Vec<Value>) {
             }
             let role = json!({"Type": "AWS::IAM::Role", "Properties": {
                 "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": ["lambda.amazonaws.com"]}, "Action": ["sts:AssumeRole"]}]},
-                "Policies": [{"PolicyName": {"Fn::Join": ["-", [e.stage(), e.service(), "custom-resources-lambda"]]}, "PolicyDocument": {"Version": "2012-10-17", "Statement": initial}}]}});
+                "Policies": [{"PolicyName": {"Fn::Join": ["-", [e.stage(), e.ctx.service_value.clone(), "custom-resources-lambda"]]}, "PolicyDocument": {"Version": "2012-10-17", "Statement": initial}}]}});
             e.set_resource(ROLE, role);
         }
         if let Some(existing) = crate::compile::role_statements(&mut e.t.resources, ROLE) {

@@ -306,6 +306,43 @@ pub fn compile(e: &mut EventCtx) {
             let mut assign_default = true;
             if let Some(Value::Object(b)) = ev.get("behavior").filter(|v| truthy(v)) {
                 behavior.extend(b.clone());
+                // v3's schema wants lists here, so AJV (`coerceTypes: "array"`) makes a single
+                // value a list of it (`AllowedMethods: GET` is `[GET]`), items of text as text.
+                for (k, text) in [("AllowedMethods", false), ("CachedMethods", false), ("TrustedSigners", true), ("TrustedKeyGroups", true)]
+                {
+                    if let Some(v) = behavior.get_mut(k).filter(|v| matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_))) {
+                        let item = if text { json!(cfgen_model::coerce::scalar_string(v).unwrap_or_default()) } else { v.clone() };
+                        *v = Value::Array(vec![item]);
+                    }
+                }
+                // v3's schema takes only CloudFront's method sets (in any order).
+                const GET_HEAD: &[&str] = &["GET", "HEAD"];
+                const WITH_OPTIONS: &[&str] = &["GET", "HEAD", "OPTIONS"];
+                const ALL: &[&str] = &["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"];
+                for (k, sets) in [("AllowedMethods", &[GET_HEAD, WITH_OPTIONS, ALL][..]), ("CachedMethods", &[GET_HEAD, WITH_OPTIONS][..])]
+                {
+                    let Some(Value::Array(items)) = behavior.get(k) else { continue };
+                    let words: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
+                    let mut unique = words.clone();
+                    unique.sort_unstable();
+                    unique.dedup();
+                    let fits = words.len() == items.len()
+                        && unique.len() == words.len()
+                        && sets.iter().any(|set| set.len() == words.len() && words.iter().all(|w| set.contains(w)));
+                    if !fits {
+                        let shown: Vec<String> = sets.iter().map(|set| format!("[{}]", set.join(", "))).collect();
+                        let d = Diagnostic::new(
+                            codes::INVALID_VALUE,
+                            e.schema_severity(),
+                            format!(
+                                "`behavior.{k}` of this `cloudFront` event is not one of CloudFront's method sets: {}",
+                                shown.join(", ")
+                            ),
+                        )
+                        .help("list every method of one of these sets");
+                        e.report(d, &f.key, i, &["cloudFront", "behavior", k]);
+                    }
+                }
                 if let Some(c) = b.get("CachePolicyId").filter(|v| truthy(v)) {
                     behavior.insert("CachePolicyId".into(), c.clone());
                     assign_default = false;

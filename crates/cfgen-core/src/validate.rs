@@ -1016,18 +1016,23 @@ fn check_scalar(v: &Value, schemas: &[SValue], root: &Schema, node: &Node, path:
     // template); a scalar where it wants a list (`coerceTypes: "array"`) is a list of that one
     // item (`securityGroupIds: sg-1` is `[sg-1]`), valid if the item is. cfgen's own `${...}`
     // alternative is not v3's and does not count.
-    let first_type = alts
+    // The first alternative in order: cfgen's enumerations are typed where most of v3's are
+    // not (`runtime: 0` stays 0 in v3, and its default applies), so an enumeration counts only
+    // when it carries the mark of one v3 types.
+    let first = alts
         .iter()
         .filter_map(|a| a.as_object())
-        .filter(|o| o.get("pattern").and_then(SValue::as_str) != Some(crate::schema::VARIABLE_PATTERN))
-        .find_map(|o| o.get("type"));
+        .find(|o| o.get("pattern").and_then(SValue::as_str) != Some(crate::schema::VARIABLE_PATTERN));
+    let typed_enum = first.is_some_and(|o| o.get(cfgen_model::coerce::TYPED_ENUM_MARK).is_some_and(SValue::is_true));
+    let first_type = first.filter(|o| !o.contains_key("enum") && !o.contains_key("const")).and_then(|o| o.get("type"));
     // (`["string", "null"]` is cfgen's `Option<String>`; v3's schema has `"string"`.)
     let first_is = |want: &str| {
-        first_type.is_some_and(|t| match t.kind() {
-            Kind::String(t) => t == want,
-            Kind::Array(ts) => ts.iter().filter_map(SValue::as_str).filter(|t| *t != "null").eq([want]),
-            _ => false,
-        })
+        (typed_enum && want == "string")
+            || first_type.is_some_and(|t| match t.kind() {
+                Kind::String(t) => t == want,
+                Kind::Array(ts) => ts.iter().filter_map(SValue::as_str).filter(|t| *t != "null").eq([want]),
+                _ => false,
+            })
     };
     let refs: Vec<&str> = path.iter().map(AsRef::as_ref).collect();
     if matches!(v, Value::Number(_) | Value::Bool(_)) && first_is("string") {

@@ -105,6 +105,12 @@ impl Num {
 /// (`JavaScript String(x)`), in the configuration every later step reads.
 pub const TEXT_MARK: &str = "x-cfgen-text";
 
+/// The schema keyword that marks an enumeration v3's schema types as a string (`{type:
+/// "string", regexp}` in any letter case): AJV turns a number or boolean there into its text
+/// before the enumeration refuses it. (Most of v3's enumerations have no `type`, and keep the
+/// number: cfgen's enumerations, typed by schemars, say nothing about v3's.)
+pub const TYPED_ENUM_MARK: &str = "x-cfgen-typed-enum";
+
 /// The schema keyword that marks [`crate::cf::Bool`]: a place where Serverless v3's schema wants
 /// a boolean, which AJV's `coerceTypes` also fills from the text `"true"` / `"false"`.
 pub const BOOLEAN_MARK: &str = "x-cfgen-boolean";

@@ -43,7 +43,7 @@ fn any_case(words: &[&str]) -> String {
 fn ci_schema(words: &[&str]) -> Schema {
     schemars::json_schema!({
         "anyOf": [
-            {"type": "string", "enum": words},
+            {"type": "string", "enum": words, crate::coerce::TYPED_ENUM_MARK: true},
             {"type": "string", "pattern": format!("^{}$", any_case(words))}
         ]
     })

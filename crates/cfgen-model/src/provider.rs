@@ -127,7 +127,7 @@ impl JsonSchema for ApiKeySourceType {
         schemars::json_schema!({
             "description": "`HEADER` (the `X-API-Key` header, the default) or `AUTHORIZER` (a Lambda authorizer returns the key). Letter case does not matter.",
             "anyOf": [
-                {"enum": ["HEADER", "AUTHORIZER"]},
+                {"enum": ["HEADER", "AUTHORIZER"], crate::coerce::TYPED_ENUM_MARK: true},
                 {"type": "string", "pattern": "^([Hh][Ee][Aa][Dd][Ee][Rr]|[Aa][Uu][Tt][Hh][Oo][Rr][Ii][Zz][Ee][Rr])$"}
             ]
         })

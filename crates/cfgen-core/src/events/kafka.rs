@@ -106,7 +106,11 @@ pub(super) fn starting_position(
     ty: &str,
     o: &Map<String, Value>,
 ) -> Option<(Value, Option<Value>)> {
-    let position = o.get("startingPosition").filter(|v| truthy(v)).cloned().unwrap_or(json!("TRIM_HORIZON"));
+    // v3's schema types it as a string here (not for streams), so AJV makes `0` the text "0".
+    let position = match o.get("startingPosition") {
+        Some(v @ (Value::Number(_) | Value::Bool(_))) => json!(cfgen_model::coerce::scalar_string(v).unwrap_or_default()),
+        other => other.filter(|v| truthy(v)).cloned().unwrap_or(json!("TRIM_HORIZON")),
+    };
     let timestamp = number(o, "startingPositionTimestamp");
     if position == "AT_TIMESTAMP" && timestamp.is_none() {
         e.report(

@@ -233,16 +233,17 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
             if found.is_empty() {
                 found.push((first.path().to_string(), first.inner().to_string()));
             }
-            // The typed view's error supersedes the schema walk's finding at the same place.
-            let mut i = walked_from;
-            while i < diags.len() {
-                if found.iter().any(|(p, _)| diags[i].message.starts_with(&format!("`{p}` is "))) {
-                    diags.remove(i);
-                } else {
-                    i += 1;
+            // A value the typed view cannot read is an error. Where the schema walk already
+            // said what is wrong with it (in words, with what is allowed), that finding
+            // becomes the error; serde's own message is the fallback.
+            let mut said = Vec::new();
+            for d in diags[walked_from..].iter_mut() {
+                if let Some((p, _)) = found.iter().find(|(p, _)| d.message.starts_with(&format!("`{p}` is "))) {
+                    d.severity = Severity::Error;
+                    said.push(p.clone());
                 }
             }
-            for (p, msg) in found {
+            for (p, msg) in found.into_iter().filter(|(p, _)| !said.contains(p)) {
                 let segs: Vec<String> = p
                     .split('.')
                     .filter(|s| !s.is_empty() && *s != "?")
@@ -1077,7 +1078,13 @@ fn check_scalar(v: &Value, schemas: &[SValue], root: &Schema, node: &Node, path:
         .collect();
     let mut types: Vec<String> = Vec::new();
     let is_variable = |o: &SMap| o.get("pattern").and_then(SValue::as_str) == Some(crate::schema::VARIABLE_PATTERN);
-    for o in alts.iter().filter_map(|a| a.as_object()).filter(|o| !o.contains_key("enum") && !o.contains_key("const") && !is_variable(o)) {
+    // (A numeric string, where a number is wanted, is the number's form, not a type of its own.)
+    let is_numeric_text = |o: &SMap| o.get("pattern").and_then(SValue::as_str) == Some(cfgen_model::coerce::NUMERIC_STRING_PATTERN);
+    for o in alts
+        .iter()
+        .filter_map(|a| a.as_object())
+        .filter(|o| !o.contains_key("enum") && !o.contains_key("const") && !is_variable(o) && !is_numeric_text(o))
+    {
         let ts: Vec<String> = match o.get("type").map(SValue::kind) {
             Some(Kind::String(t)) => vec![t.to_string()],
             Some(Kind::Array(ts)) => ts.iter().filter_map(SValue::as_str).map(str::to_string).collect(),
@@ -1294,6 +1301,16 @@ pub fn runtime_status(rt: &str) -> RuntimeStatus {
     }
 }
 
+/// A known runtime `rt` is probably a misspelling of: none when `rt` names a known family
+/// (`python3.99`, `nodejs26.x` are versions cfgen's table does not have yet, not typos).
+fn near_runtime(rt: &str) -> Option<&'static str> {
+    let family = rt.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.' || c == 'x');
+    if !family.is_empty() && RUNTIMES.iter().any(|r| r.0.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.' || c == 'x') == family) {
+        return None;
+    }
+    did_you_mean(rt, RUNTIMES.iter().map(|r| r.0))
+}
+
 const RUNTIME_HELP: &str = "move to a supported runtime (e.g. python3.13, nodejs22.x, java21, provided.al2023)";
 
 /// The finding for runtime `rt` written at `span` (`note` says where it came from). Blocked
@@ -1307,7 +1324,12 @@ fn runtime_finding(rt: &str, span: Option<Span>, note: &str, opts: &BuildOptions
             codes::RUNTIME_DEPRECATED,
             format!("runtime `{rt}`{note} is not a Lambda runtime cfgen knows (its table is of {RUNTIMES_AS_OF})"),
         )
-        .help("check the spelling; `cfgen explain CFG403` explains"),
+        .help(match near_runtime(rt) {
+            Some(near) => {
+                format!("did you mean `{near}`? (a runtime newer than cfgen's table builds as written; `cfgen explain CFG403` explains)")
+            }
+            None => "check the spelling; `cfgen explain CFG403` explains".to_string(),
+        }),
         RuntimeStatus::Deprecated { since, create_blocked, update_blocked } => Diagnostic::warning(
             codes::RUNTIME_DEPRECATED,
             format!(
@@ -1409,6 +1431,14 @@ fn comparator_admits(c: &str, v: (u64, u64, u64)) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_misspelt_runtime_gets_a_near_one_and_a_newer_version_does_not() {
+        assert_eq!(near_runtime("pyton3.12"), Some("python3.12"));
+        assert_eq!(near_runtime("nodjs20.x"), Some("nodejs20.x"));
+        assert_eq!(near_runtime("python3.99"), None);
+        assert_eq!(near_runtime("nodejs26.x"), None);
+    }
 
     /// Every `pattern` of the validator's schema compiles (one that did not would go unchecked),
     /// and a few read as Serverless' AJV (JavaScript, no `u` flag) reads them.

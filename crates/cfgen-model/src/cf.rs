@@ -230,9 +230,12 @@ pub enum CfArrayInstruction {
 #[derive(JsonSchema)]
 #[serde(untagged)]
 pub enum AwsArn {
-    /// A literal ARN (`arn:...`). Any string is taken: an editor sees `!Ref X` / `!GetAtt X.Arn`
-    /// short-form tags as plain strings.
-    String(String),
+    /// A literal ARN (`arn:...`). Other text is a schema finding, as in v3 (`awsArnString`).
+    String(#[schemars(regex(pattern = "^arn:"))] String),
+    /// An editor sees `!Ref X` / `!GetAtt X.Arn` short-form tags as plain strings, so for
+    /// editors any string is taken; cfgen reads the tags as the functions they stand for.
+    #[schemars(extend("x-cfgen-editor-only" = true))]
+    Tag(String),
     /// An intrinsic function (e.g. `{Fn::GetAtt: [MyQueue, Arn]}`).
     Function(CfFunction),
 }

@@ -240,11 +240,19 @@ pub fn compile(e: &mut EventCtx) {
                 continue;
             };
             e.check_keys(&f.key, i, "cloudFront", body, &allowed);
-            if let Some(t) = ev.get("eventType").and_then(Value::as_str) {
-                if !EVENT_TYPES.contains(&t) {
-                    // An enumeration of v3's schema: an error under `configValidationMode: error`, as in v3.
-                    let mut d = Diagnostic::new(codes::INVALID_VALUE, e.schema_severity(), format!("`{t}` is not a CloudFront event type"));
-                    if let Some(s) = cfgen_syntax::diagnostic::did_you_mean(t, EVENT_TYPES) {
+            if let Some(given) = ev.get("eventType").filter(|v| !v.is_null()) {
+                let t = cfgen_model::coerce::scalar_string(given).unwrap_or_else(|| cfgen_model::coerce::type_name(given).to_string());
+                if !given.as_str().is_some_and(|t| EVENT_TYPES.contains(&t)) {
+                    // v3's schema only warns (an error under `configValidationMode: error`), but
+                    // its Lambda@Edge check then looks the type up in its limits and stops with a
+                    // TypeError: no template either way.
+                    let mut d = Diagnostic::error(
+                        codes::INVALID_VALUE,
+                        format!(
+                            "`{t}` is not a CloudFront event type; Serverless v3 stops on it (its Lambda@Edge limits have no entry for it)"
+                        ),
+                    );
+                    if let Some(s) = cfgen_syntax::diagnostic::did_you_mean(&t, EVENT_TYPES) {
                         d = d.help(format!("did you mean `{s}`?"));
                     }
                     e.report(d, &f.key, i, &["cloudFront", "eventType"]);

@@ -1015,11 +1015,10 @@ fn check_scalar(v: &Value, schemas: &[SValue], root: &Schema, node: &Node, path:
     // refuse it: a number or boolean where the first alternative wants a string is that text
     // from then on, invalid as it is (`integration: 0` is the integration type "0" in v3's
     // template); a scalar where it wants a list (`coerceTypes: "array"`) is a list of that one
-    // item (`securityGroupIds: sg-1` is `[sg-1]`), valid if the item is. cfgen's own `${...}`
-    // alternative is not v3's and does not count.
-    // The first alternative in order: cfgen's enumerations are typed where most of v3's are
-    // not (`runtime: 0` stays 0 in v3, and its default applies), so an enumeration counts only
-    // when it carries the mark of one v3 types.
+    // item (`securityGroupIds: sg-1` is `[sg-1]`), valid if the item is. The first alternative
+    // in order decides, not counting cfgen's own `${...}` one; cfgen's enumerations are typed
+    // where most of v3's are not (`runtime: 0` stays 0 in v3, and its default applies), so an
+    // enumeration counts only when it carries the mark of one v3 types.
     let first = alts
         .iter()
         .filter_map(|a| a.as_object())
@@ -1304,8 +1303,9 @@ pub fn runtime_status(rt: &str) -> RuntimeStatus {
 /// A known runtime `rt` is probably a misspelling of: none when `rt` names a known family
 /// (`python3.99`, `nodejs26.x` are versions cfgen's table does not have yet, not typos).
 fn near_runtime(rt: &str) -> Option<&'static str> {
-    let family = rt.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.' || c == 'x');
-    if !family.is_empty() && RUNTIMES.iter().any(|r| r.0.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.' || c == 'x') == family) {
+    let family = |r: &str| r.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.' || c == 'x').to_string();
+    let mine = family(rt);
+    if !mine.is_empty() && RUNTIMES.iter().any(|r| family(r.0) == mine) {
         return None;
     }
     did_you_mean(rt, RUNTIMES.iter().map(|r| r.0))

@@ -2149,14 +2149,8 @@ impl<'a> Engine<'a> {
         if let Some(found) = &self.unread_dotenv {
             return found.clone();
         }
-        let stage = match self.opts.options.get("stage").filter(|v| json_truthy(v)) {
-            Some(v) => js_display(&Node::from_json(v, Span::default())),
-            None => js_walk(&self.tree, &path(&["provider", "stage"]))
-                .filter(|n| js_truthy(n))
-                .map_or_else(|| "dev".to_string(), |n| js_display(&n)),
-        };
         let mut found = Vec::new();
-        for file in [normalize_file_path(&format!(".env.{stage}")), ".env".to_string()] {
+        for file in self.dotenv_files() {
             if let Ok(Some(text)) = self.host.read_file(&file) {
                 found.push((file, dotenv_parse(&text).into_keys().collect()));
             }
@@ -2190,8 +2184,7 @@ impl<'a> Engine<'a> {
                 }
             }
             Sought::Option(name) => {
-                let given: Vec<&str> = self.opts.options.keys().map(String::as_str).collect();
-                let known = ["stage", "region"].into_iter().chain(given.iter().copied().filter(|g| !["stage", "region"].contains(g)));
+                let known = ["stage", "region"].into_iter().chain(self.opts.options.keys().map(String::as_str));
                 match name.as_str() {
                     "stage" => Hint::Instead("`${opt:stage}` is the --stage option, which was not given: pass --stage, or use `${sls:stage}` (--stage, else `provider.stage`, else dev)".into(), None),
                     "region" => Hint::Instead("`${opt:region}` is the --region option, which was not given: pass --region, or use `${aws:region}` (--region, else `provider.region`, else us-east-1)".into(), None),
@@ -2219,7 +2212,7 @@ impl<'a> Engine<'a> {
             Sought::Param { name, stage } => {
                 let mut known: Vec<String> = self.opts.params.keys().cloned().collect();
                 for scope in [stage.as_str(), "default"] {
-                    if let Some(Value::Map(m)) = js_walk(&self.tree, &path(&["params", scope])).map(|n| n.value.clone()) {
+                    if let Some(Value::Map(m)) = js_walk(&self.tree, &path(&["params", scope])).as_deref().map(|n| &n.value) {
                         known.extend(m.keys().cloned());
                     }
                 }
@@ -2746,6 +2739,18 @@ impl<'a> Engine<'a> {
 
     // ---- phases ----------------------------------------------------------------------------
 
+    /// The files `useDotenv: true` reads, the first that exists: `.env.<stage>` (`--stage`,
+    /// else `provider.stage`, else `dev`), else `.env`.
+    fn dotenv_files(&self) -> [String; 2] {
+        let stage_path = path(&["provider", "stage"]);
+        let stage = match self.opts.options.get("stage").filter(|v| json_truthy(v)) {
+            Some(v) => js_display(&Node::from_json(v, Span::default())),
+            None if self.unsettled(&stage_path, true).is_some() => "dev".to_string(),
+            None => js_walk(&self.tree, &stage_path).map_or_else(|| "dev".to_string(), |n| js_display(&n)),
+        };
+        [normalize_file_path(&format!(".env.{stage}")), ".env".to_string()]
+    }
+
     /// `useDotenv: true`: load `.env.<stage>` if it exists, else `.env`.
     fn load_dotenv(&mut self) {
         let use_dotenv = path(&["useDotenv"]);
@@ -2756,14 +2761,8 @@ impl<'a> Engine<'a> {
         if !js_truthy(&flag) {
             return;
         }
-        let stage_path = path(&["provider", "stage"]);
-        let stage = match self.opts.options.get("stage").filter(|v| json_truthy(v)) {
-            Some(v) => js_display(&Node::from_json(v, flag.span)),
-            None if self.unsettled(&stage_path, true).is_some() => "dev".to_string(),
-            None => js_walk(&self.tree, &stage_path).map_or_else(|| "dev".to_string(), |n| js_display(&n)),
-        };
         let mut loaded = None;
-        for name in [normalize_file_path(&format!(".env.{stage}")), ".env".to_string()] {
+        for name in self.dotenv_files() {
             match self.host.read_file(&name) {
                 Ok(None) => continue,
                 Ok(Some(text)) => {

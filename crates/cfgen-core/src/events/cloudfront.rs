@@ -319,7 +319,7 @@ pub fn compile(e: &mut EventCtx) {
                 for (k, text) in [("AllowedMethods", false), ("CachedMethods", false), ("TrustedSigners", true), ("TrustedKeyGroups", true)]
                 {
                     if let Some(v) = behavior.get_mut(k).filter(|v| matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_))) {
-                        let item = if text { json!(cfgen_model::coerce::scalar_string(v).unwrap_or_default()) } else { v.clone() };
+                        let item = if text { super::queue_common::scalar_to_string(v) } else { v.clone() };
                         *v = Value::Array(vec![item]);
                     }
                 }
@@ -330,13 +330,8 @@ pub fn compile(e: &mut EventCtx) {
                 for (k, sets) in [("AllowedMethods", &[GET_HEAD, WITH_OPTIONS, ALL][..]), ("CachedMethods", &[GET_HEAD, WITH_OPTIONS][..])]
                 {
                     let Some(Value::Array(items)) = behavior.get(k) else { continue };
-                    let words: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
-                    let mut unique = words.clone();
-                    unique.sort_unstable();
-                    unique.dedup();
-                    let fits = words.len() == items.len()
-                        && unique.len() == words.len()
-                        && sets.iter().any(|set| set.len() == words.len() && words.iter().all(|w| set.contains(w)));
+                    // As many methods as a set has, every one of them (so no repeats either).
+                    let fits = sets.iter().any(|set| set.len() == items.len() && set.iter().all(|m| items.iter().any(|x| x == m)));
                     if !fits {
                         let shown: Vec<String> = sets.iter().map(|set| format!("[{}]", set.join(", "))).collect();
                         let d = Diagnostic::new(

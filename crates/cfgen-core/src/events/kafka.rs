@@ -108,7 +108,7 @@ pub(super) fn starting_position(
 ) -> Option<(Value, Option<Value>)> {
     // v3's schema types it as a string here (not for streams), so AJV makes `0` the text "0".
     let position = match o.get("startingPosition") {
-        Some(v @ (Value::Number(_) | Value::Bool(_))) => json!(cfgen_model::coerce::scalar_string(v).unwrap_or_default()),
+        Some(v @ (Value::Number(_) | Value::Bool(_))) => qc::scalar_to_string(v),
         other => other.filter(|v| truthy(v)).cloned().unwrap_or(json!("TRIM_HORIZON")),
     };
     let timestamp = number(o, "startingPositionTimestamp");

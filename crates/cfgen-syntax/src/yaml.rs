@@ -12,6 +12,10 @@
 //!   `{"Fn::<Name>": x}`; `!GetAtt A.B.C` splits at the first dot into `["A", "B.C"]`;
 //! * merge keys (`<<`) are applied, explicit keys win over merged ones;
 //! * a duplicate key is an error (as in js-yaml);
+//! * a line inside a flow collection (`[...]`, `{...}`) may sit at or left of its block's
+//!   indentation, as js-yaml (and libyaml) read it: saphyr follows YAML 1.2 and refuses such a
+//!   line, so the loader indents it in a copy of the text and reads the copy again, mapping
+//!   columns back to the file (see [`load_with`]);
 //! * budgets bound the nesting depth, the number of nodes (alias expansion included) and the
 //!   input size, so no input can hang the loader or exhaust memory.
 
@@ -86,11 +90,101 @@ pub fn load_with(src: &str, file: FileId, budget: Budget, json: bool) -> Result<
         )
         .at(Span::point(file, 1, 1)));
     }
-    let mut loader = Loader { parser: Parser::new_from_str(src), file, budget, anchors: HashMap::new(), nodes: 0, copied_text: 0, json };
-    loader.document()
+    // Lines indented in the copy read again: (line, spaces added), sorted by line. Each
+    // retry indents every line of one flow collection and reads the whole text again, at most
+    // 32 MiB read in all.
+    let mut pads: Vec<(u32, u32)> = Vec::new();
+    let mut text = Cow::Borrowed(src);
+    let mut reads = 1usize;
+    loop {
+        let mut loader = Loader {
+            parser: Parser::new_from_str(&text),
+            file,
+            budget,
+            anchors: HashMap::new(),
+            nodes: 0,
+            copied_text: 0,
+            json,
+            pads: &pads,
+            open: Vec::new(),
+            scan_error: None,
+        };
+        let err = match loader.document() {
+            Ok(node) => return Ok(node),
+            Err(e) => e,
+        };
+        let Some(more) = loader.flow_dedent(&text) else { return Err(err) };
+        reads += 1;
+        if reads.saturating_mul(src.len().max(1024)) > 32 << 20 {
+            return Err(err.help(
+                "js-yaml (Serverless) reads a flow collection's lines left of their block's indentation; cfgen indents them and reads the file again, \
+                 which this file needs more often than cfgen's budget allows: indent this collection's lines past its key",
+            ));
+        }
+        if more.iter().any(|(l, _)| pads.binary_search_by_key(l, |p| p.0).is_ok()) {
+            return Err(err);
+        }
+        text = Cow::Owned(indent_lines(&text, &more));
+        pads.extend(more);
+        pads.sort_unstable();
+    }
 }
 
-struct Loader<'a> {
+/// `text` with `pad` spaces put before each line `line` (1-based) of `lines` (sorted by line).
+fn indent_lines(text: &str, lines: &[(u32, u32)]) -> String {
+    let mut out = String::with_capacity(text.len() + lines.iter().map(|p| p.1 as usize).sum::<usize>());
+    let mut todo = lines.iter().peekable();
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if let Some(&&(_, pad)) = todo.peek().filter(|p| p.0 as usize == i + 1) {
+            out.extend(std::iter::repeat_n(' ', pad as usize));
+            todo.next();
+        }
+        out.push_str(l);
+    }
+    out
+}
+
+/// How many lines the flow collection starting at byte `from` (its `[` or `{`) spans after
+/// its first: inside a flow collection, brackets match outside quoted scalars and comments
+/// (plain scalars there hold no `[]{},`), and a quoted scalar starts only after a separator.
+fn flow_extent(text: &str, from: usize) -> Option<usize> {
+    let (mut depth, mut newlines, mut prev) = (0usize, 0usize, ' ');
+    let mut chars = text.get(from..)?.chars().peekable();
+    while let Some(c) = chars.next() {
+        let after_separator = matches!(prev, ' ' | '\t' | '\n' | '[' | '{' | ',' | ':');
+        match c {
+            '[' | '{' => depth += 1,
+            ']' | '}' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(newlines);
+                }
+            }
+            '\n' => newlines += 1,
+            '#' if matches!(prev, ' ' | '\t' | '\n') => while chars.next_if(|&c| c != '\n').is_some() {},
+            '\'' if after_separator => loop {
+                match chars.next()? {
+                    '\'' if chars.next_if_eq(&'\'').is_none() => break,
+                    '\n' => newlines += 1,
+                    _ => {}
+                }
+            },
+            '"' if after_separator => loop {
+                match chars.next()? {
+                    '"' => break,
+                    '\\' if chars.next()? == '\n' => newlines += 1,
+                    '\n' => newlines += 1,
+                    _ => {}
+                }
+            },
+            _ => {}
+        }
+        prev = c;
+    }
+    None
+}
+
+struct Loader<'a, 'p> {
     parser: Parser<'a, saphyr_parser::StrInput<'a>>,
     file: FileId,
     budget: Budget,
@@ -99,19 +193,73 @@ struct Loader<'a> {
     nodes: usize,
     copied_text: usize,
     json: bool,
+    /// Lines indented in this copy of the text (see `load_with`): their columns map back.
+    pads: &'p [(u32, u32)],
+    /// Where each sequence and mapping still open starts (line, 0-based column).
+    open: Vec<(u32, u32)>,
+    /// The scanner's error: line, 0-based column, message.
+    scan_error: Option<(u32, u32, String)>,
 }
 
 type Ev<'a> = (Event<'a>, PSpan);
 
-impl<'a> Loader<'a> {
+impl<'a> Loader<'a, '_> {
+    /// The 1-based column in the file of 0-based column `col` of line `line` of the text read.
+    fn col(&self, line: u32, col: u32) -> u32 {
+        let pad = if self.pads.is_empty() { 0 } else { self.pads.binary_search_by_key(&line, |p| p.0).map_or(0, |i| self.pads[i].1) };
+        col.saturating_sub(pad) + 1
+    }
+
     fn span(&self, s: &PSpan) -> Span {
-        Span {
-            file: self.file,
-            line: s.start.line() as u32,
-            col: s.start.col() as u32 + 1,
-            end_line: s.end.line() as u32,
-            end_col: (s.end.col() as u32 + 1).max(s.start.col() as u32 + 2 * u32::from(s.end.line() == s.start.line())),
+        let (line, end_line) = (s.start.line() as u32, s.end.line() as u32);
+        let (col, end_col) = (self.col(line, s.start.col() as u32), self.col(end_line, s.end.col() as u32));
+        Span { file: self.file, line, col, end_line, end_col: end_col.max(col + u32::from(end_line == line)) }
+    }
+
+    /// After an error: the lines to indent and by how much, when the scanner refused a line
+    /// for its indentation inside a flow collection, where js-yaml does not look at
+    /// indentation. The line must start with the refused token, and that token must be inside
+    /// a flow collection: the outermost open collection that starts with `[` or `{` (every
+    /// line of it short of the block's indentation is indented: indenting a line inside a
+    /// flow collection never changes what it means), else, when the token is `]`, `}` or `,`
+    /// (tokens only flow collections have) or the scanner says it is in one, that line alone.
+    /// Lines go two columns past every block position of the lines before the collection.
+    fn flow_dedent(&self, text: &str) -> Option<Vec<(u32, u32)>> {
+        let (line, col, msg) = self.scan_error.as_ref()?;
+        let (line, col) = (*line as usize, *col as usize);
+        if !msg.starts_with("invalid indentation") || msg.contains("anchor") || msg.contains("quoted") {
+            return None;
         }
+        let lines: Vec<&str> = text.split('\n').collect();
+        let this = lines.get(line.checked_sub(1)?)?;
+        if !this.get(..col)?.bytes().all(|b| b == b' ') {
+            return None;
+        }
+        let starts_flow = |&&(l, c): &&(u32, u32)| {
+            lines.get((l as usize).wrapping_sub(1)).and_then(|t| t.chars().nth(c as usize)).is_some_and(|ch| ch == '[' || ch == '{')
+        };
+        let (first, last) = match self.open.iter().find(starts_flow) {
+            Some(&(l, c)) => {
+                let (l, c) = (l as usize, c as usize);
+                let from = lines[..l - 1].iter().map(|t| t.len() + 1).sum::<usize>() + lines[l - 1].char_indices().nth(c)?.0;
+                (l, l + flow_extent(text, from).unwrap_or(lines.len()))
+            }
+            None if matches!(this[col..].chars().next(), Some(']' | '}' | ',')) || msg.contains("flow") => (line - 1, line),
+            None => return None,
+        };
+        if !(first < line && line <= last) {
+            return None;
+        }
+        let block = |t: &&str| t.len() - t.trim_start_matches([' ', '-', '?', ':']).len();
+        let target = lines[..first].iter().map(block).max().unwrap_or(0) + 2;
+        let pads: Vec<(u32, u32)> = (first + 1..=last.min(lines.len()))
+            .filter_map(|l| {
+                let t = lines[l - 1];
+                let lead = t.len() - t.trim_start_matches(' ').len();
+                (lead < target && lead < t.len()).then(|| Some((u32::try_from(l).ok()?, u32::try_from(target - lead).ok()?)))?
+            })
+            .collect();
+        pads.iter().any(|p| p.0 as usize == line).then_some(pads)
     }
 
     fn next(&mut self) -> Result<Ev<'a>, Diagnostic> {
@@ -119,10 +267,12 @@ impl<'a> Loader<'a> {
             Some(Ok(ev)) => Ok(ev),
             Some(Err(e)) => {
                 let m = e.marker();
+                let (line, col) = (m.line() as u32, m.col() as u32);
+                self.scan_error = Some((line, col, e.info().to_string()));
                 let mut d = Diagnostic::error(codes::YAML_SYNTAX, format!("invalid YAML: {}", e.info())).at(Span::point(
                     self.file,
-                    m.line() as u32,
-                    m.col() as u32 + 1,
+                    line,
+                    self.col(line, col),
                 ));
                 if e.info().contains("tab") {
                     d = d.help("YAML indents with spaces only; replace the tabs with spaces");
@@ -224,12 +374,14 @@ impl<'a> Loader<'a> {
             }
             Event::SequenceStart(anchor, tag) => {
                 self.count(1, span)?;
+                self.open.push((sp.start.line() as u32, sp.start.col() as u32));
                 let mut items = Vec::new();
                 let end;
                 loop {
                     let (ev, sp) = self.next()?;
                     if let Event::SequenceEnd = ev {
                         end = sp;
+                        self.open.pop();
                         break;
                     }
                     items.push(self.node(ev, sp, depth + 1)?);
@@ -244,7 +396,9 @@ impl<'a> Loader<'a> {
             }
             Event::MappingStart(anchor, tag) => {
                 self.count(1, span)?;
+                self.open.push((sp.start.line() as u32, sp.start.col() as u32));
                 let map = self.mapping(depth)?;
+                self.open.pop();
                 let node = self.tagged(tag, Node::new(span, Value::Map(map)))?;
                 self.anchor(anchor, &node);
                 Ok(node)
@@ -667,6 +821,27 @@ mod tests {
     }
     fn err(src: &str) -> Diagnostic {
         load(src, FileId(0)).unwrap_err()
+    }
+
+    /// A flow collection's lines may sit at or left of the block's indentation, as js-yaml
+    /// reads them; columns stay those of the file; a block line so placed stays an error.
+    #[test]
+    fn flow_lines_left_of_the_block_indentation_read_as_js_yaml_reads_them() {
+        let src = "a:\n  b:\n    c: [\n      \"x\", [\n      \"y\"\n    ]\n    ]\n    d: {\n  k: v,\n \"q\": 1\n}\n    e: [\n  !Ref R, { \"Ref\": \"S\" }\n    ]\n";
+        let node = load(src, FileId(0)).unwrap();
+        assert_eq!(node.to_json().to_string(), r#"{"a":{"b":{"c":["x",["y"]],"d":{"k":"v","q":1},"e":[{"Ref":"R"},{"Ref":"S"}]}}}"#);
+        let b = node.get("a").and_then(|a| a.get("b")).unwrap();
+        let q = b.get("d").and_then(|d| d.get("q")).unwrap();
+        assert_eq!((q.span.line, q.span.col), (10, 7), "the column in the file, not in the indented copy");
+        let inner = &b.get("c").unwrap().as_seq().unwrap()[1];
+        assert_eq!((inner.span.line, inner.span.col, inner.span.end_line, inner.span.end_col), (4, 12, 6, 5));
+        // Block lines: still errors, at the file's columns.
+        let e = err("a:\n    b: 1\n  c: 2\n");
+        assert_eq!(e.code, codes::YAML_SYNTAX);
+        assert_eq!(e.span.map(|s| (s.line, s.col)), Some((3, 3)));
+        let e = err("a:\n  b: [\n 1, 2\n  ]\n c: 3\n");
+        assert_eq!(e.code, codes::YAML_SYNTAX, "{e:?}");
+        assert_eq!(e.span.map(|s| s.line), Some(5));
     }
 
     #[test]

@@ -112,8 +112,19 @@ pub fn compile_functions(ctx: &mut Ctx, t: &mut Template) {
 
     // compileStateMachines
     let provider_tags = ctx.cfg.provider.as_ref().and_then(|p| p.tags.clone()).unwrap_or_default();
+    let validate = truthy(sf.get("validate"));
     for (name, sm) in &machines {
         let id = naming::sfn_state_machine(name, sm);
+        let validated;
+        let sm = match sm.get("definition") {
+            Some(d) if validate && d.is_object() => {
+                let mut copy = sm.clone();
+                default_query_languages(&mut copy["definition"]);
+                validated = copy;
+                &validated
+            }
+            _ => sm,
+        };
         let Some(definition_string) = definition_string(ctx, t, name, sm) else { continue };
         let mut props = Map::new();
         props.insert("DefinitionString".into(), definition_string);
@@ -409,7 +420,7 @@ fn check_definition(ctx: &mut Ctx, name: &str, def: &Value, path: &[&str], fns: 
             ok = false;
         }
     }
-    let strict = ctx.cfg.step_functions.as_ref().and_then(|sf| sf.get("validate")) == Some(&Value::Bool(true));
+    let strict = truthy(ctx.cfg.step_functions.as_ref().and_then(|sf| sf.get("validate")));
     for (sname, state) in states {
         let mut sp = path.to_vec();
         sp.push("States");
@@ -548,6 +559,44 @@ fn asl_state_rules(ctx: &mut Ctx, machine: &str, sname: &str, state: &Value, sp:
 }
 
 // ---- definitions ----
+
+/// asl-validator, which `stepFunctions.validate` runs before the definition is written, first
+/// gives each state with no truthy `QueryLanguage`, in every object under a `States` key
+/// anywhere in the definition (`$..States`), the definition's `QueryLanguage` (`JSONPath`
+/// when it has none): the plugin then writes the definition so changed. The role's
+/// statements were worked out before, from the definition as written.
+fn default_query_languages(definition: &mut Value) {
+    let default = match definition.get("QueryLanguage") {
+        Some(q) if !q.is_null() => q.clone(),
+        _ => Value::String("JSONPath".into()),
+    };
+    fn set(state: &mut Value, default: &Value) {
+        if let Value::Object(o) = state {
+            if !truthy(o.get("QueryLanguage")) {
+                o.insert("QueryLanguage".into(), default.clone());
+            }
+        }
+    }
+    fn walk(v: &mut Value, default: &Value) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m.iter_mut() {
+                    if k == "States" {
+                        match x {
+                            Value::Object(states) => states.values_mut().for_each(|s| set(s, default)),
+                            Value::Array(states) => states.iter_mut().for_each(|s| set(s, default)),
+                            _ => {}
+                        }
+                    }
+                    walk(x, default);
+                }
+            }
+            Value::Array(a) => a.iter_mut().for_each(|x| walk(x, default)),
+            _ => {}
+        }
+    }
+    walk(definition, &default);
+}
 
 /// `isIntrinsic`: an object with a `Ref` or `Fn::*` key.
 fn is_intrinsic(v: &Value) -> bool {

@@ -377,6 +377,26 @@ mod tests {
         }
     }
 
+    /// `org` and `app` turn on the Dashboard, whose changes cfgen does not write: a warning at
+    /// `org`, none when `dashboard.disableMonitoring` turns it off or `app` is missing.
+    #[test]
+    fn the_dashboard_is_named_when_org_and_app_turn_it_on() {
+        let base = "service: d\nprovider:\n  name: aws\n  runtime: nodejs22.x\nfunctions:\n  a:\n    handler: a.handler\n";
+        let mut host = MemoryHost::default();
+        host.files.insert("a.js".into(), b"exports.handler = 1;\n".to_vec());
+        let dashboard = |src: &str| {
+            let out = build(src, "serverless.yml", &BuildOptions::default(), &host);
+            assert!(out.template.is_some(), "{:?}", out.diagnostics);
+            out.diagnostics.into_iter().filter(|d| d.code == codes::NOT_IMPLEMENTED).collect::<Vec<_>>()
+        };
+        let on = dashboard(&format!("org: o1234\napp: a\n{base}"));
+        assert_eq!(on.len(), 1, "{on:?}");
+        assert_eq!(on[0].severity, cfgen_syntax::Severity::Warning);
+        assert_eq!(on[0].span.map(|s| (s.line, s.col)), Some((1, 1)), "at `org`");
+        assert!(dashboard(&format!("org: o1234\napp: a\ndashboard:\n  disableMonitoring: true\n{base}")).is_empty());
+        assert!(dashboard(&format!("org: o1234\n{base}")).is_empty());
+    }
+
     #[test]
     fn a_folder_with_too_many_files_is_an_error_not_a_zip() {
         let src = "service: crowded\nprovider:\n  name: aws\n  runtime: nodejs22.x\nfunctions:\n  a:\n    handler: a.handler\n";

@@ -175,6 +175,21 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
         }
     }
 
+    // `org` and `app` turn on the Serverless Dashboard (v3's `is-dashboard-enabled`): v3 then
+    // packages only when logged in, and its dashboard plugin changes the template. cfgen writes
+    // the template without the Dashboard, as v3 does with `dashboard.disableMonitoring`.
+    let truthy = |v: Option<&Value>| v.is_some_and(cfgen_model::coerce::truthy);
+    if truthy(json.get("org")) && truthy(json.get("app")) && !truthy(json.get("dashboard").and_then(|d| d.get("disableMonitoring"))) {
+        diags.push(
+            Diagnostic::warning(
+                codes::NOT_IMPLEMENTED,
+                "`org` and `app` turn on the Serverless Dashboard: Serverless v3 packages this service only when logged in to the Dashboard, and then wraps the Node.js and Python handlers (`s_<function>.handler`) and may add a log access role and outputs; cfgen writes the template without the Dashboard",
+            )
+            .at_opt(key_span(node, &["org"]))
+            .help("set `dashboard.disableMonitoring: true` (or remove `org`) to have Serverless v3 write this same template"),
+        );
+    }
+
     // Serverless' mergeArrays: `functions`/`resources` given as lists of objects.
     for key in ["functions", "resources"] {
         if let Some(Value::Array(items)) = json.get(key) {
@@ -298,15 +313,18 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
     }
     // A blocked runtime (an error only under `cfgen validate`) does not stop compiling, so that
     // `cfgen validate` goes on to report the rest.
+    // A runtime neither cfgen's table nor v3's list has is an error under `configValidationMode:
+    // error`, where v3's schema refuses it; a newer one in cfgen's table builds.
+    let unknown = schema_severity;
     let mut runtime_diags = Vec::new();
     for (rt, p) in runtimes {
         let Some(rt) = rt else { continue };
         let refs: Vec<&str> = p.iter().map(String::as_str).collect();
-        runtime_finding(&rt, span_of(node, &refs), "", opts, &mut runtime_diags);
+        runtime_finding(&rt, span_of(node, &refs), "", opts, unknown, &mut runtime_diags);
     }
     if let Some(k) = takes_default {
         let note = format!(" (Serverless v3's default: `functions.{k}` and every function without a runtime get it)");
-        runtime_finding(DEFAULT_RUNTIME, key_span(node, &["provider"]), &note, opts, &mut runtime_diags);
+        runtime_finding(DEFAULT_RUNTIME, key_span(node, &["provider"]), &note, opts, unknown, &mut runtime_diags);
     }
     diags.extend(runtime_diags);
     crate::plugins::check(node, opts.allow_unknown_plugins, diags);
@@ -1303,9 +1321,21 @@ pub fn runtime_status(rt: &str) -> RuntimeStatus {
 /// A known runtime `rt` is probably a misspelling of: none when `rt` names a known family
 /// (`python3.99`, `nodejs26.x` are versions cfgen's table does not have yet, not typos).
 fn near_runtime(rt: &str) -> Option<&'static str> {
-    let family = |r: &str| r.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.' || c == 'x').to_string();
-    let mine = family(rt);
-    if !mine.is_empty() && RUNTIMES.iter().any(|r| family(r.0) == mine) {
+    // A runtime's shape: its text with every run of digits made one `#` (`python#.#`,
+    // `nodejs#.x`). The same shape as a known runtime is a newer version of its family.
+    let shape = |r: &str| {
+        let mut out = String::new();
+        for c in r.chars() {
+            if !c.is_ascii_digit() {
+                out.push(c);
+            } else if !out.ends_with('#') {
+                out.push('#');
+            }
+        }
+        out
+    };
+    let mine = shape(rt);
+    if RUNTIMES.iter().any(|r| shape(r.0) == mine) {
         return None;
     }
     did_you_mean(rt, RUNTIMES.iter().map(|r| r.0))
@@ -1316,19 +1346,26 @@ const RUNTIME_HELP: &str = "move to a supported runtime (e.g. python3.13, nodejs
 /// The finding for runtime `rt` written at `span` (`note` says where it came from). Blocked
 /// runtimes are errors under `cfgen validate` (unless `--allow-deprecated-runtimes`), warnings
 /// in `cfgen build`.
-fn runtime_finding(rt: &str, span: Option<Span>, note: &str, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) {
+fn runtime_finding(rt: &str, span: Option<Span>, note: &str, opts: &BuildOptions, unknown: Severity, diags: &mut Vec<Diagnostic>) {
     let ahead = |d: &str, what: &str| if d.is_empty() { String::new() } else { format!("; {what} from {d}") };
     let d = match runtime_status(rt) {
         RuntimeStatus::Supported => return,
-        RuntimeStatus::Unknown => Diagnostic::warning(
+        RuntimeStatus::Unknown => Diagnostic::new(
             codes::RUNTIME_DEPRECATED,
+            unknown,
             format!("runtime `{rt}`{note} is not a Lambda runtime cfgen knows (its table is of {RUNTIMES_AS_OF})"),
         )
-        .help(match near_runtime(rt) {
-            Some(near) => {
-                format!("did you mean `{near}`? (a runtime newer than cfgen's table builds as written; `cfgen explain CFG403` explains)")
+        .help({
+            let why = if unknown == Severity::Error {
+                "Serverless v3 refuses a runtime outside its list under `configValidationMode: error`"
+            } else {
+                "a runtime newer than cfgen's table builds as written"
+            };
+            match near_runtime(rt) {
+                Some(near) => format!("did you mean `{near}`? ({why}; `cfgen explain CFG403` explains)"),
+                None if unknown == Severity::Error => format!("check the spelling ({why}); `cfgen explain CFG403` explains"),
+                None => "check the spelling; `cfgen explain CFG403` explains".to_string(),
             }
-            None => "check the spelling; `cfgen explain CFG403` explains".to_string(),
         }),
         RuntimeStatus::Deprecated { since, create_blocked, update_blocked } => Diagnostic::warning(
             codes::RUNTIME_DEPRECATED,
@@ -1438,6 +1475,8 @@ mod tests {
         assert_eq!(near_runtime("nodjs20.x"), Some("nodejs20.x"));
         assert_eq!(near_runtime("python3.99"), None);
         assert_eq!(near_runtime("nodejs26.x"), None);
+        assert_eq!(near_runtime("python3.11x"), Some("python3.11"));
+        assert_eq!(near_runtime("nodejs20"), Some("nodejs20.x"));
     }
 
     /// Every `pattern` of the validator's schema compiles (one that did not would go unchecked),

@@ -221,6 +221,17 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
         diags.extend(walked.into_iter().filter(|d| !(d.code == codes::INVALID_TYPE && d.span == at)));
     }
     apply_coercions(&mut json, coerced);
+    // `provider.tracing: true`, Serverless v1's form: v3's schema warns, and its compiler reads
+    // `tracing.lambda` and `tracing.apiGateway`, which a value that is not an object has not:
+    // no tracing. The walk's warning stands, with how to ask for tracing.
+    if let Some(provider) = json.get_mut("provider").and_then(Value::as_object_mut) {
+        if provider.get("tracing").is_some_and(|t| !t.is_object() && !t.is_null()) {
+            provider.shift_remove("tracing");
+            for d in diags[walked_from..].iter_mut().filter(|d| d.message.starts_with("`provider.tracing` is ")) {
+                d.help = Some("Serverless v3 traces nothing with it; write `tracing: {lambda: true, apiGateway: true}` for X-Ray".into());
+            }
+        }
+    }
 
     // Typed view. serde stops at the first type error, so on failure each part (the provider,
     // every function, every layer, the package) is typed on its own to report all of them.

@@ -690,14 +690,21 @@ fn check_handler(input: &PlanInput, key: &str, f: &cfgen_model::Function, select
     if candidates.iter().any(|c| selected.contains(c.trim_start_matches("./"))) {
         return;
     }
+    // A path that leaves the service's folder can never be zipped: Serverless packages the
+    // files under the folder of serverless.yml only.
+    let outside = candidates[0].starts_with("../") || candidates[0].starts_with('/');
     diags.push(
         Diagnostic::warning(
             codes::HANDLER_MISSING,
             format!("function `{key}`: handler file `{}` not found; the template is built anyway", candidates[0]),
         )
         .at_opt(span_at(input.node, &["functions", key, "handler"]))
-        .label("no such file in the artifact")
-        .help("the deployed function will fail until the file exists"),
+        .label(if outside { "outside the service's folder" } else { "no such file in the artifact" })
+        .help(if outside {
+            "Serverless zips only the files under the folder of serverless.yml: give the handler's path from there (a bundler plugin, or `package.artifact`, can bring code from elsewhere)"
+        } else {
+            "the deployed function will fail until the file exists"
+        }),
     );
 }
 

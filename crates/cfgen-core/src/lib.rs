@@ -174,7 +174,12 @@ fn load_and_resolve(
     sources: &mut SourceMap,
 ) -> (Option<Node>, Vec<Diagnostic>) {
     let file = sources.add(file_name, src);
-    let loaded = if file_name.ends_with(".json") { cfgen_syntax::yaml::load_json(src, file) } else { cfgen_syntax::yaml::load(src, file) };
+    let mut notes = Vec::new();
+    let loaded = if file_name.ends_with(".json") {
+        cfgen_syntax::yaml::load_json(src, file)
+    } else {
+        cfgen_syntax::yaml::load_noting(src, file, &mut notes)
+    };
     let root = match loaded {
         Ok(n) => n,
         Err(d) => return (None, vec![d]),
@@ -198,6 +203,7 @@ fn load_and_resolve(
         var_opts.options.insert("region".into(), Value::String(r.clone()));
     }
     let (node, mut diags) = variables::resolve(root, &var_opts, host, sources);
+    diags.splice(0..0, notes);
     let ok = !diags.iter().any(Diagnostic::is_error);
     if !ok {
         // Report every problem at once: keys do not depend on variables, so unknown keys are

@@ -81,8 +81,18 @@ pub fn load_json(src: &str, file: FileId) -> Result<Node, Diagnostic> {
     load_with(src, file, Budget::default(), true)
 }
 
+/// Load a YAML document, with a warning in `notes` for what js-yaml reads and YAML 1.2 does not
+/// (a flow collection's line left of its block's indentation), which editors may refuse.
+pub fn load_noting(src: &str, file: FileId, notes: &mut Vec<Diagnostic>) -> Result<Node, Diagnostic> {
+    load_inner(src, file, Budget::default(), false, notes)
+}
+
 /// Load with explicit budgets.
 pub fn load_with(src: &str, file: FileId, budget: Budget, json: bool) -> Result<Node, Diagnostic> {
+    load_inner(src, file, budget, json, &mut Vec::new())
+}
+
+fn load_inner(src: &str, file: FileId, budget: Budget, json: bool, notes: &mut Vec<Diagnostic>) -> Result<Node, Diagnostic> {
     if src.len() > budget.max_bytes {
         return Err(Diagnostic::error(
             codes::BUDGET,
@@ -113,6 +123,7 @@ pub fn load_with(src: &str, file: FileId, budget: Budget, json: bool) -> Result<
             Ok(node) => return Ok(node),
             Err(e) => e,
         };
+        let refused = err.span;
         let Some(more) = loader.flow_dedent(&text) else { return Err(err) };
         reads += 1;
         if reads.saturating_mul(src.len().max(1024)) > 32 << 20 {
@@ -124,6 +135,14 @@ pub fn load_with(src: &str, file: FileId, budget: Budget, json: bool) -> Result<
         if more.iter().any(|(l, _)| pads.binary_search_by_key(l, |p| p.0).is_ok()) {
             return Err(err);
         }
+        notes.push(
+            Diagnostic::warning(
+                codes::YAML_SYNTAX,
+                "a line of this flow collection sits at or left of its block's indentation: YAML 1.2 refuses it, js-yaml (Serverless v3) reads it, and so does cfgen",
+            )
+            .at_opt(refused)
+            .help("indent the collection's lines past its key: editors and other YAML tools may refuse the file as it is"),
+        );
         text = Cow::Owned(indent_lines(&text, &more));
         pads.extend(more);
         pads.sort_unstable();
@@ -828,8 +847,13 @@ mod tests {
     #[test]
     fn flow_lines_left_of_the_block_indentation_read_as_js_yaml_reads_them() {
         let src = "a:\n  b:\n    c: [\n      \"x\", [\n      \"y\"\n    ]\n    ]\n    d: {\n  k: v,\n \"q\": 1\n}\n    e: [\n  !Ref R, { \"Ref\": \"S\" }\n    ]\n";
-        let node = load(src, FileId(0)).unwrap();
+        let mut notes = Vec::new();
+        let node = load_noting(src, FileId(0), &mut notes).unwrap();
         assert_eq!(node.to_json().to_string(), r#"{"a":{"b":{"c":["x",["y"]],"d":{"k":"v","q":1},"e":[{"Ref":"R"},{"Ref":"S"}]}}}"#);
+        // One warning per collection read again, at the line YAML 1.2 refuses.
+        let lines: Vec<Option<u32>> = notes.iter().map(|n| n.span.map(|s| s.line)).collect();
+        assert_eq!(lines, [Some(6), Some(9), Some(13)]);
+        assert!(notes.iter().all(|n| n.severity == crate::diagnostic::Severity::Warning && n.code == codes::YAML_SYNTAX));
         let b = node.get("a").and_then(|a| a.get("b")).unwrap();
         let q = b.get("d").and_then(|d| d.get("q")).unwrap();
         assert_eq!((q.span.line, q.span.col), (10, 7), "the column in the file, not in the indented copy");

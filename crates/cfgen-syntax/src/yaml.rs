@@ -214,7 +214,8 @@ struct Loader<'a, 'p> {
     json: bool,
     /// Lines indented in this copy of the text (see `load_with`): their columns map back.
     pads: &'p [(u32, u32)],
-    /// Where each sequence and mapping still open starts (line, 0-based column).
+    /// After an error: where each sequence and mapping it stopped starts (line, 0-based
+    /// column), innermost first.
     open: Vec<(u32, u32)>,
     /// The scanner's error: line, 0-based column, message.
     scan_error: Option<(u32, u32, String)>,
@@ -257,7 +258,7 @@ impl<'a> Loader<'a, '_> {
         let starts_flow = |&&(l, c): &&(u32, u32)| {
             lines.get((l as usize).wrapping_sub(1)).and_then(|t| t.chars().nth(c as usize)).is_some_and(|ch| ch == '[' || ch == '{')
         };
-        let (first, last) = match self.open.iter().find(starts_flow) {
+        let (first, last) = match self.open.iter().rev().find(starts_flow) {
             Some(&(l, c)) => {
                 let (l, c) = (l as usize, c as usize);
                 let from = lines[..l - 1].iter().map(|t| t.len() + 1).sum::<usize>() + lines[l - 1].char_indices().nth(c)?.0;
@@ -393,18 +394,7 @@ impl<'a> Loader<'a, '_> {
             }
             Event::SequenceStart(anchor, tag) => {
                 self.count(1, span)?;
-                self.open.push((sp.start.line() as u32, sp.start.col() as u32));
-                let mut items = Vec::new();
-                let end;
-                loop {
-                    let (ev, sp) = self.next()?;
-                    if let Event::SequenceEnd = ev {
-                        end = sp;
-                        self.open.pop();
-                        break;
-                    }
-                    items.push(self.node(ev, sp, depth + 1)?);
-                }
+                let (items, end) = self.sequence(depth).map_err(|e| self.unwound(&sp, e))?;
                 let mut span = span;
                 let e = self.span(&end);
                 span.end_line = e.line;
@@ -415,15 +405,32 @@ impl<'a> Loader<'a, '_> {
             }
             Event::MappingStart(anchor, tag) => {
                 self.count(1, span)?;
-                self.open.push((sp.start.line() as u32, sp.start.col() as u32));
-                let map = self.mapping(depth)?;
-                self.open.pop();
+                let map = self.mapping(depth).map_err(|e| self.unwound(&sp, e))?;
                 let node = self.tagged(tag, Node::new(span, Value::Map(map)))?;
                 self.anchor(anchor, &node);
                 Ok(node)
             }
             _ => Err(Diagnostic::error(codes::YAML_SYNTAX, "unexpected YAML event").at(span)),
         }
+    }
+
+    fn sequence(&mut self, depth: usize) -> Result<(Vec<Node>, PSpan), Diagnostic> {
+        let mut items = Vec::new();
+        loop {
+            let (ev, sp) = self.next()?;
+            if let Event::SequenceEnd = ev {
+                return Ok((items, sp));
+            }
+            items.push(self.node(ev, sp, depth + 1)?);
+        }
+    }
+
+    /// On the way out of a collection that an error stopped: its start goes to `open`
+    /// (innermost first). Costs nothing while nothing fails.
+    #[cold]
+    fn unwound(&mut self, sp: &PSpan, e: Diagnostic) -> Diagnostic {
+        self.open.push((sp.start.line() as u32, sp.start.col() as u32));
+        e
     }
 
     fn mapping(&mut self, depth: usize) -> Result<Map, Diagnostic> {

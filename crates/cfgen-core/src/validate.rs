@@ -1155,6 +1155,15 @@ fn check_scalar(v: &Value, schemas: &[SValue], root: &Schema, node: &Node, path:
             Diagnostic::new(if numeric { codes::INVALID_TYPE } else { codes::INVALID_VALUE }, sev, msg).at_opt(span_of(node, &refs));
         if let Some(words) = missed.iter().find_map(|p| pattern_words(p)) {
             d = d.help(format!("expected {words}"));
+        } else if let Some(n) = numeric.then(|| number_with_unit(text.as_deref().unwrap_or_default())).flatten() {
+            // `memorySize: 1536MB`: v3 writes the text into the template, which CloudFormation
+            // refuses.
+            let unit = match path.last().map(AsRef::as_ref) {
+                Some("memorySize" | "ephemeralStorageSize") => " (it is in MB)",
+                Some("timeout") => " (it is in seconds)",
+                _ => "",
+            };
+            d = d.help(format!("write the number alone: `{n}`{unit}"));
         }
         sink.diags.push(d);
         return false;
@@ -1173,6 +1182,15 @@ fn check_scalar(v: &Value, schemas: &[SValue], root: &Schema, node: &Node, path:
     }
     sink.diags.push(d);
     false
+}
+
+/// The number of a number written with a unit (`1536MB`, `30 s`).
+fn number_with_unit(text: &str) -> Option<&str> {
+    let t = text.trim();
+    let end = t.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+    let (n, unit) = t.split_at(end);
+    (!n.is_empty() && n.parse::<f64>().is_ok() && unit.trim().chars().all(|c| c.is_ascii_alphabetic()) && !unit.trim().is_empty())
+        .then_some(n)
 }
 
 /// Plain words for the patterns users meet most (the finding quotes the pattern itself).
@@ -1488,6 +1506,16 @@ mod tests {
         assert_eq!(near_runtime("nodejs26.x"), None);
         assert_eq!(near_runtime("python3.11x"), Some("python3.11"));
         assert_eq!(near_runtime("nodejs20"), Some("nodejs20.x"));
+    }
+
+    #[test]
+    fn a_number_with_its_unit_is_read_for_the_help() {
+        assert_eq!(number_with_unit("1536MB"), Some("1536"));
+        assert_eq!(number_with_unit(" 30 s "), Some("30"));
+        assert_eq!(number_with_unit("1.5GB"), Some("1.5"));
+        assert_eq!(number_with_unit("lots"), None);
+        assert_eq!(number_with_unit("128"), None);
+        assert_eq!(number_with_unit("12MB3"), None);
     }
 
     /// Every `pattern` of the validator's schema compiles (one that did not would go unchecked),

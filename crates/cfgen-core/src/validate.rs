@@ -325,17 +325,17 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
     // A blocked runtime (an error only under `cfgen validate`) does not stop compiling, so that
     // `cfgen validate` goes on to report the rest.
     // A runtime neither cfgen's table nor v3's list has is an error under `configValidationMode:
-    // error`, where v3's schema refuses it; a newer one in cfgen's table builds.
-    let unknown = schema_severity;
+    // error` (`schema_severity`), where v3's schema refuses it; a newer one in cfgen's table
+    // builds.
     let mut runtime_diags = Vec::new();
     for (rt, p) in runtimes {
         let Some(rt) = rt else { continue };
         let refs: Vec<&str> = p.iter().map(String::as_str).collect();
-        runtime_finding(&rt, span_of(node, &refs), "", opts, unknown, &mut runtime_diags);
+        runtime_finding(&rt, span_of(node, &refs), "", opts, schema_severity, &mut runtime_diags);
     }
     if let Some(k) = takes_default {
         let note = format!(" (Serverless v3's default: `functions.{k}` and every function without a runtime get it)");
-        runtime_finding(DEFAULT_RUNTIME, key_span(node, &["provider"]), &note, opts, unknown, &mut runtime_diags);
+        runtime_finding(DEFAULT_RUNTIME, key_span(node, &["provider"]), &note, opts, schema_severity, &mut runtime_diags);
     }
     diags.extend(runtime_diags);
     crate::plugins::check(node, opts.allow_unknown_plugins, diags);
@@ -1374,7 +1374,7 @@ const RUNTIME_HELP: &str = "move to a supported runtime (e.g. python3.13, nodejs
 
 /// The finding for runtime `rt` written at `span` (`note` says where it came from). Blocked
 /// runtimes are errors under `cfgen validate` (unless `--allow-deprecated-runtimes`), warnings
-/// in `cfgen build`.
+/// in `cfgen build`; a runtime cfgen does not know has severity `unknown`.
 fn runtime_finding(rt: &str, span: Option<Span>, note: &str, opts: &BuildOptions, unknown: Severity, diags: &mut Vec<Diagnostic>) {
     let ahead = |d: &str, what: &str| if d.is_empty() { String::new() } else { format!("; {what} from {d}") };
     let d = match runtime_status(rt) {

@@ -146,12 +146,11 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
         if number_version {
             // `semver.validRange` of anything but text is null: v3 skips the version check
             // (`frameworkVersion: 3` unquoted), and stops under `configValidationMode: error`.
-            let error = json.get("configValidationMode").and_then(Value::as_str) == Some("error");
             let shown = if s.is_empty() { cfgen_model::coerce::type_name(fv).to_string() } else { format!("`{s}`") };
             diags.push(
                 Diagnostic::new(
                     codes::FRAMEWORK_VERSION,
-                    if error { Severity::Error } else { Severity::Warning },
+                    schema_severity,
                     format!("frameworkVersion is {shown}, not text: Serverless v3 does not read it as a version range and skips its version check"),
                 )
                 .at_opt(span_of(node, &["frameworkVersion"]))

@@ -194,6 +194,16 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
         return Artifacts::default();
     }
     let all_set: HashSet<&str> = all_paths.iter().map(String::as_str).collect();
+    // Whether a function's code is in the folder: its handler's file, or, for runtimes whose
+    // handler names no file (Java, .NET, a runtime a plugin replaces), any file but
+    // configuration and data (YAML, JSON). An empty artifact is then the patterns' doing, not
+    // code to come.
+    let has_files = all_paths.iter().any(|p| {
+        p != input.config_file_name && !p.starts_with(".serverless/") && ![".yml", ".yaml", ".json"].iter().any(|e| p.ends_with(e))
+    });
+    let code_of = |f: &cfgen_model::Function| {
+        handler_candidates(input, f).map_or(has_files, |c| c.iter().any(|x| all_set.contains(x.trim_start_matches("./"))))
+    };
     let layers: Vec<(String, cfgen_model::Layer)> =
         cfg.layers.iter().flatten().filter_map(|(k, l)| l.clone().map(|l| (k.clone(), l))).collect();
     let layer_paths: Vec<String> = layers.iter().filter_map(|(_, l)| l.path.clone()).collect();
@@ -352,7 +362,7 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
             );
             let span = span_at(input.node, &["functions", key, "package"]).or_else(|| span_at(input.node, &["package"]));
             let selected = selection(select_files_with(&all_paths, &exc, &inc, &pats, &dev_excludes), span, diags);
-            let code_exists = handler_candidates(input, f).is_none_or(|c| c.iter().any(|x| all_set.contains(x.trim_start_matches("./"))));
+            let code_exists = code_of(f);
             if let Some(s) = &selected {
                 check_not_empty(s, code_exists, &format!("function `{key}`"), span, diags);
                 check_handler(input, key, f, &s.iter().cloned().collect(), diags);
@@ -380,10 +390,7 @@ pub fn plan(input: &PlanInput, files: &dyn FileSource, diags: &mut Vec<Diagnosti
             if service_selected.is_none() {
                 let span = span_at(input.node, &["package", "patterns"]).or_else(|| span_at(input.node, &["package"]));
                 let selected = selection(select_files_with(&all_paths, &excludes, &includes, &patterns, &dev_excludes), span, diags);
-                let code_exists = input.functions.iter().any(|(_, f)| {
-                    f.handler.is_some()
-                        && handler_candidates(input, f).is_none_or(|c| c.iter().any(|x| all_set.contains(x.trim_start_matches("./"))))
-                });
+                let code_exists = input.functions.iter().any(|(_, f)| f.handler.is_some() && code_of(f));
                 if let Some(s) = &selected {
                     check_not_empty(s, code_exists, "the service", span, diags);
                 }

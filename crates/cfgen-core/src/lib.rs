@@ -534,4 +534,34 @@ mod tests {
         assert!(one.artifacts.function("a").unwrap().bytes == expected(""), "function a holds every file");
         assert!(one.artifacts.function("c").unwrap().bytes == expected("lib/big1.js"), "function c leaves out lib/big1.js");
     }
+
+    /// An empty artifact is a warning while the service has no code yet and an error once its
+    /// patterns leave out code that is there, also for runtimes whose handler names no file.
+    #[test]
+    fn empty_artifact_is_code_to_come_or_the_patterns_doing() {
+        let packaging = |runtime: &str, files: &[&str], patterns: &str| {
+            let src = format!(
+                "service: s\nprovider:\n  name: aws\n  runtime: {runtime}\npackage:\n  individually: true\n  patterns: [{patterns}]\n\
+                 functions:\n  check:\n    handler: email-checker\n"
+            );
+            let mut host = MemoryHost::default();
+            for f in files {
+                host.files.insert(f.to_string(), b"x".to_vec());
+            }
+            let out = build(&src, "serverless.yml", &BuildOptions::default(), &host);
+            let found: Vec<(bool, String)> =
+                out.diagnostics.iter().filter(|d| d.code == codes::PACKAGING).map(|d| (d.is_error(), d.message.clone())).collect();
+            (out.template.is_some(), found)
+        };
+        let to_come = (false, "function `check`: no files to package yet; the artifact is empty".to_string());
+        let excluded = (true, "function `check`: no file matches the package patterns".to_string());
+        // A runtime cfgen cannot name the handler's file of (one a plugin replaces): the folder
+        // holds nothing but configuration and data, so the code is still to come.
+        assert_eq!(packaging("rust", &["serverless.yml", "config/dev.yml"], "'!config/**'"), (true, vec![to_come.clone()]));
+        // It holds code, and the patterns leave it out.
+        assert_eq!(packaging("rust", &["serverless.yml", "src/main.rs"], "'!src/**'"), (false, vec![excluded.clone()]));
+        // A runtime whose handler's file cfgen knows: that file decides.
+        assert_eq!(packaging("provided.al2", &["serverless.yml", "README"], "'!README'"), (true, vec![to_come]));
+        assert_eq!(packaging("provided.al2", &["serverless.yml", "email-checker"], "'!email-checker'"), (false, vec![excluded]));
+    }
 }

@@ -14,8 +14,8 @@ def first_lines(text, prefix, n):
     return [l for l in text.splitlines() if l.startswith(prefix)][:n]
 
 
-def build_both(d, results, cfgen_bin, env=None, oracle_lines=1):
-    """Serverless v3 and cfgen build the service in folder `d` (stage dev, us-east-1); the oracle's
+def build_both(d, results, cfgen_bin, env=None, oracle_lines=1, stage="dev", region="us-east-1"):
+    """Serverless v3 and cfgen build the service in folder `d` for `stage` in `region`; the oracle's
     template or failure and cfgen's template or errors go to folder `results`. `env`, when given,
     is cfgen's whole environment (the oracle has its own, from the folder's oracle.json).
     Returns (row, details):
@@ -26,12 +26,13 @@ def build_both(d, results, cfgen_bin, env=None, oracle_lines=1):
       both     both failed (cfgen's first error; with `oracle_lines` > 1, Serverless' last line too)
     """
     ref, fail = os.path.join(results, "oracle.json"), os.path.join(results, "oracle.fail")
-    r = subprocess.run([os.path.join(shared, "tools", "oracle"), d, ref], capture_output=True, text=True)
+    r = subprocess.run([os.path.join(shared, "tools", "oracle"), d, ref], capture_output=True, text=True,
+                       env=dict(os.environ, CFGEN_STAGE=stage, CFGEN_REGION=region))
     if r.returncode != 0:
         open(fail, "w").write(r.stderr)
     oracle_ok = r.returncode == 0
     try:
-        c = subprocess.run([cfgen_bin, "build", "serverless.yml", "--stage", "dev", "--region", "us-east-1"] + PIN,
+        c = subprocess.run([cfgen_bin, "build", "serverless.yml", "--stage", stage, "--region", region] + PIN,
                            cwd=d, capture_output=True, timeout=20, env=env)
         rc, err = c.returncode, c.stderr.decode(errors="replace")
     except subprocess.TimeoutExpired:

@@ -4,7 +4,10 @@
 //! (`functionInvocations`, `functionErrors`, `functionDuration`, `functionThrottles`) merged
 //! with `definitions`; alarms with a log `pattern` also get two metric filters.
 //!
-//! Not compiled yet (an error): `dashboards` and `externalStack`.
+//! `dashboards` adds a CloudWatch dashboard per template (`default`, `vertical`) of the
+//! functions' Lambda metrics and the REST API's.
+//!
+//! Not compiled yet (an error): `externalStack`.
 
 use super::scalar_or_json as js_string;
 use crate::compile::{Ctx, Template};
@@ -104,13 +107,11 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
             return;
         }
     }
-    for key in ["dashboards", "externalStack"] {
-        if config.get(key).is_some_and(truthy) {
-            let d = Diagnostic::error(codes::NOT_IMPLEMENTED, format!("`custom.alerts.{key}` is not compiled by cfgen yet"))
-                .at_opt(ctx.span(&["custom", "alerts", key]));
-            ctx.diags.push(d);
-            return;
-        }
+    if config.get("externalStack").is_some_and(truthy) {
+        let d = Diagnostic::error(codes::NOT_IMPLEMENTED, "`custom.alerts.externalStack` is not compiled by cfgen yet")
+            .at_opt(ctx.span(&["custom", "alerts", "externalStack"]));
+        ctx.diags.push(d);
+        return;
     }
     let mut definitions = default_definitions();
     if let Some(d) = config.get("definitions").filter(|d| d.is_object()) {
@@ -191,6 +192,201 @@ pub fn compile(ctx: &mut Ctx, t: &mut Template) {
             return;
         }
     }
+    if let Some(dashboards) = config.get("dashboards").filter(|d| truthy(d)) {
+        compile_dashboards(ctx, t, dashboards);
+    }
+}
+
+/// The dashboard templates `custom.alerts.dashboards` asks for (`getDashboardTemplates`):
+/// `true` is `default`, a name or a list names them, `{stages, templates}` gives them (or
+/// `default`) on its stages only.
+fn dashboard_templates(config: &Value, stage: &str) -> Vec<Value> {
+    match config {
+        Value::Bool(_) => vec![json!("default")],
+        Value::Object(o) if o.get("stages").is_some_and(truthy) => {
+            let listed = match o.get("stages") {
+                Some(Value::Array(a)) => a.iter().any(|s| s.as_str() == Some(stage)),
+                Some(Value::String(s)) => s.contains(stage),
+                _ => false,
+            };
+            match (listed, o.get("templates").filter(|t| truthy(t))) {
+                (false, _) => vec![],
+                (true, Some(Value::Array(a))) => a.clone(),
+                (true, Some(t)) => vec![t.clone()],
+                (true, None) => vec![json!("default")],
+            }
+        }
+        Value::Array(a) => a.clone(),
+        other => vec![other.clone()],
+    }
+}
+
+/// `compileDashboards`: an `AWS::CloudWatch::Dashboard` per template, its body the widgets of
+/// the plugin's `default` or `vertical` layout, compact JSON.
+fn compile_dashboards(ctx: &mut Ctx, t: &mut Template, config: &Value) {
+    let mut names: Vec<String> = Vec::new();
+    for d in dashboard_templates(config, &ctx.stage) {
+        let name = match &d {
+            Value::String(s) => s.clone(),
+            Value::Object(_) => "[object Object]".to_string(),
+            other => js_string(other),
+        };
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    let functions: Vec<String> = ctx.functions.iter().map(|(k, _)| k.clone()).collect();
+    let mut out = Map::new();
+    for name in names {
+        let Some(layout) = dashboard_layout(&name) else {
+            // The item that names it, where there is one.
+            let listed = |list: Option<&Value>| match list {
+                Some(Value::Array(a)) => a.iter().position(|v| v.as_str() == Some(name.as_str())).map(|i| i.to_string()),
+                _ => None,
+            };
+            let base = ["custom", "alerts", "dashboards"];
+            let span = match config {
+                Value::Array(_) => listed(Some(config)).and_then(|i| ctx.span(&[&base[..], &[i.as_str()]].concat())),
+                Value::Object(o) => listed(o.get("templates"))
+                    .and_then(|i| ctx.span(&[&base[..], &["templates", i.as_str()]].concat()))
+                    .or_else(|| ctx.span(&[&base[..], &["templates"]].concat())),
+                _ => None,
+            };
+            let d = Diagnostic::error(codes::INVALID_VALUE, format!("Cannot find dashboard by name {name}"))
+                .at_opt(span.or_else(|| ctx.span(&base)))
+                .help("serverless-plugin-aws-alerts has two dashboards: `default` and `vertical`");
+            ctx.diags.push(d);
+            return;
+        };
+        let widgets: Vec<Value> = layout
+            .iter()
+            .map(|&(title, metric, numbers, (x, y, width, height))| {
+                let place = Place { title, x, y, width, height };
+                widget(&ctx.service, &ctx.stage, &ctx.region, &functions, metric, numbers, &place)
+            })
+            .collect();
+        let (key, dashboard_name) = if name == "default" {
+            ("AlertsDashboard".to_string(), format!("{}-{}-{}", ctx.service, ctx.stage, ctx.region))
+        } else {
+            (format!("AlertsDashboard{name}"), format!("{}-{}-{}-{name}", ctx.service, ctx.stage, ctx.region))
+        };
+        let body = json!({ "widgets": widgets }).to_string();
+        out.insert(
+            key,
+            json!({"Type": "AWS::CloudWatch::Dashboard", "Properties": {"DashboardName": dashboard_name, "DashboardBody": body}}),
+        );
+    }
+    crate::merge::merge_object_owned(&mut t.resources, out);
+}
+
+/// A widget's title and place on the dashboard's grid.
+struct Place<'a> {
+    title: &'a str,
+    x: u32,
+    y: u32,
+    width: u32,
+    height: u32,
+}
+
+/// (title, metric, numbers rather than a time series, (x, y, width, height)).
+type Slot = (&'static str, &'static str, bool, (u32, u32, u32, u32));
+
+/// The plugin's `configs/default.json` and `configs/vertical.json`.
+fn dashboard_layout(name: &str) -> Option<&'static [Slot]> {
+    const DEFAULT: &[Slot] = &[
+        ("Errors", "errors", false, (0, 0, 8, 6)),
+        ("Errors", "errors", true, (8, 0, 6, 6)),
+        ("Duration", "duration", false, (14, 0, 10, 6)),
+        ("Invocations", "invocations", false, (0, 6, 8, 6)),
+        ("Invocations", "invocations", true, (8, 6, 6, 6)),
+        ("API Requests", "requests", false, (14, 6, 10, 6)),
+        ("Throttles", "throttles", false, (0, 12, 8, 6)),
+        ("Throttles", "throttles", true, (8, 12, 6, 6)),
+        ("API Latency", "latency", false, (14, 12, 10, 6)),
+    ];
+    const VERTICAL: &[Slot] = &[
+        ("Errors", "errors", false, (0, 0, 10, 6)),
+        ("Errors", "errors", true, (10, 0, 10, 6)),
+        ("Duration", "duration", false, (0, 6, 10, 6)),
+        ("Duration Average", "duration", true, (10, 6, 10, 6)),
+        ("Invocations", "invocations", false, (0, 12, 10, 6)),
+        ("Invocations", "invocations", true, (10, 12, 10, 6)),
+        ("Iterator Age", "iteratorage", false, (0, 18, 10, 6)),
+        ("Iterator Age Average", "iteratorage", true, (10, 18, 10, 6)),
+        ("Throttles", "throttles", false, (0, 24, 10, 6)),
+        ("Throttles", "throttles", true, (10, 24, 10, 6)),
+        ("API Latency", "latency", false, (0, 30, 10, 6)),
+        ("API Latency Average", "latency", true, (10, 30, 10, 6)),
+        ("API Requests", "requests", false, (0, 36, 10, 6)),
+        ("API Requests", "requests", true, (10, 36, 10, 6)),
+    ];
+    match name {
+        "default" => Some(DEFAULT),
+        "vertical" => Some(VERTICAL),
+        _ => None,
+    }
+}
+
+/// One widget (the plugin's `widgets/<service>/<metric>/<display>.js`). Lambda metrics list
+/// every function, named `<service>-<stage>-<key>` as the plugin names them; API Gateway
+/// metrics name the REST API `<stage>-<service>`.
+fn widget(service: &str, stage: &str, region: &str, functions: &[String], metric: &str, numbers: bool, at: &Place) -> Value {
+    let api = format!("{stage}-{service}");
+    let lambda = |name: &str, stat: &str, f: &str, label: String| {
+        json!(["AWS/Lambda", name, "FunctionName", format!("{service}-{stage}-{f}"), {
+            "stat": stat, "period": if numbers { 2592000 } else { 900 }, "region": region, "label": label
+        }])
+    };
+    let metrics: Vec<Value> = match (metric, numbers) {
+        ("errors" | "invocations" | "throttles", _) => {
+            let name = match metric {
+                "errors" => "Errors",
+                "invocations" => "Invocations",
+                _ => "Throttles",
+            };
+            functions.iter().map(|f| lambda(name, "Sum", f, f.clone())).collect()
+        }
+        ("duration" | "iteratorage", true) => {
+            let name = if metric == "duration" { "Duration" } else { "IteratorAge" };
+            functions.iter().map(|f| lambda(name, "Average", f, f.clone())).collect()
+        }
+        ("duration" | "iteratorage", false) => {
+            let name = if metric == "duration" { "Duration" } else { "IteratorAge" };
+            functions.iter().flat_map(|f| ["p50", "p90"].map(|p| lambda(name, p, f, format!("{f} {p}")))).collect()
+        }
+        ("latency", true) => ["IntegrationLatency", "Latency"]
+            .iter()
+            .map(|m| json!(["AWS/ApiGateway", m, "ApiName", &api, {"stat": "Average", "period": 2592000, "region": region, "label": m}]))
+            .collect(),
+        ("latency", false) => ["p50", "p90"]
+            .iter()
+            .flat_map(|p| {
+                ["IntegrationLatency", "Latency"]
+                    .map(|m| json!(["AWS/ApiGateway", m, "ApiName", &api, {"stat": p, "period": 900, "region": region}]))
+            })
+            .collect(),
+        (_, true) => ["5XXError", "4XXError", "Count"]
+            .iter()
+            .map(|m| json!(["AWS/ApiGateway", m, "ApiName", &api, {"stat": "Sum", "period": 2592000, "region": region, "label": m}]))
+            .collect(),
+        (_, false) => ["5XXError", "4XXError", "Count"]
+            .iter()
+            .map(|m| json!(["AWS/ApiGateway", m, "ApiName", &api, {"stat": "Sum", "period": 900}]))
+            .collect(),
+    };
+    let mut properties = Map::new();
+    properties.insert("title".into(), json!(at.title));
+    properties.insert("view".into(), json!(if numbers { "singleValue" } else { "timeSeries" }));
+    if !numbers {
+        properties.insert("stacked".into(), json!(false));
+    }
+    properties.insert("metrics".into(), Value::Array(metrics));
+    properties.insert("region".into(), json!(region));
+    // The API Gateway time series alone set no period.
+    if numbers || !matches!(metric, "latency" | "requests") {
+        properties.insert("period".into(), json!(300));
+    }
+    json!({"type": "metric", "x": at.x, "y": at.y, "width": at.width, "height": at.height, "properties": properties})
 }
 
 fn add_alert_topic(key: &str, config: &Value, custom: Option<&str>, alert_topics: &mut Map<String, Value>, t: &mut Template) {
@@ -389,4 +585,24 @@ fn alarm_cloudformation(
         p.insert("AlarmName".into(), json!(name));
     }
     Some(json!({"Type": "AWS::CloudWatch::Alarm", "Properties": p}))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dashboard_templates_follow_get_dashboard_templates() {
+        let on = |v: Value, stage: &str| dashboard_templates(&v, stage);
+        assert_eq!(on(json!(true), "dev"), vec![json!("default")]);
+        assert_eq!(on(json!("vertical"), "dev"), vec![json!("vertical")]);
+        assert_eq!(on(json!(["vertical", "default"]), "dev"), vec![json!("vertical"), json!("default")]);
+        // `{stages}`: the templates (or `default`) on a listed stage, none on another.
+        assert_eq!(on(json!({"stages": ["prod"], "templates": ["vertical"]}), "prod"), vec![json!("vertical")]);
+        assert_eq!(on(json!({"stages": ["prod"], "templates": "vertical"}), "prod"), vec![json!("vertical")]);
+        assert_eq!(on(json!({"stages": ["prod"]}), "prod"), vec![json!("default")]);
+        assert!(on(json!({"stages": ["prod"], "templates": ["vertical"]}), "dev").is_empty());
+        // An object without `stages` is one (unknown) template name, as `[].concat(object)`.
+        assert_eq!(on(json!({"templates": ["vertical"]}), "dev"), vec![json!({"templates": ["vertical"]})]);
+    }
 }

@@ -880,7 +880,10 @@ fn compile_function(
         if let Some(o) = cfg {
             for (k, ck) in [("command", "Command"), ("entryPoint", "EntryPoint"), ("workingDirectory", "WorkingDirectory")] {
                 if let Some(v) = o.get(k).filter(|v| truthy(v)) {
-                    image_config.insert(ck.into(), v.clone());
+                    // `command` and `entryPoint` are lists of strings in v3's schema (AJV
+                    // makes one string a list of it).
+                    let v = if k == "workingDirectory" { v.clone() } else { crate::events::queue_common::list_of_text(v) };
+                    image_config.insert(ck.into(), v);
                 }
             }
         }
@@ -1319,10 +1322,12 @@ fn compile_url(
     let _ = ctx;
 }
 
+/// A list of strings of a function URL's CORS settings: AJV (v3's schema) makes one string a
+/// list of it, then v3 removes repeated items.
 fn uniq(v: &Value) -> Value {
-    match v {
-        Value::Array(a) => Value::Array(crate::value::uniq(a.iter().cloned())),
-        other => other.clone(),
+    match crate::events::queue_common::list_of_text(v) {
+        Value::Array(a) => Value::Array(crate::value::uniq(a)),
+        other => other,
     }
 }
 

@@ -231,6 +231,21 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
             }
         }
     }
+    // `package` as a list (`- individually: true`) or a scalar: v3's schema warns, and its
+    // packaging reads `package.individually`, `package.patterns`, ..., which such a value has
+    // not: the service is packaged with no settings. So is it here, after the walk's warning.
+    if json.get("package").is_some_and(|p| !p.is_object() && !p.is_null()) {
+        let items = json.get("package").and_then(Value::as_array).is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_object));
+        json.as_object_mut().map(|o| o.shift_remove("package"));
+        for d in diags[walked_from..].iter_mut().filter(|d| d.message.starts_with("`package` is ")) {
+            d.help = Some(if items {
+                "Serverless v3 reads none of these settings: write them as keys of `package:`, without the `- ` (e.g. `package: {individually: true}`)".into()
+            } else {
+                "Serverless v3 reads no package setting from it: `package` takes keys such as `individually`, `patterns` and `artifact`"
+                    .into()
+            });
+        }
+    }
 
     // Typed view. serde stops at the first type error, so on failure each part (the provider,
     // every function, every layer, the package) is typed on its own to report all of them.

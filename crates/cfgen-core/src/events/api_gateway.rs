@@ -838,7 +838,8 @@ fn get_authorizer(e: &mut EventCtx, fi: usize, i: usize, a: &Value, integration:
                 Some(Value::Array(c)) => c.clone(),
                 _ => Vec::new(),
             };
-            out.scopes = o.get("scopes").cloned();
+            // A list of strings in v3's schema: one scope is a list of it.
+            out.scopes = o.get("scopes").map(crate::events::queue_common::list_of_text);
             out.identity_source = o.get("identitySource").cloned();
             out.identity_validation_expression = o.get("identityValidationExpression").cloned();
             out.managed_externally = o.get("managedExternally").is_some_and(schema_bool);
@@ -1059,6 +1060,23 @@ pub(crate) fn coerce_statements(statements: &[Value]) -> Value {
                 for k in ["Action", "NotAction"] {
                     if let Some(v @ (Value::String(_) | Value::Number(_) | Value::Bool(_))) = o.get_mut(k) {
                         *v = json!([v.clone()]);
+                    }
+                }
+                // `awsIamPolicyPrincipal`: `*`, or an object whose `AWS` is `*`, `Fn::If` or a
+                // list, and whose `Federated`, `Service` and `CanonicalUser` are lists of
+                // strings. AJV reaches the list branch last, wraps a scalar there and makes
+                // each scalar item text: `AWS: arn:...` is written `["arn:..."]`.
+                for k in ["Principal", "NotPrincipal"] {
+                    if let Some(Value::Object(p)) = o.get_mut(k) {
+                        for (kind, v) in p.iter_mut() {
+                            let star_allowed = kind == "AWS";
+                            if !["AWS", "Federated", "Service", "CanonicalUser"].contains(&kind.as_str()) {
+                                continue;
+                            }
+                            if !(star_allowed && v.as_str() == Some("*")) {
+                                *v = crate::events::queue_common::list_of_text(v);
+                            }
+                        }
                     }
                 }
                 // `awsResourcePolicyResource` tries string branches first: a one-item list of

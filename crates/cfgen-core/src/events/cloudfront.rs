@@ -205,6 +205,11 @@ pub fn compile(e: &mut EventCtx) {
     if let Some(Value::Object(cps)) = e.provider.cloud_front.as_ref().and_then(|c| c.get("cachePolicies")) {
         let (service, stage) = (e.service().to_string(), e.stage().to_string());
         for (name, config) in cps.clone() {
+            let mut config = config.clone();
+            // The lists of strings of v3's schema, where AJV makes one string a list of it.
+            for (outer, inner) in [("CookiesConfig", "Cookies"), ("HeadersConfig", "Headers"), ("QueryStringsConfig", "QueryStrings")] {
+                crate::events::queue_common::list_of_text_at(&mut config, &["ParametersInCacheKeyAndForwardedToOrigin", outer, inner]);
+            }
             let mut c = config.as_object().cloned().unwrap_or_default();
             c.insert("Name".into(), json!(naming::cloud_front_cache_policy_name(&service, &stage, &name)));
             e.set_resource(

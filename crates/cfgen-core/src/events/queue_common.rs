@@ -112,6 +112,36 @@ pub fn scalar_to_string(v: &Value) -> Value {
     }
 }
 
+/// AJV `coerceTypes: "array"` for a list-of-strings setting: a scalar becomes a list of its
+/// text, and the numbers and booleans of a list become text (other values stay).
+pub fn list_of_text(v: &Value) -> Value {
+    match v {
+        Value::String(_) | Value::Number(_) | Value::Bool(_) => Value::Array(vec![scalar_to_string(v)]),
+        Value::Array(items) => Value::Array(items.iter().map(scalar_to_string).collect()),
+        other => other.clone(),
+    }
+}
+
+/// [`list_of_text`] of the value at `path` inside `v` (a `*` step: each item of a list),
+/// where there is one.
+pub fn list_of_text_at(v: &mut Value, path: &[&str]) {
+    let Some((first, rest)) = path.split_first() else {
+        if !v.is_null() {
+            *v = list_of_text(v);
+        }
+        return;
+    };
+    match (v, *first) {
+        (Value::Array(items), "*") => items.iter_mut().for_each(|i| list_of_text_at(i, rest)),
+        (Value::Object(o), k) => {
+            if let Some(inner) = o.get_mut(k) {
+                list_of_text_at(inner, rest);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// AJV `coerceTypes` for a `string` setting: [`scalar_to_string`] of the value, or of the item
 /// of a list of one ([`single`]).
 pub fn coerce_string(v: &Value) -> Value {

@@ -143,8 +143,11 @@ fn validate(e: &mut EventCtx) -> Vec<WsEvent> {
                             &["functions", &key, "events", &idx_s, "websocket", "authorizer"],
                             &["name", "arn", "identitySource"],
                         );
-                        let identity_source =
-                            a.get("identitySource").filter(|v| truthy(v)).cloned().unwrap_or(json!([DEFAULT_IDENTITY_SOURCE]));
+                        // A list of strings in v3's schema: one source is a list of it.
+                        let identity_source = a
+                            .get("identitySource")
+                            .filter(|v| truthy(v))
+                            .map_or_else(|| json!([DEFAULT_IDENTITY_SOURCE]), crate::events::queue_common::list_of_text);
                         let name = a.get("name").filter(|v| truthy(v)).and_then(scalar_string);
                         if let Some(arn) = a.get("arn").filter(|v| truthy(v)) {
                             let auth_name = match arn {

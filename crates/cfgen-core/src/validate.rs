@@ -231,18 +231,30 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
             }
         }
     }
-    // `package` as a list (`- individually: true`) or a scalar: v3's schema warns, and its
-    // packaging reads `package.individually`, `package.patterns`, ..., which such a value has
-    // not: the service is packaged with no settings. So is it here, after the walk's warning.
-    if json.get("package").is_some_and(|p| !p.is_object() && !p.is_null()) {
-        let items = json.get("package").and_then(Value::as_array).is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_object));
-        json.as_object_mut().map(|o| o.shift_remove("package"));
-        for d in diags[walked_from..].iter_mut().filter(|d| d.message.starts_with("`package` is ")) {
-            d.help = Some(if items {
-                "Serverless v3 reads none of these settings: write them as keys of `package:`, without the `- ` (e.g. `package: {individually: true}`)".into()
-            } else {
-                "Serverless v3 reads no package setting from it: `package` takes keys such as `individually`, `patterns` and `artifact`"
-                    .into()
+    // `package` as a list (`- individually: true`) or a scalar, the service's, a function's or
+    // a layer's: v3's schema warns, and its packaging reads `package.individually`,
+    // `package.patterns`, ..., which such a value has not: it is packaged with no settings. So
+    // is it here, after the walk's warning.
+    let mut holders: Vec<(String, String)> = vec![(String::new(), "package".into())];
+    for section in ["functions", "layers"] {
+        if let Some(Value::Object(items)) = json.get(section) {
+            for k in items.keys() {
+                let escaped = k.replace('~', "~0").replace('/', "~1");
+                holders.push((format!("/{section}/{escaped}"), format!("{section}.{k}.package")));
+            }
+        }
+    }
+    for (pointer, path) in holders {
+        let Some(Value::Object(holder)) = json.pointer_mut(&pointer) else { continue };
+        let Some(p) = holder.get("package").filter(|p| !p.is_object() && !p.is_null()) else { continue };
+        let items = p.as_array().is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_object));
+        holder.shift_remove("package");
+        let said = format!("`{path}` is ");
+        for d in diags[walked_from..].iter_mut().filter(|d| d.message.starts_with(&said)) {
+            d.help = Some(match (items, path.starts_with("layers.")) {
+                (true, _) => "Serverless v3 reads none of these settings: write them as keys of `package:`, without the `- ` (e.g. `package: {patterns: ['!tests/**']}`)".into(),
+                (false, false) => "Serverless v3 reads no package setting from it: `package` takes keys such as `individually`, `patterns` and `artifact`".into(),
+                (false, true) => "Serverless v3 reads no package setting from it: a layer's `package` takes `patterns` or `artifact`".into(),
             });
         }
     }
@@ -278,7 +290,10 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
             // becomes the error; serde's own message is the fallback.
             let mut said = Vec::new();
             for d in diags[walked_from..].iter_mut() {
-                if let Some((p, _)) = found.iter().find(|(p, _)| d.message.starts_with(&format!("`{p}` is "))) {
+                // The finding at the value serde stopped in, or at one that holds it.
+                let Some(q) = d.message.strip_prefix('`').and_then(|m| m.split_once("` is ")).map(|(q, _)| q) else { continue };
+                let within = |p: &str| p == q || p.strip_prefix(q).is_some_and(|r| r.starts_with('.') || r.starts_with('['));
+                if let Some((p, _)) = found.iter().find(|(p, _)| within(p)) {
                     d.severity = Severity::Error;
                     said.push(p.clone());
                 }
@@ -290,6 +305,7 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
                     .map(|s| s.trim_matches(|c| c == '[' || c == ']').to_string())
                     .collect();
                 let refs: Vec<&str> = segs.iter().map(String::as_str).collect();
+                let msg = plain_words(msg);
                 diags.push(Diagnostic::error(codes::INVALID_TYPE, format!("{p}: {msg}")).at_opt(span_of(node, &refs)));
             }
             return None;
@@ -376,6 +392,16 @@ fn move_nulls_last(v: &mut Value) {
         }
         Value::Array(a) => a.iter_mut().for_each(move_nulls_last),
         _ => {}
+    }
+}
+
+/// serde's message for a value the typed view cannot read, without the Rust type names it
+/// gives for a value none of a setting's shapes reads.
+fn plain_words(msg: String) -> String {
+    if msg.contains("did not match any variant of untagged enum") {
+        "the value has none of the shapes this setting takes (`cfgen schema` lists them)".to_string()
+    } else {
+        msg
     }
 }
 
@@ -1520,6 +1546,14 @@ mod tests {
         assert_eq!(near_runtime("nodejs26.x"), None);
         assert_eq!(near_runtime("python3.11x"), Some("python3.11"));
         assert_eq!(near_runtime("nodejs20"), Some("nodejs20.x"));
+    }
+
+    #[test]
+    fn serde_messages_lose_rust_type_names() {
+        let untagged = "data did not match any variant of untagged enum OneOrMany".to_string();
+        assert_eq!(plain_words(untagged), "the value has none of the shapes this setting takes (`cfgen schema` lists them)");
+        let typed = "invalid type: string \"x\", expected a sequence".to_string();
+        assert_eq!(plain_words(typed.clone()), typed);
     }
 
     #[test]

@@ -235,20 +235,27 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
     // a layer's: v3's schema warns, and its packaging reads `package.individually`,
     // `package.patterns`, ..., which such a value has not: it is packaged with no settings. So
     // is it here, after the walk's warning.
-    let mut holders: Vec<(String, String)> = vec![(String::new(), "package".into())];
-    for section in ["functions", "layers"] {
-        if let Some(Value::Object(items)) = json.get(section) {
-            for k in items.keys() {
-                let escaped = k.replace('~', "~0").replace('/', "~1");
-                holders.push((format!("/{section}/{escaped}"), format!("{section}.{k}.package")));
+    let not_settings = |p: &Value| !p.is_object() && !p.is_null();
+    let mut dropped: Vec<(String, bool)> = Vec::new();
+    if let Some(root) = json.as_object_mut() {
+        if let Some(p) = root.get("package").filter(|p| not_settings(p)) {
+            dropped.push(("package".into(), p.as_array().is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_object))));
+            root.shift_remove("package");
+        }
+        for section in ["functions", "layers"] {
+            let Some(Value::Object(items)) = root.get_mut(section) else { continue };
+            for (k, item) in items.iter_mut() {
+                let Value::Object(o) = item else { continue };
+                let Some(p) = o.get("package").filter(|p| not_settings(p)) else { continue };
+                dropped.push((
+                    format!("{section}.{k}.package"),
+                    p.as_array().is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_object)),
+                ));
+                o.shift_remove("package");
             }
         }
     }
-    for (pointer, path) in holders {
-        let Some(Value::Object(holder)) = json.pointer_mut(&pointer) else { continue };
-        let Some(p) = holder.get("package").filter(|p| !p.is_object() && !p.is_null()) else { continue };
-        let items = p.as_array().is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_object));
-        holder.shift_remove("package");
+    for (path, items) in dropped {
         let said = format!("`{path}` is ");
         for d in diags[walked_from..].iter_mut().filter(|d| d.message.starts_with(&said)) {
             d.help = Some(match (items, path.starts_with("layers.")) {

@@ -432,6 +432,14 @@ fn lambda(id: &str, res: &Value, prov: &Provenance, api: &BTreeMap<String, &'sta
         }
     }
     if let Some(Value::Array(layers)) = p.get("Layers") {
+        // Serverless v3 gives `provider.layers` to image functions too; Lambda refuses them.
+        if !layers.is_empty() && p.get("PackageType").and_then(Value::as_str) == Some("Image") {
+            err(
+                format!("`{id}` runs a container image and has layers; Lambda takes layers only for zip functions"),
+                at(&["Layers"]),
+                Some("a container image carries its own dependencies: set `layers` on the zip functions that use them rather than on `provider`".into()),
+            );
+        }
         if layers.len() > MAX_LAYERS {
             err(format!("`{id}` uses {} layers; Lambda allows at most {MAX_LAYERS}", layers.len()), at(&["Layers"]), None);
         }
@@ -514,5 +522,17 @@ mod tests {
         bad["Timeout"] = json!("901");
         let d = run(&f(bad), CheckOptions { validate: true, ..Default::default() });
         assert_eq!(d.iter().filter(|d| d.code.id == "CFG512" && d.is_error()).count(), 2, "{d:?}");
+    }
+
+    #[test]
+    fn an_image_function_with_layers_is_refused_by_lambda() {
+        let f = |layers: Value| {
+            let props = json!({"Code": {"ImageUri": "1.dkr.ecr.us-east-1.amazonaws.com/r@sha256:0"}, "PackageType": "Image", "Layers": layers, "Role": "arn:aws:iam::1:role/r"});
+            json!({"Resources": {"F": {"Type": "AWS::Lambda::Function", "Properties": props}}})
+        };
+        let opts = || CheckOptions { validate: true, ..Default::default() };
+        let d = run(&f(json!(["arn:aws:lambda:us-east-1:1:layer:l:1"])), opts());
+        assert!(d.iter().any(|d| d.code.id == "CFG512" && d.is_error() && d.message.contains("container image")), "{d:?}");
+        assert!(run(&f(json!([])), opts()).is_empty());
     }
 }

@@ -125,6 +125,25 @@ pub fn warmer_function_name(service: &str, stage: &str, warmer: &str) -> String 
     format!("{service}-{stage}-warmup-plugin-{warmer}")
 }
 
+/// serverless-plugin-aws-alerts: the logical id of dashboard `template` (`default` or
+/// `vertical`).
+pub fn alerts_dashboard(template: &str) -> String {
+    if template == "default" {
+        "AlertsDashboard".into()
+    } else {
+        format!("AlertsDashboard{template}")
+    }
+}
+
+/// serverless-plugin-aws-alerts: the name of dashboard `template`.
+pub fn alerts_dashboard_name(service: &str, stage: &str, region: &str, template: &str) -> String {
+    if template == "default" {
+        format!("{service}-{stage}-{region}")
+    } else {
+        format!("{service}-{stage}-{region}-{template}")
+    }
+}
+
 pub fn service_artifact(service: &str) -> String {
     format!("{service}.zip")
 }

@@ -224,46 +224,37 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
     // `tracing.lambda` and `tracing.apiGateway`, which a value that is not an object has not:
     // no tracing. The walk's warning stands, with how to ask for tracing.
     if let Some(provider) = json.get_mut("provider").and_then(Value::as_object_mut) {
-        if provider.get("tracing").is_some_and(|t| !t.is_object() && !t.is_null()) {
-            provider.shift_remove("tracing");
-            for d in diags[walked_from..].iter_mut().filter(|d| d.message.starts_with("`provider.tracing` is ")) {
-                d.help = Some("Serverless v3 traces nothing with it; write `tracing: {lambda: true, apiGateway: true}` for X-Ray".into());
-            }
+        if take_unread(provider, "tracing").is_some() {
+            help_at(
+                &mut diags[walked_from..],
+                "provider.tracing",
+                "Serverless v3 traces nothing with it; write `tracing: {lambda: true, apiGateway: true}` for X-Ray",
+            );
         }
     }
     // `package` as a list (`- individually: true`) or a scalar, the service's, a function's or
     // a layer's: v3's schema warns, and its packaging reads `package.individually`,
     // `package.patterns`, ..., which such a value has not: it is packaged with no settings. So
     // is it here, after the walk's warning.
-    let not_settings = |p: &Value| !p.is_object() && !p.is_null();
-    let mut dropped: Vec<(String, bool)> = Vec::new();
+    let mut dropped: Vec<(String, Value)> = Vec::new();
     if let Some(root) = json.as_object_mut() {
-        if let Some(p) = root.get("package").filter(|p| not_settings(p)) {
-            dropped.push(("package".into(), p.as_array().is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_object))));
-            root.shift_remove("package");
-        }
+        dropped.extend(take_unread(root, "package").map(|p| ("package".to_string(), p)));
         for section in ["functions", "layers"] {
             let Some(Value::Object(items)) = root.get_mut(section) else { continue };
             for (k, item) in items.iter_mut() {
                 let Value::Object(o) = item else { continue };
-                let Some(p) = o.get("package").filter(|p| not_settings(p)) else { continue };
-                dropped.push((
-                    format!("{section}.{k}.package"),
-                    p.as_array().is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_object)),
-                ));
-                o.shift_remove("package");
+                dropped.extend(take_unread(o, "package").map(|p| (format!("{section}.{k}.package"), p)));
             }
         }
     }
-    for (path, items) in dropped {
-        let said = format!("`{path}` is ");
-        for d in diags[walked_from..].iter_mut().filter(|d| d.message.starts_with(&said)) {
-            d.help = Some(match (items, path.starts_with("layers.")) {
-                (true, _) => "Serverless v3 reads none of these settings: write them as keys of `package:`, without the `- ` (e.g. `package: {patterns: ['!tests/**']}`)".into(),
-                (false, false) => "Serverless v3 reads no package setting from it: `package` takes keys such as `individually`, `patterns` and `artifact`".into(),
-                (false, true) => "Serverless v3 reads no package setting from it: a layer's `package` takes `patterns` or `artifact`".into(),
-            });
-        }
+    for (path, p) in dropped {
+        let items = p.as_array().is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_object));
+        let help = match (items, path.starts_with("layers.")) {
+            (true, _) => "Serverless v3 reads none of these settings: write them as keys of `package:`, without the `- ` (e.g. `package: {patterns: ['!tests/**']}`)",
+            (false, false) => "Serverless v3 reads no package setting from it: `package` takes keys such as `individually`, `patterns` and `artifact`",
+            (false, true) => "Serverless v3 reads no package setting from it: a layer's `package` takes `patterns` or `artifact`",
+        };
+        help_at(&mut diags[walked_from..], &path, help);
     }
 
     // Typed view. serde stops at the first type error, so on failure each part (the provider,
@@ -399,6 +390,20 @@ fn move_nulls_last(v: &mut Value) {
         }
         Value::Array(a) => a.iter_mut().for_each(move_nulls_last),
         _ => {}
+    }
+}
+
+/// `holder[key]` taken out when it is neither a mapping nor null: a setting v3's schema warns
+/// about and its compiler reads nothing from.
+fn take_unread(holder: &mut serde_json::Map<String, Value>, key: &str) -> Option<Value> {
+    holder.get(key).is_some_and(|v| !v.is_object() && !v.is_null()).then(|| holder.shift_remove(key)).flatten()
+}
+
+/// `help` on the schema walk's findings about the value at `path` (`` `path` is ... ``).
+fn help_at(diags: &mut [Diagnostic], path: &str, help: &str) {
+    let said = format!("`{path}` is ");
+    for d in diags.iter_mut().filter(|d| d.message.starts_with(&said)) {
+        d.help = Some(help.to_string());
     }
 }
 

@@ -1069,11 +1069,8 @@ pub(crate) fn coerce_statements(statements: &[Value]) -> Value {
                 for k in ["Principal", "NotPrincipal"] {
                     if let Some(Value::Object(p)) = o.get_mut(k) {
                         for (kind, v) in p.iter_mut() {
-                            let star_allowed = kind == "AWS";
-                            if !["AWS", "Federated", "Service", "CanonicalUser"].contains(&kind.as_str()) {
-                                continue;
-                            }
-                            if !(star_allowed && v.as_str() == Some("*")) {
+                            let everyone = kind == "AWS" && v.as_str() == Some("*");
+                            if !everyone && ["AWS", "Federated", "Service", "CanonicalUser"].contains(&kind.as_str()) {
                                 *v = crate::events::queue_common::list_of_text(v);
                             }
                         }

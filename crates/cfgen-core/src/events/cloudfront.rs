@@ -204,8 +204,7 @@ pub fn compile(e: &mut EventCtx) {
     let mut policies: Vec<String> = Vec::new();
     if let Some(Value::Object(cps)) = e.provider.cloud_front.as_ref().and_then(|c| c.get("cachePolicies")) {
         let (service, stage) = (e.service().to_string(), e.stage().to_string());
-        for (name, config) in cps.clone() {
-            let mut config = config.clone();
+        for (name, mut config) in cps.clone() {
             // The lists of strings of v3's schema, where AJV makes one string a list of it.
             for (outer, inner) in [("CookiesConfig", "Cookies"), ("HeadersConfig", "Headers"), ("QueryStringsConfig", "QueryStrings")] {
                 crate::events::queue_common::list_of_text_at(&mut config, &["ParametersInCacheKeyAndForwardedToOrigin", outer, inner]);

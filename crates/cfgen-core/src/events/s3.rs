@@ -195,20 +195,18 @@ fn new_buckets(e: &mut EventCtx) {
             }
             // The lists of strings of v3's `provider.s3` schema, where AJV makes one string a
             // list of it.
-            let mut settings = Value::Object(c);
-            for path in [
-                &["CorsConfiguration", "CorsRules", "*", "AllowedHeaders"][..],
-                &["CorsConfiguration", "CorsRules", "*", "AllowedMethods"],
-                &["CorsConfiguration", "CorsRules", "*", "AllowedOrigins"],
-                &["CorsConfiguration", "CorsRules", "*", "ExposedHeaders"],
-                &["InventoryConfigurations", "*", "OptionalFields"],
+            for (setting, path) in [
+                ("CorsConfiguration", &["CorsRules", "*", "AllowedHeaders"][..]),
+                ("CorsConfiguration", &["CorsRules", "*", "AllowedMethods"]),
+                ("CorsConfiguration", &["CorsRules", "*", "AllowedOrigins"]),
+                ("CorsConfiguration", &["CorsRules", "*", "ExposedHeaders"]),
+                ("InventoryConfigurations", &["*", "OptionalFields"]),
             ] {
-                qc::list_of_text_at(&mut settings, path);
+                if let Some(v) = c.get_mut(setting) {
+                    qc::list_of_text_at(v, path);
+                }
             }
-            bucket_conf = match settings {
-                Value::Object(c) => Some(c),
-                _ => None,
-            };
+            bucket_conf = Some(c);
         }
         let mut provided_notification: Option<Value> = None;
         if let Some(c) = bucket_conf.as_mut().filter(|c| !c.is_empty()) {

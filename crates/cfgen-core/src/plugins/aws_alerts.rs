@@ -258,34 +258,15 @@ fn compile_dashboards(ctx: &mut Ctx, t: &mut Template, config: &Value) {
             ctx.diags.push(d);
             return;
         };
-        let widgets: Vec<Value> = layout
-            .iter()
-            .map(|&(title, metric, numbers, (x, y, width, height))| {
-                let place = Place { title, x, y, width, height };
-                widget(&ctx.service, &ctx.stage, &ctx.region, &functions, metric, numbers, &place)
-            })
-            .collect();
-        let (key, dashboard_name) = if name == "default" {
-            ("AlertsDashboard".to_string(), format!("{}-{}-{}", ctx.service, ctx.stage, ctx.region))
-        } else {
-            (format!("AlertsDashboard{name}"), format!("{}-{}-{}-{name}", ctx.service, ctx.stage, ctx.region))
-        };
+        let widgets: Vec<Value> = layout.iter().map(|slot| widget(&ctx.service, &ctx.stage, &ctx.region, &functions, slot)).collect();
+        let dashboard_name = naming::alerts_dashboard_name(&ctx.service, &ctx.stage, &ctx.region, &name);
         let body = json!({ "widgets": widgets }).to_string();
         out.insert(
-            key,
+            naming::alerts_dashboard(&name),
             json!({"Type": "AWS::CloudWatch::Dashboard", "Properties": {"DashboardName": dashboard_name, "DashboardBody": body}}),
         );
     }
     crate::merge::merge_object_owned(&mut t.resources, out);
-}
-
-/// A widget's title and place on the dashboard's grid.
-struct Place<'a> {
-    title: &'a str,
-    x: u32,
-    y: u32,
-    width: u32,
-    height: u32,
 }
 
 /// (title, metric, numbers rather than a time series, (x, y, width, height)).
@@ -330,10 +311,11 @@ fn dashboard_layout(name: &str) -> Option<&'static [Slot]> {
 /// One widget (the plugin's `widgets/<service>/<metric>/<display>.js`). Lambda metrics list
 /// every function, named `<service>-<stage>-<key>` as the plugin names them; API Gateway
 /// metrics name the REST API `<stage>-<service>`.
-fn widget(service: &str, stage: &str, region: &str, functions: &[String], metric: &str, numbers: bool, at: &Place) -> Value {
-    let api = format!("{stage}-{service}");
+fn widget(service: &str, stage: &str, region: &str, functions: &[String], slot: &Slot) -> Value {
+    let &(title, metric, numbers, (x, y, width, height)) = slot;
+    let api = naming::rest_api_name(service, stage, false);
     let lambda = |name: &str, stat: &str, f: &str, label: String| {
-        json!(["AWS/Lambda", name, "FunctionName", format!("{service}-{stage}-{f}"), {
+        json!(["AWS/Lambda", name, "FunctionName", naming::function_name(service, stage, f), {
             "stat": stat, "period": if numbers { 2592000 } else { 900 }, "region": region, "label": label
         }])
     };
@@ -375,7 +357,7 @@ fn widget(service: &str, stage: &str, region: &str, functions: &[String], metric
             .collect(),
     };
     let mut properties = Map::new();
-    properties.insert("title".into(), json!(at.title));
+    properties.insert("title".into(), json!(title));
     properties.insert("view".into(), json!(if numbers { "singleValue" } else { "timeSeries" }));
     if !numbers {
         properties.insert("stacked".into(), json!(false));
@@ -386,7 +368,7 @@ fn widget(service: &str, stage: &str, region: &str, functions: &[String], metric
     if numbers || !matches!(metric, "latency" | "requests") {
         properties.insert("period".into(), json!(300));
     }
-    json!({"type": "metric", "x": at.x, "y": at.y, "width": at.width, "height": at.height, "properties": properties})
+    json!({"type": "metric", "x": x, "y": y, "width": width, "height": height, "properties": properties})
 }
 
 fn add_alert_topic(key: &str, config: &Value, custom: Option<&str>, alert_topics: &mut Map<String, Value>, t: &mut Template) {

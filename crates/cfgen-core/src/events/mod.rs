@@ -437,7 +437,13 @@ fn event_shapes(e: &mut EventCtx) {
                 }
             };
             if o.len() != 1 {
-                found.push((f.key.clone(), i, Shape::Keys(o.keys().cloned().collect()), severity));
+                // `- cloudwatchEvent:` with its settings beside it rather than under it
+                let mut types = o.iter().filter(|(k, _)| EVENT_TYPES.contains(&k.as_str()));
+                let unindented = match (types.next(), types.next()) {
+                    (Some((t, body)), None) if !truthy(body) => Some(t.clone()),
+                    _ => None,
+                };
+                found.push((f.key.clone(), i, Shape::Keys(o.keys().cloned().collect(), unindented), severity));
                 continue;
             }
             let Some((ty, body)) = o.iter().next() else { continue };
@@ -456,18 +462,27 @@ fn event_shapes(e: &mut EventCtx) {
             Shape::NotMapping => {
                 Diagnostic::new(codes::UNKNOWN_KEY, sev, ignored("an event must be a mapping with one key, the event type".into(), sev))
             }
-            Shape::Keys(keys) => {
+            Shape::Keys(keys, unindented) => {
                 let known = keys.iter().filter(|k| EVENT_TYPES.contains(&k.as_str())).count();
                 let listed = keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
                 let mut msg = format!("an event must have one key, the event type; this one has {} ({listed})", keys.len());
                 if sev != cfgen_syntax::Severity::Error {
                     msg.push_str(&match known {
+                        // the one event type is empty: v3 compiles nothing for it
+                        _ if unindented.is_some() => "; Serverless v3 ignores it".to_string(),
                         0 => "; Serverless v3 ignores it".to_string(),
                         n if n == keys.len() => "; Serverless v3 compiles each of them as an event".to_string(),
                         _ => "; Serverless v3 compiles the event types it knows and ignores the others".to_string(),
                     });
                 }
-                Diagnostic::new(codes::UNKNOWN_KEY, sev, msg).help("write each event as its own item of `events`")
+                let help = match unindented {
+                    Some(t) => {
+                        let others = keys.iter().filter(|k| **k != t).map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+                        format!("`{t}` is empty, with {others} beside it rather than under it: indent {others} under `{t}:`")
+                    }
+                    None => "write each event as its own item of `events`".to_string(),
+                };
+                Diagnostic::new(codes::UNKNOWN_KEY, sev, msg).help(help)
             }
             Shape::Unknown(t) => {
                 let mut d = Diagnostic::new(codes::UNKNOWN_KEY, sev, ignored(format!("unsupported function event `{t}`"), sev));
@@ -495,8 +510,9 @@ fn event_shapes(e: &mut EventCtx) {
 enum Shape {
     /// Not a mapping, or an empty one.
     NotMapping,
-    /// Several keys.
-    Keys(Vec<String>),
+    /// Several keys; with the one event type among them when its body is empty (its settings
+    /// written beside it, not indented under it).
+    Keys(Vec<String>, Option<String>),
     Unknown(String),
     /// The type and its falsy body.
     Empty(String, Value),

@@ -84,10 +84,16 @@ pub fn compile(e: &mut EventCtx) {
                         match o.get("topicName") {
                             Some(Value::String(s)) if !s.is_empty() => topic_name = s.clone(),
                             _ => {
+                                // `sns: {Fn::ImportValue: ...}`: the intrinsic meant as the ARN
+                                let help = match o.keys().find(|k| k.starts_with("Fn::") || *k == "Ref") {
+                                    Some(f) => format!(
+                                        "`{f}` gives no topic by itself: write it under `arn:`, with `topicName:` beside it (v3 reads the name only from a plain ARN)"
+                                    ),
+                                    None => "write `topicName: my-topic` to create a topic, or `arn:` for an existing one".to_string(),
+                                };
                                 qc::report(
                                     e,
-                                    Diagnostic::error(codes::MISSING_KEY, "an `sns` event needs `arn` or `topicName`")
-                                        .help("write `topicName: my-topic` to create a topic, or `arn:` for an existing one"),
+                                    Diagnostic::error(codes::MISSING_KEY, "an `sns` event needs `arn` or `topicName`").help(help),
                                     key,
                                     i,
                                     &["sns"],

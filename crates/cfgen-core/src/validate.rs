@@ -1429,7 +1429,12 @@ const RUNTIME_HELP: &str = "move to a supported runtime (e.g. python3.13, nodejs
 /// in `cfgen build`; a runtime cfgen does not know has severity `unknown`.
 fn runtime_finding(rt: &str, span: Option<Span>, note: &str, opts: &BuildOptions, unknown: Severity, diags: &mut Vec<Diagnostic>) {
     let ahead = |d: &str, what: &str| if d.is_empty() { String::new() } else { format!("; {what} from {d}") };
-    let d = match runtime_status(rt) {
+    let status = runtime_status(rt);
+    // An old runtime v3's list no longer has (`nodejs12.x`): v3's schema refuses it under
+    // `configValidationMode: error` (`unknown` is then an error), as it does an unknown one. A
+    // runtime newer than v3 knows is supported by AWS and returns here.
+    let dropped = unknown == Severity::Error && status != RuntimeStatus::Unknown && !cfgen_model::cf::LAMBDA_RUNTIMES.contains(&rt);
+    let d = match status {
         RuntimeStatus::Supported => return,
         RuntimeStatus::Unknown => Diagnostic::new(
             codes::RUNTIME_DEPRECATED,
@@ -1474,7 +1479,11 @@ fn runtime_finding(rt: &str, span: Option<Span>, note: &str, opts: &BuildOptions
             )
         }
     };
-    let d = if d.help.is_none() { d.help(RUNTIME_HELP) } else { d };
+    let mut d = if d.help.is_none() { d.help(RUNTIME_HELP) } else { d };
+    if dropped {
+        d.severity = Severity::Error;
+        d.message.push_str("; Serverless v3's list no longer has it, and v3 refuses it under `configValidationMode: error`");
+    }
     diags.push(d.at_opt(span));
 }
 

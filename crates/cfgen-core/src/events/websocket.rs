@@ -93,6 +93,27 @@ fn validate(e: &mut EventCtx) -> Vec<WsEvent> {
             Value::Object(o) => {
                 e.check_keys(&key, idx, "websocket", &body, &EVENT_KEYS);
                 let Some(route) = o.get("route").and_then(scalar_string) else {
+                    if let Some(Value::Array(routes)) = o.get("route") {
+                        // `route: [$connect, $disconnect]`: v3 stops with a TypeError
+                        let each: Vec<String> = routes.iter().filter_map(scalar_string).map(|r| format!("`- websocket: {r}`")).collect();
+                        let help = if each.is_empty() {
+                            "write one `websocket` event per route".to_string()
+                        } else {
+                            format!("write one `websocket` event per route: {}", each.join(", "))
+                        };
+                        event_report(
+                            e,
+                            Diagnostic::error(
+                                codes::INVALID_TYPE,
+                                format!("websocket event of function `{key}` has a list of routes; an event takes one `route`"),
+                            )
+                            .help(help),
+                            &key,
+                            idx,
+                            &["websocket", "route"],
+                        );
+                        continue;
+                    }
                     event_report(
                         e,
                         Diagnostic::error(codes::MISSING_KEY, format!("websocket event of function `{key}` has no `route`"))

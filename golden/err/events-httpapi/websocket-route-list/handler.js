@@ -1,0 +1,1 @@
+exports.connections = async () => ({ statusCode: 200 });

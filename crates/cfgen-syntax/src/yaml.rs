@@ -15,7 +15,8 @@
 //! * a line inside a flow collection (`[...]`, `{...}`) may sit at or left of its block's
 //!   indentation, as js-yaml (and libyaml) read it: saphyr follows YAML 1.2 and refuses such a
 //!   line, so the loader indents it in a copy of the text and reads the copy again, mapping
-//!   columns back to the file (see [`load_with`]);
+//!   columns back to the file (see [`load_with`]); so with a quoted scalar's continuation
+//!   lines, whose leading white space is never part of the value;
 //! * budgets bound the nesting depth, the number of nodes (alias expansion included) and the
 //!   input size, so no input can hang the loader or exhaust memory.
 
@@ -124,13 +125,13 @@ fn load_inner(src: &str, file: FileId, budget: Budget, json: bool, notes: &mut V
             Err(e) => e,
         };
         let refused = err.span;
-        let Some(more) = loader.flow_dedent(&text) else { return Err(err) };
+        let Some((more, what)) = loader.dedented(&text) else { return Err(err) };
         reads += 1;
         if reads > 65 || reads.saturating_mul(src.len().max(1024)) > 2 << 20 {
-            return Err(err.help(
-                "js-yaml (Serverless) reads a flow collection's lines left of their block's indentation; cfgen indents them and reads the file again, \
-                 which this file needs more often than cfgen's budget allows: indent this collection's lines past its key",
-            ));
+            return Err(err.help(format!(
+                "js-yaml (Serverless) reads a {what}'s lines left of their block's indentation; cfgen indents them and reads the file again, \
+                 which this file needs more often than cfgen's budget allows: indent this {what}'s lines past its key"
+            )));
         }
         if more.iter().any(|(l, _)| pads.binary_search_by_key(l, |p| p.0).is_ok()) {
             return Err(err);
@@ -138,10 +139,10 @@ fn load_inner(src: &str, file: FileId, budget: Budget, json: bool, notes: &mut V
         notes.push(
             Diagnostic::warning(
                 codes::YAML_SYNTAX,
-                "a line of this flow collection sits at or left of its block's indentation: YAML 1.2 refuses it, js-yaml (Serverless v3) reads it, and so does cfgen",
+                format!("a line of this {what} sits at or left of its block's indentation: YAML 1.2 refuses it, js-yaml (Serverless v3) reads it, and so does cfgen"),
             )
             .at_opt(refused)
-            .help("indent the collection's lines past its key: editors and other YAML tools may refuse the file as it is"),
+            .help(format!("indent the {what}'s lines past its key: editors and other YAML tools may refuse the file as it is")),
         );
         text = Cow::Owned(indent_lines(&text, &more));
         pads.extend(more);
@@ -203,6 +204,24 @@ fn flow_extent(text: &str, from: usize) -> Option<usize> {
     None
 }
 
+/// How many lines the quoted scalar starting at byte `from` (its `'` or `"`) spans after its
+/// first.
+fn quoted_extent(text: &str, from: usize) -> Option<usize> {
+    let mut chars = text.get(from..)?.chars().peekable();
+    let quote = chars.next()?;
+    let mut newlines = 0;
+    loop {
+        match (quote, chars.next()?) {
+            ('\'', '\'') if chars.next_if_eq(&'\'').is_none() => return Some(newlines),
+            ('"', '"') => return Some(newlines),
+            // an escape: the escaped character is no quote (an escaped line break is a line)
+            ('"', '\\') if chars.next()? == '\n' => newlines += 1,
+            (_, '\n') => newlines += 1,
+            _ => {}
+        }
+    }
+}
+
 struct Loader<'a, 'p> {
     parser: Parser<'a, saphyr_parser::StrInput<'a>>,
     file: FileId,
@@ -234,6 +253,47 @@ impl<'a> Loader<'a, '_> {
         let (line, end_line) = (s.start.line() as u32, s.end.line() as u32);
         let (col, end_col) = (self.col(line, s.start.col() as u32), self.col(end_line, s.end.col() as u32));
         Span { file: self.file, line, col, end_line, end_col: end_col.max(col + u32::from(end_line == line)) }
+    }
+
+    /// After an error: the lines to indent and by how much, and what they belong to, when the
+    /// scanner refused a line for its indentation where js-yaml does not look at it: inside a
+    /// flow collection ([`Self::flow_dedent`]) or a quoted scalar ([`Self::quoted_dedent`]).
+    fn dedented(&self, text: &str) -> Option<(Vec<(u32, u32)>, &'static str)> {
+        match self.quoted_dedent(text) {
+            Some(pads) => Some((pads, "quoted scalar")),
+            None => Some((self.flow_dedent(text)?, "flow collection")),
+        }
+    }
+
+    /// After an error: the continuation lines of a quoted scalar at or left of its block's
+    /// indentation (saphyr reports the scalar's opening quote), indented two columns past every
+    /// block position of the lines up to its first. js-yaml reads such lines, and indenting
+    /// them never changes the value: a quoted scalar's continuation lines lose their leading
+    /// white space.
+    fn quoted_dedent(&self, text: &str) -> Option<Vec<(u32, u32)>> {
+        let (line, col, msg) = self.scan_error.as_ref()?;
+        let (line, col) = (*line as usize, *col as usize);
+        if !(msg.starts_with("invalid indentation") && msg.contains("quoted scalar")) {
+            return None;
+        }
+        let lines: Vec<&str> = text.split('\n').collect();
+        let this = lines.get(line.checked_sub(1)?)?;
+        let at = this.char_indices().nth(col)?.0;
+        if !matches!(this[at..].chars().next(), Some('\'' | '"')) {
+            return None;
+        }
+        let from = lines[..line - 1].iter().map(|t| t.len() + 1).sum::<usize>() + at;
+        let last = line + quoted_extent(text, from)?;
+        let block = |t: &&str| t.len() - t.trim_start_matches([' ', '-', '?', ':']).len();
+        let target = lines[..line].iter().map(block).max().unwrap_or(0) + 2;
+        let pads: Vec<(u32, u32)> = (line + 1..=last.min(lines.len()))
+            .filter_map(|l| {
+                let t = lines[l - 1];
+                let lead = t.len() - t.trim_start_matches(' ').len();
+                (lead < target && lead < t.len()).then(|| Some((u32::try_from(l).ok()?, u32::try_from(target - lead).ok()?)))?
+            })
+            .collect();
+        (!pads.is_empty()).then_some(pads)
     }
 
     /// After an error: the lines to indent and by how much, when the scanner refused a line
@@ -873,6 +933,25 @@ mod tests {
         let e = err("a:\n  b: [\n 1, 2\n  ]\n c: 3\n");
         assert_eq!(e.code, codes::YAML_SYNTAX, "{e:?}");
         assert_eq!(e.span.map(|s| s.line), Some(5));
+    }
+
+    /// A quoted scalar's continuation lines may sit at or left of the block's indentation, as
+    /// js-yaml reads them (their leading white space is never part of the value); the warning
+    /// is at the opening quote, columns stay the file's.
+    #[test]
+    fn quoted_lines_left_of_the_block_indentation_read_as_js_yaml_reads_them() {
+        let src = "a:\n  b:\n    v: '{\n      \"x\": 1,\n    }'\n    d: \"p\n  q \\\n r\ns\"\n    e: ok\n";
+        let mut notes = Vec::new();
+        let node = load_noting(src, FileId(0), &mut notes).unwrap();
+        assert_eq!(node.to_json().to_string(), r#"{"a":{"b":{"v":"{ \"x\": 1, }","d":"p q r s","e":"ok"}}}"#);
+        let at: Vec<Option<(u32, u32)>> = notes.iter().map(|n| n.span.map(|s| (s.line, s.col))).collect();
+        assert_eq!(at, [Some((3, 8)), Some((6, 8))]);
+        let e = node.get("a").and_then(|a| a.get("b")).and_then(|b| b.get("e")).unwrap();
+        assert_eq!((e.span.line, e.span.col), (10, 8), "the column in the file, not in the indented copy");
+        // A block line so placed after the scalar stays an error.
+        let e = err("a:\n  b: 'x\n y'\n c: 1\n");
+        assert_eq!(e.code, codes::YAML_SYNTAX, "{e:?}");
+        assert_eq!(e.span.map(|s| s.line), Some(4));
     }
 
     #[test]

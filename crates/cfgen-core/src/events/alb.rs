@@ -105,6 +105,19 @@ fn validate(e: &mut EventCtx, authorizers: &Map<String, Value>) -> Option<Vec<Al
                 _ => None,
             };
             let Some((alb_id, listener_id)) = ids else {
+                if o.get("listenerArn").is_none_or(Value::is_null) {
+                    // v3 stops with a TypeError (reading 'match')
+                    super::queue_common::report(
+                        e,
+                        Diagnostic::error(codes::MISSING_KEY, format!("the `alb` event of function `{}` has no `listenerArn`", f.key))
+                            .help("add `listenerArn:` with the listener's ARN (`arn:aws:elasticloadbalancing:<region>:<account>:listener/app/<lb>/<lb id>/<listener id>`) or a `Ref` to a listener"),
+                        &f.key,
+                        i,
+                        &["alb"],
+                    );
+                    ok = false;
+                    continue;
+                }
                 e.report(
                     Diagnostic::error(codes::INVALID_VALUE, format!("invalid ALB `listenerArn` in function `{}`", f.key))
                         .help("use an ARN like `arn:aws:elasticloadbalancing:<region>:<account>:listener/app/<lb>/<lb id>/<listener id>` or a `Ref` to a listener"),

@@ -462,27 +462,34 @@ fn event_shapes(e: &mut EventCtx) {
             Shape::NotMapping => {
                 Diagnostic::new(codes::UNKNOWN_KEY, sev, ignored("an event must be a mapping with one key, the event type".into(), sev))
             }
-            Shape::Keys(keys, unindented) => {
+            Shape::Keys(keys, Some(t)) => {
+                // the settings of an empty event type beside it: a finding at the event and one
+                // at each setting, where an editor flags them too
+                let msg = format!("an event must have one key, the event type; this one has {} (`{t}` and its settings)", keys.len());
+                let d = Diagnostic::new(codes::UNKNOWN_KEY, sev, ignored(msg, sev))
+                    .help(format!("`{t}` is empty: its settings sit beside it rather than under it"));
+                e.report(d, &key, i, &[]);
+                let idx = i.to_string();
+                for k in keys.iter().filter(|k| **k != t) {
+                    let d = Diagnostic::new(codes::UNKNOWN_KEY, sev, format!("`{k}` sits beside `{t}` rather than under it"))
+                        .help(format!("indent `{k}` under `{t}:` to make it a setting of the event"));
+                    let span = e.ctx.key_span(&["functions", key.as_str(), "events", idx.as_str(), k.as_str()]);
+                    e.ctx.diags.push(d.at_opt(span));
+                }
+                continue;
+            }
+            Shape::Keys(keys, None) => {
                 let known = keys.iter().filter(|k| EVENT_TYPES.contains(&k.as_str())).count();
                 let listed = keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
                 let mut msg = format!("an event must have one key, the event type; this one has {} ({listed})", keys.len());
                 if sev != cfgen_syntax::Severity::Error {
                     msg.push_str(&match known {
-                        // the one event type is empty: v3 compiles nothing for it
-                        _ if unindented.is_some() => "; Serverless v3 ignores it".to_string(),
                         0 => "; Serverless v3 ignores it".to_string(),
                         n if n == keys.len() => "; Serverless v3 compiles each of them as an event".to_string(),
                         _ => "; Serverless v3 compiles the event types it knows and ignores the others".to_string(),
                     });
                 }
-                let help = match unindented {
-                    Some(t) => {
-                        let others = keys.iter().filter(|k| **k != t).map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
-                        format!("`{t}` is empty, with {others} beside it rather than under it: indent {others} under `{t}:`")
-                    }
-                    None => "write each event as its own item of `events`".to_string(),
-                };
-                Diagnostic::new(codes::UNKNOWN_KEY, sev, msg).help(help)
+                Diagnostic::new(codes::UNKNOWN_KEY, sev, msg).help("write each event as its own item of `events`")
             }
             Shape::Unknown(t) => {
                 let mut d = Diagnostic::new(codes::UNKNOWN_KEY, sev, ignored(format!("unsupported function event `{t}`"), sev));

@@ -222,6 +222,21 @@ fn flow_extent(text: &str, from: usize) -> Option<usize> {
     None
 }
 
+/// The lines after line `first` up to line `last` (1-based) that start left of two columns past
+/// every block position (indentation, `- `, `? `, `: `) of the lines up to `first`, with the
+/// spaces that take each there: (line, spaces). Blank lines stay as they are.
+fn pads_past_blocks(lines: &[&str], first: usize, last: usize) -> Vec<(u32, u32)> {
+    let block = |t: &&str| t.len() - t.trim_start_matches([' ', '-', '?', ':']).len();
+    let target = lines[..first].iter().map(block).max().unwrap_or(0) + 2;
+    (first + 1..=last.min(lines.len()))
+        .filter_map(|l| {
+            let t = lines[l - 1];
+            let lead = t.len() - t.trim_start_matches(' ').len();
+            (lead < target && lead < t.len()).then(|| Some((u32::try_from(l).ok()?, u32::try_from(target - lead).ok()?)))?
+        })
+        .collect()
+}
+
 /// How many lines the quoted scalar starting at byte `from` (its `'` or `"`) spans after its
 /// first.
 fn quoted_extent(text: &str, from: usize) -> Option<usize> {
@@ -302,15 +317,7 @@ impl<'a> Loader<'a, '_> {
         }
         let from = lines[..line - 1].iter().map(|t| t.len() + 1).sum::<usize>() + at;
         let last = line + quoted_extent(text, from)?;
-        let block = |t: &&str| t.len() - t.trim_start_matches([' ', '-', '?', ':']).len();
-        let target = lines[..line].iter().map(block).max().unwrap_or(0) + 2;
-        let pads: Vec<(u32, u32)> = (line + 1..=last.min(lines.len()))
-            .filter_map(|l| {
-                let t = lines[l - 1];
-                let lead = t.len() - t.trim_start_matches(' ').len();
-                (lead < target && lead < t.len()).then(|| Some((u32::try_from(l).ok()?, u32::try_from(target - lead).ok()?)))?
-            })
-            .collect();
+        let pads = pads_past_blocks(&lines, line, last);
         (!pads.is_empty()).then_some(pads)
     }
 
@@ -348,15 +355,7 @@ impl<'a> Loader<'a, '_> {
         if !(first < line && line <= last) {
             return None;
         }
-        let block = |t: &&str| t.len() - t.trim_start_matches([' ', '-', '?', ':']).len();
-        let target = lines[..first].iter().map(block).max().unwrap_or(0) + 2;
-        let pads: Vec<(u32, u32)> = (first + 1..=last.min(lines.len()))
-            .filter_map(|l| {
-                let t = lines[l - 1];
-                let lead = t.len() - t.trim_start_matches(' ').len();
-                (lead < target && lead < t.len()).then(|| Some((u32::try_from(l).ok()?, u32::try_from(target - lead).ok()?)))?
-            })
-            .collect();
+        let pads = pads_past_blocks(&lines, first, last);
         pads.iter().any(|p| p.0 as usize == line).then_some(pads)
     }
 

@@ -219,11 +219,7 @@ struct Stop;
 
 /// Report at the key `path` (inside the `http` event) rather than at its value.
 fn report_at_key(e: &mut EventCtx, d: Diagnostic, key: &str, index: usize, path: &[&str]) {
-    let idx = index.to_string();
-    let mut full = vec!["functions", key, "events", idx.as_str(), "http"];
-    full.extend_from_slice(path);
-    let span = e.ctx.key_span(&full);
-    e.ctx.diags.push(d.at_opt(span));
+    e.report_at_key(d, key, index, &[&["http"], path].concat());
 }
 
 pub fn compile(e: &mut EventCtx) {

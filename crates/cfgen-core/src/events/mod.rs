@@ -211,6 +211,14 @@ impl EventCtx<'_, '_> {
         let span = self.event_span(key, index, path);
         self.ctx.diags.push(d.at_opt(span));
     }
+    /// Report at the key `path` inside an event (e.g. `http`, `path`) rather than at its value.
+    pub fn report_at_key(&mut self, d: Diagnostic, key: &str, index: usize, path: &[&str]) {
+        let idx = index.to_string();
+        let mut full = vec!["functions", key, "events", idx.as_str()];
+        full.extend_from_slice(path);
+        let span = self.ctx.key_span(&full);
+        self.ctx.diags.push(d.at_opt(span));
+    }
     pub fn error(&mut self, code: Code, msg: impl Into<String>, key: &str, index: usize, path: &[&str]) {
         self.report(Diagnostic::error(code, msg), key, index, path);
     }
@@ -469,12 +477,10 @@ fn event_shapes(e: &mut EventCtx) {
                 let d = Diagnostic::new(codes::UNKNOWN_KEY, sev, ignored(msg, sev))
                     .help(format!("`{t}` is empty: its settings sit beside it rather than under it"));
                 e.report(d, &key, i, &[]);
-                let idx = i.to_string();
                 for k in keys.iter().filter(|k| **k != t) {
                     let d = Diagnostic::new(codes::UNKNOWN_KEY, sev, format!("`{k}` sits beside `{t}` rather than under it"))
                         .help(format!("indent `{k}` under `{t}:` to make it a setting of the event"));
-                    let span = e.ctx.key_span(&["functions", key.as_str(), "events", idx.as_str(), k.as_str()]);
-                    e.ctx.diags.push(d.at_opt(span));
+                    e.report_at_key(d, &key, i, &[k.as_str()]);
                 }
                 continue;
             }

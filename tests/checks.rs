@@ -19,6 +19,11 @@ const EXPECTED: &[(&str, &str, &str)] = &[
         "CFG511",
         "the case pins Serverless v3's logical id `ApiGatewayMethod*` for method `*` (cfgen warns, CFG203)",
     ),
+    (
+        "config/if-branches-as-written",
+        "CFG504",
+        "the case pins `Fn::If` branches written as lists, which Serverless v3 writes as they are (cfgen build warns at each branch)",
+    ),
     ("config/template-findings-warn-in-build", "CFG503", "the case pins a misspelt SQS property: a warning in build, an error here"),
     ("config/template-findings-warn-in-build", "CFG512", "the case pins a function name over 64 characters: a warning in build"),
     ("config/template-findings-warn-in-build", "CFG504", "the case pins a one-letter environment variable name: a warning in build"),

@@ -452,7 +452,18 @@ struct ObjectView {
     required: Vec<Vec<&'static str>>,
     /// The `propertyNames` schemas: what each key must be (a `pattern`, and not a `not.pattern`).
     names: Vec<SMap>,
+    /// Where in `props` the alternatives that Serverless' AJV never reaches for an object
+    /// begin: those after `Fn::Base64` ([`ANY_OBJECT_DEF`]), which takes every object.
+    unreached: Option<usize>,
 }
+
+/// The definition of `Fn::Base64`. v3's `awsCfBase64` is `{type: object, properties:
+/// {Fn::Base64: {}}}`, with nothing required and no other key refused, so it takes every
+/// object: AJV stops there, and an alternative after it (`Fn::ToJsonString`; the `Fn::If`,
+/// `Fn::Select` and `Fn::FindInMap` of an environment variable; the `Fn::If` of a VPC id or a
+/// concurrency) never checks or coerces what an object holds. An `Fn::If` branch written as a
+/// list of one stays a list in v3's template.
+const ANY_OBJECT_DEF: &str = "CfBase64";
 
 /// The schema keyword marking an object whose keys a compile pass checks (and reports) itself.
 const COMPILER_CHECKED: &str = "x-cfgen-keys-checked-by-compiler";
@@ -477,6 +488,9 @@ fn object_view(s: SValue, root: &Schema, view: &mut ObjectView, depth: usize) {
         let name = r.rsplit('/').next().unwrap_or_default();
         if let Some(target) = root.def(name) {
             object_view(target, root, view, depth + 1);
+            if name == ANY_OBJECT_DEF && view.unreached.is_none() {
+                view.unreached = Some(view.props.len());
+            }
         }
         return;
     }
@@ -849,7 +863,13 @@ fn unknown_keys_of<'v>(
         if !sink.quiet {
             key_name(k, view, node, path, sev, sink);
         }
-        let subs: Vec<SValue> = view.props.iter().filter_map(|p| p.get(k)).collect();
+        let reached = view.unreached.unwrap_or(view.props.len());
+        let subs: Vec<SValue> = view.props[..reached].iter().filter_map(|p| p.get(k)).collect();
+        if subs.is_empty() && view.props[reached..].iter().any(|p| p.contains_key(k)) {
+            // A key only alternatives after `Fn::Base64` name: v3 neither checks nor coerces it.
+            path.pop();
+            continue;
+        }
         // Serverless validates with null-valued keys taken out: a known key set to null is
         // never a type error (an unknown one is still reported below).
         if !subs.is_empty() {
@@ -1231,6 +1251,14 @@ fn check_scalar(v: &Value, schemas: &[SValue], root: &Schema, node: &Node, path:
     let mut d = Diagnostic::new(code, sev, msg).at_opt(span_of(node, &refs));
     if let Some(sug) = v.as_str().and_then(|x| did_you_mean(x, allowed.iter().map(String::as_str))) {
         d = d.help(format!("did you mean `{sug}`?"));
+    } else if let Some(item) = v.as_array().filter(|a| a.len() == 1).and_then(|a| cfgen_model::coerce::scalar_string(&a[0])) {
+        // `runtime: [python3.11]`: AJV reads a list of one as its item only for a type, not for
+        // a set of values, so v3 writes the list into the template.
+        if allowed.contains(&item) {
+            d = d.help(format!(
+                "write the value without the brackets: `{item}` (Serverless v3 writes the list as it is, which CloudFormation refuses)"
+            ));
+        }
     }
     sink.diags.push(d);
     false

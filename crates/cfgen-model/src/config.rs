@@ -349,6 +349,7 @@ pub struct Function {
     #[schemars(with = "Option<crate::cf::StringOrCfFunction>")]
     pub description: Option<Value>,
     /// Runtime (default: the provider's).
+    #[schemars(with = "Option<crate::cf::AwsLambdaRuntime>", extend("examples" = ["nodejs20.x", "python3.12"]))]
     pub runtime: Option<String>,
     /// Memory in MB (default: the provider's, else 1024).
     pub memory_size: Option<Num>,

@@ -6,7 +6,8 @@
 //! schema it reaches in place: nothing is parsed or indexed at run time.
 //!
 //! Checked: required properties, unknown properties (where the schema closes the object),
-//! value types and enums. Values that are intrinsic functions (`Ref`, `Fn::*`) are not checked.
+//! value types and enums. Values that are intrinsic functions (`Ref`, `Fn::*`) are not checked,
+//! but for the two branches of an `Fn::If`, which are checked as the value would be.
 //! CloudFormation reads scalars leniently (`"45"` for an integer, `5` for a string, `"true"`
 //! for a boolean); so does this check.
 
@@ -289,7 +290,24 @@ fn check_value<'a>(
     out: &mut Vec<Problem>,
     depth: usize,
 ) {
-    if depth > 40 || is_intrinsic(v) || v.is_null() {
+    if depth > 40 || v.is_null() {
+        return;
+    }
+    if is_intrinsic(v) {
+        // The two branches of `Fn::If` stand where it stands: each must be a value the
+        // property takes (cfn-lint E3012 checks them too). Serverless writes what a branch holds
+        // as it is (its schema never reaches inside an `Fn::If`).
+        if let Some(Value::Array(a)) = v.get("Fn::If").filter(|_| v.as_object().is_some_and(|o| o.len() == 1)) {
+            if a.len() == 3 {
+                path.push(Seg::Key("Fn::If"));
+                for (i, branch) in a.iter().enumerate().skip(1) {
+                    path.push(Seg::Index(i));
+                    check_value(branch, s, root, shapes, path, out, depth + 1);
+                    path.pop();
+                }
+                path.pop();
+            }
+        }
         return;
     }
     let shape = shapes.get(s, root);

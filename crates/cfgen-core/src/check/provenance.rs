@@ -387,6 +387,14 @@ impl<'a> Provenance<'a> {
             }
         }
         if let Some(s) = setting {
+            // A branch of an `Fn::If` the setting holds: where that branch is written.
+            if let [_, "Fn::If", i, ..] = path {
+                if let Some(o) =
+                    self.try_value(&["functions", fk, s, "Fn::If", i]).or_else(|| self.try_value(&["provider", s, "Fn::If", i]))
+                {
+                    return o;
+                }
+            }
             if let Some(o) = self.try_value(&["functions", fk, s]) {
                 return o;
             }

@@ -20,6 +20,11 @@ const EXPECTED: &[(&str, &str, &str)] = &[
         "the case pins Serverless v3's logical id `ApiGatewayMethod*` for method `*` (cfgen warns, CFG203)",
     ),
     (
+        "plugins-sfn/getatt-forms",
+        "CFG505",
+        "the case pins the `Fn::GetAtt` serverless-step-functions writes for a dotted string and a one-item list (cfgen build warns)",
+    ),
+    (
         "config/if-branches-as-written",
         "CFG504",
         "the case pins `Fn::If` branches written as lists, which Serverless v3 writes as they are (cfgen build warns at each branch)",

@@ -44,6 +44,8 @@ struct Unresolved {
     path: Vec<String>,
     message: String,
     suggestion: Option<String>,
+    /// What to write instead, where the reference is malformed rather than unknown.
+    fix: Option<&'static str>,
 }
 
 impl Names<'_> {
@@ -62,6 +64,7 @@ impl Names<'_> {
             path: owned(path),
             message: format!("{how} names `{name}`, which is not a resource, a parameter or a pseudo parameter of the template"),
             suggestion: Self::suggest(self.resources, name).or_else(|| Self::suggest(self.parameters, name)),
+            fix: None,
         })
     }
     fn unresolved_resource(&self, name: &str, how: &str, path: &[Seg]) -> Option<Unresolved> {
@@ -69,6 +72,7 @@ impl Names<'_> {
             path: owned(path),
             message: format!("{how} names `{name}`, which is not a resource of the template"),
             suggestion: Self::suggest(self.resources, name),
+            fix: None,
         })
     }
     fn unresolved_condition(&self, name: &str, how: &str, path: &[Seg]) -> Option<Unresolved> {
@@ -76,6 +80,7 @@ impl Names<'_> {
             path: owned(path),
             message: format!("{how} names the condition `{name}`, which the template's `Conditions` do not define"),
             suggestion: Self::suggest(self.conditions, name),
+            fix: None,
         })
     }
 
@@ -90,6 +95,7 @@ impl Names<'_> {
             path: owned(path),
             message: format!("`Fn::GetAtt` asks `{name}` ({ty}) for `{attr}`, an attribute the type does not have"),
             suggestion: cfgen_syntax::diagnostic::did_you_mean(first, properties.keys()).map(|s| s.to_string()),
+            fix: None,
         })
     }
 
@@ -134,6 +140,22 @@ impl Names<'_> {
                         None => out.extend(a.get(1).and_then(Value::as_str).and_then(|attr| self.unknown_attribute(name, attr, path))),
                     }
                 }
+                // `[resource, attribute]`; an attribute may be a `Ref` to a parameter.
+                let attr_ok = |v: &Value| matches!(v, Value::String(s) if !s.is_empty()) || v.is_object();
+                let wrong = match (a.len(), a.get(1)) {
+                    (2, Some(attr)) if !attr_ok(attr) => Some(format!("has the attribute `{attr}`")),
+                    (2, _) => None,
+                    (1, _) => Some("has 1 item".to_string()),
+                    (n, _) => Some(format!("has {n} items")),
+                };
+                if let Some(wrong) = wrong {
+                    out.push(Unresolved {
+                        path: owned(path),
+                        message: format!("`Fn::GetAtt` {wrong}: CloudFormation takes `[resource, attribute]`"),
+                        suggestion: None,
+                        fix: Some("write `Fn::GetAtt: [resource, attribute]`"),
+                    });
+                }
             }
             ("Fn::GetAtt", Value::String(s)) => {
                 let (name, attr) = s.split_once('.').unwrap_or((s, ""));
@@ -161,6 +183,7 @@ impl Names<'_> {
                             path: owned(path),
                             message: format!("`Fn::FindInMap` names the mapping `{map}`, which the template's `Mappings` do not define"),
                             suggestion: Self::suggest(self.mappings, map),
+                            fix: None,
                         });
                     }
                 }
@@ -208,9 +231,12 @@ pub fn check(template: &Value, prov: &Provenance, found: &mut Vec<(Diagnostic, O
     let before = found.len();
     let report = |at: &str, u: Unresolved, origin: Origin, found: &mut Vec<(Diagnostic, Option<Span>)>| {
         let mut f = finding(codes::CFN_UNRESOLVED_REFERENCE, Severity::Error, format!("{at}: {}", u.message), origin);
-        f.0 = f.0.help(match u.suggestion {
-            Some(s) => format!("did you mean `{s}`? CloudFormation refuses the whole template before it creates anything"),
-            None => "define it, or remove the reference: CloudFormation refuses the whole template before it creates anything".into(),
+        f.0 = f.0.help(match (u.fix, u.suggestion) {
+            (Some(fix), _) => format!("{fix}: CloudFormation refuses the whole template before it creates anything"),
+            (None, Some(s)) => format!("did you mean `{s}`? CloudFormation refuses the whole template before it creates anything"),
+            (None, None) => {
+                "define it, or remove the reference: CloudFormation refuses the whole template before it creates anything".into()
+            }
         });
         found.push(f);
     };
@@ -291,6 +317,27 @@ mod tests {
         let mut out = Vec::new();
         names.walk(&t["Resources"], false, &mut Vec::new(), &mut out);
         out.into_iter().map(|u| format!("{} at {}", u.message, u.path.join("."))).collect()
+    }
+
+    #[test]
+    fn a_get_att_needs_a_resource_and_an_attribute() {
+        let t = json!({
+            "Parameters": {"Attr": {"Type": "String"}},
+            "Resources": {
+                "Queue": {"Type": "AWS::SQS::Queue", "Properties": {
+                    "A": {"Fn::GetAtt": ["Queue", null]}, "B": {"Fn::GetAtt": ["Queue"]},
+                    "C": {"Fn::GetAtt": ["Queue", "Arn", "x"]}, "D": {"Fn::GetAtt": ["Queue", {"Ref": "Attr"}]}
+                }}
+            }
+        });
+        assert_eq!(
+            messages(&t),
+            vec![
+                "`Fn::GetAtt` has the attribute `null`: CloudFormation takes `[resource, attribute]` at Queue.Properties.A",
+                "`Fn::GetAtt` has 1 item: CloudFormation takes `[resource, attribute]` at Queue.Properties.B",
+                "`Fn::GetAtt` has 3 items: CloudFormation takes `[resource, attribute]` at Queue.Properties.C",
+            ]
+        );
     }
 
     #[test]

@@ -677,12 +677,20 @@ pub(super) fn translate_local(ctx: &Ctx, t: &Template, v: &Value) -> Value {
     if let Some(r) = v.get("Ref") {
         return json!({ "Ref": r.as_str().map_or_else(|| r.clone(), |s| Value::String(translate(s))) });
     }
-    if let Some(Value::Array(ga)) = v.get("Fn::GetAtt") {
-        let mut ga = ga.clone();
-        if let Some(Value::String(id)) = ga.first() {
-            ga[0] = Value::String(translate(id));
+    // `const [logicalId, prop] = value['Fn::GetAtt']`: the first two items, a missing one
+    // `undefined` (written `null`); a string gives its first two characters (`one.Arn` is
+    // `["o", "n"]`, warned about where the definition is compiled).
+    let pair: Option<[Value; 2]> = match v.get("Fn::GetAtt") {
+        Some(Value::Array(ga)) => Some([0, 1].map(|i| ga.get(i).cloned().unwrap_or(Value::Null))),
+        Some(Value::String(s)) => {
+            let mut chars = s.chars().map(|c| Value::String(c.to_string()));
+            Some([chars.next().unwrap_or(Value::Null), chars.next().unwrap_or(Value::Null)])
         }
-        return json!({ "Fn::GetAtt": ga });
+        _ => None,
+    };
+    if let Some([id, prop]) = pair {
+        let id = id.as_str().map_or(id.clone(), |s| Value::String(translate(s)));
+        return json!({ "Fn::GetAtt": [id, prop] });
     }
     v.clone()
 }
@@ -702,7 +710,7 @@ fn static_function_arn(name: &str) -> String {
     format!("arn:${{AWS::Partition}}:lambda:${{AWS::Region}}:${{AWS::AccountId}}:function:{name}")
 }
 
-fn definition_string(ctx: &mut Ctx, t: &mut Template, _name: &str, sm: &Value) -> Option<Value> {
+fn definition_string(ctx: &mut Ctx, t: &mut Template, name: &str, sm: &Value) -> Option<Value> {
     let mut ds = match sm.get("definition")? {
         Value::String(s) => {
             let quoted = Value::String(s.clone()).to_string();
@@ -711,7 +719,7 @@ fn definition_string(ctx: &mut Ctx, t: &mut Template, _name: &str, sm: &Value) -
         def => {
             let mut def = def.clone();
             if sm.get("configureTaskTimeouts") == Some(&Value::Bool(true)) {
-                configure_task_timeouts(ctx, _name, &mut def);
+                configure_task_timeouts(ctx, name, &mut def);
             }
             let mut mappings = Vec::new();
             extract_intrinsics(&mut def, &mut mappings);
@@ -737,6 +745,19 @@ fn definition_string(ctx: &mut Ctx, t: &mut Template, _name: &str, sm: &Value) -
                 }
                 let mut params = Map::new();
                 for (k, v, _) in &mappings {
+                    if let Some(Value::String(dotted)) = v.get("Fn::GetAtt") {
+                        let chars: Vec<String> = dotted.chars().take(2).map(String::from).collect();
+                        let d = Diagnostic::warning(
+                            codes::V3_QUIRK,
+                            format!(
+                                "serverless-step-functions reads `Fn::GetAtt: {dotted}` in a definition as a list of characters and keeps the first two: it writes `Fn::GetAtt: [{}]`",
+                                chars.join(", ")
+                            ),
+                        )
+                        .at_opt(ctx.span(&["stepFunctions", "stateMachines", name, "definition"]))
+                        .help(format!("write the list form: `Fn::GetAtt: [{}]`", dotted.split_once('.').map_or(dotted.clone(), |(a, b)| format!("{a}, {b}"))));
+                        ctx.diags.push(d);
+                    }
                     let translated = translate_local(ctx, t, v);
                     if let Some(fname) = resolve_function_name(ctx, &translated) {
                         s = s.replace(&format!("${{{k}}}"), &static_function_arn(&fname));

@@ -93,7 +93,7 @@ pub struct CfIf {
     /// `[ConditionName, ValueIfTrue, ValueIfFalse]`.
     #[serde(rename = "Fn::If")]
     #[schemars(length(min = 3, max = 3))]
-    pub r#if: Vec<CfInstruction>,
+    pub r#if: Vec<crate::coerce::CfIfBranch>,
 }
 
 /// `{Fn::Split: [Delimiter, String]}`: a list from a delimited string.

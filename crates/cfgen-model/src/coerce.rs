@@ -210,6 +210,25 @@ impl<'de> Deserialize<'de> for StrOrCf {
     }
 }
 
+/// An item of `Fn::If`: text (a number or boolean is taken, as the value a branch gives may be
+/// one) or an intrinsic function. v3's `awsCfIf` wants `awsCfInstruction` items, but v3 reaches
+/// them only where `Fn::If` comes before any intrinsic function (an IAM principal's `AWS`), and
+/// there AJV reads a number or boolean as its text, as cfgen's validator does for this mark.
+pub struct CfIfBranch;
+
+impl JsonSchema for CfIfBranch {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CfIfBranch".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let f = g.subschema_for::<crate::cf::CfFunction>();
+        schemars::json_schema!({
+            "description": "A value (numbers and booleans are read as text) or a CloudFormation intrinsic function.",
+            "anyOf": [{"type": ["string", "number", "boolean"], TEXT_MARK: true}, f]
+        })
+    }
+}
+
 /// A string-keyed map of [`StrOrCf`] values (environment, tags).
 pub type StrMap = IndexMap<String, StrOrCf>;
 

@@ -297,7 +297,7 @@ fn check_value<'a>(
         // The two branches of `Fn::If` stand where it stands: each must be a value the
         // property takes (cfn-lint E3012 checks them too). Serverless writes what a branch holds
         // as it is (its schema never reaches inside an `Fn::If`).
-        if let Some(Value::Array(a)) = v.get("Fn::If").filter(|_| v.as_object().is_some_and(|o| o.len() == 1)) {
+        if let Some(Value::Array(a)) = v.get("Fn::If") {
             if a.len() == 3 {
                 path.push(Seg::Key("Fn::If"));
                 for (i, branch) in a.iter().enumerate().skip(1) {

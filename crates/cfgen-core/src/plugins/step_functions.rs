@@ -677,22 +677,25 @@ pub(super) fn translate_local(ctx: &Ctx, t: &Template, v: &Value) -> Value {
     if let Some(r) = v.get("Ref") {
         return json!({ "Ref": r.as_str().map_or_else(|| r.clone(), |s| Value::String(translate(s))) });
     }
-    // `const [logicalId, prop] = value['Fn::GetAtt']`: the first two items, a missing one
-    // `undefined` (written `null`); a string gives its first two characters (`one.Arn` is
-    // `["o", "n"]`, warned about where the definition is compiled).
-    let pair: Option<[Value; 2]> = match v.get("Fn::GetAtt") {
-        Some(Value::Array(ga)) => Some([0, 1].map(|i| ga.get(i).cloned().unwrap_or(Value::Null))),
-        Some(Value::String(s)) => {
-            let mut chars = s.chars().map(|c| Value::String(c.to_string()));
-            Some([chars.next().unwrap_or(Value::Null), chars.next().unwrap_or(Value::Null)])
-        }
-        _ => None,
-    };
-    if let Some([id, prop]) = pair {
+    if let Some([id, prop]) = get_att_pair(v) {
         let id = id.as_str().map_or(id.clone(), |s| Value::String(translate(s)));
         return json!({ "Fn::GetAtt": [id, prop] });
     }
     v.clone()
+}
+
+/// `const [logicalId, prop] = value['Fn::GetAtt']`, as the plugin reads a `Fn::GetAtt`: the
+/// first two items, a missing one `undefined` (written `null`); a string gives its first two
+/// characters (`one.Arn` is `["o", "n"]`, warned about where the definition is compiled).
+fn get_att_pair(v: &Value) -> Option<[Value; 2]> {
+    match v.get("Fn::GetAtt")? {
+        Value::Array(ga) => Some([0, 1].map(|i| ga.get(i).cloned().unwrap_or(Value::Null))),
+        Value::String(s) => {
+            let mut chars = s.chars().map(|c| Value::String(c.to_string()));
+            Some([chars.next().unwrap_or(Value::Null), chars.next().unwrap_or(Value::Null)])
+        }
+        _ => None,
+    }
 }
 
 /// `resolveLambdaFunctionName`: the deployed name of the function a `Ref` names (by key or
@@ -745,8 +748,8 @@ fn definition_string(ctx: &mut Ctx, t: &mut Template, name: &str, sm: &Value) ->
                 }
                 let mut params = Map::new();
                 for (k, v, _) in &mappings {
-                    if let Some(Value::String(dotted)) = v.get("Fn::GetAtt") {
-                        let chars: Vec<String> = dotted.chars().take(2).map(String::from).collect();
+                    if let (Some(Value::String(dotted)), Some(pair)) = (v.get("Fn::GetAtt"), get_att_pair(v)) {
+                        let chars: Vec<String> = pair.iter().filter_map(Value::as_str).map(String::from).collect();
                         let d = Diagnostic::warning(
                             codes::V3_QUIRK,
                             format!(

@@ -26,6 +26,7 @@ pub mod identity;
 pub(crate) mod json;
 pub mod merge;
 pub mod naming;
+pub(crate) mod node_url;
 pub mod package;
 pub mod plugins;
 pub mod schema;

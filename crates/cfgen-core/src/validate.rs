@@ -613,8 +613,9 @@ enum Accept {
     Const(SValue),
     /// A string holding `${`: the variable alternative.
     Variable,
-    /// Text ([`cfgen_model::coerce::TEXT_MARK`]): a string, or a number or boolean read as one.
-    Text,
+    /// Text ([`cfgen_model::coerce::TEXT_MARK`]): a string, or a number or boolean read as one,
+    /// and the format it must have (`uri`).
+    Text(Option<Rc<Regex>>),
     /// A number ([`cfgen_model::coerce::NUMBER_MARK`]), or a numeric string read as one.
     Numeric(Option<Rc<Regex>>),
     /// A boolean ([`cfgen_model::coerce::BOOLEAN_MARK`]), or the text `"true"` / `"false"` read as one.
@@ -630,6 +631,21 @@ const ANY_TYPE: u8 = 0x7f;
 /// Strings longer than this are not matched against patterns (no setting with a pattern is
 /// anywhere near it, and a hostile 20 MB scalar must not cost a regex run).
 const MAX_PATTERN_INPUT: usize = 4096;
+
+/// ajv-formats' `uri` in full mode (v3 sets `fullFormats`): RFC 3986 with a scheme, its regular
+/// expression as written (slashes unescaped). Its other test, a `/` or `:` somewhere, this one
+/// implies: the scheme ends in `:`.
+pub const URI_FORMAT: &str = r"(?i)^(?:[a-z][a-z0-9+\-.]*:)(?:/?/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$";
+
+/// The help of a value that is not a URI.
+pub const URI_HELP: &str =
+    "write a scheme, `://`, the host and a path, %-escaping any space, `<`, `>` or other character a URI does not take";
+
+/// Does `s` pass ajv-formats' `uri`?
+pub fn is_uri(s: &str) -> bool {
+    static URI: std::sync::OnceLock<Option<Regex>> = std::sync::OnceLock::new();
+    s.len() <= MAX_PATTERN_INPUT && URI.get_or_init(|| Regex::new(URI_FORMAT).ok()).as_ref().is_some_and(|re| re.is_match(s))
+}
 
 fn type_bit(t: &str) -> u8 {
     match t {
@@ -650,7 +666,7 @@ impl Accept {
     /// a numeric string holds ([`Accept::Numeric`]).
     fn converted(&self, v: &Value) -> Option<Value> {
         match (self, v) {
-            (Accept::Text, Value::Number(_) | Value::Bool(_)) => Some(crate::events::queue_common::scalar_to_string(v)),
+            (Accept::Text(_), Value::Number(_) | Value::Bool(_)) => Some(crate::events::queue_common::scalar_to_string(v)),
             (Accept::Numeric(_), Value::String(s)) => s.trim().parse::<f64>().ok().map(cfgen_syntax::node::number_to_json),
             (Accept::Boolean, Value::String(s)) => Some(Value::Bool(s == "true")),
             _ => None,
@@ -664,7 +680,13 @@ impl Accept {
             Accept::OneOf(e) => e.iter().any(|x| x == *v) || e.iter().any(|x| x.as_f64().is_some() && x.as_f64() == v.as_f64()),
             Accept::Const(c) => *c == *v,
             Accept::Variable => v.as_str().is_some_and(|s| s.contains("${")),
-            Accept::Text => matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_)),
+            Accept::Text(format) => {
+                matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_))
+                    && format.as_ref().is_none_or(|re| {
+                        let text = cfgen_model::coerce::scalar_string(v).unwrap_or_default();
+                        text.len() > MAX_PATTERN_INPUT || re.is_match(&text)
+                    })
+            }
             Accept::Boolean => v.is_boolean() || matches!(v.as_str(), Some("true" | "false")),
             Accept::Numeric(re) => match v {
                 Value::Number(_) => true,
@@ -730,8 +752,10 @@ impl<'d> Sink<'d> {
         if let Some(c) = o.get("const") {
             return Accept::Const(c);
         }
+        // ajv-formats' `uri`, the only format of v3's schema cfgen's model carries.
+        let format = o.get("format").and_then(SValue::as_str).filter(|f| *f == "uri").and_then(|_| self.regex(URI_FORMAT));
         if o.get(cfgen_model::coerce::TEXT_MARK).is_some_and(SValue::is_true) {
-            return Accept::Text;
+            return Accept::Text(format);
         }
         if o.get(cfgen_model::coerce::NUMBER_MARK).is_some_and(SValue::is_true) {
             return Accept::Numeric(o.get("pattern").and_then(SValue::as_str).and_then(|p| self.regex(p)));
@@ -740,7 +764,7 @@ impl<'d> Sink<'d> {
         if pattern == Some(crate::schema::VARIABLE_PATTERN) {
             return Accept::Variable;
         }
-        let pattern = pattern.and_then(|p| self.regex(p));
+        let pattern = pattern.and_then(|p| self.regex(p)).or(format);
         match o.get("type").map(SValue::kind) {
             Some(Kind::String(t)) => Accept::Typed(type_bit(t), pattern),
             Some(Kind::Array(ts)) => Accept::Typed(ts.iter().filter_map(SValue::as_str).fold(0, |b, t| b | type_bit(t)), pattern),
@@ -1083,7 +1107,7 @@ fn check_scalar(v: &Value, schemas: &[SValue], root: &Schema, node: &Node, path:
                 let mut forms = coerced_forms(item);
                 forms.insert(0, item.clone());
                 let scalar_type = |a: &Accept| {
-                    matches!(a, Accept::Text | Accept::Numeric(_) | Accept::Boolean)
+                    matches!(a, Accept::Text(_) | Accept::Numeric(_) | Accept::Boolean)
                         || matches!(a, Accept::Typed(bits, _) if bits & (type_bit("array") | type_bit("object")) == 0)
                 };
                 let closed =
@@ -1125,10 +1149,12 @@ fn check_scalar(v: &Value, schemas: &[SValue], root: &Schema, node: &Node, path:
         .filter_map(|a| a.as_object())
         .find(|o| o.get("pattern").and_then(SValue::as_str) != Some(crate::schema::VARIABLE_PATTERN));
     let typed_enum = first.is_some_and(|o| o.get(cfgen_model::coerce::TYPED_ENUM_MARK).is_some_and(SValue::is_true));
+    // cfgen's text is v3's string (only its format can refuse a scalar: `issuer: 5` is "5").
+    let text_first = first.is_some_and(|o| o.get(cfgen_model::coerce::TEXT_MARK).is_some_and(SValue::is_true));
     let first_type = first.filter(|o| !o.contains_key("enum") && !o.contains_key("const")).and_then(|o| o.get("type"));
     // (`["string", "null"]` is cfgen's `Option<String>`; v3's schema has `"string"`.)
     let first_is = |want: &str| {
-        (typed_enum && want == "string")
+        ((typed_enum || text_first) && want == "string")
             || first_type.is_some_and(|t| match t.kind() {
                 Kind::String(t) => t == want,
                 Kind::Array(ts) => ts.iter().filter_map(SValue::as_str).filter(|t| *t != "null").eq([want]),
@@ -1213,6 +1239,20 @@ fn check_scalar(v: &Value, schemas: &[SValue], root: &Schema, node: &Node, path:
         .filter(|p| *p != crate::schema::VARIABLE_PATTERN)
         .filter(|p| text.as_deref().is_some_and(|x| sink.regex(p).is_some_and(|re| !re.is_match(x))))
         .collect();
+    let not_uri = alts.iter().filter_map(|a| a.as_object()).any(|o| o.get("format").and_then(SValue::as_str) == Some("uri"))
+        && text.as_deref().is_some_and(|x| !is_uri(x));
+    if allowed.is_empty() && not_uri {
+        sink.diags.push(
+            Diagnostic::new(
+                codes::INVALID_VALUE,
+                sev,
+                format!("`{}` is {shown}, not a URI by v3's schema (format `uri`, RFC 3986)", path.join(".")),
+            )
+            .at_opt(span_of(node, &refs))
+            .help(URI_HELP),
+        );
+        return false;
+    }
     if allowed.is_empty() && !missed.is_empty() {
         let at = path.join(".");
         let numeric = missed.iter().all(|p| *p == cfgen_model::coerce::NUMERIC_STRING_PATTERN);
@@ -1617,6 +1657,32 @@ mod tests {
 
     /// Every `pattern` of the validator's schema compiles (one that did not would go unchecked),
     /// and a few read as Serverless' AJV (JavaScript, no `u` flag) reads them.
+    /// What ajv-formats 2.1.1 (full mode) said of each, in v3's own node_modules.
+    #[test]
+    fn uri_format_as_ajv_formats() {
+        for (s, ok) in [
+            ("s3://bucket.s3.amazonaws.com/files", true),
+            ("https://example.com", true),
+            ("HTTPS://EXAMPLE.COM/A", true),
+            ("http://1.2.3.4:80/", true),
+            ("http://a%20b.com/x?y=1#z", true),
+            ("https://[2001:db8::1]/x", true),
+            ("http://a.example.com:8080:9/x", true),
+            ("mailto:a@b.c", true),
+            ("urn:isbn:123", true),
+            ("example.com", false),
+            ("http://<your-bucket>.s3-website.<your-region>.amazonaws.com", false),
+            ("https://example.com/a b", false),
+            ("s3://Assets.S3.amazonaws.com\\static", false),
+            (" https://api.example.com/v1", false),
+            ("http://a[b].example.com/x", false),
+            ("https://%zz@example.com/x", false),
+            ("https://b\u{fc}cher.example/x", false),
+        ] {
+            assert_eq!(is_uri(s), ok, "{s}");
+        }
+    }
+
     #[test]
     fn every_schema_pattern_compiles() {
         fn patterns(v: SValue, out: &mut Vec<&'static str>) {

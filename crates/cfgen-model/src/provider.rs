@@ -873,16 +873,20 @@ pub struct AlbOidcAuthorizer {
     /// `oidc`.
     pub r#type: OidcType,
     /// The IdP's authorization endpoint URL.
+    #[schemars(extend("format" = "uri"))]
     pub authorization_endpoint: Str,
     /// The OAuth client id.
     pub client_id: Str,
     /// The OAuth client secret.
     pub client_secret: Option<Str>,
     /// The IdP's issuer URL.
+    #[schemars(extend("format" = "uri"))]
     pub issuer: Str,
     /// The IdP's token endpoint URL.
+    #[schemars(extend("format" = "uri"))]
     pub token_endpoint: Str,
     /// The IdP's user info endpoint URL.
+    #[schemars(extend("format" = "uri"))]
     pub user_info_endpoint: Str,
     /// `allow`, `authenticate` (default) or `deny`.
     pub on_unauthenticated_request: Option<OnUnauthenticatedRequest>,

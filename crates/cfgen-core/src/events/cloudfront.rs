@@ -16,6 +16,7 @@ use super::EventCtx;
 use crate::compile::Ctx;
 use crate::json::json;
 use crate::naming;
+use crate::node_url::{self, UrlError};
 use cfgen_model::coerce::{truthy, Num};
 use cfgen_syntax::{codes, Diagnostic};
 use serde_json::{Map, Value};
@@ -81,50 +82,6 @@ pub fn prepare_functions(ctx: &mut Ctx) {
     }
 }
 
-/// Node's legacy `url.parse`: `(protocol, hostname, pathname)`.
-fn parse_url(s: &str) -> (Option<String>, Option<String>, Option<String>) {
-    let s = s.trim();
-    let mut rest = s;
-    let mut protocol = None;
-    if let Some(idx) = rest.find(':') {
-        let scheme = &rest[..idx];
-        if !scheme.is_empty()
-            && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-        {
-            protocol = Some(format!("{}:", scheme.to_ascii_lowercase()));
-            rest = &rest[idx + 1..];
-        }
-    }
-    let mut hostname = None;
-    if let Some(after) = rest.strip_prefix("//") {
-        let end = after.find(['/', '?', '#']).unwrap_or(after.len());
-        let mut host = &after[..end];
-        if let Some(at) = host.rfind('@') {
-            host = &host[at + 1..];
-        }
-        if let Some(colon) = host.rfind(':') {
-            if host[colon + 1..].chars().all(|c| c.is_ascii_digit()) {
-                host = &host[..colon];
-            }
-        }
-        hostname = Some(host.to_ascii_lowercase());
-        rest = &after[end..];
-    }
-    let end = rest.find(['?', '#']).unwrap_or(rest.len());
-    let path = &rest[..end];
-    let pathname = if path.is_empty() {
-        if hostname.is_some() {
-            Some("/".to_string())
-        } else {
-            None
-        }
-    } else {
-        Some(path.to_string())
-    };
-    (protocol, hostname, pathname)
-}
-
 /// `getCloudFrontOriginId`.
 fn origin_id(origin: &Map<String, Value>) -> String {
     let kind = if origin.get("S3OriginConfig").is_some_and(truthy) { "s3" } else { "custom" };
@@ -143,16 +100,19 @@ fn origin_id(origin: &Map<String, Value>) -> String {
     id
 }
 
-fn create_origin(origin: &Value) -> Map<String, Value> {
+/// `createOrigin`: a URL string through Node's `url.parse`, or an origin object as written.
+fn create_origin(origin: &Value) -> Result<(Map<String, Value>, Option<char>), UrlError> {
     let mut o = Map::new();
+    let mut cut = None;
     match origin {
         Value::String(s) => {
-            let (protocol, hostname, pathname) = parse_url(s);
-            o.insert("DomainName".into(), hostname.map_or(Value::Null, Value::String));
-            if let Some(p) = pathname.filter(|p| p.len() > 1) {
+            let url = node_url::parse(s)?;
+            cut = url.host_cut;
+            o.insert("DomainName".into(), url.hostname.map_or(Value::Null, Value::String));
+            if let Some(p) = url.pathname.filter(|p| p.encode_utf16().count() > 1) {
                 o.insert("OriginPath".into(), json!(p));
             }
-            if protocol.as_deref() == Some("s3:") {
+            if url.protocol.as_deref() == Some("s3:") {
                 o.insert("S3OriginConfig".into(), json!({}));
             } else {
                 o.insert("CustomOriginConfig".into(), json!({"OriginProtocolPolicy": "match-viewer"}));
@@ -163,7 +123,7 @@ fn create_origin(origin: &Value) -> Map<String, Value> {
     }
     let id = origin_id(&o);
     o.insert("Id".into(), json!(id));
-    o
+    Ok((o, cut))
 }
 
 /// `extendDeep`: `_.assignWith` where arrays concatenate without duplicates, objects merge
@@ -292,7 +252,58 @@ pub fn compile(e: &mut EventCtx) {
                 failed = true;
                 continue;
             };
-            let new_origin = create_origin(origin);
+            if let Some(url) = origin.as_str().filter(|u| !crate::validate::is_uri(u)) {
+                let d = Diagnostic::new(
+                    codes::INVALID_VALUE,
+                    e.schema_severity(),
+                    format!("origin `{url}` is not a URI by v3's schema (format `uri`, RFC 3986)"),
+                )
+                .help(crate::validate::URI_HELP);
+                e.report(d, &f.key, i, &["cloudFront", "origin"]);
+            }
+            let new_origin = match create_origin(origin) {
+                Ok((o, cut)) => {
+                    if let Some(c) = cut {
+                        let domain = o.get("DomainName").and_then(Value::as_str).unwrap_or_default();
+                        e.report(
+                            Diagnostic::warning(
+                                codes::V3_QUIRK,
+                                format!(
+                                    "Node's url.parse ends this origin's host name at `{c}`: Serverless v3 writes DomainName `{domain}` and moves the rest into OriginPath"
+                                ),
+                            )
+                            .help("a host name holds only letters, digits, `-` and `.`, with an optional `:port`; write the real host, or an origin object with `DomainName`"),
+                            &f.key,
+                            i,
+                            &["cloudFront", "origin"],
+                        );
+                    }
+                    o
+                }
+                Err(err) => {
+                    let text = origin.as_str().unwrap_or_default();
+                    let d = match err {
+                        UrlError::Invalid => Diagnostic::error(
+                            codes::INVALID_VALUE,
+                            format!("origin `{text}` is not a URL Node's url.parse accepts: Serverless v3 stops with \"Invalid URL\""),
+                        )
+                        .help("a host name outside IPv6 brackets takes no `[` or `]`"),
+                        UrlError::UriMalformed => Diagnostic::error(
+                            codes::INVALID_VALUE,
+                            format!("the user part of origin `{text}` holds a `%` that is not a valid escape of UTF-8: Serverless v3 stops with \"URI malformed\""),
+                        )
+                        .help("write `%` as `%25`, or leave the user part out (CloudFront origins take none)"),
+                        UrlError::Unsupported(host) => Diagnostic::error(
+                            codes::NOT_IMPLEMENTED,
+                            format!("origin host name `{host}` is not printable ASCII; Serverless v3 converts it with IDNA (UTS #46 and Punycode), which cfgen does not"),
+                        )
+                        .help("write the host name in its ASCII form (`xn--...`), as CloudFront needs it anyway"),
+                    };
+                    e.report(d, &f.key, i, &["cloudFront", "origin"]);
+                    failed = true;
+                    continue;
+                }
+            };
             let oid = new_origin.get("Id").and_then(Value::as_str).unwrap_or_default().to_string();
             match origins.iter_mut().find(|o| o.get("Id").and_then(Value::as_str) == Some(oid.as_str())) {
                 Some(existing) => extend_deep(existing, &new_origin),

@@ -10,6 +10,11 @@ use std::path::{Path, PathBuf};
 /// (case, code, why).
 const EXPECTED: &[(&str, &str, &str)] = &[
     (
+        "iam/empty-role-and-bucket",
+        "CFG505",
+        "the case pins the IamRoleLambdaExecution that Serverless v3 names for functions after `iam.role: ''` stopped it from creating the role (cfgen warns, CFG412 and CFG505)",
+    ),
+    (
         "config/text-at-first-type",
         "CFG504",
         "the case pins the integration type and starting position \"0\" Serverless v3 writes for a number 0 (cfgen warns, CFG203)",

@@ -397,9 +397,10 @@ fn core_template(ctx: &mut Ctx, provider: &cfgen_model::Provider, t: &mut Templa
     );
     t.outputs.insert(naming::DEPLOYMENT_BUCKET_OUTPUT.into(), json!({"Value": {"Ref": "ServerlessDeploymentBucket"}}));
 
+    // An empty name is no name (v3 tests `bucketName` for truth): the stack gets its own bucket.
     let (name, object) = match &provider.deployment_bucket {
-        Some(Value::String(s)) => (Some(s.clone()), None),
-        Some(Value::Object(o)) => (o.get("name").and_then(Value::as_str).map(String::from), Some(o.clone())),
+        Some(Value::String(s)) => (Some(s.clone()).filter(|s| !s.is_empty()), None),
+        Some(Value::Object(o)) => (o.get("name").and_then(Value::as_str).filter(|s| !s.is_empty()).map(String::from), Some(o.clone())),
         Some(Value::Null) | None => (None, None),
         Some(other) => {
             let msg =
@@ -461,15 +462,17 @@ fn is_existing_role(v: &Value) -> bool {
     }
 }
 
-/// `getCustomExecutionRole`: function role, provider `iam.role` (when existing), legacy `role`.
+/// `getCustomExecutionRole`: function role, provider `iam.role` (when existing), legacy `role`;
+/// `None` when that is falsy, as every caller in v3 tests it (`iam.role: ''` is an existing
+/// role, so v3 makes no `IamRoleLambdaExecution`, and yet the functions name that role).
 pub fn custom_role(provider: &cfgen_model::Provider, f: &Function) -> Option<Value> {
     if let Some(r) = f.role.get().filter(|r| truthy(r)) {
         return Some(r.clone());
     }
     if let Some(r) = provider.iam.as_ref().and_then(|i| i.role.as_ref()).filter(|r| is_existing_role(r)) {
-        return Some(r.clone());
+        return Some(r.clone()).filter(truthy);
     }
-    provider.role.get().cloned()
+    provider.role.get().filter(|r| truthy(r)).cloned()
 }
 
 fn log_arn(group: &str, suffix: &str) -> Value {
@@ -501,6 +504,18 @@ fn merge_iam(ctx: &mut Ctx, provider: &cfgen_model::Provider, t: &mut Template) 
 
     let iam_role = provider.iam.as_ref().and_then(|i| i.role.clone());
     if iam_role.as_ref().is_some_and(is_existing_role) || provider.role.is_present() {
+        // `iam.role: ''` (an unset `${env:ROLE, ''}`) is an existing role to v3's test, so it
+        // makes no execution role, while the functions fall back to it all the same.
+        let empty = iam_role.as_ref().is_some_and(|r| !truthy(r)) && !provider.role.get().is_some_and(truthy);
+        if empty && ctx.functions.iter().any(|(_, f)| !f.role.get().is_some_and(truthy)) {
+            let d = Diagnostic::warning(
+                codes::V3_QUIRK,
+                "`provider.iam.role` is empty: Serverless v3 then creates no IamRoleLambdaExecution, yet the functions without a `role` use it",
+            )
+            .at_opt(ctx.span(&["provider", "iam", "role"]))
+            .help("leave `iam.role` out to get the execution role, or name an existing role (an ARN or a resource of the template)");
+            ctx.diags.push(d);
+        }
         return false;
     }
     if ctx.functions.iter().all(|(_, f)| f.role.is_present()) {

@@ -189,12 +189,33 @@ pub fn prepare(node: &Node, opts: &BuildOptions, diags: &mut Vec<Diagnostic>) ->
         );
     }
 
-    // Serverless' mergeArrays: `functions`/`resources` given as lists of objects.
+    // Serverless' mergeArrays: `functions`/`resources` given as lists of objects. A falsy
+    // item is skipped; any other that is not an object stops v3.
     for key in ["functions", "resources"] {
         if let Some(Value::Array(items)) = json.get(key) {
             let mut merged = Value::Object(Default::default());
-            for it in items {
-                crate::merge::merge(&mut merged, it);
+            for (i, it) in items.iter().enumerate() {
+                if !cfgen_model::coerce::truthy(it) {
+                    continue;
+                }
+                if it.is_object() || it.is_array() {
+                    crate::merge::merge(&mut merged, it);
+                    continue;
+                }
+                let shown = cfgen_model::coerce::scalar_string(it).unwrap_or_default();
+                let mut d = Diagnostic::error(
+                    codes::INVALID_TYPE,
+                    format!(
+                        "`{key}.{i}` is `{shown}`, not a mapping: Serverless v3 stops with \"Non-object value specified in {key} array\""
+                    ),
+                )
+                .at_opt(span_of(node, &[key, &i.to_string()]));
+                d = if shown.contains("${{") {
+                    d.help("`${{...}}` was a variable under `provider.variableSyntax`, which Serverless v3 removed: write `${...}`")
+                } else {
+                    d.help(format!("each item of a `{key}` list is a mapping, merged into the others"))
+                };
+                diags.push(d);
             }
             json[key] = merged;
         }

@@ -658,6 +658,26 @@ const MAX_PATTERN_INPUT: usize = 4096;
 /// implies: the scheme ends in `:`.
 pub const URI_FORMAT: &str = r"(?i)^(?:[a-z][a-z0-9+\-.]*:)(?:/?/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$";
 
+/// The numeric settings of a function or the provider that v3 tests for truth before it
+/// uses them, so that an empty text is no setting (`maximumRetryAttempts`, which v3 tests
+/// against null, is not one: v3 writes its `''`).
+fn unset_when_empty(path: &[Cow<str>]) -> bool {
+    const KEYS: [&str; 7] = [
+        "memorySize",
+        "timeout",
+        "logRetentionInDays",
+        "reservedConcurrency",
+        "provisionedConcurrency",
+        "maximumEventAge",
+        "ephemeralStorageSize",
+    ];
+    match path {
+        [p, k] => p == "provider" && KEYS.contains(&k.as_ref()),
+        [f, _, k] => f == "functions" && KEYS.contains(&k.as_ref()),
+        _ => false,
+    }
+}
+
 /// The help of a value that is not a URI.
 pub const URI_HELP: &str =
     "write a scheme, `://`, the host and a path, %-escaping any space, `<`, `>` or other character a URI does not take";
@@ -691,6 +711,15 @@ impl Accept {
             (Accept::Numeric(_), Value::String(s)) => s.trim().parse::<f64>().ok().map(cfgen_syntax::node::number_to_json),
             (Accept::Boolean, Value::String(s)) => Some(Value::Bool(s == "true")),
             _ => None,
+        }
+    }
+
+    /// Does this alternative want a number (a numeric type, or an enumeration of numbers)?
+    fn numeric(&self) -> bool {
+        match self {
+            Accept::Numeric(_) => true,
+            Accept::OneOf(e) => e.iter().all(|x| x.as_f64().is_some()),
+            _ => false,
         }
     }
 
@@ -1110,6 +1139,19 @@ fn check_scalar(v: &Value, schemas: &[SValue], root: &Schema, node: &Node, path:
     }
     if !any_alt {
         return true;
+    }
+    // An empty text where v3 wants a number it then tests for truth (`memorySize || 1024`,
+    // `if (logRetentionInDays)`), as an unset `${env:X, ''}` leaves it: AJV does not coerce
+    // it and v3 warns, then reads it as unset. So does cfgen (the typed view would refuse it).
+    if v.as_str() == Some("") && unset_when_empty(path) && schemas.iter().any(|s| sink.accepts(*s, root).iter().any(Accept::numeric)) {
+        let refs: Vec<&str> = path.iter().map(AsRef::as_ref).collect();
+        sink.diags.push(
+            Diagnostic::new(codes::INVALID_TYPE, sev, format!("{} is empty, not a number; Serverless v3 reads it as unset", subject(path)))
+                .at_opt(span_of(node, &refs))
+                .help("leave the key out, or give a number"),
+        );
+        sink.coerced.push((path.iter().map(|p| p.to_string()).collect(), Value::Null));
+        return false;
     }
     // AJV's `coerceTypes`: a scalar of another type, in the first form an alternative takes.
     let forms = coerced_forms(v);

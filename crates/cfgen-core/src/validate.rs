@@ -658,6 +658,54 @@ const MAX_PATTERN_INPUT: usize = 4096;
 /// implies: the scheme ends in `:`.
 pub const URI_FORMAT: &str = r"(?i)^(?:[a-z][a-z0-9+\-.]*:)(?:/?/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$";
 
+/// The types v3's schema gives an alternative cfgen describes with `o`: cfgen's text, number
+/// and boolean marks stand for v3's `string`, `number` and `boolean`, a typed enumeration for
+/// `string`; `null` is cfgen's `Option`. `None` for what v3 does not type (the `${...}`
+/// alternative, untyped enumerations and constants, object-only schemas).
+fn v3_types(o: SMap) -> Option<Vec<&'static str>> {
+    let marked = |m: &str| o.get(m).is_some_and(SValue::is_true);
+    if o.get("pattern").and_then(SValue::as_str) == Some(crate::schema::VARIABLE_PATTERN) || marked(cfgen_model::coerce::CFGEN_ONLY_MARK) {
+        return None;
+    }
+    if marked(cfgen_model::coerce::TEXT_MARK) || marked(cfgen_model::coerce::TYPED_ENUM_MARK) {
+        return Some(vec!["string"]);
+    }
+    if marked(cfgen_model::coerce::NUMBER_MARK) {
+        return Some(vec!["number"]);
+    }
+    if marked(cfgen_model::coerce::BOOLEAN_MARK) {
+        return Some(vec!["boolean"]);
+    }
+    if o.contains_key("enum") || o.contains_key("const") {
+        return None;
+    }
+    match o.get("type").map(SValue::kind) {
+        Some(Kind::String(t)) => Some(vec![t]),
+        Some(Kind::Array(ts)) => Some(ts.iter().filter_map(SValue::as_str).filter(|t| *t != "null").collect()),
+        _ => None,
+    }
+}
+
+/// Is `v` of one of `types`?
+fn has_type_of(v: &Value, types: &[&str]) -> bool {
+    let is_int = v.as_f64().is_some_and(|n| n.fract() == 0.0);
+    types.iter().any(|t| *t == cfgen_model::coerce::type_name(v) || (*t == "integer" && is_int) || (*t == "number" && v.is_number()))
+}
+
+/// Can AJV's `coerceTypes: "array"` turn the scalar `v` into type `t`?
+fn ajv_coercible(v: &Value, t: &str) -> bool {
+    match (t, v) {
+        ("string", Value::Number(_) | Value::Bool(_)) => true,
+        ("number" | "integer", Value::Bool(_)) => true,
+        ("number", Value::String(s)) => !s.is_empty() && s.trim() == s && s.parse::<f64>().is_ok_and(f64::is_finite),
+        ("integer", Value::String(s)) => !s.is_empty() && s.trim() == s && s.parse::<f64>().is_ok_and(|n| n.fract() == 0.0),
+        ("boolean", Value::String(s)) => s == "true" || s == "false",
+        ("boolean", Value::Number(n)) => n.as_f64() == Some(0.0) || n.as_f64() == Some(1.0),
+        ("array", Value::String(_) | Value::Number(_) | Value::Bool(_)) => true,
+        _ => false,
+    }
+}
+
 /// The numeric settings of a function or the provider that v3 tests for truth before it
 /// uses them, so that an empty text is no setting (`maximumRetryAttempts`, which v3 tests
 /// against null, is not one: v3 writes its `''`).
@@ -1207,23 +1255,16 @@ fn check_scalar(v: &Value, schemas: &[SValue], root: &Schema, node: &Node, path:
     // in order decides, not counting cfgen's own `${...}` one; cfgen's enumerations are typed
     // where most of v3's are not (`runtime: 0` stays 0 in v3, and its default applies), so an
     // enumeration counts only when it carries the mark of one v3 types.
-    let first = alts
+    // The first alternative whose type (as v3 types it) does not have the value's and can be
+    // reached by coercion is where AJV changes the value: alternatives of the value's own type
+    // coerce nothing (`Resource: ''` passes the text alternatives by and is `['']` at the list).
+    let target = alts
         .iter()
         .filter_map(|a| a.as_object())
-        .find(|o| o.get("pattern").and_then(SValue::as_str) != Some(crate::schema::VARIABLE_PATTERN));
-    let typed_enum = first.is_some_and(|o| o.get(cfgen_model::coerce::TYPED_ENUM_MARK).is_some_and(SValue::is_true));
-    // cfgen's text is v3's string (only its format can refuse a scalar: `issuer: 5` is "5").
-    let text_first = first.is_some_and(|o| o.get(cfgen_model::coerce::TEXT_MARK).is_some_and(SValue::is_true));
-    let first_type = first.filter(|o| !o.contains_key("enum") && !o.contains_key("const")).and_then(|o| o.get("type"));
-    // (`["string", "null"]` is cfgen's `Option<String>`; v3's schema has `"string"`.)
-    let first_is = |want: &str| {
-        ((typed_enum || text_first) && want == "string")
-            || first_type.is_some_and(|t| match t.kind() {
-                Kind::String(t) => t == want,
-                Kind::Array(ts) => ts.iter().filter_map(SValue::as_str).filter(|t| *t != "null").eq([want]),
-                _ => false,
-            })
-    };
+        .filter_map(v3_types)
+        .filter(|ts| !has_type_of(v, ts))
+        .find_map(|ts| ts.into_iter().find(|t| ajv_coercible(v, t)));
+    let first_is = |want: &str| target == Some(want);
     let refs: Vec<&str> = path.iter().map(AsRef::as_ref).collect();
     if matches!(v, Value::Number(_) | Value::Bool(_)) && first_is("string") {
         let read = Value::String(cfgen_model::coerce::scalar_string(v).unwrap_or_default());
@@ -1242,6 +1283,8 @@ fn check_scalar(v: &Value, schemas: &[SValue], root: &Schema, node: &Node, path:
             items_of(*s, root, &mut item_schemas, &mut tuples, 0);
         }
         let item_ok = item_schemas.is_empty() || item_schemas.iter().any(|s| sink.accepts(*s, root).iter().any(|a| a.takes(v)));
+        // The list stays when its item is refused too: that finding follows, about the item.
+        sink.coerced.push((path.iter().map(|p| p.to_string()).collect(), one.clone()));
         if item_ok {
             sink.diags.push(
                 Diagnostic::warning(
@@ -1251,9 +1294,24 @@ fn check_scalar(v: &Value, schemas: &[SValue], root: &Schema, node: &Node, path:
                 .at_opt(span_of(node, &refs))
                 .help(format!("write it as a list: `[{shown}]`")),
             );
-            sink.coerced.push((path.iter().map(|p| p.to_string()).collect(), one));
             return false;
         }
+        if !sink.quiet {
+            sink.diags.push(
+                Diagnostic::new(
+                    codes::INVALID_VALUE,
+                    sev,
+                    format!(
+                        "{} is `{}`, which nothing here takes; Serverless v3 writes it as a list of that one item, `{}`, which nothing takes either",
+                        subject(path),
+                        crate::emit::to_json_compact(v),
+                        crate::emit::to_json_compact(&one)
+                    ),
+                )
+                .at_opt(span_of(node, &refs)),
+            );
+        }
+        return false;
     }
     if sink.quiet {
         return false;

@@ -479,7 +479,7 @@ impl JsonSchema for AwsLambdaRuntime {
                 {"enum": LAMBDA_RUNTIMES.as_slice()},
                 // A name, not a number: v3's schema is the enumeration alone, which AJV does not
                 // coerce to, so it would not read `0` as the text "0" (it takes it for no runtime).
-                {"type": "string", "pattern": "[A-Za-z]"}
+                {"type": "string", "pattern": "[A-Za-z]", crate::coerce::CFGEN_ONLY_MARK: true}
             ]
         })
     }

@@ -111,6 +111,10 @@ pub const TEXT_MARK: &str = "x-cfgen-text";
 /// number: cfgen's enumerations, typed by schemars, say nothing about v3's.)
 pub const TYPED_ENUM_MARK: &str = "x-cfgen-typed-enum";
 
+/// The schema keyword that marks an alternative of cfgen's own, which v3's schema has not
+/// (a runtime newer than v3's list): AJV never coerces a value on its way through it.
+pub const CFGEN_ONLY_MARK: &str = "x-cfgen-only";
+
 /// The schema keyword that marks [`crate::cf::Bool`]: a place where Serverless v3's schema wants
 /// a boolean, which AJV's `coerceTypes` also fills from the text `"true"` / `"false"`.
 pub const BOOLEAN_MARK: &str = "x-cfgen-boolean";

@@ -18,8 +18,8 @@ pub struct Parsed {
     /// `None` when the string has no host part; `Some("")` when it has an empty one.
     pub hostname: Option<String>,
     pub pathname: Option<String>,
-    /// Where Node ended the host before a path, query or fragment: the character it stopped
-    /// at, and the text that moved into the path because of it.
+    /// The character Node ended the host at, when that was not a `/`, `?` or `#` (a `<`, a
+    /// space, a second `:`, ...): what followed it moved into the path.
     pub host_cut: Option<char>,
 }
 

@@ -126,6 +126,53 @@ fn create_origin(origin: &Value) -> Result<(Map<String, Value>, Option<char>), U
     Ok((o, cut))
 }
 
+/// `createOrigin` for the event `key`/`i`, with what v3 says of its origin: a warning where it
+/// is not a URI by v3's schema or where Node cut the host short, an error where Node throws (and
+/// `None`: v3 stops).
+fn read_origin(e: &mut EventCtx, key: &str, i: usize, origin: &Value) -> Option<Map<String, Value>> {
+    let at = ["cloudFront", "origin"];
+    if let Some(url) = origin.as_str().filter(|u| !crate::validate::is_uri(u)) {
+        let d = Diagnostic::new(
+            codes::INVALID_VALUE,
+            e.schema_severity(),
+            format!("origin `{url}` is not a URI by v3's schema (format `uri`, RFC 3986)"),
+        )
+        .help(crate::validate::URI_HELP);
+        e.report(d, key, i, &at);
+    }
+    let text = origin.as_str().unwrap_or_default();
+    let d = match create_origin(origin) {
+        Ok((o, None)) => return Some(o),
+        Ok((o, Some(c))) => {
+            let domain = o.get("DomainName").and_then(Value::as_str).unwrap_or_default();
+            let d = Diagnostic::warning(
+                codes::V3_QUIRK,
+                format!("Node's url.parse ends this origin's host name at `{c}`: Serverless v3 writes DomainName `{domain}` and moves the rest into OriginPath"),
+            )
+            .help("a host name holds only letters, digits, `-` and `.`, with an optional `:port`; write the real host, or an origin object with `DomainName`");
+            e.report(d, key, i, &at);
+            return Some(o);
+        }
+        Err(UrlError::Invalid) => Diagnostic::error(
+            codes::INVALID_VALUE,
+            format!("origin `{text}` is not a URL Node's url.parse accepts: Serverless v3 stops with \"Invalid URL\""),
+        )
+        .help("a host name holds letters, digits, `-` and `.`; no `[` or `]` outside the brackets of an IPv6 address"),
+        Err(UrlError::UriMalformed) => Diagnostic::error(
+            codes::INVALID_VALUE,
+            format!("the user part of origin `{text}` holds a `%` that is not a valid escape of UTF-8: Serverless v3 stops with \"URI malformed\""),
+        )
+        .help("write `%` as `%25`, or leave the user part out (CloudFront origins take none)"),
+        Err(UrlError::Unsupported(host)) => Diagnostic::error(
+            codes::NOT_IMPLEMENTED,
+            format!("origin host name `{host}` is not printable ASCII; Serverless v3 converts it with IDNA (UTS #46 and Punycode), which cfgen does not"),
+        )
+        .help("write the host name in its ASCII form (`xn--...`), as CloudFront needs it anyway"),
+    };
+    e.report(d, key, i, &at);
+    None
+}
+
 /// `extendDeep`: `_.assignWith` where arrays concatenate without duplicates, objects merge
 /// recursively and other existing values win.
 fn extend_deep(a: &mut Map<String, Value>, b: &Map<String, Value>) {
@@ -252,57 +299,9 @@ pub fn compile(e: &mut EventCtx) {
                 failed = true;
                 continue;
             };
-            if let Some(url) = origin.as_str().filter(|u| !crate::validate::is_uri(u)) {
-                let d = Diagnostic::new(
-                    codes::INVALID_VALUE,
-                    e.schema_severity(),
-                    format!("origin `{url}` is not a URI by v3's schema (format `uri`, RFC 3986)"),
-                )
-                .help(crate::validate::URI_HELP);
-                e.report(d, &f.key, i, &["cloudFront", "origin"]);
-            }
-            let new_origin = match create_origin(origin) {
-                Ok((o, cut)) => {
-                    if let Some(c) = cut {
-                        let domain = o.get("DomainName").and_then(Value::as_str).unwrap_or_default();
-                        e.report(
-                            Diagnostic::warning(
-                                codes::V3_QUIRK,
-                                format!(
-                                    "Node's url.parse ends this origin's host name at `{c}`: Serverless v3 writes DomainName `{domain}` and moves the rest into OriginPath"
-                                ),
-                            )
-                            .help("a host name holds only letters, digits, `-` and `.`, with an optional `:port`; write the real host, or an origin object with `DomainName`"),
-                            &f.key,
-                            i,
-                            &["cloudFront", "origin"],
-                        );
-                    }
-                    o
-                }
-                Err(err) => {
-                    let text = origin.as_str().unwrap_or_default();
-                    let d = match err {
-                        UrlError::Invalid => Diagnostic::error(
-                            codes::INVALID_VALUE,
-                            format!("origin `{text}` is not a URL Node's url.parse accepts: Serverless v3 stops with \"Invalid URL\""),
-                        )
-                        .help("a host name outside IPv6 brackets takes no `[` or `]`"),
-                        UrlError::UriMalformed => Diagnostic::error(
-                            codes::INVALID_VALUE,
-                            format!("the user part of origin `{text}` holds a `%` that is not a valid escape of UTF-8: Serverless v3 stops with \"URI malformed\""),
-                        )
-                        .help("write `%` as `%25`, or leave the user part out (CloudFront origins take none)"),
-                        UrlError::Unsupported(host) => Diagnostic::error(
-                            codes::NOT_IMPLEMENTED,
-                            format!("origin host name `{host}` is not printable ASCII; Serverless v3 converts it with IDNA (UTS #46 and Punycode), which cfgen does not"),
-                        )
-                        .help("write the host name in its ASCII form (`xn--...`), as CloudFront needs it anyway"),
-                    };
-                    e.report(d, &f.key, i, &["cloudFront", "origin"]);
-                    failed = true;
-                    continue;
-                }
+            let Some(new_origin) = read_origin(e, &f.key, i, origin) else {
+                failed = true;
+                continue;
             };
             let oid = new_origin.get("Id").and_then(Value::as_str).unwrap_or_default().to_string();
             match origins.iter_mut().find(|o| o.get("Id").and_then(Value::as_str) == Some(oid.as_str())) {

@@ -635,7 +635,7 @@ enum Accept {
     /// A string holding `${`: the variable alternative.
     Variable,
     /// Text ([`cfgen_model::coerce::TEXT_MARK`]): a string, or a number or boolean read as one,
-    /// and the format it must have (`uri`).
+    /// and the pattern or format (`uri`) its text must match.
     Text(Option<Rc<Regex>>),
     /// A number ([`cfgen_model::coerce::NUMBER_MARK`]), or a numeric string read as one.
     Numeric(Option<Rc<Regex>>),
@@ -853,7 +853,8 @@ impl<'d> Sink<'d> {
         // ajv-formats' `uri`, the only format of v3's schema cfgen's model carries.
         let format = o.get("format").and_then(SValue::as_str).filter(|f| *f == "uri").and_then(|_| self.regex(URI_FORMAT));
         if o.get(cfgen_model::coerce::TEXT_MARK).is_some_and(SValue::is_true) {
-            return Accept::Text(format);
+            let pattern = o.get("pattern").and_then(SValue::as_str).and_then(|p| self.regex(p));
+            return Accept::Text(pattern.or(format));
         }
         if o.get(cfgen_model::coerce::NUMBER_MARK).is_some_and(SValue::is_true) {
             return Accept::Numeric(o.get("pattern").and_then(SValue::as_str).and_then(|p| self.regex(p)));

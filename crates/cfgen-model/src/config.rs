@@ -105,7 +105,7 @@ pub struct Provider {
     #[schemars(with = "Option<crate::cf::AwsLambdaRuntime>", extend("default" = "nodejs16.x", "examples" = ["nodejs20.x", "python3.12"]))]
     pub runtime: Option<String>,
     /// The default stage (default `dev`; the `--stage` option wins). Letters, digits, hyphens.
-    #[schemars(extend("default" = "dev"))]
+    #[schemars(extend("default" = "dev", "pattern" = "^[a-zA-Z0-9-]+$"))]
     pub stage: Option<Str>,
     /// The region to deploy to (default `us-east-1`; the `--region` option wins).
     #[schemars(with = "Option<crate::provider::AwsRegion>", extend("default" = "us-east-1"))]

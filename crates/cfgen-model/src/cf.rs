@@ -246,8 +246,12 @@ pub enum AwsArn {
 pub enum AwsKmsArn {
     /// An intrinsic function.
     Function(CfFunction),
-    /// A literal KMS key ARN (`arn:aws:kms:...`; any string is taken, as for [`AwsArn`]).
-    String(String),
+    /// A literal KMS key ARN (`arn:aws:kms:...`). Other text (a bare key id, an alias) is a
+    /// schema finding, as in v3 (`awsKmsArn`).
+    String(#[schemars(regex(pattern = "^arn:aws[a-z-]*:kms"))] String),
+    /// For editors any string is taken, as for [`AwsArn`]: short-form tags look like strings.
+    #[schemars(extend("x-cfgen-editor-only" = true))]
+    Tag(String),
 }
 
 /// A logical id of a resource in this template (`[#A-Za-z0-9-_./]`, optionally ending in `*`).

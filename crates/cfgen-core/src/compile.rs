@@ -506,8 +506,8 @@ fn merge_iam(ctx: &mut Ctx, provider: &cfgen_model::Provider, t: &mut Template) 
     if iam_role.as_ref().is_some_and(is_existing_role) || provider.role.is_present() {
         // `iam.role: ''` (an unset `${env:ROLE, ''}`) is an existing role to v3's test, so it
         // makes no execution role, while the functions fall back to it all the same.
-        let empty = iam_role.as_ref().is_some_and(|r| !truthy(r)) && !provider.role.get().is_some_and(truthy);
-        if empty && ctx.functions.iter().any(|(_, f)| !f.role.get().is_some_and(truthy)) {
+        let empty = iam_role.as_ref().is_some_and(|r| !truthy(r));
+        if empty && ctx.functions.iter().any(|(_, f)| custom_role(provider, f).is_none()) {
             let d = Diagnostic::warning(
                 codes::V3_QUIRK,
                 "`provider.iam.role` is empty: Serverless v3 then creates no IamRoleLambdaExecution, yet the functions without a `role` use it",

@@ -689,7 +689,7 @@ fn v3_types(o: SMap) -> Option<Vec<&'static str>> {
 /// Is `v` of one of `types`?
 fn has_type_of(v: &Value, types: &[&str]) -> bool {
     let is_int = v.as_f64().is_some_and(|n| n.fract() == 0.0);
-    types.iter().any(|t| *t == cfgen_model::coerce::type_name(v) || (*t == "integer" && is_int) || (*t == "number" && v.is_number()))
+    types.iter().any(|t| *t == cfgen_model::coerce::type_name(v) || (*t == "integer" && is_int))
 }
 
 /// Can AJV's `coerceTypes: "array"` turn the scalar `v` into type `t`?

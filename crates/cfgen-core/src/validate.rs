@@ -658,6 +658,30 @@ const MAX_PATTERN_INPUT: usize = 4096;
 /// implies: the scheme ends in `:`.
 pub const URI_FORMAT: &str = r"(?i)^(?:[a-z][a-z0-9+\-.]*:)(?:/?/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$";
 
+/// ajv-formats' `date-time` in full mode: the text split at one `T`, `t` or white space (as
+/// JavaScript's `\s` has it) into an RFC 3339 date whose day exists (29 February in leap years
+/// only) and a time (`23:59:60` the one leap second) whose zone ajv-formats 2.1.1 lets go
+/// missing: its `timeZone !== ""` test passes an absent zone.
+pub const DATE_TIME_FORMAT: &str = concat!(
+    r"^(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))",
+    r"|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)",
+    r"[tT\t\n\x0B\x0C\r \u{a0}\u{1680}\u{2000}-\u{200a}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}\u{feff}]",
+    r"(?:(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]|23:59:60)(?:\.[0-9]+)?(?:[zZ]|[+-][0-9]{2}(?::?[0-9]{2})?)?$"
+);
+
+/// The formats of v3's schema cfgen's model carries, as the regular expression each passes,
+/// and how a finding names it.
+fn format_check(name: &str) -> Option<(&'static str, &'static str)> {
+    match name {
+        "uri" => Some((URI_FORMAT, "a URI by v3's schema (format `uri`, RFC 3986)")),
+        "date-time" => Some((DATE_TIME_FORMAT, "a date and time by v3's schema (format `date-time`, RFC 3339)")),
+        _ => None,
+    }
+}
+
+/// The help of a value that is not a date and time.
+const DATE_TIME_HELP: &str = "write the date, `T` and the time, with an optional zone: `2025-01-31T00:00:00Z`";
+
 /// The types v3's schema gives an alternative cfgen describes with `o`: cfgen's text, number
 /// and boolean marks stand for v3's `string`, `number` and `boolean`, a typed enumeration for
 /// `string`; `null` is cfgen's `Option`. `None` for what v3 does not type (the `${...}`
@@ -850,8 +874,7 @@ impl<'d> Sink<'d> {
         if let Some(c) = o.get("const") {
             return Accept::Const(c);
         }
-        // ajv-formats' `uri`, the only format of v3's schema cfgen's model carries.
-        let format = o.get("format").and_then(SValue::as_str).filter(|f| *f == "uri").and_then(|_| self.regex(URI_FORMAT));
+        let format = o.get("format").and_then(SValue::as_str).and_then(format_check).and_then(|(re, _)| self.regex(re));
         if o.get(cfgen_model::coerce::TEXT_MARK).is_some_and(SValue::is_true) {
             let pattern = o.get("pattern").and_then(SValue::as_str).and_then(|p| self.regex(p));
             return Accept::Text(pattern.or(format));
@@ -1361,17 +1384,16 @@ fn check_scalar(v: &Value, schemas: &[SValue], root: &Schema, node: &Node, path:
         .filter(|p| *p != crate::schema::VARIABLE_PATTERN)
         .filter(|p| text.as_deref().is_some_and(|x| sink.regex(p).is_some_and(|re| !re.is_match(x))))
         .collect();
-    let not_uri = alts.iter().filter_map(|a| a.as_object()).any(|o| o.get("format").and_then(SValue::as_str) == Some("uri"))
-        && text.as_deref().is_some_and(|x| !is_uri(x));
-    if allowed.is_empty() && not_uri {
+    let missed_format = alts
+        .iter()
+        .filter_map(|a| a.as_object()?.get("format")?.as_str())
+        .filter_map(|f| Some((f, format_check(f)?)))
+        .find(|(_, (re, _))| text.as_deref().is_some_and(|x| sink.regex(re).is_some_and(|re| !re.is_match(x))));
+    if let Some((f, (_, words))) = missed_format.filter(|_| allowed.is_empty()) {
         sink.diags.push(
-            Diagnostic::new(
-                codes::INVALID_VALUE,
-                sev,
-                format!("`{}` is {shown}, not a URI by v3's schema (format `uri`, RFC 3986)", path.join(".")),
-            )
-            .at_opt(span_of(node, &refs))
-            .help(URI_HELP),
+            Diagnostic::new(codes::INVALID_VALUE, sev, format!("`{}` is {shown}, not {words}", path.join(".")))
+                .at_opt(span_of(node, &refs))
+                .help(if f == "uri" { URI_HELP } else { DATE_TIME_HELP }),
         );
         return false;
     }
@@ -1445,6 +1467,13 @@ fn pattern_words(p: &str) -> Option<&'static str> {
         "^\\d{12}$" => "a 12-digit AWS account id",
         "^[a-z]{2}(-[a-z]+)+-\\d$" => "an AWS region such as `us-east-1`",
         "^arn:" => "an ARN (`arn:...`)",
+        r"^((arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+)$" => {
+            "letters, digits, `-` or `_`, or a layer ARN (`arn:aws:lambda:<region>:<account>:layer:<name>`)"
+        }
+        r"^(\.\/?|(\.\/)?\.\.(\/\.\.)*\/?)$" => "`.`, `..` or a chain of them such as `../..`",
+        r"^\d+\.dkr\.ecr\.[a-z0-9-]+..amazonaws.com\/([^@]+)|([^@:]+@sha256:[a-f0-9]{64})$" => {
+            "an ECR image URI: `<account>.dkr.ecr.<region>.amazonaws.com/<repository>` with `:<tag>` or `@sha256:<digest>`"
+        }
         "^[a-z0-9][a-z0-9.-]*[a-z0-9]$" => "lowercase letters, digits, `.` and `-`, starting and ending with a letter or digit",
         cfgen_model::coerce::ENV_NAME_PATTERN => "a letter or `_`, then letters, digits or `_`",
         cfgen_model::coerce::TAG_KEY_PATTERN | cfgen_model::coerce::TAG_KEY_RESERVED => {
@@ -1802,6 +1831,48 @@ mod tests {
             ("https://b\u{fc}cher.example/x", false),
         ] {
             assert_eq!(is_uri(s), ok, "{s}");
+        }
+    }
+
+    /// ajv-formats 2.1.1's own answers (`fullFormats["date-time"]`, run with Node 20).
+    #[test]
+    fn date_time_format_as_ajv_formats() {
+        let re = Regex::new(DATE_TIME_FORMAT).unwrap();
+        for (s, ok) in [
+            ("2025-01-31T00:00:00Z", true),
+            ("2025-01-31t00:00:00z", true),
+            ("2025-01-31 10:00:00", true),
+            ("2025-01-31T10:00:00.123+05:30", true),
+            ("2025-01-31T10:00:00+0530", true),
+            ("2025-01-31T10:00:00+05", true),
+            ("2024-02-29T00:00:00Z", true),
+            ("2023-02-29T00:00:00Z", false),
+            ("2000-02-29T00:00:00Z", true),
+            ("1900-02-29T00:00:00Z", false),
+            ("1600-02-29T00:00:00Z", true),
+            ("2025-04-31T00:00:00Z", false),
+            ("2025-13-01T00:00:00Z", false),
+            ("2025-00-10T00:00:00Z", false),
+            ("2025-01-00T00:00:00Z", false),
+            ("2025-01-31T24:00:00Z", false),
+            ("2025-01-31T23:59:60Z", true),
+            ("2025-01-31T22:59:60Z", false),
+            ("2025-01-31T10:60:00Z", false),
+            ("2025-01-31", false),
+            ("2025-01-31T10:00Z", false),
+            ("2025-01-31TT10:00:00Z", false),
+            ("2025-01-31T10:00:00 Z", false),
+            ("2025-01-31\u{a0}10:00:00Z", true),
+            ("2025-01-31\u{2028}10:00:00Z", true),
+            ("2025-01-31\u{85}10:00:00Z", false),
+            ("2025-01-31\u{feff}10:00:00Z", true),
+            ("2025-1-31T10:00:00Z", false),
+            ("\u{ff12}\u{ff10}\u{ff12}\u{ff15}-01-31T10:00:00Z", false),
+            ("2025-01-31T10:00:00.Z", false),
+            ("2025-01-31T10:00:00+05:3", false),
+            ("2025-01-31T10:00:00-00:00", true),
+        ] {
+            assert_eq!(re.is_match(s), ok, "{s:?}");
         }
     }
 

@@ -76,8 +76,8 @@ pub struct Service {
     /// Serverless Dashboard outputs: values other services read (no effect on the template).
     #[schemars(with = "Option<serde_json::Map<String, Value>>")]
     pub outputs: Option<Value>,
-    /// Obsolete (ignored).
-    #[schemars(extend("deprecated" = true))]
+    /// Obsolete (ignored). Serverless v3 takes `.`, `..` or a chain of them (`../..`).
+    #[schemars(with = "Option<crate::coerce::Str>", extend("deprecated" = true, "pattern" = r"^(\.\/?|(\.\/)?\.\.(\/\.\.)*\/?)$"))]
     pub project_dir: Option<Value>,
     /// Obsolete (ignored).
     #[schemars(extend("deprecated" = true))]
@@ -557,8 +557,12 @@ pub struct Layer {
     /// The folder whose files make the layer (e.g. `layer` holding `python/` or `nodejs/`).
     #[schemars(example = &"layers/deps")]
     pub path: Option<String>,
-    /// The layer's name (`LayerName`; default: the key).
-    #[schemars(length(min = 1, max = 140))]
+    /// The layer's name (`LayerName`; default: the key): letters, digits, `-` and `_`, or a
+    /// layer ARN.
+    #[schemars(
+        length(min = 1, max = 140),
+        regex(pattern = r"^((arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+)$")
+    )]
     pub name: Option<String>,
     /// Description (at most 256 characters).
     #[schemars(length(max = 256))]

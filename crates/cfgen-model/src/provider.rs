@@ -1068,6 +1068,7 @@ pub enum EcrImage {
 #[schemars(deny_unknown_fields)]
 pub struct EcrImageBuild {
     /// An existing image URI (`<account>.dkr.ecr.<region>.amazonaws.com/<repo>@sha256:<digest>`).
+    #[schemars(with = "Option<crate::function_shapes::EcrImageUri>")]
     pub uri: Option<Str>,
     /// The build context folder.
     pub path: Option<Str>,
@@ -1417,6 +1418,24 @@ pub enum TransitionStorageClass {
     STANDARD_IA,
 }
 
+/// A date of a lifecycle rule: text in v3's `date-time` format (RFC 3339; a number or boolean
+/// is read as its text, and fails it).
+#[derive(JsonSchema)]
+#[serde(untagged)]
+pub enum LifecycleDate {
+    /// A date and time (`2025-01-31T00:00:00Z`).
+    Text(#[schemars(with = "Str", extend("format" = "date-time"))] String),
+    /// For editors, a plain YAML timestamp too (`2025-01-31`): Serverless' YAML reader makes it
+    /// a date, which v3's schema does not check and which is written in full.
+    #[schemars(extend("x-cfgen-editor-only" = true))]
+    Timestamp(
+        #[schemars(regex(
+            pattern = r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)$"
+        ))]
+        String,
+    ),
+}
+
 /// A lifecycle rule.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
@@ -1424,9 +1443,9 @@ pub struct LifecycleRule {
     /// Abort incomplete multipart uploads.
     #[serde(rename = "AbortIncompleteMultipartUpload")]
     pub abort_incomplete_multipart_upload: Option<AbortIncompleteMultipartUpload>,
-    /// Expire objects on this date (ISO 8601).
+    /// Expire objects on this date (RFC 3339, `2025-01-31T00:00:00Z`).
     #[serde(rename = "ExpirationDate")]
-    pub expiration_date: Option<Str>,
+    pub expiration_date: Option<LifecycleDate>,
     /// Expire objects this many days after creation.
     #[serde(rename = "ExpirationInDays")]
     pub expiration_in_days: Option<ExpirationInDays>,
@@ -1497,9 +1516,9 @@ pub struct Transition {
     /// The target storage class.
     #[serde(rename = "StorageClass")]
     pub storage_class: TransitionStorageClass,
-    /// Move on this date (ISO 8601).
+    /// Move on this date (RFC 3339, `2025-01-31T00:00:00Z`).
     #[serde(rename = "TransitionDate")]
-    pub transition_date: Option<Str>,
+    pub transition_date: Option<LifecycleDate>,
     /// Move this many days after creation (at least 1).
     #[serde(rename = "TransitionInDays")]
     #[schemars(range(min = 1))]

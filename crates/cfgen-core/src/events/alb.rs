@@ -11,6 +11,7 @@
 //! authorizers come from `provider.alb.authorizers` (`onUnauthenticatedRequest` defaults to
 //! `deny`, an OIDC authorizer without `clientSecret` uses the existing secret).
 
+use super::queue_common as qc;
 use super::EventCtx;
 use crate::json::json;
 use crate::naming;
@@ -147,6 +148,27 @@ fn validate(e: &mut EventCtx, authorizers: &Map<String, Value>) -> Option<Vec<Al
                 ok = false;
                 continue;
             };
+            let texts = [
+                (&["conditions", "host"][..], c.get("host"), qc::patterns::ALB_HOST, "a host name (letters, digits, `*?.-`)"),
+                (&["conditions", "method"], c.get("method"), qc::patterns::ALB_METHOD, "an HTTP method in capitals (`GET`)"),
+                (&["conditions", "path"], c.get("path"), qc::patterns::ALB_PATH, "a path (letters, digits, `*?_.$/~\"'@:+-`)"),
+                (
+                    &["targetGroupName"],
+                    o.get("targetGroupName"),
+                    qc::patterns::ALB_TARGET_GROUP,
+                    "a target group name (letters, digits, `-`)",
+                ),
+                (
+                    &["healthCheck", "matcher", "httpCode"],
+                    o.get("healthCheck").and_then(|h| h.get("matcher")).and_then(|m| m.get("httpCode")),
+                    qc::patterns::ALB_HTTP_CODE,
+                    "HTTP codes such as `200`, `200-299` or `200,302`",
+                ),
+            ];
+            for (at, v, pattern, what) in texts {
+                let path: Vec<&str> = std::iter::once("alb").chain(at.iter().copied()).collect();
+                qc::check_pattern(e, &f.key, i, &path, v, pattern, what);
+            }
             let mut conditions = Map::new();
             for k in ["path", "host", "method", "header"] {
                 if let Some(v) = c.get(k).filter(|v| truthy(v)) {

@@ -7,6 +7,7 @@
 //! stripped from the token; an `alexaSkill` without an app id gives a permission without
 //! `EventSourceToken`.
 
+use super::queue_common as qc;
 use super::{EventCtx, FnInfo};
 use crate::json::json;
 use crate::naming;
@@ -31,10 +32,15 @@ fn strip_escapes(s: &str) -> String {
 
 /// The app id and enabled flag of a string or `{appId, enabled}` event; `None` after an error.
 fn token(e: &mut EventCtx, key: &str, i: usize, ty: &str, body: &Value) -> Option<(Option<String>, bool)> {
+    let token_is = "an Alexa app id (letters, digits, `.`, `_`, `-`)";
     match body {
-        Value::String(s) => Some((Some(s.clone()), true)),
+        Value::String(s) => {
+            qc::check_pattern(e, key, i, &[ty], Some(body), qc::patterns::ALEXA_TOKEN, token_is);
+            Some((Some(s.clone()), true))
+        }
         Value::Object(o) => {
             e.check_keys(key, i, ty, body, &["appId", "enabled"]);
+            qc::check_pattern(e, key, i, &[ty, "appId"], o.get("appId"), qc::patterns::ALEXA_TOKEN, token_is);
             let enabled = o.get("enabled") != Some(&Value::Bool(false));
             match o.get("appId") {
                 Some(Value::String(s)) => Some((Some(s.clone()), enabled)),

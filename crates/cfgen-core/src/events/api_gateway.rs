@@ -780,6 +780,8 @@ fn get_authorizer(e: &mut EventCtx, fi: usize, i: usize, a: &Value, integration:
         }
         Value::Object(o) => {
             object_form = true;
+            let (at, arn_is) = (["http", "authorizer", "arn"], "an ARN (`arn:...`)");
+            super::queue_common::check_pattern(e, &key, i, &at, o.get("arn"), super::queue_common::patterns::ARN, arn_is);
             let ty = o.get("type").filter(|t| truthy(t)).map(js_string);
             if ty.is_some() && o.get("authorizerId").is_some_and(truthy) {
                 out.ty = ty.clone();

@@ -12,6 +12,7 @@
 //! (or the same path pattern and origin) are deep-merged, arrays concatenated without
 //! duplicates. The distribution needs region us-east-1.
 
+use super::queue_common as qc;
 use super::EventCtx;
 use crate::compile::Ctx;
 use crate::json::json;
@@ -251,6 +252,12 @@ pub fn compile(e: &mut EventCtx) {
                 continue;
             };
             e.check_keys(&f.key, i, "cloudFront", body, &allowed);
+            let path_is = "a path pattern (letters, digits, `_.*?$/~\"'@:+-`)";
+            qc::check_pattern(e, &f.key, i, &["cloudFront", "pathPattern"], ev.get("pathPattern"), qc::patterns::CLOUDFRONT_PATH, path_is);
+            let oai = ev.get("origin").and_then(|o| o.get("S3OriginConfig")).and_then(|s| s.get("OriginAccessIdentity"));
+            let at = ["cloudFront", "origin", "S3OriginConfig", "OriginAccessIdentity"];
+            let oai_is = "an origin access identity (`origin-access-identity/cloudfront/<id>`)";
+            qc::check_pattern(e, &f.key, i, &at, oai, qc::patterns::ORIGIN_ACCESS_IDENTITY, oai_is);
             if let Some(given) = ev.get("eventType").filter(|v| !v.is_null()) {
                 let t = cfgen_model::coerce::scalar_string(given).unwrap_or_else(|| cfgen_model::coerce::type_name(given).to_string());
                 if !given.as_str().is_some_and(|t| EVENT_TYPES.contains(&t)) {

@@ -12,6 +12,7 @@
 
 use super::alexa::permission;
 use super::custom_resources::{self, Kind};
+use super::queue_common as qc;
 use super::EventCtx;
 use crate::json::json;
 use crate::naming;
@@ -66,6 +67,8 @@ fn collect(e: &mut EventCtx) -> Vec<Trigger> {
                 continue;
             };
             e.check_keys(&f.key, i, "cognitoUserPool", body, &["pool", "trigger", "existing", "forceDeploy", "kmsKeyId"]);
+            let pool_is = "a user pool name (letters, digits, white space or `_+=,.@-`)";
+            qc::check_pattern(e, &f.key, i, &["cognitoUserPool", "pool"], o.get("pool"), qc::patterns::COGNITO_POOL, pool_is);
             let Some(pool) = o.get("pool").and_then(Value::as_str) else {
                 e.error(
                     codes::MISSING_KEY,

@@ -146,6 +146,7 @@ pub fn compile(e: &mut EventCtx) {
                         ),
                     ),
                     ("enabled", Rule::Bool),
+                    ("deadLetterQueueArn", Rule::Text(qc::is_arn, "an ARN (`arn:...`)")),
                 ],
             ) {
                 continue;

@@ -7,6 +7,7 @@
 //! and `description`; the provisioning template body is emitted as compact JSON text.
 
 use super::alexa::permission;
+use super::queue_common as qc;
 use super::EventCtx;
 use crate::json::json;
 use crate::naming;
@@ -131,6 +132,16 @@ pub fn compile_fleet_provisioning(e: &mut EventCtx) {
                 continue;
             };
             e.check_keys(&f.key, i, "iotFleetProvisioning", body, &["templateBody", "provisioningRoleArn", "enabled", "templateName"]);
+            let role = o.get("provisioningRoleArn");
+            qc::check_pattern(
+                e,
+                &f.key,
+                i,
+                &["iotFleetProvisioning", "provisioningRoleArn"],
+                role,
+                qc::patterns::ARN,
+                "an ARN (`arn:...`)",
+            );
             let mut missing = false;
             for k in ["templateBody", "provisioningRoleArn"] {
                 if o.get(k).is_none() {

@@ -89,6 +89,30 @@ pub(super) fn object<'v>(
     ];
     let checked: Vec<(&str, Rule)> = rules.into_iter().filter(|(k, _)| allowed.contains(k)).collect();
     let mut ok = !qc::check_values(e, &f.key, i, ty, body, &checked);
+    // v3's patterns on the ARNs and ids of these types.
+    use qc::patterns::{ARN, MQ_BROKER_ARN, SECRET_ARN, SECURITY_GROUP, SUBNET};
+    let (arn_is, secret_is) = ("an ARN (`arn:...`)", "a Secrets Manager secret ARN (`arn:aws:secretsmanager:...:secret:...`)");
+    let texts: &[(&[&str], &'static str, &str)] = match ty {
+        "msk" => &[(&["arn"], ARN, arn_is), (&["saslScram512"], ARN, arn_is)],
+        "activemq" | "rabbitmq" => &[
+            (&["arn"], MQ_BROKER_ARN, "an Amazon MQ broker ARN (`arn:aws:mq:...:broker:<name>:b-...`)"),
+            (&["basicAuthArn"], SECRET_ARN, secret_is),
+        ],
+        _ => &[
+            (&["accessConfigurations", "vpcSubnet"], SUBNET, "a subnet id (`subnet-...`)"),
+            (&["accessConfigurations", "vpcSecurityGroup"], SECURITY_GROUP, "a security group id (`sg-...`)"),
+            (&["accessConfigurations", "saslPlainAuth"], SECRET_ARN, secret_is),
+            (&["accessConfigurations", "saslScram256Auth"], SECRET_ARN, secret_is),
+            (&["accessConfigurations", "saslScram512Auth"], SECRET_ARN, secret_is),
+            (&["accessConfigurations", "clientCertificateTlsAuth"], SECRET_ARN, secret_is),
+            (&["accessConfigurations", "serverRootCaCertificate"], SECRET_ARN, secret_is),
+        ],
+    };
+    for (at, pattern, what) in texts {
+        let v = at.iter().try_fold(body, |v, k| v.get(*k));
+        let path: Vec<&str> = std::iter::once(ty).chain(at.iter().copied()).collect();
+        ok &= !qc::check_pattern(e, &f.key, i, &path, v, pattern, what);
+    }
     for k in required {
         if o.get(*k).is_none_or(Value::is_null) {
             e.error(codes::MISSING_KEY, format!("a `{ty}` event needs `{k}`"), &f.key, i, &[ty]);

@@ -296,6 +296,118 @@ pub fn is_arn(s: &str) -> bool {
     s.starts_with("arn:")
 }
 
+/// v3's `pattern`s on text settings inside events, written for `regex_lite`, whose `\d`, `\w`
+/// and `\s` are ASCII as JavaScript's `\d` and `\w` are without the `u` flag (JavaScript's `\s`
+/// and `.` are spelt out). AJV tests a pattern unanchored unless it anchors itself.
+pub mod patterns {
+    /// `awsArnString`.
+    pub const ARN: &str = "^arn:";
+    /// `awsSecretsManagerArnString` (unanchored).
+    pub const SECRET_ARN: &str = r"arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d+:secret:[A-Za-z0-9/_+=.@-]+";
+    /// An Amazon MQ broker ARN of `activemq`/`rabbitmq` (unanchored).
+    pub const MQ_BROKER_ARN: &str = r"arn:[a-z-]+:mq:[a-z0-9-]+:\d+:broker:[A-Za-z0-9/_+=.@-]+:b-[a-z0-9-]+";
+    /// A `kafka` `vpcSubnet` (unanchored).
+    pub const SUBNET: &str = "subnet-[a-z0-9]+";
+    /// A `kafka` `vpcSecurityGroup` (unanchored).
+    pub const SECURITY_GROUP: &str = "sg-[a-z0-9]+";
+    /// An `sns` `topicName` (`^[\w-]+$`).
+    pub const TOPIC_NAME: &str = r"^[\w-]+$";
+    /// `awsAlexaEventToken`.
+    pub const ALEXA_TOKEN: &str = r"^[a-zA-Z0-9._\-]+$";
+    /// A `cognitoUserPool` `pool` (`^[\w\s+=,.@-]+$`, with JavaScript's white space).
+    pub const COGNITO_POOL: &str =
+        concat!(r"^[\w\t\n\x0B\x0C\r \u{a0}\u{1680}\u{2000}-\u{200a}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}\u{feff}", r"+=,.@-]+$");
+    /// An `alb` condition's `host` item.
+    pub const ALB_HOST: &str = r"^[A-Za-z0-9*?.-]+$";
+    /// An `alb` condition's `method` item.
+    pub const ALB_METHOD: &str = r"^[A-Z_-]+$";
+    /// An `alb` condition's `path` item.
+    pub const ALB_PATH: &str = r#"^([A-Za-z0-9*?_.$/~"'@:+-]|&amp;)+$"#;
+    /// An `alb` health check's `matcher.httpCode`.
+    pub const ALB_HTTP_CODE: &str = r"^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$";
+    /// An `alb` event's `targetGroupName`.
+    pub const ALB_TARGET_GROUP: &str = r"^[a-zA-Z0-9-]+$";
+    /// A `cloudFront` event's `pathPattern`.
+    pub const CLOUDFRONT_PATH: &str = r#"^([A-Za-z0-9_.*?$/~"'@:+-]|&amp;)+$"#;
+    /// A `cloudFront` origin's `S3OriginConfig.OriginAccessIdentity` (JavaScript's `.`: no line
+    /// terminator).
+    pub const ORIGIN_ACCESS_IDENTITY: &str = r"^origin-access-identity/cloudfront/[^\n\r\u{2028}\u{2029}]";
+
+    /// Every pattern above (for the test that they compile).
+    #[cfg(test)]
+    pub const ALL: [&str; 15] = [
+        ARN,
+        SECRET_ARN,
+        MQ_BROKER_ARN,
+        SUBNET,
+        SECURITY_GROUP,
+        TOPIC_NAME,
+        ALEXA_TOKEN,
+        COGNITO_POOL,
+        ALB_HOST,
+        ALB_METHOD,
+        ALB_PATH,
+        ALB_HTTP_CODE,
+        ALB_TARGET_GROUP,
+        CLOUDFRONT_PATH,
+        ORIGIN_ACCESS_IDENTITY,
+    ];
+}
+
+/// Does `s` match `pattern` (one of [`patterns`], compiled once per thread)?
+fn matches(pattern: &'static str, s: &str) -> bool {
+    thread_local! {
+        static COMPILED: std::cell::RefCell<std::collections::HashMap<&'static str, Option<regex_lite::Regex>>> =
+            std::cell::RefCell::default();
+    }
+    // Settings are short; a hostile 20 MB scalar is not run through a pattern.
+    s.len() > 4096
+        || COMPILED.with(|c| {
+            c.borrow_mut().entry(pattern).or_insert_with(|| regex_lite::Regex::new(pattern).ok()).as_ref().is_none_or(|re| re.is_match(s))
+        })
+}
+
+/// One of v3's [`patterns`] on the text setting at `path` of event `index` (the event type
+/// first): a schema finding, as AJV's, when the text does not match. A number or boolean is
+/// tested as its text, as AJV coerces it; a list item by item (v3 types these settings as lists
+/// of text, or reads a text as a list of one); intrinsic functions and null are not tested.
+/// Returns whether a finding is an error (`configValidationMode: error`).
+pub fn check_pattern(
+    e: &mut EventCtx,
+    key: &str,
+    index: usize,
+    path: &[&str],
+    v: Option<&Value>,
+    pattern: &'static str,
+    what: &str,
+) -> bool {
+    match v {
+        Some(Value::Array(items)) => {
+            let mut failed = false;
+            for (n, item) in items.iter().enumerate() {
+                let n = n.to_string();
+                let mut at = path.to_vec();
+                at.push(&n);
+                failed |= check_pattern(e, key, index, &at, Some(item), pattern, what);
+            }
+            failed
+        }
+        Some(v @ (Value::String(_) | Value::Number(_) | Value::Bool(_))) => {
+            let text = cfgen_model::coerce::scalar_string(v).unwrap_or_default();
+            if matches(pattern, &text) {
+                return false;
+            }
+            let ty = path.first().copied().unwrap_or_default();
+            let msg = match path.get(1..).filter(|rest| !rest.is_empty()) {
+                Some(rest) => format!("`{}` must be {what}, not `{text}` in this `{ty}` event", rest.join(".")),
+                None => format!("`{text}` is not {what}"),
+            };
+            schema_issue(e, codes::INVALID_VALUE, msg, key, index, path)
+        }
+        _ => false,
+    }
+}
+
 /// Warn about keys of the object at `path` inside event `index` that `allowed` does not list
 /// (v3's schema: `additionalProperties: false`); errors under `configValidationMode: error`.
 pub fn check_keys_at(e: &mut EventCtx, key: &str, index: usize, path: &[&str], value: &Value, allowed: &[&str]) {
@@ -357,4 +469,41 @@ pub fn events_rule_and_permission(
         }),
     );
     (Value::Object(rule), Value::Object(perm))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_event_pattern_compiles() {
+        for p in patterns::ALL {
+            assert!(regex_lite::Regex::new(p).is_ok(), "{p}");
+        }
+    }
+
+    /// Answers of JavaScript's `RegExp` (without the `u` flag) for the same patterns.
+    #[test]
+    fn event_patterns_read_as_javascript_does() {
+        for (p, s, ok) in [
+            (patterns::SUBNET, "my-subnet-1a", true),
+            (patterns::SUBNET, "net-1", false),
+            (patterns::TOPIC_NAME, "orders_2-x", true),
+            (patterns::TOPIC_NAME, "caf\u{e9}", false),
+            (patterns::TOPIC_NAME, "\u{661}", false),
+            (patterns::COGNITO_POOL, "My Pool\u{a0}1", true),
+            (patterns::COGNITO_POOL, "My Pool\u{85}1", false),
+            (patterns::COGNITO_POOL, "bad/pool", false),
+            (patterns::ALB_HTTP_CODE, "200-299,404", true),
+            (patterns::ALB_HTTP_CODE, "20x", false),
+            (patterns::ALB_PATH, "/a/&amp;/*", true),
+            (patterns::ALB_PATH, "/a b", false),
+            (patterns::ORIGIN_ACCESS_IDENTITY, "origin-access-identity/cloudfront/E2", true),
+            (patterns::ORIGIN_ACCESS_IDENTITY, "origin-access-identity/cloudfront/\n", false),
+            (patterns::SECRET_ARN, "x arn:aws:secretsmanager:us-east-1:123:secret:s1", true),
+            (patterns::MQ_BROKER_ARN, "arn:aws:mq:us-east-1:123456789012:broker:b1:wrong", false),
+        ] {
+            assert_eq!(matches(p, s), ok, "{p} {s:?}");
+        }
+    }
 }

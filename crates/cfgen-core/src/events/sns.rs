@@ -40,7 +40,14 @@ pub fn compile(e: &mut EventCtx) {
             let o = match body {
                 Value::Object(o) => {
                     qc::check_keys(e, key, i, "sns", body, &KEYS);
+                    let arn_is = "an ARN (`arn:...`)";
+                    qc::check_pattern(e, key, i, &["sns", "arn"], o.get("arn"), qc::patterns::ARN, arn_is);
+                    let name_is = "a topic name (letters, digits, `_`, `-`)";
+                    qc::check_pattern(e, key, i, &["sns", "topicName"], o.get("topicName"), qc::patterns::TOPIC_NAME, name_is);
                     if let Some(rp) = o.get("redrivePolicy") {
+                        // One without two `:` is refused below: v3 would write `undefined` into the queue's URL.
+                        let dlq = rp.get("deadLetterTargetArn").filter(|v| v.as_str().is_none_or(|s| s.matches(':').count() >= 2));
+                        qc::check_pattern(e, key, i, &["sns", "redrivePolicy", "deadLetterTargetArn"], dlq, qc::patterns::ARN, arn_is);
                         qc::check_keys_at(
                             e,
                             key,
@@ -51,6 +58,8 @@ pub fn compile(e: &mut EventCtx) {
                         );
                         if let Some(imp) = rp.get("deadLetterTargetImport") {
                             qc::check_keys_at(e, key, i, &["sns", "redrivePolicy", "deadLetterTargetImport"], imp, &["arn", "url"]);
+                            let at = ["sns", "redrivePolicy", "deadLetterTargetImport", "arn"];
+                            qc::check_pattern(e, key, i, &at, imp.get("arn"), qc::patterns::ARN, arn_is);
                         }
                     }
                     if let Some(arn) = present(o.get("arn")) {
@@ -145,10 +154,15 @@ pub fn compile(e: &mut EventCtx) {
                     let rev: Vec<&str> = arn.split(':').rev().collect();
                     let (q, acct, reg) = (rev.first().copied().unwrap_or(""), rev.get(1).copied(), rev.get(2).copied());
                     let (Some(acct), Some(reg)) = (acct, reg) else {
-                        qc::error(
+                        qc::report(
                             e,
-                            codes::INVALID_VALUE,
-                            format!("`{arn}` is not an SQS queue ARN"),
+                            Diagnostic::error(
+                                codes::INVALID_VALUE,
+                                format!(
+                                    "`{arn}` is not an SQS queue ARN: Serverless v3 builds the queue's URL from the ARN's region and account, and would write `undefined` for both"
+                                ),
+                            )
+                            .help("write the queue's ARN (`arn:aws:sqs:<region>:<account>:<name>`), or `deadLetterTargetRef: <logical id>` for a queue of this stack"),
                             key,
                             i,
                             &["sns", "redrivePolicy", "deadLetterTargetArn"],

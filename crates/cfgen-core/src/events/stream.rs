@@ -122,6 +122,31 @@ pub fn compile(e: &mut EventCtx) {
                     ) {
                         continue;
                     }
+                    let arn_is = "an ARN (`arn:...`)";
+                    qc::check_pattern(e, key, i, &["stream", "arn"], o.get("arn"), qc::patterns::ARN, arn_is);
+                    if let Some(of) = o.get("destinations").and_then(|d| d.get("onFailure")) {
+                        let (at, v) = match of {
+                            Value::Object(of) => (&["stream", "destinations", "onFailure", "arn"][..], of.get("arn")),
+                            other => (&["stream", "destinations", "onFailure"][..], Some(other)),
+                        };
+                        qc::check_pattern(e, key, i, at, v, qc::patterns::ARN, arn_is);
+                    }
+                    // `true` or `awsArn`: AJV reads null as the text "", which is no ARN either.
+                    if let Some(c) =
+                        o.get("consumer").filter(|c| **c != Value::Bool(true) && !c.is_object() && !c.as_str().is_some_and(qc::is_arn))
+                    {
+                        qc::schema_issue(
+                            e,
+                            codes::INVALID_VALUE,
+                            format!(
+                                "`consumer` must be `true` or a stream consumer's ARN (`arn:...`), not {} in this `stream` event",
+                                shown(c)
+                            ),
+                            key,
+                            i,
+                            &["stream", "consumer"],
+                        );
+                    }
                     if let Some(age) = o.get("maximumRecordAgeInSeconds").filter(|v| !v.is_object()) {
                         let n = coerce_number(age).as_f64();
                         let ok = n == Some(-1.0) || n.is_some_and(|n| n.fract() == 0.0 && (60.0..=604_800.0).contains(&n));
@@ -241,9 +266,10 @@ pub fn compile(e: &mut EventCtx) {
                     Some(Value::Object(of)) => of.get("arn").cloned(),
                     other => other.cloned(),
                 };
+                // The service of an ARN string; one without is a queue to v3 (anything but `sns` is).
                 let dest_type = match on_failure.and_then(|of| present(of.get("type"))) {
                     Some(t) => t.as_str().map(String::from),
-                    None => dest.as_ref().and_then(Value::as_str).and_then(|s| s.split(':').nth(2)).map(String::from),
+                    None => dest.as_ref().and_then(Value::as_str).map(|s| s.split(':').nth(2).unwrap_or_default().to_string()),
                 };
                 let (Some(dest), Some(dest_type)) = (dest, dest_type) else {
                     qc::report(

@@ -170,6 +170,33 @@ fn validate(e: &mut EventCtx) -> Vec<WsEvent> {
                             .filter(|v| truthy(v))
                             .map_or_else(|| json!([DEFAULT_IDENTITY_SOURCE]), crate::events::queue_common::list_of_text);
                         let name = a.get("name").filter(|v| truthy(v)).and_then(scalar_string);
+                        let at = ["websocket", "authorizer", "arn"];
+                        let arn_is = "an ARN (`arn:...`)";
+                        crate::events::queue_common::check_pattern(
+                            e,
+                            &key,
+                            idx,
+                            &at,
+                            a.get("arn"),
+                            crate::events::queue_common::patterns::ARN,
+                            arn_is,
+                        );
+                        if let Some(Value::String(s)) = a.get("arn").filter(|v| truthy(v) && v.as_str().is_some_and(|s| !s.contains(':'))) {
+                            // v3 takes the text as the authorizer's name and, having no `:`, grants
+                            // the permission to the function of that name, depending on the text
+                            // itself as if it were a resource of the stack: refused.
+                            if e.function(s).is_none() {
+                                missing_function(e, s, &key, idx, &at);
+                            } else {
+                                let d = Diagnostic::error(
+                                    codes::INVALID_VALUE,
+                                    format!("the websocket authorizer's `arn` is `{s}`, a function's name: Serverless v3 makes its permission depend on `{s}`, which is no resource of the stack"),
+                                )
+                                .help(format!("write `name: {s}` for the function of this service, or give its ARN"));
+                                event_report(e, d, &key, idx, &at);
+                            }
+                            continue;
+                        }
                         if let Some(arn) = a.get("arn").filter(|v| truthy(v)) {
                             let auth_name = match arn {
                                 Value::String(s) => name_from_arn(s),

@@ -136,6 +136,12 @@ fn validate(e: &mut EventCtx) -> Vec<WsEvent> {
                         event_report(e, d, &key, idx, &["websocket", "routeResponseSelectionExpression"]);
                     }
                 }
+                if let Some(a) = o.get("authorizer").filter(|a| a.as_str().is_some_and(|s| s.contains(':'))) {
+                    // With a `:` it is an ARN to v3, and its schema wants `arn:` first.
+                    let arn_is = "an ARN (`arn:...`) or a function's name";
+                    let arn = crate::events::queue_common::patterns::ARN;
+                    crate::events::queue_common::check_pattern(e, &key, idx, &["websocket", "authorizer"], Some(a), arn, arn_is);
+                }
                 let authorizer = match o.get("authorizer") {
                     None | Some(Value::Null) => None,
                     Some(Value::String(a)) if a.contains(':') => Some(WsAuthorizer {

@@ -66,6 +66,8 @@ pub fn compile_event(e: &mut EventCtx) {
                 continue;
             };
             qc::check_keys(e, key, i, "cloudwatchEvent", body, &EVENT_KEYS);
+            let name_is = "a rule name (letters, digits, `.`, `-`, `_`)";
+            qc::check_pattern(e, key, i, &["cloudwatchEvent", "name"], o.get("name"), qc::patterns::RULE_NAME, name_is);
             if let Some(t) = o.get("inputTransformer") {
                 qc::check_keys_at(e, key, i, &["cloudwatchEvent", "inputTransformer"], t, &["inputPathsMap", "inputTemplate"]);
             }

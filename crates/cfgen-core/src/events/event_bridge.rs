@@ -128,6 +128,8 @@ pub fn compile(e: &mut EventCtx) {
                 continue;
             };
             qc::check_keys(e, key, i, "eventBridge", body, &KEYS[..11]);
+            let name_is = "a rule name (letters, digits, `.`, `-`, `_`)";
+            qc::check_pattern(e, key, i, &["eventBridge", "name"], o.get("name"), qc::patterns::RULE_NAME, name_is);
             if let Some(t) = o.get("inputTransformer") {
                 qc::check_keys_at(e, key, i, &["eventBridge", "inputTransformer"], t, &["inputPathsMap", "inputTemplate"]);
             }

@@ -333,9 +333,16 @@ pub mod patterns {
     /// terminator).
     pub const ORIGIN_ACCESS_IDENTITY: &str = r"^origin-access-identity/cloudfront/[^\n\r\u{2028}\u{2029}]";
 
+    /// A `schedule` event's `name` (unanchored: one such character is enough).
+    pub const SCHEDULE_NAME: &str = r"[\.\-_A-Za-z0-9]+";
+    /// A `schedule` event's `timezone` (unanchored).
+    pub const TIMEZONE: &str = r"[\w\-\/]+";
+    /// A `cloudwatchEvent` or `eventBridge` rule's `name` (unanchored).
+    pub const RULE_NAME: &str = r"[a-zA-Z0-9-_.]+";
+
     /// Every pattern above (for the test that they compile).
     #[cfg(test)]
-    pub const ALL: [&str; 15] = [
+    pub const ALL: [&str; 18] = [
         ARN,
         SECRET_ARN,
         MQ_BROKER_ARN,
@@ -351,6 +358,9 @@ pub mod patterns {
         ALB_TARGET_GROUP,
         CLOUDFRONT_PATH,
         ORIGIN_ACCESS_IDENTITY,
+        SCHEDULE_NAME,
+        TIMEZONE,
+        RULE_NAME,
     ];
 }
 
@@ -502,6 +512,12 @@ mod tests {
             (patterns::ORIGIN_ACCESS_IDENTITY, "origin-access-identity/cloudfront/\n", false),
             (patterns::SECRET_ARN, "x arn:aws:secretsmanager:us-east-1:123:secret:s1", true),
             (patterns::MQ_BROKER_ARN, "arn:aws:mq:us-east-1:123456789012:broker:b1:wrong", false),
+            (patterns::SCHEDULE_NAME, "!!a!!", true),
+            (patterns::SCHEDULE_NAME, "!!!", false),
+            (patterns::TIMEZONE, "Europe/Paris", true),
+            (patterns::TIMEZONE, "@ @", false),
+            (patterns::RULE_NAME, "my rule", true),
+            (patterns::RULE_NAME, "###", false),
         ] {
             assert_eq!(matches(p, s), ok, "{p} {s:?}");
         }

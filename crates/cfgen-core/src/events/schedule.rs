@@ -210,6 +210,10 @@ fn parse(e: &mut EventCtx, f: &super::FnInfo, i: usize, body: &Value) -> Option<
         }
     };
     qc::check_keys(e, key, i, "schedule", body, &KEYS[..9]);
+    let name_is = "a rule name (letters, digits, `.`, `-`, `_`)";
+    qc::check_pattern(e, key, i, &["schedule", "name"], o.get("name"), qc::patterns::SCHEDULE_NAME, name_is);
+    let zone_is = "a time zone such as `Europe/Paris`";
+    qc::check_pattern(e, key, i, &["schedule", "timezone"], o.get("timezone"), qc::patterns::TIMEZONE, zone_is);
     if let Some(t) = o.get("inputTransformer") {
         qc::check_keys_at(e, key, i, &["schedule", "inputTransformer"], t, &["inputTemplate", "inputPathsMap"]);
     }

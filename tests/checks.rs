@@ -10,6 +10,11 @@ use std::path::{Path, PathBuf};
 /// (case, code, why).
 const EXPECTED: &[(&str, &str, &str)] = &[
     (
+        "events-queue/v3-patterns",
+        "CFG513",
+        "the case pins rule names without one character v3's unanchored patterns look for, which Serverless v3 writes as given (cfgen warns, CFG203)",
+    ),
+    (
         "iam/empty-role-and-bucket",
         "CFG505",
         "the case pins the IamRoleLambdaExecution that Serverless v3 names for functions after `iam.role: ''` stopped it from creating the role (cfgen warns, CFG412 and CFG505)",

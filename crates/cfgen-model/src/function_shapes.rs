@@ -36,14 +36,25 @@ pub enum DestinationType {
     EventBus,
 }
 
+/// The `arn` of a destination's object form: an intrinsic function (v3's `awsCfFunction`).
+#[derive(JsonSchema)]
+#[serde(untagged)]
+pub enum DestinationArn {
+    /// An intrinsic function.
+    Function(crate::cf::CfFunction),
+    /// For editors any string is taken: short-form tags (`!GetAtt Queue.Arn`) look like strings.
+    #[schemars(extend("x-cfgen-editor-only" = true))]
+    Tag(String),
+}
+
 /// A destination given by an intrinsic function.
 #[derive(JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(deny_unknown_fields)]
 pub struct DestinationObject {
-    /// The target's ARN: an intrinsic function, e.g. `{Fn::GetAtt: [MyQueue, Arn]}`, or a plain
-    /// ARN (Serverless v3's schema wants an intrinsic here and warns, but compiles a plain ARN).
-    pub arn: crate::cf::AwsArn,
+    /// The target's ARN as an intrinsic function, e.g. `{Fn::GetAtt: [MyQueue, Arn]}`. A plain
+    /// ARN is written `onFailure: arn:...`: here v3's schema warns about one (and compiles it).
+    pub arn: DestinationArn,
     /// `function`, `sns`, `sqs` or `eventBus`.
     #[serde(rename = "type")]
     pub r#type: DestinationType,

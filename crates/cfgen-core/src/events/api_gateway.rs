@@ -1023,6 +1023,9 @@ fn compile_rest_api(e: &mut EventCtx, rest: &Rest) -> Result<(), Stop> {
         endpoint.insert("VpcEndpointIds".into(), ids);
     }
     props.insert("EndpointConfiguration".into(), Value::Object(endpoint));
+    if let Some(Value::Array(statements)) = ag.get("resourcePolicy") {
+        principal_functions_outside_lists(e, statements);
+    }
     let policy = match ag.get("resourcePolicy") {
         Some(Value::Array(a)) if !a.is_empty() => json!({"Version": "2012-10-17", "Statement": coerce_statements(a)}),
         Some(p @ Value::Object(o)) if !o.is_empty() => json!({"Version": "2012-10-17", "Statement": p}),
@@ -1046,6 +1049,30 @@ fn compile_rest_api(e: &mut EventCtx, rest: &Rest) -> Result<(), Stop> {
     }
     e.merge_resource(naming::REST_API, json!({"Type": "AWS::ApiGateway::RestApi", "Properties": props}));
     Ok(())
+}
+
+/// v3's schema takes an intrinsic function as a resource policy's `AWS` principal only in a
+/// list (or as `Fn::If`): AJV wraps a scalar in a list, not an object. A schema finding, as in
+/// v3 ("unsupported object format"); the function is written as given, as v3 writes it.
+fn principal_functions_outside_lists(e: &mut EventCtx, statements: &[Value]) {
+    for (i, st) in statements.iter().enumerate() {
+        for k in ["Principal", "NotPrincipal"] {
+            let Some(Value::Object(f)) = st.get(k).and_then(|p| p.get("AWS")) else { continue };
+            if f.contains_key("Fn::If") {
+                continue;
+            }
+            let fname = f.keys().next().map_or("an empty object".to_string(), |n| format!("`{n}`"));
+            let i = i.to_string();
+            let d = Diagnostic::new(
+                codes::INVALID_VALUE,
+                e.schema_severity(),
+                format!("`provider.apiGateway.resourcePolicy.{i}.{k}.AWS` is {fname} outside a list; Serverless v3's schema takes an intrinsic function there only as a list item"),
+            )
+            .help("write it in a list: `AWS: [{Fn::GetAtt: [Role, Arn]}]`")
+            .at_opt(e.ctx.span(&["provider", "apiGateway", "resourcePolicy", &i, k, "AWS"]));
+            e.ctx.diags.push(d);
+        }
+    }
 }
 
 /// The coercions v3's schema applies to resource policy statements (AJV `coerceTypes: array`).

@@ -284,7 +284,7 @@ pub fn compile_log(e: &mut EventCtx) {
                     format!("`{group}` is not a log group name (letters, digits and `/#-_.`)"),
                     key,
                     i,
-                    &["cloudwatchLog"],
+                    if body.is_object() { &["cloudwatchLog", "logGroup"] } else { &["cloudwatchLog"] },
                 )
             {
                 continue;

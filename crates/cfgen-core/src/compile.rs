@@ -9,7 +9,7 @@ use crate::merge;
 use crate::naming;
 use cfgen_model::coerce::{truthy, Maybe, StrMap};
 use cfgen_model::{Function, IamRole, Layer, Service};
-use cfgen_syntax::{codes, Diagnostic, Node, Span};
+use cfgen_syntax::{codes, Diagnostic, Node, Severity, Span};
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
@@ -1487,6 +1487,28 @@ fn merge_resources(ctx: &mut Ctx, template: &mut Value) {
     let user_ids: Vec<String> = res.get("Resources").and_then(Value::as_object).map(|r| r.keys().cloned().collect()).unwrap_or_default();
     let generated: Vec<String> =
         template.get("Resources").and_then(Value::as_object).map(|r| r.keys().cloned().collect()).unwrap_or_default();
+    // An override of a generated resource without `Type`: it merges, but v3's schema wants a
+    // `Type` in every resource and says so (an error under `configValidationMode: error`).
+    let untyped_overrides: Vec<(String, String)> = res
+        .get("Resources")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(id, r)| generated.contains(id) && r.as_object().is_some_and(|o| !o.contains_key("Type")))
+        .filter_map(|(id, _)| Some((id.clone(), template.get("Resources")?.get(id)?.get("Type")?.as_str()?.to_string())))
+        .collect();
+    let severity = if ctx.cfg.config_validation_mode.as_deref() == Some("error") { Severity::Error } else { Severity::Warning };
+    for (id, ty) in untyped_overrides {
+        ctx.diags.push(
+            Diagnostic::new(
+                codes::MISSING_KEY,
+                severity,
+                format!("resource `{id}` has no `Type`: Serverless v3's schema wants one in every resource, and warns, though this one merges into the generated `{id}`"),
+            )
+            .at_opt(ctx.key_span(&["resources", "Resources", &id]))
+            .help(format!("add `Type: {ty}`, or change the generated resource through `resources.extensions.{id}`")),
+        );
+    }
     merge::merge_owned(template, Value::Object(res));
     for id in user_ids.iter().filter(|id| !generated.contains(id)) {
         let has_type =

@@ -35,6 +35,15 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// How v3 treats a finding of its configuration schema: a warning, or an error with
+    /// `configValidationMode: error` (v3 then refuses the configuration).
+    pub fn schema_severity(&self) -> Severity {
+        if self.cfg.config_validation_mode.as_deref() == Some("error") {
+            Severity::Error
+        } else {
+            Severity::Warning
+        }
+    }
     /// The span of the value at `path` in serverless.yml, or of the nearest ancestor.
     pub fn span(&self, path: &[&str]) -> Option<Span> {
         let mut n = path.len();
@@ -1497,7 +1506,7 @@ fn merge_resources(ctx: &mut Ctx, template: &mut Value) {
         .filter(|(id, r)| generated.contains(id) && r.as_object().is_some_and(|o| !o.contains_key("Type")))
         .filter_map(|(id, _)| Some((id.clone(), template.get("Resources")?.get(id)?.get("Type")?.as_str()?.to_string())))
         .collect();
-    let severity = if ctx.cfg.config_validation_mode.as_deref() == Some("error") { Severity::Error } else { Severity::Warning };
+    let severity = ctx.schema_severity();
     for (id, ty) in untyped_overrides {
         ctx.diags.push(
             Diagnostic::new(

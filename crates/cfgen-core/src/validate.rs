@@ -651,7 +651,7 @@ const ANY_TYPE: u8 = 0x7f;
 
 /// Strings longer than this are not matched against patterns (no setting with a pattern is
 /// anywhere near it, and a hostile 20 MB scalar must not cost a regex run).
-const MAX_PATTERN_INPUT: usize = 4096;
+pub(crate) const MAX_PATTERN_INPUT: usize = 4096;
 
 /// ajv-formats' `uri` in full mode (v3 sets `fullFormats`): RFC 3986 with a scheme, its regular
 /// expression as written (slashes unescaped). Its other test, a `/` or `:` somewhere, this one
@@ -669,18 +669,19 @@ pub const DATE_TIME_FORMAT: &str = concat!(
     r"(?:(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]|23:59:60)(?:\.[0-9]+)?(?:[zZ]|[+-][0-9]{2}(?::?[0-9]{2})?)?$"
 );
 
-/// The formats of v3's schema cfgen's model carries, as the regular expression each passes,
-/// and how a finding names it.
-fn format_check(name: &str) -> Option<(&'static str, &'static str)> {
+/// The formats of v3's schema cfgen's model carries: the regular expression each passes, how a
+/// finding names it, and its help.
+fn format_check(name: &str) -> Option<(&'static str, &'static str, &'static str)> {
     match name {
-        "uri" => Some((URI_FORMAT, "a URI by v3's schema (format `uri`, RFC 3986)")),
-        "date-time" => Some((DATE_TIME_FORMAT, "a date and time by v3's schema (format `date-time`, RFC 3339)")),
+        "uri" => Some((URI_FORMAT, "a URI by v3's schema (format `uri`, RFC 3986)", URI_HELP)),
+        "date-time" => Some((
+            DATE_TIME_FORMAT,
+            "a date and time by v3's schema (format `date-time`, RFC 3339)",
+            "write the date, `T` and the time, with an optional zone: `2025-01-31T00:00:00Z`",
+        )),
         _ => None,
     }
 }
-
-/// The help of a value that is not a date and time.
-const DATE_TIME_HELP: &str = "write the date, `T` and the time, with an optional zone: `2025-01-31T00:00:00Z`";
 
 /// The types v3's schema gives an alternative cfgen describes with `o`: cfgen's text, number
 /// and boolean marks stand for v3's `string`, `number` and `boolean`, a typed enumeration for
@@ -874,7 +875,7 @@ impl<'d> Sink<'d> {
         if let Some(c) = o.get("const") {
             return Accept::Const(c);
         }
-        let format = o.get("format").and_then(SValue::as_str).and_then(format_check).and_then(|(re, _)| self.regex(re));
+        let format = o.get("format").and_then(SValue::as_str).and_then(format_check).and_then(|(re, ..)| self.regex(re));
         if o.get(cfgen_model::coerce::TEXT_MARK).is_some_and(SValue::is_true) {
             let pattern = o.get("pattern").and_then(SValue::as_str).and_then(|p| self.regex(p));
             return Accept::Text(pattern.or(format));
@@ -1387,13 +1388,13 @@ fn check_scalar(v: &Value, schemas: &[SValue], root: &Schema, node: &Node, path:
     let missed_format = alts
         .iter()
         .filter_map(|a| a.as_object()?.get("format")?.as_str())
-        .filter_map(|f| Some((f, format_check(f)?)))
-        .find(|(_, (re, _))| text.as_deref().is_some_and(|x| sink.regex(re).is_some_and(|re| !re.is_match(x))));
-    if let Some((f, (_, words))) = missed_format.filter(|_| allowed.is_empty()) {
+        .filter_map(format_check)
+        .find(|(re, ..)| text.as_deref().is_some_and(|x| sink.regex(re).is_some_and(|re| !re.is_match(x))));
+    if let Some((_, words, help)) = missed_format.filter(|_| allowed.is_empty()) {
         sink.diags.push(
             Diagnostic::new(codes::INVALID_VALUE, sev, format!("`{}` is {shown}, not {words}", path.join(".")))
                 .at_opt(span_of(node, &refs))
-                .help(if f == "uri" { URI_HELP } else { DATE_TIME_HELP }),
+                .help(help),
         );
         return false;
     }

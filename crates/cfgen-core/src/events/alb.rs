@@ -149,25 +149,24 @@ fn validate(e: &mut EventCtx, authorizers: &Map<String, Value>) -> Option<Vec<Al
                 continue;
             };
             let texts = [
-                (&["conditions", "host"][..], c.get("host"), qc::patterns::ALB_HOST, "a host name (letters, digits, `*?.-`)"),
-                (&["conditions", "method"], c.get("method"), qc::patterns::ALB_METHOD, "an HTTP method in capitals (`GET`)"),
-                (&["conditions", "path"], c.get("path"), qc::patterns::ALB_PATH, "a path (letters, digits, `*?_.$/~\"'@:+-`)"),
+                (&["alb", "conditions", "host"][..], c.get("host"), qc::patterns::ALB_HOST, "a host name (letters, digits, `*?.-`)"),
+                (&["alb", "conditions", "method"], c.get("method"), qc::patterns::ALB_METHOD, "an HTTP method in capitals (`GET`)"),
+                (&["alb", "conditions", "path"], c.get("path"), qc::patterns::ALB_PATH, "a path (letters, digits, `*?_.$/~\"'@:+-`)"),
                 (
-                    &["targetGroupName"],
+                    &["alb", "targetGroupName"],
                     o.get("targetGroupName"),
                     qc::patterns::ALB_TARGET_GROUP,
                     "a target group name (letters, digits, `-`)",
                 ),
                 (
-                    &["healthCheck", "matcher", "httpCode"],
+                    &["alb", "healthCheck", "matcher", "httpCode"],
                     o.get("healthCheck").and_then(|h| h.get("matcher")).and_then(|m| m.get("httpCode")),
                     qc::patterns::ALB_HTTP_CODE,
                     "HTTP codes such as `200`, `200-299` or `200,302`",
                 ),
             ];
             for (at, v, pattern, what) in texts {
-                let path: Vec<&str> = std::iter::once("alb").chain(at.iter().copied()).collect();
-                qc::check_pattern(e, &f.key, i, &path, v, pattern, what);
+                qc::check_pattern(e, &f.key, i, at, v, pattern, what);
             }
             let mut conditions = Map::new();
             for k in ["path", "host", "method", "header"] {

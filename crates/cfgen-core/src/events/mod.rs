@@ -197,14 +197,9 @@ impl EventCtx<'_, '_> {
         full.extend_from_slice(path);
         self.ctx.span(&full)
     }
-    /// How v3 treats a finding of its configuration schema: a warning, or an error with
-    /// `configValidationMode: error` (v3 then refuses the configuration).
+    /// [`crate::compile::Ctx::schema_severity`].
     pub fn schema_severity(&self) -> cfgen_syntax::Severity {
-        if self.ctx.cfg.config_validation_mode.as_deref() == Some("error") {
-            cfgen_syntax::Severity::Error
-        } else {
-            cfgen_syntax::Severity::Warning
-        }
+        self.ctx.schema_severity()
     }
     /// Report at an event (or a key inside it).
     pub fn report(&mut self, d: Diagnostic, key: &str, index: usize, path: &[&str]) {

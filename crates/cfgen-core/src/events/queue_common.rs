@@ -370,8 +370,7 @@ fn matches(pattern: &'static str, s: &str) -> bool {
         static COMPILED: std::cell::RefCell<std::collections::HashMap<&'static str, Option<regex_lite::Regex>>> =
             std::cell::RefCell::default();
     }
-    // Settings are short; a hostile 20 MB scalar is not run through a pattern.
-    s.len() > 4096
+    s.len() > crate::validate::MAX_PATTERN_INPUT
         || COMPILED.with(|c| {
             c.borrow_mut().entry(pattern).or_insert_with(|| regex_lite::Regex::new(pattern).ok()).as_ref().is_none_or(|re| re.is_match(s))
         })

@@ -23,6 +23,7 @@
 //!   deprecation warning).
 
 use super::http_api::{event_error, event_report, schema_diagnostic, unknown_keys_at};
+use super::queue_common as qc;
 use super::EventCtx;
 use crate::json::json;
 use crate::naming;
@@ -139,8 +140,8 @@ fn validate(e: &mut EventCtx) -> Vec<WsEvent> {
                 if let Some(a) = o.get("authorizer").filter(|a| a.as_str().is_some_and(|s| s.contains(':'))) {
                     // With a `:` it is an ARN to v3, and its schema wants `arn:` first.
                     let arn_is = "an ARN (`arn:...`) or a function's name";
-                    let arn = crate::events::queue_common::patterns::ARN;
-                    crate::events::queue_common::check_pattern(e, &key, idx, &["websocket", "authorizer"], Some(a), arn, arn_is);
+                    let arn = qc::patterns::ARN;
+                    qc::check_pattern(e, &key, idx, &["websocket", "authorizer"], Some(a), arn, arn_is);
                 }
                 let authorizer = match o.get("authorizer") {
                     None | Some(Value::Null) => None,
@@ -178,15 +179,7 @@ fn validate(e: &mut EventCtx) -> Vec<WsEvent> {
                         let name = a.get("name").filter(|v| truthy(v)).and_then(scalar_string);
                         let at = ["websocket", "authorizer", "arn"];
                         let arn_is = "an ARN (`arn:...`)";
-                        crate::events::queue_common::check_pattern(
-                            e,
-                            &key,
-                            idx,
-                            &at,
-                            a.get("arn"),
-                            crate::events::queue_common::patterns::ARN,
-                            arn_is,
-                        );
+                        qc::check_pattern(e, &key, idx, &at, a.get("arn"), qc::patterns::ARN, arn_is);
                         if let Some(Value::String(s)) = a.get("arn").filter(|v| truthy(v) && v.as_str().is_some_and(|s| !s.contains(':'))) {
                             // v3 takes the text as the authorizer's name and, having no `:`, grants
                             // the permission to the function of that name, depending on the text
